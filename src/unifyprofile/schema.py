@@ -1,0 +1,86 @@
+"""Column contracts shared by every stage.
+
+Tables between stages are pandas DataFrames.  This module is the one place that names
+their columns; a stage that changes what it takes or returns changes this module.
+
+records
+    ``record_id`` (str, ``"<source>:<source id>"``, unique), ``source``,
+    ``source_record_id``, optional ``updated_at``, raw canonical fields (never
+    overwritten), and for each canonical field its standardised form ``<field>_std``
+    (null when missing, invalid or a placeholder) with, where a value can be rejected,
+    ``<field>_flag`` (null, ``"invalid"`` or ``"placeholder"``).  Names also carry
+    ``first_name_nick`` (the formal name a nickname stands for).
+pairs
+    ``i``, ``j`` (int64 row positions into records, ``i < j``, unique), one int8 level
+    column per comparison (``-1`` = a side is null, ``0`` = disagree, higher = closer),
+    ``match_weight`` (log2 Bayes factor), ``match_probability``, ``rule`` (name of the
+    deterministic rule that fired, else null).
+clusters
+    ``record_id``, ``entity_id``; every input record exactly once.
+golden
+    one row per ``entity_id``; each surviving field ``<field>`` with
+    ``<field>__source``, ``<field>__record_id``, ``<field>__rule`` and
+    ``<field>__updated_at``.
+rejects
+    ``source``, ``row`` (1-based data row number in the file, header excluded),
+    ``source_record_id``, ``column``, ``reason``.
+"""
+
+from __future__ import annotations
+
+RECORD_ID = "record_id"
+SOURCE = "source"
+SOURCE_RECORD_ID = "source_record_id"
+UPDATED_AT = "updated_at"
+ENTITY_ID = "entity_id"
+
+#: Canonical person/customer fields a source may map columns onto.
+NAME_FIELDS = ("first_name", "middle_name", "last_name", "full_name")
+CANONICAL_FIELDS = (
+    *NAME_FIELDS,
+    "email",
+    "phone",
+    "dob",
+    "gender",
+    "address",
+    "city",
+    "state",
+    "postcode",
+    "country",
+    "company",
+    "marketing_opt_in",
+    "marketing_opt_out",
+)
+#: Fields standardised as generic identifiers (any extra mapped column is one too).
+ID_FIELDS = ("customer_id", "loyalty_id", "device_id", "ssn")
+
+REJECT_COLUMNS = ("source", "row", "source_record_id", "column", "reason")
+PAIR_KEYS = ("i", "j")
+NULL_LEVEL = -1
+
+
+def std(field: str) -> str:
+    """Name of the standardised column of ``field``.
+
+    >>> std("email")
+    'email_std'
+    """
+    return f"{field}_std"
+
+
+def flag(field: str) -> str:
+    """Name of the flag column of ``field`` (``"invalid"`` / ``"placeholder"``).
+
+    >>> flag("phone")
+    'phone_flag'
+    """
+    return f"{field}_flag"
+
+
+def provenance(field: str, part: str) -> str:
+    """Name of a golden-profile provenance column.
+
+    >>> provenance("email", "source")
+    'email__source'
+    """
+    return f"{field}__{part}"
