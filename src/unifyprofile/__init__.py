@@ -1,0 +1,45 @@
+"""unifyprofile: identity resolution and unified customer profiles.
+
+>>> import unifyprofile as up
+>>> sorted(up.__all__)[:3]
+['BlockingRule', 'Config', 'FellegiSunter']
+"""
+
+from unifyprofile import (
+    blocking,
+    compare,
+    evaluate,
+    golden,
+    graph,
+    score,
+    sources,
+    standardise,
+)
+from unifyprofile.blocking import BlockingRule
+from unifyprofile.config import Config, dump_config, load_config
+from unifyprofile.errors import UnifyProfileError
+from unifyprofile.resolver import Resolver, Result
+from unifyprofile.score import FellegiSunter
+from unifyprofile.sources import Source
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BlockingRule",
+    "Config",
+    "FellegiSunter",
+    "Resolver",
+    "Result",
+    "Source",
+    "UnifyProfileError",
+    "blocking",
+    "compare",
+    "dump_config",
+    "evaluate",
+    "golden",
+    "graph",
+    "load_config",
+    "score",
+    "sources",
+    "standardise",
+]

@@ -1,0 +1,28 @@
+"""Blocking: which pairs of records are compared at all.
+
+>>> import pandas as pd
+>>> records = pd.DataFrame({"email_std": ["a@x.com", "a@x.com", None, "b@x.com"]})
+>>> cand = block(records, [BlockingRule.parse("email")])
+>>> list(zip(cand.i.tolist(), cand.j.tolist()))
+[(0, 1)]
+"""
+
+from unifyprofile.blocking._block import (
+    LINK_TYPES,
+    BlockingRule,
+    Candidates,
+    analyse_blocking,
+    block,
+)
+from unifyprofile.blocking._keys import Key, key_codes, parse_key
+
+__all__ = [
+    "LINK_TYPES",
+    "BlockingRule",
+    "Candidates",
+    "Key",
+    "analyse_blocking",
+    "block",
+    "key_codes",
+    "parse_key",
+]

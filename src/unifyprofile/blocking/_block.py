@@ -1,0 +1,220 @@
+"""Candidate pairs from blocking rules.
+
+A blocking rule is a list of keys; two records are a candidate pair under the rule when
+every key has the same non-null value on both.  Rules are unioned: a pair is produced by
+the first rule that matches it and skipped by every later rule (checked on the key codes,
+so no global sort of all pairs is needed and no pair appears twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from unifyprofile.blocking._keys import Key, key_codes, parse_key
+from unifyprofile.errors import BlockingError, ConfigError
+
+__all__ = ["LINK_TYPES", "BlockingRule", "Candidates", "analyse_blocking", "block"]
+
+LINK_TYPES = ("dedupe", "link_only")
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    """Records that agree exactly on every key are compared.
+
+    Examples:
+        >>> BlockingRule.parse(["last_name:soundex", "dob"]).name
+        'last_name:soundex & dob'
+    """
+
+    keys: tuple[Key, ...]
+
+    @classmethod
+    def parse(cls, entry: str | Sequence[str], where: str = "blocking rule") -> BlockingRule:
+        items = [entry] if isinstance(entry, str) else list(entry)
+        if not items:
+            raise ConfigError(f"{where}: a blocking rule needs at least one key")
+        return cls(tuple(parse_key(k, f"{where}[{n}]") for n, k in enumerate(items)))
+
+    @property
+    def name(self) -> str:
+        return " & ".join(str(k) for k in self.keys)
+
+    def to_config(self) -> list[str]:
+        return [str(k) for k in self.keys]
+
+    def codes(self, records: pd.DataFrame) -> np.ndarray:
+        """One int64 code per record for the combined key (-1 if any key is null)."""
+        parts = [key_codes(records, k) for k in self.keys]
+        if len(parts) == 1:
+            return parts[0]
+        stacked = np.column_stack(parts)
+        null = (stacked < 0).any(axis=1)
+        _, codes = np.unique(stacked[~null], axis=0, return_inverse=True)
+        out = np.full(len(records), -1, dtype=np.int64)
+        out[~null] = codes.reshape(-1)
+        return out
+
+
+@dataclass
+class Candidates:
+    """Candidate pairs: row positions ``i < j`` and the index of the rule that found them."""
+
+    i: np.ndarray
+    j: np.ndarray
+    rule: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.i)
+
+
+def _groups(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions sorted by code (stable), and start/size of each group of size >= 2."""
+    present = np.flatnonzero(codes >= 0)
+    order = present[np.argsort(codes[present], kind="stable")]
+    sorted_codes = codes[order]
+    if len(order) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return order, empty, empty
+    boundaries = np.flatnonzero(np.diff(sorted_codes)) + 1
+    starts = np.concatenate([[0], boundaries])
+    sizes = np.diff(np.concatenate([starts, [len(order)]]))
+    big = sizes >= 2
+    return order, starts[big], sizes[big]
+
+
+def _count(codes: np.ndarray, side: np.ndarray | None) -> int:
+    present = codes >= 0
+    if side is None:
+        sizes = np.bincount(codes[present])
+        return int((sizes * (sizes - 1) // 2).sum())
+    left = np.bincount(codes[present & (side == 0)], minlength=int(codes.max()) + 1)
+    right = np.bincount(codes[present & (side == 1)], minlength=int(codes.max()) + 1)
+    return int((left * right).sum())
+
+
+def _pairs(order: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
+           budget: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """All pairs within groups, in chunks of about ``budget`` pairs (no Python per pair)."""
+    per_group = sizes * (sizes - 1) // 2
+    group = 0
+    while group < len(starts):
+        cum = np.cumsum(per_group[group:])
+        stop = group + max(1, int(np.searchsorted(cum, budget, side="right")))
+        g_starts, g_sizes = starts[group:stop], sizes[group:stop]
+        # Each element pairs with every later element of its group.
+        elem = _ranges(g_starts, g_sizes)
+        ends = np.repeat(g_starts + g_sizes, g_sizes)
+        later = ends - elem - 1
+        total = int(later.sum())
+        left = np.repeat(elem, later)
+        offsets = np.arange(total) - np.repeat(np.cumsum(later) - later, later)
+        right = left + 1 + offsets
+        a, b = order[left], order[right]
+        yield np.minimum(a, b), np.maximum(a, b)
+        group = stop
+
+
+def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    total = int(sizes.sum())
+    base = np.repeat(starts - np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes)
+    return base + np.arange(total)
+
+
+def analyse_blocking(records: pd.DataFrame, rules: Sequence[BlockingRule],
+                     link_type: str = "dedupe", side: np.ndarray | None = None) -> pd.DataFrame:
+    """Count the pairs each rule would produce, before anything is compared.
+
+    Returns:
+        One row per rule: ``rule``, ``pairs`` (the rule alone), ``new_pairs`` (not found
+        by an earlier rule), ``cumulative`` and ``largest_block`` (the most common key
+        value and its record count).
+    """
+    rows = []
+    cumulative = 0
+    cand = block(records, rules, link_type=link_type, side=side, max_pairs_per_rule=None)
+    new = np.bincount(cand.rule, minlength=len(rules))
+    sides = _sides(records, link_type, side)
+    for n, rule in enumerate(rules):
+        codes = rule.codes(records)
+        cumulative += int(new[n])
+        present = codes[codes >= 0]
+        if len(present):
+            counts = np.bincount(present)
+            top = int(counts.argmax())
+            example = records.index[np.flatnonzero(codes == top)[0]]
+            largest = f"{counts[top]:,} records (like row {example})"
+        else:
+            largest = "-"
+        rows.append({"rule": rule.name, "pairs": _count(codes, sides), "new_pairs": int(new[n]),
+                     "cumulative": cumulative, "largest_block": largest})
+    return pd.DataFrame(rows)
+
+
+def _sides(records: pd.DataFrame, link_type: str, side: np.ndarray | None) -> np.ndarray | None:
+    if link_type not in LINK_TYPES:
+        raise ConfigError(f"link_type: expected one of {', '.join(LINK_TYPES)}, got {link_type!r}")
+    if link_type == "dedupe":
+        return None
+    if side is None:
+        side = pd.factorize(records["source"])[0]
+    side = np.asarray(side)
+    if side.max(initial=0) > 1:
+        raise ConfigError("link_type 'link_only' needs exactly two sources (left and right)")
+    return side
+
+
+def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: str = "dedupe",
+          side: np.ndarray | None = None, max_pairs_per_rule: int | None = 20_000_000,
+          chunk_pairs: int = 4_000_000) -> Candidates:
+    """Candidate pairs of ``records`` under the union of ``rules``.
+
+    Args:
+        records: standardised records (row positions are what pairs refer to).
+        rules: blocking rules, tried in order.
+        link_type: ``dedupe`` (all pairs) or ``link_only`` (only pairs across the two
+            sides).
+        side: 0/1 per record for ``link_only``; defaults to the two values of ``source``.
+        max_pairs_per_rule: fail before generating pairs if a rule alone would produce
+            more than this many pairs (``None``: no limit).
+        chunk_pairs: pairs are generated in chunks of about this size.
+
+    Raises:
+        BlockingError: a rule would produce more than ``max_pairs_per_rule`` pairs.
+    """
+    sides = _sides(records, link_type, side)
+    all_codes = [rule.codes(records) for rule in rules]
+    if max_pairs_per_rule is not None:
+        for rule, codes in zip(rules, all_codes):
+            count = _count(codes, sides)
+            if count > max_pairs_per_rule:
+                top = np.bincount(codes[codes >= 0]).argmax()
+                raise BlockingError(
+                    f"blocking rule '{rule.name}' would produce {count:,} candidate pairs, more "
+                    f"than max_pairs_per_rule = {max_pairs_per_rule:,} (its largest block has "
+                    f"{int((codes == top).sum()):,} records). Add a key to the rule (e.g. "
+                    f"[\"{rule.name.split(' & ')[0]}\", \"dob:year\"]), remove it, or raise "
+                    "max_pairs_per_rule under [blocking]"
+                )
+    out_i, out_j, out_r = [], [], []
+    for n, codes in enumerate(all_codes):
+        order, starts, sizes = _groups(codes)
+        for i, j in _pairs(order, starts, sizes, chunk_pairs):
+            keep = np.ones(len(i), dtype=bool)
+            if sides is not None:
+                keep &= sides[i] != sides[j]
+            for earlier in all_codes[:n]:
+                ci = earlier[i]
+                keep &= ~((ci >= 0) & (ci == earlier[j]))
+            out_i.append(i[keep])
+            out_j.append(j[keep])
+            out_r.append(np.full(int(keep.sum()), n, dtype=np.int16))
+    if not out_i:
+        empty = np.zeros(0, dtype=np.int64)
+        return Candidates(empty, empty.copy(), np.zeros(0, dtype=np.int16))
+    return Candidates(np.concatenate(out_i).astype(np.int64),
+                      np.concatenate(out_j).astype(np.int64), np.concatenate(out_r))

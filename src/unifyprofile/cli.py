@@ -1,0 +1,174 @@
+"""Command line: ``unifyprofile run``, ``evaluate``, ``blocking``.
+
+User mistakes (a bad config, a missing file, a blocking rule that explodes) print one
+clear message and exit with the error's code, without a traceback:
+
+====  =====================================
+code  meaning
+====  =====================================
+0     success
+2     configuration error
+3     source could not be read or mapped
+4     blocking would produce too many pairs
+5     a table broke a stage's contract
+6     a model was used before fitting
+====  =====================================
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import TimeRemainingColumn
+from rich.table import Table
+
+from unifyprofile.errors import UnifyProfileError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Identity resolution and golden customer profiles.")
+console = Console(stderr=True)
+out = Console()
+
+
+def main() -> None:
+    """Entry point of the ``unifyprofile`` console script."""
+    try:
+        app(standalone_mode=False)
+    except UnifyProfileError as exc:
+        console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        console.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+def _progress_bar(enabled: bool) -> tuple[Progress | None, Callable[[str, int, int], None] | None]:
+    if not enabled:
+        return None, None
+    bar = Progress(TextColumn("{task.description:<12}"), BarColumn(),
+                   TextColumn("{task.percentage:>5.1f}%"), TimeElapsedColumn(),
+                   TimeRemainingColumn(), console=console, transient=False)
+    tasks: dict[str, TaskID] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=max(total, 1))
+        bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+    return bar, update
+
+
+@app.command()
+def run(
+    config: Annotated[Path, typer.Argument(help="TOML config file.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for the outputs.")] = Path("out"),
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars.")] = False,
+    json_summary: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Resolve the sources of CONFIG and write clusters, golden profiles, pairs, rejects."""
+    from unifyprofile.config import load_config
+    from unifyprofile.resolver import Resolver
+
+    cfg = load_config(config)
+    bar, update = _progress_bar(not quiet and not json_summary)
+    if bar:
+        with bar:
+            result = Resolver(cfg, progress=update).run()
+    else:
+        result = Resolver(cfg).run()
+    result.write(out_dir)
+    summary = result.summary()
+    if json_summary:
+        out.print_json(json.dumps(summary))
+        return
+    for note in result.notes:
+        console.print(f"[yellow]warning:[/] {note}", highlight=False)
+    _print_summary(summary, out_dir)
+
+
+def _print_summary(summary: dict[str, Any], out_dir: Path) -> None:
+    table = Table(title="unifyprofile run", show_header=False, title_justify="left")
+    for source, n in summary["records"].items():
+        table.add_row(f"records from {source}",
+                      f"{n:,} (of {summary['rows_read'].get(source, n):,} rows)")
+    table.add_row("rejects", f"{summary['rejects']:,}")
+    table.add_row("candidate pairs", f"{summary['candidate_pairs']:,}")
+    table.add_row("matches", f"{summary['matches']:,} ({summary['rule_matches']:,} by rules)")
+    table.add_row("entities", f"{summary['entities']:,}")
+    sizes = ", ".join(f"{k}: {v:,}" for k, v in summary["cluster_sizes"].items())
+    table.add_row("cluster sizes", sizes)
+    table.add_row("largest cluster", f"{summary['largest_cluster']:,}")
+    table.add_row("hub values demoted", f"{summary['hub_values_demoted']:,}")
+    table.add_row("links cut by guards", f"{summary['links_cut_by_guards']:,}")
+    table.add_row("seconds", ", ".join(f"{k} {v:.2f}" for k, v in summary["seconds"].items()))
+    table.add_row("written to", str(out_dir))
+    out.print(table)
+
+
+@app.command()
+def evaluate(
+    directory: Annotated[Path, typer.Argument(help="Labelled data: records.csv + truth.csv, "
+                                                   "or left.csv + right.csv + truth.csv.")],
+    config: Annotated[Path | None, typer.Option("--config", help="TOML config.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Resolve a labelled dataset and print precision, recall and F1 against its truth."""
+    from unifyprofile.evaluate import evaluate_directory
+
+    report = evaluate_directory(directory, config)
+    if json_output:
+        out.print(json.dumps(report), highlight=False, soft_wrap=True)
+        return
+    table = Table(title=f"{report['dataset']} ({report['task']})", title_justify="left")
+    table.add_column("metric")
+    for col in ("precision", "recall", "f1"):
+        table.add_column(col, justify="right")
+    for metric in ("pairwise", "cluster", "bcubed"):
+        if report.get(metric):
+            table.add_row(metric, *(f"{report[metric][c]:.4f}"
+                                    for c in ("precision", "recall", "f1")))
+    out.print(table)
+    out.print(f"records {report['records']:,}  candidate pairs {report['candidate_pairs']:,}  "
+              f"blocking recall {report['blocking_recall']:.4f}  threshold "
+              f"{report['threshold']}  {report['seconds']:.2f} s")
+
+
+@app.command("blocking")
+def blocking_command(
+    config: Annotated[Path, typer.Argument(help="TOML config file.")],
+) -> None:
+    """Count the candidate pairs each blocking rule would produce, before comparing."""
+    from unifyprofile.blocking import BlockingRule, analyse_blocking
+    from unifyprofile.config import load_config
+    from unifyprofile.resolver import Resolver, default_blocking_rules
+
+    cfg = load_config(config)
+    resolver = Resolver(cfg)
+    from unifyprofile.sources import read_sources
+
+    table = read_sources(cfg.sources, cfg.base_dir)
+    records, _ = resolver._standardise(table.records, list(cfg.sources))
+    rules = [BlockingRule(r.keys) for r in cfg.rules] + list(
+        cfg.blocking or default_blocking_rules(set(records.columns)))
+    report = analyse_blocking(records, list(dict.fromkeys(rules)), cfg.link_type)
+    out.print(report.to_string(index=False))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

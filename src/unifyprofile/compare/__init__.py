@@ -1,0 +1,56 @@
+"""The compare stage: comparison levels per field for candidate pairs.
+
+A comparison is a frozen spec (:class:`ExactMatch`, :class:`NameComparison`, ...) whose
+ordered levels run from ``0`` (``"else"``) up to ``"exact"``; ``-1`` marks a pair where a
+side is null.  :func:`compare` turns pairs of row positions into one int8 level column per
+comparison, computing string metrics with rapidfuzz only once per distinct pair of values.
+
+Column contract::
+
+    records (standardised) + i, j  ──compare──>  i, j, <comparison.name>: int8 ...
+
+Examples:
+    >>> import numpy as np, pandas as pd
+    >>> records = pd.DataFrame({"email_std": ["ann@x.io", "ann@y.io", None]})
+    >>> compare(records, np.array([0, 0]), np.array([1, 2]), [EmailComparison()])
+       i  j  email
+    0  0  1      1
+    1  0  2     -1
+"""
+
+from __future__ import annotations
+
+from ._config import COMPARISON_TYPES, comparison_from_config, default_comparisons
+from ._levels import (
+    AddressComparison,
+    Comparison,
+    DateComparison,
+    EmailComparison,
+    ExactMatch,
+    NameComparison,
+    NumericComparison,
+    PhoneComparison,
+    PostcodeComparison,
+    PreparedComparison,
+    StringComparison,
+)
+from ._stage import compare, prepare
+
+__all__ = [
+    "COMPARISON_TYPES",
+    "AddressComparison",
+    "Comparison",
+    "DateComparison",
+    "EmailComparison",
+    "ExactMatch",
+    "NameComparison",
+    "NumericComparison",
+    "PhoneComparison",
+    "PostcodeComparison",
+    "PreparedComparison",
+    "StringComparison",
+    "compare",
+    "comparison_from_config",
+    "default_comparisons",
+    "prepare",
+]

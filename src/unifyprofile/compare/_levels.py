@@ -1,0 +1,966 @@
+"""Comparison specs and their prepared, vectorised level kernels.
+
+A :class:`Comparison` is a frozen, engine-free spec: which field, which levels.
+:meth:`Comparison.prepare` factorises the columns it reads once per records table and
+returns a :class:`PreparedComparison`, whose :meth:`~PreparedComparison.levels` maps a chunk
+of pairs ``(i, j)`` to one int8 level per pair:
+
+* ``-1`` where either side is null,
+* ``0`` (``"else"``) where the values disagree,
+* higher levels for closer agreement; the last level is ``"exact"``.
+
+Levels are decided from the top down and each pair gets the highest level whose condition
+holds; string metrics run only on pairs that no cheaper (code-equality) level decided, and
+only once per distinct pair of values.
+"""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+import re
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
+
+from unifyprofile.errors import ConfigError, DataError
+from unifyprofile.schema import NULL_LEVEL, std
+
+from . import _kernels as k
+from . import _validate as v
+
+__all__ = [
+    "AddressComparison",
+    "Comparison",
+    "DateComparison",
+    "EmailComparison",
+    "ExactMatch",
+    "NameComparison",
+    "NumericComparison",
+    "PhoneComparison",
+    "PostcodeComparison",
+    "PreparedComparison",
+    "StringComparison",
+]
+
+_DIGITS = re.compile(r"\d+")
+_NON_DIGITS = re.compile(r"\D+")
+
+
+def _fmt(threshold: float) -> str:
+    """``0.8`` -> ``"0.80"``, ``0.925`` -> ``"0.925"``."""
+    return f"{threshold:.2f}" if round(threshold, 2) == threshold else f"{threshold:g}"
+
+
+def _resolve(records: pd.DataFrame, field: str, comparison: str) -> str:
+    for column in (std(field), field):
+        if column in records.columns:
+            return column
+    raise DataError(
+        f"comparison {comparison!r}: records have no column {std(field)!r} (or {field!r}); "
+        f"columns present: {', '.join(map(str, records.columns))}; standardise the records "
+        "first or change the comparison's field"
+    )
+
+
+def _positions(i: Any, j: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+    i = np.asarray(i, dtype=np.int64)
+    j = np.asarray(j, dtype=np.int64)
+    if i.shape != j.shape or i.ndim != 1:
+        raise DataError(
+            f"pairs: expected two 1-d arrays i and j of equal length, got shapes "
+            f"{i.shape} and {j.shape}"
+        )
+    if len(i) and (min(i.min(), j.min()) < 0 or max(i.max(), j.max()) >= n):
+        raise DataError(
+            f"pairs: row positions must be in [0, {n}) for a records table of {n} rows, got "
+            f"values in [{min(i.min(), j.min())}, {max(i.max(), j.max())}]"
+        )
+    return i, j
+
+
+def _cutoff(threshold: float, scale: float = 1.0) -> float:
+    """Score cutoff for a rapidfuzz similarity a little below ``threshold``.
+
+    rapidfuzz may reject a score that equals its cutoff (it compares before rounding), so
+    the cutoff sits just under the threshold and the threshold itself is applied after.
+    """
+    return float(threshold) * scale - 1e-6 * scale
+
+
+def _count_at_least(scores: np.ndarray, ascending: np.ndarray) -> np.ndarray:
+    """How many of the ascending thresholds each score reaches (= its fuzzy level)."""
+    return np.searchsorted(ascending, scores, side="right").astype(np.int8)
+
+
+# --------------------------------------------------------------------------- prepared
+
+
+class PreparedComparison(abc.ABC):
+    """A comparison bound to one records table; maps pairs of row positions to levels.
+
+    Attributes:
+        comparison: the spec this was prepared from.
+        n_records: number of rows of the records table.
+        value_codes: int64 per record, the code of the value used for exact agreement and
+            term-frequency adjustment (``-1`` where null), or ``None``.
+        value_frequency: float64 per record, the share of non-null records holding the
+            same value (``NaN`` where null), or ``None``.
+    """
+
+    comparison: Comparison
+    n_records: int
+    value_codes: np.ndarray | None
+    value_frequency: np.ndarray | None
+
+    def __init__(self, comparison: Comparison, codes: np.ndarray) -> None:
+        self.comparison = comparison
+        self.n_records = len(codes)
+        self._codes = codes
+        self._exact = np.int8(len(comparison.level_names) - 1)
+        self.value_codes = codes
+        self.value_frequency = k.frequencies(codes)
+
+    def levels(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Comparison level of each pair.
+
+        Args:
+            i: int64 row positions of the left records.
+            j: int64 row positions of the right records (same length as ``i``).
+
+        Returns:
+            int8 array, one level per pair; ``-1`` where either side is null.
+
+        Raises:
+            DataError: when ``i``/``j`` are not equal-length 1-d arrays of valid positions.
+        """
+        i, j = _positions(i, j, self.n_records)
+        ca = self._codes[i]
+        cb = self._codes[j]
+        out = np.zeros(len(i), dtype=np.int8)
+        null = (ca < 0) | (cb < 0)
+        out[null] = NULL_LEVEL
+        exact = (ca == cb) & ~null
+        out[exact] = self._exact
+        todo = np.flatnonzero(~(null | exact))
+        if len(todo):
+            out[todo] = self._refine(ca[todo], cb[todo], i[todo], j[todo])
+        return out
+
+    @abc.abstractmethod
+    def _refine(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Levels of pairs whose codes are both present and differ."""
+
+    def __repr__(self) -> str:
+        return f"<Prepared {self.comparison!r} over {self.n_records} records>"
+
+
+class _PreparedExact(PreparedComparison):
+    def _refine(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return np.zeros(len(ca), dtype=np.int8)
+
+
+class _Cascade(PreparedComparison):
+    """Decides levels top-down: code-equality rules first, then a fuzzy score."""
+
+    def _rules(
+        self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
+    ) -> list[tuple[int, np.ndarray]]:
+        """``(level, mask)`` pairs, highest level first; default none."""
+        return []
+
+    @abc.abstractmethod
+    def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        """int8 levels of the pairs no rule decided."""
+
+    def _refine(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(ca), dtype=np.int8)
+        open_ = np.ones(len(ca), dtype=bool)
+        for level, mask in self._rules(ca, cb, i, j):
+            hit = mask & open_
+            out[hit] = level
+            open_ &= ~hit
+        rest = np.flatnonzero(open_)
+        if len(rest):
+            out[rest] = self._fuzzy(ca[rest], cb[rest])
+        return out
+
+
+# --------------------------------------------------------------------------- specs
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison(abc.ABC):
+    """A comparison of one field between two records, as ordered levels.
+
+    Attributes:
+        field: canonical field compared, e.g. ``"first_name"``.  The comparison reads
+            ``<field>_std`` when the records have it, else ``<field>``.
+        output_name: name of the level column in the pairs table (config key ``name``);
+            defaults to ``field``.
+        tf_adjust: whether the scorer should apply term-frequency adjustment to the exact
+            level.
+    """
+
+    field: str
+    output_name: str | None = dataclasses.field(default=None, kw_only=True)
+    tf_adjust: bool = dataclasses.field(default=False, kw_only=True)
+
+    #: Name of the comparison in config files (``type = "name"``).
+    type_name: ClassVar[str] = ""
+    #: Parameter checks by attribute name; subclasses extend.
+    _params: ClassVar[dict[str, v.Param]] = {
+        "field": v.FIELD,
+        "output_name": v.OPTIONAL_NAME,
+        "tf_adjust": v.BOOLEAN,
+    }
+
+    def __post_init__(self) -> None:
+        values = {key: getattr(self, key) for key in self._params}
+        normalised, problems = v.check(self._params, values, type(self).__name__)
+        if problems:
+            raise ConfigError(problems)
+        for key, value in normalised.items():
+            object.__setattr__(self, key, value)
+
+    @property
+    def name(self) -> str:
+        """Column name of this comparison's levels in the pairs table."""
+        return self.output_name or self.field
+
+    @property
+    @abc.abstractmethod
+    def level_names(self) -> tuple[str, ...]:
+        """Level labels; index == level, ``0`` is ``"else"``, agreement ascends."""
+
+    @property
+    def exact_level(self) -> int | None:
+        """The level meaning exact agreement (used for term-frequency adjustment)."""
+        return len(self.level_names) - 1
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Records columns read (standardised names; the raw field is the fallback)."""
+        return (std(self.field),)
+
+    @abc.abstractmethod
+    def prepare(self, records: pd.DataFrame) -> PreparedComparison:
+        """Factorise the columns this comparison reads, once per records table."""
+
+    def to_config(self) -> dict[str, Any]:
+        """Config entry for this comparison: ``type``, ``field`` and non-default params.
+
+        Inverse of :func:`~unifyprofile.compare.comparison_from_config`.
+        """
+        out: dict[str, Any] = {"type": self.type_name, "field": self.field}
+        for f in dataclasses.fields(self):
+            if f.name == "field":
+                continue
+            value = getattr(self, f.name)
+            default = f.default
+            if default is not dataclasses.MISSING and f.name in self._params:
+                default = self._params[f.name].normalise(default)
+            if value == default:
+                continue
+            key = "name" if f.name == "output_name" else f.name
+            out[key] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def _codes(self, records: pd.DataFrame) -> np.ndarray:
+        column = _resolve(records, self.field, self.name)
+        codes, _ = k.factorize(records[column], column=column)
+        return codes
+
+    def _factorize(self, records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        column = _resolve(records, self.field, self.name)
+        return k.factorize(records[column], column=column)
+
+
+@dataclasses.dataclass(frozen=True)
+class ExactMatch(Comparison):
+    """Exact agreement of the standardised value.
+
+    Levels: ``"else"``, ``"exact"``.
+
+    Examples:
+        >>> records = pd.DataFrame({"customer_id_std": ["c1", "c1", "c2", None]})
+        >>> ExactMatch("customer_id").prepare(records).levels(
+        ...     np.array([0, 0, 0]), np.array([1, 2, 3])).tolist()
+        [1, 0, -1]
+    """
+
+    type_name: ClassVar[str] = "exact"
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        return ("else", "exact")
+
+    def prepare(self, records: pd.DataFrame) -> PreparedComparison:
+        return _PreparedExact(self, self._codes(records))
+
+
+# ----------------------------------------------------------------------------- names
+
+
+@dataclasses.dataclass(frozen=True)
+class NameComparison(Comparison):
+    """A person name by Jaro-Winkler similarity, nicknames, initials and swaps.
+
+    Levels, ascending (each pair gets the highest that holds):
+
+    * ``"else"``;
+    * ``"jw>=<t>"`` for each threshold, lowest first: Jaro-Winkler similarity of
+      ``<field>_std`` at least ``t``.  A one-letter name equal to the first letter of the
+      other (an initial) reaches the lowest of these levels;
+    * ``"swapped"`` when ``swap_with`` is set: this record's ``field`` equals the other's
+      ``swap_with`` field and the other way round (first and last name exchanged);
+    * ``"nickname"`` when ``nicknames`` is on: both names stand for the same formal name
+      (``<field>_nick``, falling back to the name itself) but are spelled differently;
+      ranked above a swap because it is an explicit alias of the same given name.
+      It never fires when the records have no ``<field>_nick`` column;
+    * ``"exact"``.
+
+    Args:
+        field: the name field, e.g. ``"first_name"``.
+        thresholds: Jaro-Winkler thresholds in (0, 1] (any order).
+        nicknames: add the ``"nickname"`` level.
+        swap_with: the other name field for the ``"swapped"`` level, e.g. ``"last_name"``.
+
+    Examples:
+        >>> records = pd.DataFrame({
+        ...     "first_name_std": ["robert", "bob", "robrt", "r", "smith", "zed"],
+        ...     "first_name_nick": ["robert", "robert", None, None, None, None],
+        ...     "last_name_std": ["smith", "smith", "smith", "smith", "robert", "smith"],
+        ... })
+        >>> c = NameComparison("first_name", swap_with="last_name")
+        >>> c.level_names
+        ('else', 'jw>=0.80', 'jw>=0.92', 'swapped', 'nickname', 'exact')
+        >>> c.prepare(records).levels(np.zeros(5, dtype=np.int64), np.arange(1, 6)).tolist()
+        [4, 2, 1, 3, 0]
+    """
+
+    thresholds: tuple[float, ...] = (0.92, 0.80)
+    nicknames: bool = True
+    swap_with: str | None = None
+    tf_adjust: bool = dataclasses.field(default=True, kw_only=True)
+
+    type_name: ClassVar[str] = "name"
+    _params: ClassVar[dict[str, v.Param]] = {
+        **Comparison._params,
+        "thresholds": v.THRESHOLDS,
+        "nicknames": v.BOOLEAN,
+        "swap_with": v.Param("a field name (letters, digits and _) or null", v._optional_name),
+    }
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        fuzzy = tuple(f"jw>={_fmt(t)}" for t in sorted(self.thresholds))
+        extra = (("swapped",) if self.swap_with else ()) + (("nickname",) if self.nicknames else ())
+        return ("else", *fuzzy, *extra, "exact")
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        cols = [std(self.field)]
+        if self.nicknames:
+            cols.append(f"{self.field}_nick")
+        if self.swap_with:
+            cols.append(std(self.swap_with))
+        return tuple(cols)
+
+    def prepare(self, records: pd.DataFrame) -> PreparedComparison:
+        column = _resolve(records, self.field, self.name)
+        parts = [records[column].to_numpy(dtype=object)]
+        if self.swap_with:
+            parts.append(
+                records[_resolve(records, self.swap_with, self.name)].to_numpy(dtype=object)
+            )
+        nick_column = f"{self.field}_nick"
+        nicknames = self.nicknames and nick_column in records.columns
+        if nicknames:
+            parts.append(records[nick_column].to_numpy(dtype=object))
+        # One vocabulary for every column read, so values compare across columns by code.
+        codes, uniques = k.factorize_together(*parts)
+        own = codes[0]
+        swap = codes[1] if self.swap_with else None
+        nick = None
+        if nicknames:
+            # A name that is no nickname stands for itself; no name, no nickname key.
+            nick = np.where(codes[-1] >= 0, codes[-1], own)
+            nick[own < 0] = -1
+        return _PreparedName(self, own, uniques, nick, swap)
+
+
+class _PreparedName(_Cascade):
+    comparison: NameComparison
+
+    def __init__(
+        self,
+        comparison: NameComparison,
+        codes: np.ndarray,
+        uniques: np.ndarray,
+        nick_codes: np.ndarray | None,
+        swap_codes: np.ndarray | None,
+    ) -> None:
+        super().__init__(comparison, codes)
+        self._uniques = uniques
+        self._nick = nick_codes
+        self._swap = swap_codes
+        self._ascending = np.array(sorted(comparison.thresholds))
+        self._length = np.fromiter((len(u) for u in uniques), dtype=np.int64, count=len(uniques))
+        self._first = k.recode(uniques, lambda s: s[0])
+        names = comparison.level_names
+        self._level_swapped = names.index("swapped") if comparison.swap_with else -1
+        self._level_nick = names.index("nickname") if comparison.nicknames else -1
+
+    def _rules(
+        self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
+    ) -> list[tuple[int, np.ndarray]]:
+        rules = []
+        if self._nick is not None and self._level_nick > 0:
+            na, nb = self._nick[i], self._nick[j]
+            rules.append((self._level_nick, (na == nb) & (na >= 0)))
+        if self._swap is not None:
+            rules.append((self._level_swapped, (ca == self._swap[j]) & (cb == self._swap[i])))
+        rules.sort(key=lambda rule: -rule[0])
+        return rules
+
+    def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        scores = k.pair_scores(
+            self._uniques,
+            ca,
+            cb,
+            JaroWinkler.normalized_similarity,
+            score_cutoff=_cutoff(self._ascending[0]),
+        )
+        out = _count_at_least(scores, self._ascending)
+        initial = ((self._length[ca] == 1) | (self._length[cb] == 1)) & (
+            self._first[ca] == self._first[cb]
+        )
+        out[initial] = np.maximum(out[initial], 1)
+        return out
+
+
+# ----------------------------------------------------------------------------- email
+
+
+@dataclasses.dataclass(frozen=True)
+class EmailComparison(Comparison):
+    """An email address: exact, near-identical, or the same mailbox name elsewhere.
+
+    Levels: ``"else"``, ``"fuzzy"`` (at most ``max_edits`` character edits on the whole
+    address, or the same local part at a different domain), ``"exact"``.
+
+    Examples:
+        >>> records = pd.DataFrame({"email_std": [
+        ...     "ann.lee@gmail.com", "ann.lee@yahoo.com", "ann.le@gmail.com", "bo@x.io"]})
+        >>> EmailComparison().prepare(records).levels(
+        ...     np.zeros(3, dtype=np.int64), np.arange(1, 4)).tolist()
+        [1, 1, 0]
+    """
+
+    field: str = "email"
+    max_edits: int = 1
+
+    type_name: ClassVar[str] = "email"
+    _params: ClassVar[dict[str, v.Param]] = {**Comparison._params, "max_edits": v.POSITIVE_INT}
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        return ("else", "fuzzy", "exact")
+
+    def prepare(self, records: pd.DataFrame) -> PreparedComparison:
+        codes, uniques = self._factorize(records)
+        local = k.recode(uniques, lambda s: s.rpartition("@")[0] or None)
+        return _PreparedEmail(self, codes, uniques, local)
+
+
+class _PreparedEmail(_Cascade):
+    comparison: EmailComparison
+
+    def __init__(
+        self, comparison: EmailComparison, codes: np.ndarray, uniques: np.ndarray, local: np.ndarray
+    ) -> None:
+        super().__init__(comparison, codes)
+        self._uniques = uniques
+        self._local = local
+
+    def _rules(
+        self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
+    ) -> list[tuple[int, np.ndarray]]:
+        la = self._local[ca]
+        return [(1, (la == self._local[cb]) & (la >= 0))]
+
+    def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        # One edit (a typo), not a high Jaro-Winkler: addresses built from the same name
+        # ("edward.williams@", "edwardwilliams96@") are alike for different people too.
+        distance = k.pair_scores(
+            self._uniques, ca, cb, Levenshtein.distance, dtype=np.int64, score_cutoff=2
+        )
+        return (distance <= self.comparison.max_edits).astype(np.int8)
+
+
+# ----------------------------------------------------------------------------- phone
+
+
+@dataclasses.dataclass(frozen=True)
+class PhoneComparison(Comparison):
+    """A phone number (E.164): exact, or close.
+
+    Levels: ``"else"``, ``"close"`` (digits within Levenshtein distance 1, or the same
+    last 8 digits: the same national number with a different or missing country code),
+    ``"exact"``.
+
+    Examples:
+        >>> records = pd.DataFrame({"phone_std": [
+        ...     "+14155550134", "4155550134", "+14155550135", "+14155559999"]})
+        >>> PhoneComparison().prepare(records).levels(
+        ...     np.zeros(3, dtype=np.int64), np.arange(1, 4)).tolist()
+        [1, 1, 0]
+    """
+
+    field: str = "phone"
+
+    type_name: ClassVar[str] = "phone"
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        return ("else", "close", "exact")
+
+    def prepare(self, records: pd.DataFrame) -> PreparedComparison:
+        codes, uniques = self._factorize(records)
+        digits = np.empty(len(uniques), dtype=object)
+        digits[:] = [_NON_DIGITS.sub("", u) for u in uniques]
+        last8 = k.recode(digits, lambda d: d[-8:] if len(d) >= 8 else None)
+        return _PreparedPhone(self, codes, digits, last8)
+
+
+class _PreparedPhone(_Cascade):
+    def __init__(
+        self, comparison: PhoneComparison, codes: np.ndarray, digits: np.ndarray, last8: np.ndarray
+    ) -> None:
+        super().__init__(comparison, codes)
+        self._digits = digits
+        self._last8 = last8
+
+    def _rules(
+        self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
+    ) -> list[tuple[int, np.ndarray]]:
+        la = self._last8[ca]
+        return [(1, (la == self._last8[cb]) & (la >= 0))]
+
+    def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        distance = k.pair_scores(
+            self._digits, ca, cb, Levenshtein.distance, dtype=np.int32, score_cutoff=1
+        )
+        return (distance <= 1).astype(np.int8)
+
+
+# ------------------------------------------------------------------------------ date
+
+
+@dataclasses.dataclass(frozen=True)
+class DateComparison(Comparison):
+    """A date (``YYYY-MM-DD``): exact, a typo, or within some days.
+
+    Levels, ascending: ``"else"``; ``"within <d> days"`` for each window, the largest
+    first; ``"typo"`` (Damerau-Levenshtein distance at most 1 on ``YYYYMMDD``, or day and
+    month transposed); ``"exact"``.  Dates that do not parse can only be exact or typos.
+
+    Args:
+        field: the date field.
+        within_days: window sizes in days (any order).
+
+    Examples:
+        >>> records = pd.DataFrame({"dob_std": [
+        ...     "1990-03-04", "1990-04-03", "1990-03-05", "1990-09-30", "1970-01-01"]})
+        >>> DateComparison().prepare(records).levels(
+        ...     np.zeros(4, dtype=np.int64), np.arange(1, 5)).tolist()
+        [2, 2, 1, 0]
+    """
+
+    field: str = "dob"
+    within_days: tuple[int, ...] = (365,)
+
+    type_name: ClassVar[str] = "date"
+    _params: ClassVar[dict[str, v.Param]] = {**Comparison._params, "within_days": v.DAYS}
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        windows = tuple(f"within {d} days" for d in sorted(self.within_days, reverse=True))
+        return ("else", *windows, "typo", "exact")
+
+    def prepare(self, records: pd.DataFrame) -> PreparedComparison:
+        column = _resolve(records, self.field, self.name)
+        values = records[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            values = values.dt.strftime("%Y-%m-%d")
+        codes, uniques = k.factorize(values, column=column)
+        parsed = pd.to_datetime(
+            pd.Series(uniques, dtype=object), format="%Y-%m-%d", errors="coerce"
+        )
+        valid = parsed.notna().to_numpy()
+        stamps = parsed.to_numpy(dtype="datetime64[ns]")
+        days = np.where(valid, stamps.astype("datetime64[D]").astype(np.int64), 0)
+        month = np.where(valid, parsed.dt.month.fillna(0).to_numpy(dtype=np.int64), -1)
+        day = np.where(valid, parsed.dt.day.fillna(0).to_numpy(dtype=np.int64), -2)
+        year = np.where(valid, parsed.dt.year.fillna(0).to_numpy(dtype=np.int64), -3)
+        digits = np.empty(len(uniques), dtype=object)
+        digits[:] = [_NON_DIGITS.sub("", u) for u in uniques]
+        return _PreparedDate(self, codes, digits, valid, days, year, month, day)
+
+
+class _PreparedDate(_Cascade):
+    comparison: DateComparison
+
+    def __init__(
+        self,
+        comparison: DateComparison,
+        codes: np.ndarray,
+        digits: np.ndarray,
+        valid: np.ndarray,
+        days: np.ndarray,
+        year: np.ndarray,
+        month: np.ndarray,
+        day: np.ndarray,
+    ) -> None:
+        super().__init__(comparison, codes)
+        self._digits = digits
+        self._valid = valid
+        self._days = days
+        self._year = year
+        self._month = month
+        self._day = day
+        self._windows = np.array(sorted(comparison.within_days), dtype=np.int64)
+        self._typo = np.int8(len(self._windows) + 1)
+        # Eight-digit strings as a uint8 matrix: their Damerau-Levenshtein distance is at
+        # most 1 exactly when they differ in at most one digit or by one adjacent
+        # transposition (one insertion plus one deletion would cost 2), which numpy can
+        # test for every pair at once.  Other lengths go through rapidfuzz.
+        lengths = np.fromiter((len(d) for d in digits), dtype=np.int64, count=len(digits))
+        self._eight = lengths == 8
+        matrix = np.zeros((len(digits), 8), dtype=np.uint8)
+        if self._eight.any():
+            joined = "".join(digits[self._eight]).encode("ascii")
+            matrix[self._eight] = np.frombuffer(joined, dtype=np.uint8).reshape(-1, 8)
+        self._matrix = matrix
+
+    def _rules(
+        self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
+    ) -> list[tuple[int, np.ndarray]]:
+        transposed = (
+            (self._year[ca] == self._year[cb])
+            & (self._month[ca] == self._day[cb])
+            & (self._day[ca] == self._month[cb])
+        )
+        return [(int(self._typo), transposed)]
+
+    def _one_edit(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        """Damerau-Levenshtein distance at most 1 between the dates' digit strings."""
+        out = np.zeros(len(ca), dtype=bool)
+        eight = self._eight[ca] & self._eight[cb]
+        a, b = self._matrix[ca[eight]], self._matrix[cb[eight]]
+        differ = a != b
+        count = differ.sum(axis=1)
+        swapped = (
+            (count == 2)
+            & (differ[:, :-1] & differ[:, 1:]).any(axis=1)
+            & ((a[:, :-1] == b[:, 1:]) & (a[:, 1:] == b[:, :-1]) & differ[:, :-1]).any(axis=1)
+        )
+        out[eight] = (count <= 1) | swapped
+        rest = np.flatnonzero(~eight)
+        if len(rest):
+            distance = k.pair_scores(
+                self._digits,
+                ca[rest],
+                cb[rest],
+                DamerauLevenshtein.distance,
+                dtype=np.int32,
+                score_cutoff=1,
+            )
+            out[rest] = distance <= 1
+        return out
+
+    def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        gap = np.abs(self._days[ca] - self._days[cb])
+        inside = len(self._windows) - np.searchsorted(self._windows, gap, side="left")
+        out = np.where(self._valid[ca] & self._valid[cb], inside, 0).astype(np.int8)
+        out[self._one_edit(ca, cb)] = self._typo
+        return out
+
+
+# --------------------------------------------------------------------------- address
+
+
+@dataclasses.dataclass(frozen=True)
+class AddressComparison(Comparison):
+    """A street address by token-set similarity, guarded by house numbers.
+
+    Levels: ``"else"``, ``"ts>=<t>"`` for each threshold (lowest first), ``"exact"``.
+    The similarity is ``rapidfuzz.fuzz.token_set_ratio / 100``.  When both addresses
+    contain numbers and their sets of number tokens differ, the level is capped at the
+    lowest fuzzy level: a different house number is a different address.
+
+    Examples:
+        >>> records = pd.DataFrame({"address_std": [
+        ...     "12 main st", "12 main street", "14 main st", "9 elm rd"]})
+        >>> AddressComparison().prepare(records).levels(
+        ...     np.zeros(3, dtype=np.int64), np.arange(1, 4)).tolist()
+        [1, 1, 0]
+    """
+
+    field: str = "address"
+    thresholds: tuple[float, ...] = (0.9, 0.7)
+
+    type_name: ClassVar[str] = "address"
+    _params: ClassVar[dict[str, v.Param]] = {**Comparison._params, "thresholds": v.THRESHOLDS}
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        fuzzy = tuple(f"ts>={_fmt(t)}" for t in sorted(self.thresholds))
+        return ("else", *fuzzy, "exact")
+
+    def prepare(self, records: pd.DataFrame) -> PreparedComparison:
+        codes, uniques = self._factorize(records)
+        numbers = k.recode(uniques, lambda s: " ".join(sorted(set(_DIGITS.findall(s)))) or None)
+        return _PreparedAddress(self, codes, uniques, numbers)
+
+
+class _PreparedAddress(_Cascade):
+    comparison: AddressComparison
+
+    def __init__(
+        self,
+        comparison: AddressComparison,
+        codes: np.ndarray,
+        uniques: np.ndarray,
+        numbers: np.ndarray,
+    ) -> None:
+        super().__init__(comparison, codes)
+        self._uniques = uniques
+        self._numbers = numbers
+        self._ascending = np.array(sorted(comparison.thresholds))
+
+    def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        scores = (
+            k.pair_scores(
+                self._uniques,
+                ca,
+                cb,
+                fuzz.token_set_ratio,
+                score_cutoff=_cutoff(self._ascending[0], 100),
+            )
+            / 100
+        )
+        out = _count_at_least(scores, self._ascending)
+        na, nb = self._numbers[ca], self._numbers[cb]
+        differ = (na >= 0) & (nb >= 0) & (na != nb)
+        out[differ] = np.minimum(out[differ], 1)
+        return out
+
+
+# -------------------------------------------------------------------------- postcode
+
+
+@dataclasses.dataclass(frozen=True)
+class PostcodeComparison(Comparison):
+    """A postcode: exact, or the same first ``prefix`` characters.
+
+    Levels: ``"else"``, ``"prefix"``, ``"exact"``.
+
+    Examples:
+        >>> records = pd.DataFrame({"postcode_std": ["SW1A 1AA", "SW1A 2BB", "E1 6AN"]})
+        >>> PostcodeComparison().prepare(records).levels(
+        ...     np.array([0, 0]), np.array([1, 2])).tolist()
+        [1, 0]
+    """
+
+    field: str = "postcode"
+    prefix: int = 3
+
+    type_name: ClassVar[str] = "postcode"
+    _params: ClassVar[dict[str, v.Param]] = {**Comparison._params, "prefix": v.POSITIVE_INT}
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        return ("else", "prefix", "exact")
+
+    def prepare(self, records: pd.DataFrame) -> PreparedComparison:
+        codes, uniques = self._factorize(records)
+        n = self.prefix
+        return _PreparedPrefix(self, codes, k.recode(uniques, lambda s: s[:n]))
+
+
+class _PreparedPrefix(PreparedComparison):
+    def __init__(
+        self, comparison: PostcodeComparison, codes: np.ndarray, prefix: np.ndarray
+    ) -> None:
+        super().__init__(comparison, codes)
+        self._prefix = prefix
+
+    def _refine(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return (self._prefix[ca] == self._prefix[cb]).astype(np.int8)
+
+
+# ---------------------------------------------------------------------------- string
+
+
+def _jaccard_matrix(uniques: np.ndarray) -> sp.csr_matrix:
+    """Binary value x token matrix of whitespace token sets (one row per unique)."""
+    token_sets = [sorted(set(u.split())) for u in uniques]
+    lengths = np.fromiter((len(t) for t in token_sets), dtype=np.int64, count=len(token_sets))
+    flat = np.empty(int(lengths.sum()), dtype=object)
+    flat[:] = [t for ts in token_sets for t in ts]
+    token_codes, vocabulary = pd.factorize(flat)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    data = np.ones(len(flat), dtype=np.float64)
+    return sp.csr_matrix((data, token_codes, indptr), shape=(len(uniques), max(len(vocabulary), 1)))
+
+
+_METRICS: dict[str, tuple[Callable[..., float], float]] = {
+    # metric -> (rapidfuzz scorer, factor that maps its score to [0, 1])
+    "jaro_winkler": (JaroWinkler.normalized_similarity, 1.0),
+    "levenshtein": (Levenshtein.normalized_similarity, 1.0),
+    "token_set": (fuzz.token_set_ratio, 100.0),
+    "token_sort": (fuzz.token_sort_ratio, 100.0),
+}
+METRICS = (*_METRICS, "jaccard")
+_ABBREVIATIONS = {
+    "jaro_winkler": "jw",
+    "levenshtein": "lev",
+    "token_set": "ts",
+    "token_sort": "tsort",
+    "jaccard": "jaccard",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class StringComparison(Comparison):
+    """Any string field by a similarity metric in [0, 1].
+
+    Metrics: ``"jaro_winkler"``, ``"levenshtein"`` (normalised similarity),
+    ``"token_set"``, ``"token_sort"`` (rapidfuzz ratios / 100) and ``"jaccard"``
+    (whitespace token sets).  Levels: ``"else"``, ``"<metric>>=<t>"`` for each threshold
+    (lowest first), ``"exact"``.
+
+    Examples:
+        >>> records = pd.DataFrame({"company_std": ["acme corp", "corp acme", "acme"]})
+        >>> c = StringComparison("company", metric="jaccard", thresholds=(0.5,))
+        >>> c.level_names
+        ('else', 'jaccard>=0.50', 'exact')
+        >>> c.prepare(records).levels(np.array([0, 0]), np.array([1, 2])).tolist()
+        [1, 1]
+    """
+
+    metric: str = "jaro_winkler"
+    thresholds: tuple[float, ...] = (0.9, 0.7)
+
+    type_name: ClassVar[str] = "string"
+    _params: ClassVar[dict[str, v.Param]] = {
+        **Comparison._params,
+        "metric": v.choice(METRICS),
+        "thresholds": v.THRESHOLDS,
+    }
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        short = _ABBREVIATIONS[self.metric]
+        fuzzy = tuple(f"{short}>={_fmt(t)}" for t in sorted(self.thresholds))
+        return ("else", *fuzzy, "exact")
+
+    def prepare(self, records: pd.DataFrame) -> PreparedComparison:
+        codes, uniques = self._factorize(records)
+        return _PreparedString(self, codes, uniques)
+
+
+class _PreparedString(_Cascade):
+    comparison: StringComparison
+
+    def __init__(
+        self, comparison: StringComparison, codes: np.ndarray, uniques: np.ndarray
+    ) -> None:
+        super().__init__(comparison, codes)
+        self._uniques = uniques
+        self._ascending = np.array(sorted(comparison.thresholds))
+        self._tokens = _jaccard_matrix(uniques) if comparison.metric == "jaccard" else None
+
+    def _jaccard(self, ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
+        assert self._tokens is not None
+        both = np.asarray(self._tokens[ua].multiply(self._tokens[ub]).sum(axis=1)).ravel()
+        sizes = np.asarray(self._tokens.sum(axis=1)).ravel()
+        return both / (sizes[ua] + sizes[ub] - both)
+
+    def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        metric = self.comparison.metric
+        if metric == "jaccard":
+            scores = k.per_pair(ca, cb, self._jaccard)
+        else:
+            scorer, scale = _METRICS[metric]
+            cutoff = _cutoff(self._ascending[0], scale)
+            scores = k.pair_scores(self._uniques, ca, cb, scorer, score_cutoff=cutoff) / scale
+        return _count_at_least(scores, self._ascending)
+
+
+# --------------------------------------------------------------------------- numeric
+
+
+@dataclasses.dataclass(frozen=True)
+class NumericComparison(Comparison):
+    """A number by relative difference ``|a - b| / max(|a|, |b|)``.
+
+    Levels: ``"else"``, ``"within <r>%"`` for each tolerance (largest first),
+    ``"exact"`` (numerically equal).  Values that do not parse as numbers are null.
+
+    Args:
+        field: the numeric field.
+        relative: tolerances in (0, 1] (any order).
+
+    Examples:
+        >>> records = pd.DataFrame({"income_std": ["100", "100.0", "105", "99.5", "x"]})
+        >>> c = NumericComparison("income")
+        >>> c.level_names
+        ('else', 'within 10%', 'within 1%', 'exact')
+        >>> c.prepare(records).levels(np.zeros(4, dtype=np.int64), np.arange(1, 5)).tolist()
+        [3, 1, 2, -1]
+    """
+
+    relative: tuple[float, ...] = (0.01, 0.1)
+
+    type_name: ClassVar[str] = "numeric"
+    _params: ClassVar[dict[str, v.Param]] = {**Comparison._params, "relative": v.RELATIVE}
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        windows = tuple(f"within {r * 100:g}%" for r in sorted(self.relative, reverse=True))
+        return ("else", *windows, "exact")
+
+    def prepare(self, records: pd.DataFrame) -> PreparedComparison:
+        column = _resolve(records, self.field, self.name)
+        codes, uniques = k.factorize(records[column], column=column)
+        parsed = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
+        numbers = parsed.to_numpy(dtype=np.float64, na_value=np.nan)
+        numbers[~np.isfinite(numbers)] = np.nan
+        values = np.where(codes >= 0, numbers[np.maximum(codes, 0)], np.nan)
+        value_codes, _ = pd.factorize(values, use_na_sentinel=True)
+        return _PreparedNumeric(self, value_codes.astype(np.int64), values)
+
+
+class _PreparedNumeric(PreparedComparison):
+    def __init__(
+        self, comparison: NumericComparison, codes: np.ndarray, values: np.ndarray
+    ) -> None:
+        super().__init__(comparison, codes)
+        self._values = values
+        self._relative = np.array(sorted(comparison.relative))
+
+    def _refine(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        a, b = self._values[i], self._values[j]
+        scale = np.maximum(np.abs(a), np.abs(b))
+        gap = np.abs(a - b) / scale
+        return (len(self._relative) - np.searchsorted(self._relative, gap, side="left")).astype(
+            np.int8
+        )

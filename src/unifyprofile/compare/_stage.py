@@ -1,0 +1,109 @@
+"""The compare stage: pairs of row positions in, one level column per comparison out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from unifyprofile.errors import ConfigError, DataError
+
+from ._levels import Comparison, PreparedComparison
+
+__all__ = ["compare", "prepare"]
+
+
+def prepare(records: pd.DataFrame, comparisons: Sequence[Comparison]) -> list[PreparedComparison]:
+    """Prepare every comparison once for a records table (reuse across pair chunks).
+
+    Args:
+        records: standardised records, rows addressed by position.
+        comparisons: the comparisons.
+
+    Returns:
+        One prepared comparison per comparison, in order.
+
+    Raises:
+        ConfigError: when two comparisons share an output column name.
+        DataError: when the records lack a column a comparison reads.
+    """
+    _check_names(comparisons)
+    return [c.prepare(records) for c in comparisons]
+
+
+def _check_names(comparisons: Sequence[Comparison]) -> None:
+    counts = Counter(c.name for c in comparisons)
+    clashes = sorted(name for name, n in counts.items() if n > 1 or name in ("i", "j"))
+    if clashes:
+        raise ConfigError(
+            [
+                f"comparisons: output column {name!r} is used by more than one comparison "
+                "(or is a pair key); give each a distinct `name`"
+                for name in clashes
+            ]
+        )
+
+
+def compare(
+    records: pd.DataFrame,
+    i: np.ndarray,
+    j: np.ndarray,
+    comparisons: Sequence[Comparison],
+    prepared: Sequence[PreparedComparison] | None = None,
+) -> pd.DataFrame:
+    """Comparison levels of candidate pairs.
+
+    Args:
+        records: standardised records (see :mod:`unifyprofile.schema`); ``i``/``j`` are
+            row positions into it.
+        i: int64 row positions of the left records.
+        j: int64 row positions of the right records.
+        comparisons: the comparisons to compute.
+        prepared: the result of :func:`prepare` for these records and comparisons; pass
+            it when comparing many chunks of pairs so columns are factorised once.
+
+    Returns:
+        A pairs table with ``i``, ``j`` (int64) and one int8 column per comparison, named
+        ``comparison.name`` (``-1`` = a side is null, ``0`` = else, higher = closer).
+
+    Raises:
+        ConfigError: when two comparisons share an output column name.
+        DataError: when columns are missing, ``prepared`` does not match ``comparisons``,
+            or a position is outside the records table.
+
+    Examples:
+        >>> from unifyprofile.compare import ExactMatch, NameComparison
+        >>> records = pd.DataFrame({"first_name_std": ["jon", "john", None],
+        ...                         "email_std": ["a@x.io", "a@x.io", "a@x.io"]})
+        >>> compare(records, np.array([0, 0]), np.array([1, 2]),
+        ...         [NameComparison("first_name"), ExactMatch("email")])
+           i  j  first_name  email
+        0  0  1           2      1
+        1  0  2          -1      1
+    """
+    if prepared is None:
+        prepared = prepare(records, comparisons)
+    else:
+        _check_names(comparisons)
+        if len(prepared) != len(comparisons) or any(
+            p.comparison != c for p, c in zip(prepared, comparisons, strict=False)
+        ):
+            raise DataError(
+                "compare: `prepared` must be prepare(records, comparisons) for the same "
+                f"comparisons in the same order ({len(prepared)} prepared, "
+                f"{len(comparisons)} comparisons)"
+            )
+        if any(p.n_records != len(records) for p in prepared):
+            raise DataError(
+                f"compare: `prepared` was built for a records table of "
+                f"{prepared[0].n_records} rows, these records have {len(records)}; "
+                "prepare again for these records"
+            )
+    i = np.asarray(i, dtype=np.int64)
+    j = np.asarray(j, dtype=np.int64)
+    columns: dict[str, np.ndarray] = {"i": i, "j": j}
+    for c, p in zip(comparisons, prepared, strict=True):
+        columns[c.name] = p.levels(i, j)
+    return pd.DataFrame(columns, copy=False)

@@ -1,0 +1,120 @@
+"""Resolve a labelled benchmark directory and score the result against its truth."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from unifyprofile import schema
+from unifyprofile.config import Config, load_config
+from unifyprofile.evaluate._loader import Benchmark, load_benchmark
+from unifyprofile.evaluate._metrics import (
+    bcubed,
+    blocking_recall,
+    cluster_pair_scores,
+    link_truth_clusters,
+    pair_scores,
+    true_pairs,
+)
+from unifyprofile.sources import Source
+from unifyprofile.sources._infer import infer_columns
+
+__all__ = ["evaluate_directory", "evaluate_result"]
+
+
+def _sources(bench: Benchmark, config: Config | None) -> list[Source]:
+    tables = (
+        {"records": bench.records}
+        if bench.task == "dedup"
+        else {"left": bench.left, "right": bench.right}
+    )
+    configured = {s.name: s for s in config.sources} if config else {}
+    out = []
+    for name, table in tables.items():
+        assert table is not None
+        base = configured.get(name)
+        if base is not None:
+            out.append(
+                Source(
+                    name,
+                    kind=base.kind,
+                    data=table,
+                    columns=base.columns,
+                    id_column=base.id_column or "record_id",
+                    default_region=base.default_region,
+                    dayfirst=base.dayfirst,
+                    trust=base.trust,
+                )
+            )
+        else:
+            columns = infer_columns(c for c in table.columns if c != "record_id")
+            out.append(Source(name, data=table, id_column="record_id", columns=columns))
+    return out
+
+
+def evaluate_directory(
+    directory: str | Path, config_path: str | Path | None = None
+) -> dict[str, Any]:
+    """Resolve the benchmark in ``directory`` and score it (see ``unifyprofile evaluate``)."""
+    from unifyprofile.resolver import Resolver
+
+    start = time.perf_counter()
+    bench = load_benchmark(directory)
+    config = load_config(config_path) if config_path is not None else None
+    sources = _sources(bench, config)
+    base = config or Config()
+    if bench.task == "link":
+        base = Config(
+            **{**{f: getattr(base, f) for f in base.__dataclass_fields__}, "link_type": "link_only"}
+        )
+    result = Resolver(base.with_sources(sources)).run()
+    report = evaluate_result(result, bench)
+    report["seconds"] = time.perf_counter() - start
+    return report
+
+
+def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:
+    """Score a :class:`~unifyprofile.Result` of a benchmark against its truth."""
+    clusters = result.clusters.set_index(schema.RECORD_ID)[schema.ENTITY_ID]
+    if bench.task == "dedup":
+        truth = pd.Series(bench.truth.to_numpy(), index="records:" + bench.truth.index.astype(str))
+        truth_pairs = true_pairs(truth)
+        sides = None
+    else:
+        pairs = bench.truth
+        truth_pairs = pd.DataFrame(
+            {
+                "record_id_l": "left:" + pairs["left_id"].astype(str),
+                "record_id_r": "right:" + pairs["right_id"].astype(str),
+            }
+        )
+        left_ids = "left:" + bench.left["record_id"].astype(str)
+        right_ids = "right:" + bench.right["record_id"].astype(str)
+        truth = link_truth_clusters(left_ids, right_ids, truth_pairs)
+        sides = pd.Series(
+            np.where(clusters.index.str.startswith("left:"), "left", "right"), index=clusters.index
+        )
+    scored = result.pairs
+    candidates = pd.DataFrame(
+        {
+            "record_id_l": scored["record_id_l"].astype(str),
+            "record_id_r": scored["record_id_r"].astype(str),
+        }
+    )
+    linked = candidates[scored["linked"].to_numpy()]
+    report: dict[str, Any] = {
+        "dataset": Path(bench.name).name,
+        "task": bench.task,
+        "records": int(len(result.records)),
+        "candidate_pairs": int(len(scored)),
+        "blocking_recall": float(blocking_recall(candidates, truth_pairs)),
+        "threshold": result.config.threshold,
+        "pairwise": pair_scores(linked, truth_pairs).as_dict(),
+        "cluster": cluster_pair_scores(clusters, truth, sides=sides).as_dict(),
+        "bcubed": bcubed(clusters, truth).as_dict() if bench.task == "dedup" else None,
+    }
+    return report

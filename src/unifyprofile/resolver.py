@@ -1,0 +1,354 @@
+"""The :class:`Resolver`: composes the stages, nothing more.
+
+sources -> standardise -> guards -> block -> compare -> score -> cluster -> golden
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from unifyprofile import schema
+from unifyprofile.blocking import BlockingRule, block
+from unifyprofile.compare import Comparison, default_comparisons
+from unifyprofile.config import Config
+from unifyprofile.errors import ConfigError
+from unifyprofile.golden import merge
+from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
+from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
+from unifyprofile.sources import Source, read_sources
+from unifyprofile.standardise import standardise
+
+__all__ = ["Resolver", "Result", "default_blocking_rules"]
+
+#: Pairs compared and scored at a time; bounds memory.
+CHUNK_PAIRS = 2_000_000
+
+Progress = Callable[[str, int, int], None]
+
+
+def default_blocking_rules(fields: set[str]) -> list[BlockingRule]:
+    """Blocking rules for person data, given which canonical fields are present."""
+    wanted = [
+        ["email"], ["phone"],
+        ["last_name:soundex", "dob"], ["first_name:nick", "last_name:soundex"],
+        ["first_name:nick", "dob"], ["last_name", "postcode"], ["first_name:nick", "postcode"],
+        ["last_name:soundex", "address:tokens"],
+    ]
+    out = [BlockingRule.parse(keys) for keys in wanted
+           if all(k.split(":")[0] in fields for k in keys)]
+    if not out and "full_name" in fields:
+        out.append(BlockingRule.parse(["full_name"]))
+    return out
+
+
+@dataclass
+class Result:
+    """What a run produced.  All tables follow the contracts in :mod:`unifyprofile.schema`."""
+
+    records: pd.DataFrame
+    clusters: pd.DataFrame
+    golden: pd.DataFrame
+    pairs: pd.DataFrame
+    rejects: pd.DataFrame
+    model: FellegiSunter
+    config: Config
+    notes: list[str] = field(default_factory=list)
+    rows_read: dict[str, int] = field(default_factory=dict)
+    hubs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cut: pd.DataFrame = field(default_factory=pd.DataFrame)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def links(self) -> pd.DataFrame:
+        """Pairs that were linked (a rule fired or the probability reached the threshold)."""
+        return self.pairs[self.pairs["linked"]]
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for a batch job's log."""
+        sizes = self.clusters.groupby(schema.ENTITY_ID).size()
+        dist = sizes.value_counts().sort_index()
+        records_per_source = self.records[schema.SOURCE].value_counts()
+        return {
+            "rows_read": dict(self.rows_read),
+            "records": {str(k): int(v) for k, v in records_per_source.items()},
+            "rejects": int(len(self.rejects)),
+            "candidate_pairs": int(len(self.pairs)),
+            "matches": int(self.pairs["linked"].sum()) if len(self.pairs) else 0,
+            "rule_matches": int(self.pairs["rule"].notna().sum()) if len(self.pairs) else 0,
+            "entities": int(len(sizes)),
+            "cluster_sizes": {str(int(k)): int(v) for k, v in dist.items()},
+            "largest_cluster": int(sizes.max()) if len(sizes) else 0,
+            "hub_values_demoted": int(len(self.hubs)),
+            "links_cut_by_guards": int(len(self.cut)),
+            "seconds": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+    def write(self, directory: str | Path) -> list[Path]:
+        """Write clusters, golden profiles, pairs and rejects as Parquet and CSV.
+
+        Also writes the fitted model (``model.json``) and ``summary.json``.
+
+        Returns:
+            The paths written.
+        """
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        pairs = self.pairs.drop(columns=["i", "j"])
+        for name, table in (("clusters", self.clusters), ("golden", self.golden),
+                            ("pairs", pairs), ("rejects", self.rejects)):
+            table.to_parquet(out / f"{name}.parquet", index=False)
+            _csv_ready(table).to_csv(out / f"{name}.csv", index=False)
+            written += [out / f"{name}.parquet", out / f"{name}.csv"]
+        self.model.save(out / "model.json")
+        (out / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n",
+                                          encoding="utf-8")
+        return [*written, out / "model.json", out / "summary.json"]
+
+
+def _csv_ready(table: pd.DataFrame) -> pd.DataFrame:
+    """Lists (collect-all fields) become JSON arrays so the CSV stays one value per cell."""
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype == object and out[column].map(
+                lambda v: isinstance(v, (list, np.ndarray))).any():
+            out[column] = out[column].map(
+                lambda v: json.dumps([_plain(x) for x in v], ensure_ascii=False)
+                if isinstance(v, (list, np.ndarray)) else v)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+class Resolver:
+    """Resolve records into entities and golden profiles.
+
+    Args:
+        config: a :class:`~unifyprofile.Config` (see :func:`~unifyprofile.load_config`).
+        model: a fitted model to score with instead of fitting one on the data.
+        progress: called as ``progress(stage, done, total)`` while stages run.
+
+    Examples:
+        >>> import pandas as pd, unifyprofile as up
+        >>> people = pd.DataFrame({"id": ["1", "2", "3"],
+        ...     "first": ["Robert", "Bob", "Alice"], "last": ["Smith", "Smith", "Jones"],
+        ...     "email": ["bob.smith@gmail.com", "bobsmith@gmail.com", "alice@x.org"]})
+        >>> source = up.Source("crm", data=people, id_column="id",
+        ...     columns={"first_name": "first", "last_name": "last", "email": "email"})
+        >>> config = up.Config(sources=(source,),
+        ...     rules=(up.score.DeterministicRule.from_config(
+        ...         {"name": "email", "keys": ["email", "first_name:nick"]}),))
+        >>> result = up.Resolver(config).run()
+        >>> result.clusters.groupby("entity_id").size().sort_values().tolist()
+        [1, 2]
+    """
+
+    def __init__(self, config: Config, *, model: FellegiSunter | None = None,
+                 progress: Progress | None = None) -> None:
+        if not isinstance(config, Config):
+            raise ConfigError(f"Resolver needs a Config, got {type(config).__name__}; "
+                              "use unifyprofile.load_config(path)")
+        self.config = config
+        self.model = model
+        self._progress = progress
+        self._timings: dict[str, float] = {}
+
+    @contextmanager
+    def _stage(self, name: str) -> Iterator[None]:
+        if self._progress:
+            self._progress(name, 0, 1)
+        start = time.perf_counter()
+        yield
+        self._timings[name] = self._timings.get(name, 0.0) + time.perf_counter() - start
+        if self._progress:
+            self._progress(name, 1, 1)
+
+    def run(self, data: Mapping[str, pd.DataFrame] | None = None) -> Result:
+        """Read the sources, resolve them and return a :class:`Result`.
+
+        Args:
+            data: in-memory tables by source name, replacing those sources' files.
+        """
+        self._timings = {}
+        config = self.config
+        sources = list(config.sources)
+        if data:
+            unknown = set(data) - {s.name for s in sources}
+            if unknown:
+                raise ConfigError(f"data given for unknown sources: {', '.join(sorted(unknown))}"
+                                  f"; sources are {', '.join(s.name for s in sources)}")
+            sources = [Source(**{**_source_fields(s), "data": data[s.name], "path": None})
+                       if s.name in data else s for s in sources]
+        if not sources:
+            raise ConfigError("no sources: add at least one [[sources]] table")
+        with self._stage("read"):
+            table = read_sources(sources, config.base_dir)
+        records, hubs = self._standardise(table.records, sources)
+        result = self.resolve(records, sources)
+        result.rejects = table.rejects
+        result.notes = table.notes + result.notes
+        result.rows_read = table.rows_read
+        result.hubs = hubs
+        result.timings = dict(self._timings)
+        return result
+
+    def _standardise(self, records: pd.DataFrame,
+                     sources: list[Source]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        by_name = {s.name: s for s in sources}
+        with self._stage("standardise"):
+            src = records[schema.SOURCE]
+            region = src.map({n: s.default_region for n, s in by_name.items()})
+            dayfirst = src.map({n: s.dayfirst for n, s in by_name.items()}).astype(bool)
+            records = standardise(records, region=region, dayfirst=dayfirst,
+                                  placeholders=dict(self.config.guards.placeholders))
+            records, hubs = demote_hubs(records, self.config.guards)
+        return records, hubs
+
+    def comparisons(self, records: pd.DataFrame) -> list[Comparison]:
+        """The configured comparisons, or defaults for the fields present."""
+        if self.config.comparisons:
+            return list(self.config.comparisons)
+        return list(default_comparisons(_fields(records)))
+
+    def resolve(self, records: pd.DataFrame, sources: list[Source] | None = None) -> Result:
+        """Resolve already standardised records (positions 0..n-1)."""
+        config = self.config
+        sources = sources or list(config.sources)
+        records = records.reset_index(drop=True)
+        n = len(records)
+        side = None
+        if config.link_type == "link_only":
+            side = pd.factorize(records[schema.SOURCE])[0]
+        blocking = list(config.blocking) or default_blocking_rules(_fields(records))
+        rule_keys = [BlockingRule(r.keys) for r in config.rules]
+        with self._stage("block"):
+            # Pairs a deterministic rule would link must be candidates, whatever the blocking.
+            all_rules = list(dict.fromkeys(rule_keys + blocking))
+            cand = block(records, all_rules, link_type=config.link_type, side=side,
+                         max_pairs_per_rule=config.max_pairs_per_rule)
+        comparisons = self.comparisons(records)
+        with self._stage("compare"):
+            prepared = [c.prepare(records) for c in comparisons]
+            levels = np.empty((len(cand), len(comparisons)), dtype=np.int8)
+            for start in range(0, len(cand), CHUNK_PAIRS):
+                stop = min(start + CHUNK_PAIRS, len(cand))
+                for k, prep in enumerate(prepared):
+                    levels[start:stop, k] = prep.levels(cand.i[start:stop], cand.j[start:stop])
+                if self._progress:
+                    self._progress("compare", stop, len(cand))
+        model = self.model
+        if model is None:
+            with self._stage("fit"):
+                model = FellegiSunter(comparisons, seed=config.seed).fit(
+                    levels, prepared, n, side=side,
+                    sessions=_training_sessions(records, cand, all_rules, comparisons))
+        with self._stage("score"):
+            freqs = [p.value_frequency for p in prepared]
+            weight = np.empty(len(cand), dtype=np.float64)
+            for start in range(0, len(cand), CHUNK_PAIRS):
+                stop = min(start + CHUNK_PAIRS, len(cand))
+                i = cand.i[start:stop]
+                weight[start:stop] = model.match_weight(
+                    levels[start:stop], [None if f is None else f[i] for f in freqs])
+            probability = model.match_probability(weight)
+            fired = prepare_rules(records, config.rules).fired(cand.i, cand.j)
+        with self._stage("cluster"):
+            linked = (fired >= 0) | (probability >= config.threshold)
+            strength = np.where(fired >= 0, RULE_WEIGHT + weight, weight)
+            constraints = _constraints(records, config, sources)
+            clustering = cluster(n, cand.i[linked], cand.j[linked], strength[linked],
+                                 constraints=constraints,
+                                 max_cluster_size=config.guards.max_cluster_size)
+            clusters = clusters_table(records[schema.RECORD_ID], clustering.labels)
+        with self._stage("golden"):
+            trust = {s.name: s.trust for s in sources}
+            golden = merge(records, clusters, dict(config.survivorship),
+                           default=config.default_survivorship, trust=trust)
+        pairs = _pairs_table(records, cand, comparisons, levels, weight, probability,
+                             prepare_rules(records, config.rules).names(fired) if config.rules
+                             else None, all_rules, linked)
+        cut = clustering.cut
+        if len(cut):
+            rid = records[schema.RECORD_ID].to_numpy(dtype=object)
+            cut = cut.assign(record_id_l=rid[cut["i"].to_numpy()],
+                             record_id_r=rid[cut["j"].to_numpy()])
+        return Result(records=records, clusters=clusters, golden=golden, pairs=pairs,
+                      rejects=pd.DataFrame(columns=list(schema.REJECT_COLUMNS)), model=model,
+                      config=config, cut=cut, timings=dict(self._timings))
+
+
+def _training_sessions(records: pd.DataFrame, cand: Any, rules: list[BlockingRule],
+                       comparisons: list[Comparison]) -> list[tuple[np.ndarray, list[int]]]:
+    """One EM session per blocking rule: its pairs, with its own fields held out."""
+    sessions = []
+    for rule in rules:
+        codes = rule.codes(records)
+        ci = codes[cand.i]
+        mask = (ci >= 0) & (ci == codes[cand.j])
+        fields = {k.field for k in rule.keys}
+        fixed = [n for n, c in enumerate(comparisons) if c.field in fields]
+        sessions.append((mask, fixed))
+    return sessions
+
+
+def _source_fields(source: Source) -> dict[str, Any]:
+    return {f: getattr(source, f) for f in source.__dataclass_fields__}
+
+
+def _fields(records: pd.DataFrame) -> set[str]:
+    fields = {c[:-4] for c in records.columns if c.endswith("_std")}
+    return fields | {c for c in records.columns if c in schema.CANONICAL_FIELDS}
+
+
+def _constraints(records: pd.DataFrame, config: Config,
+                 sources: list[Source]) -> list[Constraint]:
+    out = []
+    for name in config.guards.unique_identifiers:
+        column = schema.std(name) if schema.std(name) in records.columns else name
+        if column not in records.columns:
+            raise ConfigError(f"guards.unique_identifiers: no field '{name}' in the records; "
+                              f"map a source column to it or remove it")
+        codes, _ = pd.factorize(records[column], use_na_sentinel=True)
+        out.append(Constraint(name, codes.astype(np.int64)))
+    for source in sources:
+        if source.unique_per_person:
+            mine = (records[schema.SOURCE] == source.name).to_numpy()
+            codes = np.where(mine, np.arange(len(records)), -1)
+            out.append(Constraint(f"one record per person in '{source.name}'", codes))
+    return out
+
+
+def _pairs_table(records: pd.DataFrame, cand: Any, comparisons: list[Comparison],
+                 levels: np.ndarray, weight: np.ndarray, probability: np.ndarray,
+                 rule: pd.Categorical | None, blocking: list[BlockingRule],
+                 linked: np.ndarray) -> pd.DataFrame:
+    rid = pd.Categorical(records[schema.RECORD_ID])
+    columns: dict[str, Any] = {
+        "i": cand.i, "j": cand.j,
+        "record_id_l": pd.Categorical.from_codes(rid.codes[cand.i], categories=rid.categories),
+        "record_id_r": pd.Categorical.from_codes(rid.codes[cand.j], categories=rid.categories),
+    }
+    for k, comparison in enumerate(comparisons):
+        columns[comparison.name] = levels[:, k]
+    columns["match_weight"] = weight
+    columns["match_probability"] = probability
+    columns["rule"] = rule if rule is not None else pd.Categorical([None] * len(cand.i))
+    columns["blocking_rule"] = pd.Categorical.from_codes(
+        cand.rule.astype(np.int64), categories=[b.name for b in blocking]) if blocking else None
+    columns["linked"] = linked
+    return pd.DataFrame(columns)

@@ -1,0 +1,362 @@
+"""The Fellegi–Sunter model: m and u per comparison level, fitted without labels.
+
+``u`` (how often a level occurs among non-matching pairs) comes from random pairs, which
+are almost all non-matches.  ``m`` (how often among matches) comes from EM on the
+candidate pairs.  EM runs on the counts of distinct comparison patterns, not on pairs, so
+it costs the same for ten thousand pairs as for a hundred million.
+
+After every M-step the Bayes factors ``m/u`` of each comparison are made non-decreasing
+in the level (pool-adjacent-violators weighted by ``u``), so the model can never learn that
+closer agreement is evidence *against* a match — the failure that makes unconstrained EM
+conclude that true duplicates often have birth dates years apart.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from unifyprofile.compare import Comparison, PreparedComparison, comparison_from_config
+from unifyprofile.errors import DataError, NotFittedError
+
+__all__ = ["FellegiSunter", "monotone_m"]
+
+_FORMAT_VERSION = 1
+
+
+def monotone_m(m: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Closest ``m`` (same total) whose ratios ``m/u`` do not decrease with the level.
+
+    Pool-adjacent-violators on the ratios with weights ``u``: a pooled block gets the
+    ratio ``sum(m) / sum(u)``, which keeps ``sum(m)`` unchanged.
+
+    >>> monotone_m(np.array([0.2, 0.1, 0.7]), np.array([0.5, 0.4, 0.1])).round(3).tolist()
+    [0.167, 0.133, 0.7]
+    """
+    blocks: list[list[float]] = []  # [sum_m, sum_u, count]
+    for mi, ui in zip(m.tolist(), u.tolist()):
+        blocks.append([mi, ui, 1])
+        while len(blocks) > 1 and blocks[-2][0] * blocks[-1][1] > blocks[-1][0] * blocks[-2][1]:
+            last = blocks.pop()
+            blocks[-1][0] += last[0]
+            blocks[-1][1] += last[1]
+            blocks[-1][2] += last[2]
+    out = []
+    start = 0
+    for sum_m, sum_u, count in blocks:
+        ratio = sum_m / sum_u
+        out.extend(ratio * u[start:start + int(count)])
+        start += int(count)
+    return np.asarray(out, dtype=np.float64)
+
+
+class FellegiSunter:
+    """Unsupervised Fellegi–Sunter model over a list of comparisons.
+
+    Args:
+        comparisons: the comparisons whose levels the pairs carry, in column order.
+        max_iter: EM iterations at most.
+        tol: stop when no m-probability moves more than this.
+        u_sample_pairs: random pairs drawn to estimate ``u``.
+        monotone: keep ``m/u`` non-decreasing in the level of each comparison.
+        tf_adjust: use term-frequency adjusted weights on exact agreement for the
+            comparisons that ask for it.
+        seed: seed of the random pair sample; same data + seed -> same model.
+
+    Attributes:
+        m_: list of arrays, one per comparison, P(level | match).
+        u_: list of arrays, P(level | non-match).
+        lambda_: probability that two records drawn at random are a match.
+        n_iter_: EM iterations run.
+
+    Examples:
+        >>> import numpy as np
+        >>> from unifyprofile.compare import ExactMatch
+        >>> model = FellegiSunter([ExactMatch("email")])
+        >>> model.set_params(m=[[0.1, 0.9]], u=[[0.99, 0.01]], lambda_=0.5)
+        >>> round(float(model.match_weight(np.array([[1]]))[0]), 3)
+        6.492
+    """
+
+    def __init__(self, comparisons: Sequence[Comparison], *, max_iter: int = 100,
+                 tol: float = 1e-6, u_sample_pairs: int = 2_000_000, monotone: bool = True,
+                 tf_adjust: bool = True, seed: int = 0) -> None:
+        self.comparisons = tuple(comparisons)
+        self.max_iter = max_iter
+        self.tol = tol
+        self.u_sample_pairs = u_sample_pairs
+        self.monotone = monotone
+        self.tf_adjust = tf_adjust
+        self.seed = seed
+
+    # ---------------------------------------------------------------- fitting
+    def fit(self, levels: np.ndarray, prepared: Sequence[PreparedComparison],
+            n_records: int, side: np.ndarray | None = None,
+            sessions: Sequence[tuple[np.ndarray, Sequence[int]]] | None = None
+            ) -> FellegiSunter:
+        """Estimate ``u`` from random pairs, then ``m`` and ``lambda`` by EM on ``levels``.
+
+        Args:
+            levels: int8 matrix, one row per candidate pair, one column per comparison.
+            prepared: the comparisons prepared on the records (for random pairs).
+            n_records: number of records.
+            side: 0/1 per record in link-only mode; random pairs then cross sides.
+            sessions: training sessions, each ``(pair_mask, fixed)``: EM runs on the pairs
+                of ``pair_mask`` with the comparisons listed in ``fixed`` left out.  Pass
+                one session per blocking rule with the comparisons of that rule's fields
+                fixed: inside a block every pair agrees on those fields, matching or not,
+                so they carry no information there and would teach EM that agreement is
+                common among matches.  ``m`` of each comparison is the average over the
+                sessions that trained it, weighted by their expected matches.  Default:
+                one session over all pairs.
+        """
+        self._check_levels(levels)
+        self.u_ = self._estimate_u(prepared, n_records, side)
+        if side is None:
+            total_pairs = n_records * (n_records - 1) // 2
+        else:
+            total_pairs = int((side == 0).sum()) * int((side == 1).sum())
+        k = len(self.comparisons)
+        if not sessions:
+            sessions = [(np.ones(len(levels), dtype=bool), ())]
+        sums = [np.zeros(len(c.level_names)) for c in self.comparisons]
+        weights = np.zeros(k)
+        trained = []
+        for mask, fixed in sessions:
+            if mask.sum() == 0 or len(fixed) == k:
+                continue
+            sub = levels[mask].copy()
+            sub[:, list(fixed)] = -1
+            m, lam = self._em(sub)
+            expected = lam * float(mask.sum())
+            for c in range(k):
+                if c not in fixed:
+                    sums[c] += expected * m[c]
+                    weights[c] += expected
+            trained.append(lam)
+        fallback = None
+        m_final = []
+        for c in range(k):
+            if weights[c] > 0:
+                m_final.append(sums[c] / weights[c])
+                continue
+            if fallback is None:  # no session trained it: EM on all pairs
+                fallback, _ = self._em(levels)
+            m_final.append(fallback[c])
+        self.m_ = m_final
+        self.lambda_ = self._fit_lambda(levels, total_pairs)
+        return self
+
+    def _estimate_u(self, prepared: Sequence[PreparedComparison], n: int,
+                    side: np.ndarray | None) -> list[np.ndarray]:
+        rng = np.random.default_rng(self.seed)
+        size = int(min(self.u_sample_pairs, max(n * (n - 1) // 2, 1) * 4))
+        if side is None:
+            i = rng.integers(0, n, size)
+            j = rng.integers(0, n, size)
+        else:
+            left, right = np.flatnonzero(side == 0), np.flatnonzero(side == 1)
+            i = left[rng.integers(0, len(left), size)]
+            j = right[rng.integers(0, len(right), size)]
+        keep = i != j
+        i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
+        u = []
+        for comparison, prep in zip(self.comparisons, prepared):
+            lv = prep.levels(i, j)
+            k = len(comparison.level_names)
+            counts = np.bincount(lv[lv >= 0].astype(np.int64), minlength=k)[:k].astype(float)
+            # Add-one smoothing: a level never seen among random pairs is rare, not impossible.
+            u.append((counts + 1.0) / (counts.sum() + k))
+        return u
+
+    def _em(self, levels: np.ndarray) -> tuple[list[np.ndarray], float]:
+        """EM over pattern counts with ``u`` fixed; returns ``m`` and ``lambda``."""
+        patterns, counts = _patterns(levels, [len(c.level_names) for c in self.comparisons])
+        counts = counts.astype(float)
+        m = [_initial_m(len(c.level_names)) for c in self.comparisons]
+        log_u = [np.log(u) for u in self.u_]
+        lam = 0.1
+        self.n_iter_ = 0
+        for _ in range(self.max_iter):
+            self.n_iter_ += 1
+            post = _posterior(patterns, [np.log(x) for x in m], log_u, lam)
+            weight = counts * post
+            lam = float(np.clip(weight.sum() / counts.sum(), 1e-9, 1 - 1e-9))
+            delta = 0.0
+            for k in range(len(m)):
+                lv = patterns[:, k]
+                present = lv >= 0
+                size = len(m[k])
+                new = np.bincount(lv[present], weights=weight[present], minlength=size)[:size]
+                new = (new + 1e-3) / (new.sum() + 1e-3 * size)
+                if self.monotone:
+                    new = monotone_m(new, self.u_[k])
+                delta = max(delta, float(np.abs(new - m[k]).max()))
+                m[k] = new
+            if delta < self.tol:
+                break
+        return m, lam
+
+    def _fit_lambda(self, levels: np.ndarray, total_pairs: int) -> float:
+        """Probability that two random records match, with ``m`` and ``u`` held fixed.
+
+        Pairs outside the candidates are taken as non-matches, so the expected number of
+        matches is the sum of the candidates' posteriors, and ``lambda`` is that over
+        ``total_pairs``: a fixed point found by iteration.  Using the prior of a *random*
+        pair (not of a candidate) is what keeps two records that share only a common
+        name from being linked.
+        """
+        patterns, counts = _patterns(levels, [len(c.level_names) for c in self.comparisons])
+        counts = counts.astype(float)
+        log_m = [np.log(x) for x in self.m_]
+        log_u = [np.log(x) for x in self.u_]
+        total = float(max(total_pairs, counts.sum(), 1))
+        lam = max(counts.sum() / total * 0.5, 1e-12)
+        for _ in range(self.max_iter * 5):
+            post = _posterior(patterns, log_m, log_u, lam)
+            new = float(np.clip((counts * post).sum() / total, 1e-12, 1 - 1e-9))
+            if abs(new - lam) <= 1e-6 * lam:
+                return new
+            lam = new
+        return lam
+
+    # ---------------------------------------------------------------- scoring
+    def _require_fitted(self) -> None:
+        if not hasattr(self, "m_"):
+            raise NotFittedError(
+                "this FellegiSunter model is not fitted; call fit() or load a saved model"
+            )
+
+    def _check_levels(self, levels: np.ndarray) -> None:
+        if levels.ndim != 2 or levels.shape[1] != len(self.comparisons):
+            raise DataError(
+                f"levels must have one column per comparison ({len(self.comparisons)}), "
+                f"got shape {levels.shape}"
+            )
+
+    def contributions(self, levels: np.ndarray,
+                      frequencies: Sequence[np.ndarray | None] | None = None) -> np.ndarray:
+        """Per-comparison log2 Bayes factors, shape ``(pairs, comparisons)``.
+
+        Args:
+            levels: int8 matrix of levels.
+            frequencies: per comparison, for each pair the term frequency of the value
+                both records share (used on the exact level when TF adjustment is on),
+                or None.
+        """
+        self._require_fitted()
+        self._check_levels(levels)
+        out = np.zeros(levels.shape, dtype=np.float64)
+        for k, comparison in enumerate(self.comparisons):
+            table = np.log2(self.m_[k]) - np.log2(self.u_[k])
+            lv = levels[:, k].astype(np.int64)
+            present = lv >= 0
+            out[present, k] = table[lv[present]]
+            freq = None if frequencies is None else frequencies[k]
+            exact = comparison.exact_level
+            if (self.tf_adjust and comparison.tf_adjust and freq is not None
+                    and exact is not None):
+                at = lv == exact
+                # Agreeing on a rare value is stronger evidence than on a common one.
+                out[at, k] = np.log2(self.m_[k][exact]) - np.log2(np.maximum(freq[at], 1e-9))
+        return out
+
+    def match_weight(self, levels: np.ndarray,
+                     frequencies: Sequence[np.ndarray | None] | None = None) -> np.ndarray:
+        """Sum of the per-comparison log2 Bayes factors of each pair."""
+        return self.contributions(levels, frequencies).sum(axis=1)
+
+    @property
+    def prior_weight(self) -> float:
+        """log2 prior odds that two random records match."""
+        self._require_fitted()
+        return float(np.log2(self.lambda_) - np.log2(1 - self.lambda_))
+
+    def match_probability(self, weight: np.ndarray) -> np.ndarray:
+        """Posterior match probability from a match weight."""
+        return 1.0 / (1.0 + np.exp2(-(weight + self.prior_weight)))
+
+    # ---------------------------------------------------------------- persistence
+    def set_params(self, *, m: Sequence[Sequence[float]], u: Sequence[Sequence[float]],
+                   lambda_: float) -> FellegiSunter:
+        """Set the learned parameters directly (e.g. from labelled data)."""
+        self.m_ = [np.asarray(x, dtype=np.float64) for x in m]
+        self.u_ = [np.asarray(x, dtype=np.float64) for x in u]
+        self.lambda_ = float(lambda_)
+        for k, comparison in enumerate(self.comparisons):
+            size = len(comparison.level_names)
+            if len(self.m_[k]) != size or len(self.u_[k]) != size:
+                raise DataError(f"comparison '{comparison.name}' has {size} levels; m and u "
+                                f"must have {size} values each")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict of the comparisons and the learned parameters."""
+        self._require_fitted()
+        return {
+            "format": "unifyprofile.FellegiSunter",
+            "version": _FORMAT_VERSION,
+            "seed": self.seed,
+            "tf_adjust": self.tf_adjust,
+            "lambda": self.lambda_,
+            "comparisons": [
+                {"config": c.to_config(), "levels": list(c.level_names),
+                 "m": self.m_[k].tolist(), "u": self.u_[k].tolist()}
+                for k, c in enumerate(self.comparisons)
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FellegiSunter:
+        """Rebuild a fitted model from :meth:`to_dict` output."""
+        if data.get("format") != "unifyprofile.FellegiSunter":
+            raise DataError("not a unifyprofile model file (missing format marker)")
+        entries = data["comparisons"]
+        comparisons = [comparison_from_config(e["config"], f"model.comparisons[{n}]")
+                       for n, e in enumerate(entries)]
+        model = cls(comparisons, seed=int(data.get("seed", 0)),
+                    tf_adjust=bool(data.get("tf_adjust", True)))
+        return model.set_params(m=[e["m"] for e in entries], u=[e["u"] for e in entries],
+                                lambda_=data["lambda"])
+
+    def save(self, path: str | Path) -> None:
+        """Write the model as JSON (separate from the config)."""
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> FellegiSunter:
+        """Read a model written by :meth:`save`."""
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _posterior(patterns: np.ndarray, log_m: list[np.ndarray], log_u: list[np.ndarray],
+               lam: float) -> np.ndarray:
+    log_bf = np.zeros(len(patterns))
+    for k in range(len(log_m)):
+        lv = patterns[:, k]
+        present = lv >= 0
+        log_bf[present] += log_m[k][lv[present]] - log_u[k][lv[present]]
+    prior = np.log(lam) - np.log1p(-lam)
+    return 1.0 / (1.0 + np.exp(-np.clip(log_bf + prior, -700, 700)))
+
+
+def _initial_m(size: int) -> np.ndarray:
+    m = np.exp2(np.arange(size, dtype=float) * (6.0 / max(size - 1, 1)))
+    return m / m.sum()
+
+
+def _patterns(levels: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``levels`` and their counts, via one int64 code per row."""
+    radix = np.cumprod([1] + [s + 1 for s in sizes[:-1]]).astype(np.int64)
+    codes = ((levels.astype(np.int64) + 1) * radix).sum(axis=1)
+    uniq, counts = np.unique(codes, return_counts=True)
+    patterns = np.empty((len(uniq), len(sizes)), dtype=np.int64)
+    rest = uniq.copy()
+    for k, s in enumerate(sizes):
+        patterns[:, k] = rest % (s + 1) - 1
+        rest //= s + 1
+    return patterns, counts

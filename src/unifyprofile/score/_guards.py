@@ -1,0 +1,136 @@
+"""Over-merge guards applied before matching.
+
+Placeholder values (``test@test.com``, ``000-000-0000``) are nulled by the standardisers.
+This module demotes *hub* values: an identifier that many different people share (a shop's
+own phone number typed into every order, a company switchboard, ``info@`` mailboxes).
+Such a value says nothing about identity, so it is removed from the standardised column
+(flag ``"hub"``) before blocking, rules and scoring see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from unifyprofile import schema
+from unifyprofile.errors import ConfigError
+
+__all__ = ["Guards", "demote_hubs"]
+
+
+@dataclass(frozen=True)
+class Guards:
+    """Limits that keep different people apart.
+
+    Args:
+        placeholders: extra junk values per field (compared after standardisation).
+        hub_fields: identifier fields checked for hub values.
+        max_people_per_value: a value of a hub field shared by more distinct first names
+            than this is demoted.
+        unique_identifiers: fields whose different non-null values mean different people
+            (cannot-link): a cluster holding two values is split at its weakest edges.
+        max_cluster_size: clusters larger than this are split at their weakest edges.
+    """
+
+    placeholders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    hub_fields: tuple[str, ...] = ("email", "phone")
+    max_people_per_value: int = 4
+    unique_identifiers: tuple[str, ...] = ()
+    max_cluster_size: int = 100
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "placeholders", MappingProxyType(
+            {k: tuple(v) for k, v in self.placeholders.items()}))
+
+    @classmethod
+    def from_config(cls, entry: Mapping[str, Any], where: str = "guards") -> Guards:
+        allowed = {"placeholders", "hub_fields", "max_people_per_value",
+                   "unique_identifiers", "max_cluster_size"}
+        problems = [f"{where}.{k}: unknown key; allowed keys are {', '.join(sorted(allowed))}"
+                    for k in entry if k not in allowed]
+        kwargs: dict[str, Any] = {}
+        for key in ("max_people_per_value", "max_cluster_size"):
+            if key in entry:
+                value = entry[key]
+                if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                    problems.append(f"{where}.{key}: expected an integer >= 1, got {value!r}")
+                else:
+                    kwargs[key] = value
+        for key in ("hub_fields", "unique_identifiers"):
+            if key in entry:
+                value = entry[key]
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    problems.append(f"{where}.{key}: expected a list of field names, "
+                                    f"got {value!r}")
+                else:
+                    kwargs[key] = tuple(value)
+        if "placeholders" in entry:
+            value = entry["placeholders"]
+            if not isinstance(value, Mapping) or not all(
+                    isinstance(v, list) for v in value.values()):
+                problems.append(f"{where}.placeholders: expected a table of field = [values], "
+                                f"e.g. {{ email = [\"info@acme.com\"] }}, got {value!r}")
+            else:
+                kwargs["placeholders"] = {k: tuple(map(str, v)) for k, v in value.items()}
+        if problems:
+            raise ConfigError(problems)
+        return cls(**kwargs)
+
+    def to_config(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "hub_fields": list(self.hub_fields),
+            "max_people_per_value": self.max_people_per_value,
+            "unique_identifiers": list(self.unique_identifiers),
+            "max_cluster_size": self.max_cluster_size,
+        }
+        if self.placeholders:
+            out["placeholders"] = {k: list(v) for k, v in self.placeholders.items()}
+        return out
+
+
+def demote_hubs(records: pd.DataFrame, guards: Guards) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Null hub values in the standardised columns of ``guards.hub_fields``.
+
+    People are told apart by their nickname-resolved first name (``first_name_nick``);
+    without a first-name column nothing is demoted.
+
+    Returns:
+        The records (a copy when anything changed) and a report with one row per demoted
+        value: ``field``, ``value``, ``records``, ``people``.
+    """
+    report = []
+    people_col = "first_name_nick"
+    if people_col not in records.columns:
+        return records, pd.DataFrame(columns=["field", "value", "records", "people"])
+    people, _ = pd.factorize(records[people_col], use_na_sentinel=True)
+    out = records
+    for field_name in guards.hub_fields:
+        column = schema.std(field_name)
+        if column not in records.columns:
+            continue
+        codes, uniques = pd.factorize(records[column], use_na_sentinel=True)
+        both = (codes >= 0) & (people >= 0)
+        if not both.any():
+            continue
+        distinct = np.unique(codes[both].astype(np.int64) * (people.max() + 1) + people[both])
+        per_value = np.bincount(distinct // (people.max() + 1), minlength=len(uniques))
+        hubs = np.flatnonzero(per_value > guards.max_people_per_value)
+        if len(hubs) == 0:
+            continue
+        if out is records:
+            out = records.copy()
+        hit = np.isin(codes, hubs)
+        out.loc[hit, column] = None
+        flag_col = schema.flag(field_name)
+        if flag_col not in out.columns:
+            out[flag_col] = None
+        out.loc[hit, flag_col] = "hub"
+        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        report.extend({"field": field_name, "value": uniques[h], "records": int(counts[h]),
+                       "people": int(per_value[h])} for h in hubs)
+    return out, pd.DataFrame(report, columns=["field", "value", "records", "people"])

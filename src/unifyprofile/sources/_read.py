@@ -1,0 +1,329 @@
+"""Read exports into the canonical ``records`` table, with a ``rejects`` table.
+
+No row is ever dropped silently: a row without an id, with an id already seen in the same
+source, or that cannot be parsed becomes a row of ``rejects`` naming the source, the row
+number (1-based, header excluded) and the reason.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from unifyprofile import schema
+from unifyprofile.errors import SourceError
+from unifyprofile.sources._source import Source
+
+__all__ = ["SourceTable", "read_source", "read_sources"]
+
+
+@dataclass
+class SourceTable:
+    """What reading one or more sources produced."""
+
+    records: pd.DataFrame
+    rejects: pd.DataFrame
+    #: Human-readable warnings that are not errors (e.g. a mapped column that is empty).
+    notes: list[str] = field(default_factory=list)
+    #: Rows read per source, rejects included.
+    rows_read: dict[str, int] = field(default_factory=dict)
+
+
+def read_sources(sources: Sequence[Source], base_dir: Path | None = None) -> SourceTable:
+    """Read every source and stack them into one records table.
+
+    Args:
+        sources: the sources, in config order.
+        base_dir: directory that relative paths are resolved against.
+
+    Returns:
+        A :class:`SourceTable` whose ``records`` has a fresh RangeIndex.
+
+    Raises:
+        SourceError: a file is missing or unreadable, a mapped column does not exist,
+            or a source has no rows.
+    """
+    names = [s.name for s in sources]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise SourceError(f"source names must be unique; repeated: {', '.join(dupes)}")
+    tables = [read_source(s, base_dir) for s in sources]
+    records = pd.concat([t.records for t in tables], ignore_index=True)
+    text = [c for c in records.columns if c != "source_row"]
+    records[text] = records[text].astype(object).where(records[text].notna(), None)
+    rejects = pd.concat([t.rejects for t in tables], ignore_index=True)
+    notes = [n for t in tables for n in t.notes]
+    rows = {k: v for t in tables for k, v in t.rows_read.items()}
+    return SourceTable(records, rejects, notes, rows)
+
+
+def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
+    """Read one source and map it onto the canonical schema.
+
+    Returns:
+        ``records`` with ``record_id``, ``source``, ``source_record_id``, ``source_row``,
+        ``updated_at`` (raw) and one object column per mapped canonical field; and
+        ``rejects`` (see :mod:`unifyprofile.schema`).
+    """
+    where = _where(source, base_dir)
+    raw, unreadable = _load(source, base_dir, where)
+    if len(raw) == 0 and not unreadable:
+        raise SourceError(
+            f"source '{source.name}' ({where}) has no data rows; remove it from the config "
+            "or check that the export is complete"
+        )
+    id_column = source.resolved_id_column
+    if id_column is None:
+        raise SourceError(
+            f"source '{source.name}': no id column; set `id_column` to the column that "
+            "holds the source's own record id, or choose a `preset`"
+        )
+    mapping = dict(source.mapping)
+    updated_at = source.resolved_updated_at
+    wanted = [("id_column", id_column)] + [
+        (canonical, column) for canonical, cols in mapping.items()
+        for column in ([cols] if isinstance(cols, str) else cols)]
+    if updated_at is not None:
+        wanted.append(("updated_at", updated_at))
+    _check_columns(source, where, raw.columns, wanted)
+
+    rows = raw.pop("_row").to_numpy() if "_row" in raw.columns else np.arange(1, len(raw) + 1)
+    ids = _as_text(raw[id_column])
+    missing = ids.isna().to_numpy()
+    duplicate = ids.duplicated(keep="first").to_numpy() & ~missing
+    keep = ~(missing | duplicate)
+
+    reasons = np.where(missing, "missing id", "duplicate id")
+    bad = ~keep
+    rejects = pd.DataFrame({
+        "source": source.name,
+        "row": rows[bad].astype("int64"),
+        "source_record_id": ids[bad].to_numpy(dtype=object),
+        "column": np.where(missing[bad], id_column, id_column),
+        "reason": [
+            f"{r}: column '{id_column}' is empty" if r == "missing id"
+            else f"{r}: '{v}' already used by an earlier row of '{source.name}'"
+            for r, v in zip(reasons[bad], ids[bad])
+        ],
+    })
+    if unreadable:
+        rejects = pd.concat([rejects, pd.DataFrame(unreadable)], ignore_index=True)
+        rejects = rejects.sort_values("row", kind="stable", ignore_index=True)
+
+    kept_ids = ids[keep].to_numpy(dtype=object)
+    records = pd.DataFrame({
+        schema.RECORD_ID: np.char.add(f"{source.name}:", kept_ids.astype(str)).astype(object),
+        schema.SOURCE: source.name,
+        schema.SOURCE_RECORD_ID: kept_ids,
+        "source_row": rows[keep].astype("int64"),
+    })
+    if updated_at is not None:
+        records[schema.UPDATED_AT] = _as_text(raw[updated_at])[keep].to_numpy(dtype=object)
+    notes: list[str] = []
+    for canonical, column in mapping.items():
+        values = _joined(raw, column)
+        if len(values) and values.isna().all():
+            notes.append(
+                f"source '{source.name}': column {column!r} (mapped to {canonical}) is empty "
+                f"in all {len(values):,} rows; check the mapping"
+            )
+        records[canonical] = values[keep].to_numpy(dtype=object)
+    rows_read = len(raw) + len(unreadable)
+    return SourceTable(records, rejects[list(schema.REJECT_COLUMNS)], notes,
+                       {source.name: rows_read})
+
+
+def _where(source: Source, base_dir: Path | None) -> str:
+    if source.data is not None:
+        return "in-memory DataFrame"
+    return str(_path(source, base_dir))
+
+
+def _path(source: Source, base_dir: Path | None) -> Path:
+    path = Path(str(source.path))
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    return path
+
+
+def _load(source: Source, base_dir: Path | None, where: str) -> tuple[pd.DataFrame, list[dict]]:
+    fmt = source.resolved_format
+    if fmt == "dataframe" or source.data is not None:
+        if not isinstance(source.data, pd.DataFrame):
+            raise SourceError(f"source '{source.name}': `data` must be a pandas DataFrame")
+        return source.data.reset_index(drop=True), []
+    if source.path is None:
+        raise SourceError(f"source '{source.name}': give a `path` to a file or `data`")
+    path = _path(source, base_dir)
+    if not path.is_file():
+        raise SourceError(f"source '{source.name}': file not found: {path}")
+    try:
+        if fmt == "csv":
+            return _read_csv(source, path)
+        if fmt == "parquet":
+            return _read_parquet(source, path), []
+        if fmt == "jsonl":
+            return _read_jsonl(source, path)
+    except SourceError:
+        raise
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        raise SourceError(
+            f"source '{source.name}': cannot read {fmt} file {path}: {exc}"
+        ) from exc
+    raise SourceError(
+        f"source '{source.name}': unknown format '{fmt}'; use csv, parquet or jsonl"
+    )
+
+
+def _decode_check(source: Source, path: Path, data: bytes) -> None:
+    try:
+        data.decode(source.encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceError(
+            f"source '{source.name}': {path} is not valid {source.encoding} "
+            f"(byte 0x{data[exc.start]:02x} on line {line}); set `encoding` for this source, "
+            "e.g. encoding = \"latin-1\" or \"cp1252\""
+        ) from None
+    except LookupError:
+        raise SourceError(
+            f"source '{source.name}': unknown encoding '{source.encoding}'"
+        ) from None
+
+
+def _read_csv(source: Source, path: Path) -> tuple[pd.DataFrame, list[dict]]:
+    data = path.read_bytes()
+    _decode_check(source, path, data)
+    column_types = _all_string_types(data, source)
+    invalid: list[tuple[int | None, str]] = []
+
+    def handler(row: pacsv.InvalidRow) -> str:
+        invalid.append((row.number, row.text))
+        return "skip"
+
+    def parse(threads: bool) -> pa.Table:
+        invalid.clear()
+        return pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(encoding=source.encoding, use_threads=threads),
+            parse_options=pacsv.ParseOptions(delimiter=source.delimiter,
+                                             newlines_in_values=True,
+                                             invalid_row_handler=handler),
+            convert_options=pacsv.ConvertOptions(
+                column_types=column_types, strings_can_be_null=False,
+                quoted_strings_can_be_null=False),
+        )
+
+    table = parse(threads=True)
+    if invalid:  # line numbers are only known when parsing on one thread
+        table = parse(threads=False)
+    frame = table.to_pandas()
+    rejects = [
+        {"source": source.name, "row": (number - 1) if number else -1,
+         "source_record_id": None, "column": None,
+         "reason": f"unreadable row: wrong number of fields ({text[:80]!r})"}
+        for number, text in invalid
+    ]
+    if invalid:
+        # Data row numbers of the rows that parsed: every row number not taken by a reject.
+        bad_rows = {r["row"] for r in rejects}
+        total = len(frame) + len(rejects)
+        frame["_row"] = np.array([r for r in range(1, total + 1) if r not in bad_rows][: len(frame)])
+    return frame, rejects
+
+
+def _all_string_types(data: bytes, source: Source) -> dict[str, pa.DataType]:
+    first = data.split(b"\n", 1)[0].decode(source.encoding).rstrip("\r")
+    names = pd.read_csv(io.StringIO(first), sep=source.delimiter, nrows=0).columns
+    return {str(n): pa.string() for n in names}
+
+
+def _read_parquet(source: Source, path: Path) -> pd.DataFrame:
+    return pq.read_table(path).to_pandas()
+
+
+def _read_jsonl(source: Source, path: Path) -> tuple[pd.DataFrame, list[dict]]:
+    data = path.read_bytes()
+    _decode_check(source, path, data)
+    objects: list[dict] = []
+    rows: list[int] = []
+    rejects: list[dict] = []
+    row = 0
+    for line in data.decode(source.encoding).splitlines():
+        if not line.strip():
+            continue
+        row += 1
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            obj, problem = None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+        else:
+            problem = "" if isinstance(obj, dict) else "a JSON value that is not an object"
+        if problem:
+            rejects.append({"source": source.name, "row": row, "source_record_id": None,
+                            "column": None, "reason": f"unreadable row: {problem}"})
+            continue
+        objects.append(obj)
+        rows.append(row)
+    frame = pd.json_normalize(objects) if objects else pd.DataFrame()
+    frame["_row"] = np.asarray(rows, dtype="int64")
+    return frame, rejects
+
+
+def _joined(raw: pd.DataFrame, column: str | Sequence[str]) -> pd.Series:
+    """One text column, or several joined with spaces (e.g. street number + street)."""
+    if isinstance(column, str):
+        return _as_text(raw[column])
+    parts = [_as_text(raw[c]) for c in column]
+    joined = parts[0].fillna("")
+    for part in parts[1:]:
+        joined = joined.str.cat(part.fillna(""), sep=" ")
+    return _as_text(joined.str.strip().astype(object))
+
+
+def _check_columns(source: Source, where: str, available: pd.Index,
+                   wanted: list[tuple[str, str]]) -> None:
+    have = [str(c) for c in available if c != "_row"]
+    problems = []
+    for role, column in wanted:
+        if column in have:
+            continue
+        close = difflib.get_close_matches(column, have, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        problems.append(f"{role} -> '{column}' is not a column{hint}")
+    if problems:
+        listing = ", ".join(repr(c) for c in have)
+        raise SourceError(
+            f"source '{source.name}' ({where}): " + "; ".join(problems)
+            + f". Columns in this source: {listing}. Fix the mapping under "
+            f"[sources.columns] for '{source.name}'"
+        )
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Object Series of stripped strings, None for missing/blank; integral floats as ints."""
+    if pd.api.types.is_float_dtype(values.dtype):
+        finite = values.dropna()
+        if len(finite) and (finite == np.floor(finite)).all():
+            values = values.astype("Int64")
+    if pd.api.types.is_bool_dtype(values.dtype):
+        values = values.map({True: "true", False: "false"})
+    out = values.astype(object).where(values.notna(), None)
+    codes, uniques = pd.factorize(out, use_na_sentinel=True)
+    cleaned = np.array([_clean(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(cleaned[codes], index=values.index, dtype=object)
+
+
+def _clean(value: object) -> str | None:
+    text = str(value).strip()
+    return text or None

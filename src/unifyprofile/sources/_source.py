@@ -1,0 +1,121 @@
+"""The :class:`Source` spec: where an export lives and how its columns map."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from unifyprofile.sources.presets import PRESETS
+
+__all__ = ["FORMATS", "KINDS", "Source"]
+
+KINDS = ("crm", "csm", "ecommerce", "support", "other")
+FORMATS = ("csv", "parquet", "jsonl", "dataframe")
+_EXTENSIONS = {
+    ".csv": "csv", ".tsv": "csv", ".txt": "csv",
+    ".parquet": "parquet", ".pq": "parquet",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One export to read: a file (CSV, Parquet, JSONL) or an in-memory DataFrame.
+
+    Args:
+        name: short name; record ids become ``"<name>:<source id>"``.
+        kind: ``crm``, ``csm``, ``ecommerce``, ``support`` or ``other``.
+        path: the file, absolute or relative to the config file.
+        data: an in-memory table instead of a file.
+        preset: a name from :data:`unifyprofile.sources.PRESETS`; supplies the id column,
+            the timestamp column and the column mapping for that product's export.
+        columns: canonical field -> source column; overrides the preset's entries.
+        id_column: the column holding the source's own record id.
+        updated_at: the column holding the record's last-modified time, if any.
+        format: ``csv``, ``parquet`` or ``jsonl``; taken from the extension if omitted.
+        encoding: text encoding of CSV/JSONL files.
+        delimiter: CSV field delimiter.
+        default_region: ISO country code used to read phone numbers without a ``+``.
+        dayfirst: read ambiguous dates such as ``03/04/1990`` as day/month.
+        trust: weight of this source when survivorship rules tie (higher wins).
+        unique_per_person: two records of this source are never the same person
+            (a cannot-link constraint, e.g. a CRM whose contacts were deduplicated).
+
+    Examples:
+        >>> s = Source("crm", preset="salesforce_contacts", path="crm.csv")
+        >>> s.mapping["email"], s.resolved_id_column, s.resolved_format
+        ('Email', 'Id', 'csv')
+    """
+
+    name: str
+    kind: str = "other"
+    path: str | Path | None = None
+    data: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    preset: str | None = None
+    columns: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
+    id_column: str | None = None
+    updated_at: str | None = None
+    format: str | None = None
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    default_region: str = "US"
+    dayfirst: bool = False
+    trust: float = 1.0
+    unique_per_person: bool = False
+
+    def __post_init__(self) -> None:
+        columns = {k: v if isinstance(v, str) else tuple(v) for k, v in self.columns.items()}
+        object.__setattr__(self, "columns", MappingProxyType(columns))
+
+    @property
+    def mapping(self) -> Mapping[str, str | tuple[str, ...]]:
+        """Canonical field -> source column: the preset's mapping updated by ``columns``."""
+        merged: dict[str, str | tuple[str, ...]] = {}
+        if self.preset is not None:
+            merged.update(PRESETS[self.preset].columns)
+        merged.update(self.columns)
+        return MappingProxyType(merged)
+
+    @property
+    def resolved_id_column(self) -> str | None:
+        if self.id_column is not None:
+            return self.id_column
+        return PRESETS[self.preset].id_column if self.preset else None
+
+    @property
+    def resolved_updated_at(self) -> str | None:
+        if self.updated_at is not None:
+            return self.updated_at
+        return PRESETS[self.preset].updated_at if self.preset else None
+
+    @property
+    def resolved_format(self) -> str:
+        if self.format is not None:
+            return self.format
+        if self.data is not None:
+            return "dataframe"
+        suffix = Path(str(self.path)).suffix.lower() if self.path is not None else ""
+        return _EXTENSIONS.get(suffix, "csv")
+
+    def to_config(self) -> dict[str, Any]:
+        """The TOML table of this source (without in-memory data)."""
+        out: dict[str, Any] = {"name": self.name, "kind": self.kind}
+        if self.path is not None:
+            out["path"] = str(self.path)
+        for key in ("preset", "id_column", "updated_at", "format"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        defaults = Source("_")
+        for key in ("encoding", "delimiter", "default_region", "dayfirst", "trust",
+                    "unique_per_person"):
+            if getattr(self, key) != getattr(defaults, key):
+                out[key] = getattr(self, key)
+        if self.columns:
+            out["columns"] = {k: v if isinstance(v, str) else list(v)
+                              for k, v in self.columns.items()}
+        return out

@@ -1,0 +1,195 @@
+"""Shared machinery of the standardisers: run a parser once per distinct value.
+
+Every public standardiser factorises its input, applies a plain Python function to the
+distinct non-null values only, and takes the results back by code, so a column of a
+million rows with a few hundred thousand distinct values costs a few hundred thousand
+calls, never a million.  Outputs keep the input's index; string outputs are ``object``
+columns holding ``str`` or ``None`` (the same under pandas 2 and 3).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from unidecode import unidecode
+
+from unifyprofile.errors import DataError
+
+#: Flag values of a rejected value.
+INVALID = "invalid"
+PLACEHOLDER = "placeholder"
+
+#: Result of a std parser: (standardised value or None, flag or None).
+StdFlag = tuple[str | None, str | None]
+
+_NULL_STD_FLAG: StdFlag = (None, None)
+
+
+def to_text(value: Any) -> str | None:
+    """Text of one distinct raw value, or None when it is blank.
+
+    Integral floats lose their ``.0`` (a CSV read as numbers gives ``94105.0``).
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return None
+        if math.isfinite(value) and float(value).is_integer():
+            return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def ascii_fold(text: str) -> str:
+    """NFKC-normalise, transliterate to ASCII with unidecode and lowercase."""
+    return unidecode(unicodedata.normalize("NFKC", text)).lower()
+
+
+
+def check_series(values: Any, name: str = "values") -> pd.Series:
+    """Return ``values`` if it is a Series, else raise :class:`DataError`."""
+    if not isinstance(values, pd.Series):
+        raise DataError(f"'{name}' must be a pandas Series (got {type(values).__name__})")
+    return values
+
+
+def align_param(param: Any, values: pd.Series, name: str) -> pd.Series | None:
+    """Return ``param`` if it is a Series with the index of ``values``; None if scalar."""
+    if not isinstance(param, pd.Series):
+        return None
+    if len(param) != len(values) or not param.index.equals(values.index):
+        raise DataError(
+            f"'{name}' given as a Series must have the same index as the values "
+            f"(got {len(param)} rows for {len(values)} values); build it from the same "
+            f"table, e.g. records['source'].map({{'crm': 'GB'}})"
+        )
+    return param
+
+
+def _take(results: list[Any], codes: np.ndarray) -> np.ndarray:
+    # One extra slot at the end holds the null result, so code -1 takes None.
+    table = np.empty(len(results) + 1, dtype=object)
+    for i, result in enumerate(results):  # element-wise: results may be tuples
+        table[i] = result
+    return table[codes]
+
+
+Distinct = tuple[np.ndarray, list[Any]]
+"""Codes into a list of per-distinct results (code -1: null value)."""
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """Codes (-1 for null) and distinct values of ``values``.
+
+    On an object column of strings only, pandas hashes C strings, so ``"a"`` and
+    ``"a\x00b"`` would collide; one appended null makes it hash Python objects.
+    """
+    check_series(values)
+    if values.dtype == object or getattr(values.dtype, "storage", None) == "python":
+        array = values.to_numpy(dtype=object)
+        if len(array) and not pd.isna(array).any():
+            codes, uniques = pd.factorize(
+                np.concatenate([array, np.array([None], dtype=object)]), use_na_sentinel=True
+            )
+            return np.asarray(codes[:-1]), list(uniques)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(codes), list(uniques)
+
+
+def distinct(values: pd.Series, func: Callable[[Any], Any]) -> Distinct:
+    """Apply ``func`` once per distinct non-null raw value of ``values``."""
+    codes, uniques = factorize(values)
+    return codes, [func(raw) for raw in uniques]
+
+
+def distinct_with(
+    values: pd.Series, param: Any, func: Callable[[Any, Any], Any], *, name: str, default: Any
+) -> Distinct:
+    """Apply ``func(value, param)`` once per distinct (value, parameter) pair.
+
+    ``param`` is a scalar or a Series with the index of ``values``; null parameters
+    fall back to ``default``.  Null values get code -1.
+    """
+    values = check_series(values)
+    per_row = align_param(param, values, name)
+    if per_row is None:
+        return distinct(values, lambda raw: func(raw, param))
+    v_codes, v_uniques = factorize(values)
+    p_codes, p_uniques = factorize(per_row)
+    p_params = [*p_uniques, default]
+    width = len(p_params)
+    p_codes = np.where(p_codes < 0, width - 1, p_codes).astype(np.int64)
+    pair_keys = np.where(v_codes < 0, -1, v_codes.astype(np.int64) * width + p_codes)
+    codes, pair_uniques = pd.factorize(pair_keys, use_na_sentinel=True, sort=False)
+    # factorize treats no int as null, so map the -1 pair (null value) back to code -1.
+    keys = pair_uniques.tolist()
+    results = [
+        None if key < 0 else func(v_uniques[key // width], p_params[key % width]) for key in keys
+    ]
+    codes = np.asarray(codes)
+    if -1 in keys:
+        codes = np.where(codes == keys.index(-1), -1, codes)
+    return codes, results
+
+
+def text_func(func: Callable[[str], Any], blank: Any = None) -> Callable[[Any], Any]:
+    """Wrap a parser of non-blank text so that blank raw values give ``blank``."""
+
+    def wrapped(raw: Any) -> Any:
+        text = to_text(raw)
+        return blank if text is None else func(text)
+
+    return wrapped
+
+
+def text_func_with(func: Callable[[str, Any], Any], blank: Any = None) -> Callable[[Any, Any], Any]:
+    """Two-argument form of :func:`text_func`."""
+
+    def wrapped(raw: Any, param: Any) -> Any:
+        text = to_text(raw)
+        return blank if text is None else func(text, param)
+
+    return wrapped
+
+
+def object_series(result: Distinct, values: pd.Series) -> pd.Series:
+    """An object Series of per-row results with the index and name of ``values``."""
+    codes, results = result
+    return pd.Series(_take(results, codes), index=values.index, name=values.name, dtype=object)
+
+
+def map_text(values: pd.Series, func: Callable[[str], Any]) -> pd.Series:
+    """Apply ``func`` once per distinct non-blank text; blanks give None."""
+    return object_series(distinct(values, text_func(func)), values)
+
+
+def std_flag_frame(result: Distinct, values: pd.Series) -> pd.DataFrame:
+    """Build the ``std``/``flag`` frame from per-distinct (std, flag) pairs (or None)."""
+    codes, results = result
+    pairs = [_NULL_STD_FLAG if pair is None else pair for pair in results]
+    return pd.DataFrame(
+        {
+            "std": pd.Series(_take([p[0] for p in pairs], codes), index=values.index, dtype=object),
+            "flag": pd.Series(
+                _take([p[1] for p in pairs], codes), index=values.index, dtype=object
+            ),
+        },
+        index=values.index,
+    )
+
+
+def map_std_flag(values: pd.Series, func: Callable[[str], StdFlag]) -> pd.DataFrame:
+    """Apply a (std, flag) parser once per distinct non-blank text.
+
+    Blank input gives ``(None, None)``: a missing value is not a rejected one.
+    """
+    return std_flag_frame(distinct(values, text_func(func)), values)

@@ -1,0 +1,294 @@
+"""The standardise stage: add ``<field>_std`` / ``<field>_flag`` columns to records."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from unifyprofile import schema
+from unifyprofile.errors import ConfigError, DataError
+
+from ._common import PLACEHOLDER, align_param
+from .addresses import (
+    standardise_address,
+    standardise_city,
+    standardise_country,
+    standardise_postcode,
+    standardise_state,
+)
+from .dates import standardise_date, standardise_timestamp
+from .emails import standardise_email
+from .ids import standardise_bool, standardise_company, standardise_gender, standardise_id
+from .names import nickname_key, split_full_name, standardise_name
+from .phones import standardise_phone
+
+#: Fields whose standardiser returns only a Series (no flag column).
+_PLAIN_FIELDS: dict[str, Callable[[pd.Series], pd.Series]] = {
+    "address": standardise_address,
+    "city": standardise_city,
+    "state": standardise_state,
+    "postcode": standardise_postcode,
+    "country": standardise_country,
+    "company": standardise_company,
+    "gender": standardise_gender,
+    "marketing_opt_in": standardise_bool,
+    "marketing_opt_out": standardise_bool,
+}
+
+
+def _as_list(values: Iterable[Any] | str) -> list[Any]:
+    return [values] if isinstance(values, str) else list(values)
+
+
+def _check_placeholders(
+    placeholders: Mapping[str, Iterable[str]] | None, id_fields: tuple[str, ...]
+) -> dict[str, list[Any]]:
+    if placeholders is None:
+        return {}
+    known = (*schema.CANONICAL_FIELDS, *id_fields)
+    problems = [
+        f"placeholders: unknown field {field!r}; expected one of {', '.join(known)}"
+        for field in placeholders
+        if field not in known
+    ]
+    if problems:
+        raise ConfigError(problems)
+    return {field: _as_list(values) for field, values in placeholders.items()}
+
+
+class _Context:
+    """Per-call settings and the declared placeholders, standardised once."""
+
+    def __init__(
+        self,
+        region: str | pd.Series,
+        dayfirst: bool | pd.Series,
+        placeholders: dict[str, list[Any]],
+    ) -> None:
+        self.region = region
+        self.dayfirst = dayfirst
+        self.placeholders = placeholders
+
+    def _variants(self, param: Any) -> list[Any]:
+        if isinstance(param, pd.Series):
+            return [*pd.unique(param.dropna()), None]
+        return [param]
+
+    def declared(self, field: str, std: Callable[[pd.Series], Any]) -> list[Any]:
+        """The declared placeholders of ``field`` in standardised form (and as given)."""
+        raw = self.placeholders.get(field)
+        if not raw:
+            return []
+        given = pd.Series(raw, dtype=object)
+        result = std(given)
+        column = result["std"] if isinstance(result, pd.DataFrame) else result
+        return [v for v in (*column.tolist(), *raw) if v is not None and not pd.isna(v)]
+
+    def declared_phone(self) -> list[Any]:
+        found: list[Any] = []
+        for region in self._variants(self.region):
+            found += self.declared("phone", functools.partial(standardise_phone, region=region))
+        return found
+
+    def declared_date(self) -> list[Any]:
+        found: list[Any] = []
+        for dayfirst in self._variants(self.dayfirst):
+            found += self.declared(
+                "dob", functools.partial(standardise_date, dayfirst=bool(dayfirst))
+            )
+        return found
+
+
+def _reject(std: np.ndarray, flag: np.ndarray | None, declared: list[Any]) -> None:
+    """Null out (in place) standardised values the user declared as placeholders."""
+    if not declared:
+        return
+    hit = pd.Series(std, dtype=object).isin(declared).to_numpy()
+    std[hit] = None
+    if flag is not None:
+        flag[hit] = PLACEHOLDER
+
+
+def _std_flag(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    return frame["std"].to_numpy(dtype=object, copy=True), frame["flag"].to_numpy(
+        dtype=object, copy=True
+    )
+
+
+def _nulls(n: int) -> np.ndarray:
+    return np.full(n, None, dtype=object)
+
+
+def _names(records: pd.DataFrame, ctx: _Context) -> dict[str, np.ndarray | pd.Series]:
+    n = len(records)
+    std: dict[str, np.ndarray] = {}
+    flag: dict[str, np.ndarray] = {}
+    for field in ("first_name", "middle_name", "last_name"):
+        if field in records:
+            frame = standardise_name(records[field], surname=field == "last_name")
+            std[field], flag[field] = _std_flag(frame)
+            _reject(std[field], flag[field], ctx.declared(field, standardise_name))
+        elif field != "middle_name":
+            std[field], flag[field] = _nulls(n), _nulls(n)
+
+    full_std: np.ndarray | None = None
+    if "full_name" in records:
+        full_std, full_flag = _std_flag(standardise_name(records["full_name"]))
+        _reject(full_std, full_flag, ctx.declared("full_name", standardise_name))
+        flag["full_name"] = full_flag
+        missing = pd.isna(std["first_name"]) | pd.isna(std["last_name"])
+        rows = np.flatnonzero(missing & ~pd.isna(full_std))
+        if len(rows):
+            split = split_full_name(records["full_name"].iloc[rows])
+            for part, field in (("first", "first_name"), ("last", "last_name")):
+                part_std, part_flag = _std_flag(standardise_name(split[part]))
+                _reject(part_std, part_flag, ctx.declared(field, standardise_name))
+                given_std, given_flag = std[field][rows], flag[field][rows]
+                use_split = pd.isna(given_std)
+                given_std[use_split] = part_std[use_split]
+                # A missing given part takes the split part's verdict; a rejected one
+                # keeps its own flag unless the split part supplies a value.
+                keep_flag = ~use_split | (pd.isna(part_std) & ~pd.isna(given_flag))
+                given_flag[~keep_flag] = part_flag[~keep_flag]
+                std[field][rows], flag[field][rows] = given_std, given_flag
+
+    first, last = std["first_name"], std["last_name"]
+    has_first, has_last = ~pd.isna(first), ~pd.isna(last)
+    full = _nulls(n)
+    both = has_first & has_last
+    full[both] = first[both] + " " + last[both]
+    if full_std is not None:
+        full = np.where(both | pd.isna(full_std), full, full_std)
+    full = np.where(pd.isna(full) & has_first, first, full)
+    full = np.where(pd.isna(full) & has_last, last, full)
+
+    columns: dict[str, np.ndarray | pd.Series] = {}
+    for field in ("first_name", "middle_name", "last_name"):
+        if field in std:
+            columns[schema.std(field)] = std[field]
+            columns[schema.flag(field)] = flag[field]
+    columns[schema.std("full_name")] = full
+    if "full_name" in flag:
+        columns[schema.flag("full_name")] = flag["full_name"]
+    first_series = pd.Series(first, dtype=object)
+    columns["first_name_nick"] = nickname_key(first_series).to_numpy(dtype=object)
+    return columns
+
+
+def _flagged(frame: pd.DataFrame, field: str, declared: list[Any]) -> dict[str, np.ndarray]:
+    std, flag = _std_flag(frame)
+    _reject(std, flag, declared)
+    return {schema.std(field): std, schema.flag(field): flag}
+
+
+def _plain(result: pd.Series, declared: list[Any]) -> pd.Series:
+    if not declared:
+        return result
+    hit = result.isin(declared).to_numpy()
+    return result.mask(hit) if result.dtype != object else result.where(~hit, None)
+
+
+def standardise(
+    records: pd.DataFrame,
+    *,
+    region: str | pd.Series = "US",
+    dayfirst: bool | pd.Series = False,
+    id_fields: Iterable[str] = schema.ID_FIELDS,
+    placeholders: Mapping[str, Iterable[str]] | None = None,
+) -> pd.DataFrame:
+    """Add the standardised form of every canonical and identifier field present.
+
+    Raw columns are never changed: the result is a copy of ``records`` with, for each
+    present field, ``<field>_std`` and, where a value can be rejected, ``<field>_flag``
+    (None, ``"invalid"`` or ``"placeholder"``).  Index and row order are kept.
+
+    - ``email``, ``phone`` (E.164), ``dob`` (``YYYY-MM-DD``) and each identifier field
+      get ``_std`` and ``_flag``.
+    - Names: ``first_name_std``, ``last_name_std``, ``full_name_std`` (``"<first>
+      <last>"``), ``first_name_nick`` (formal name of a nickname), flags
+      ``first_name_flag`` and ``last_name_flag``, and ``middle_name_std``/``_flag``
+      and ``full_name_flag`` when those columns exist.  A row missing its first or
+      last name takes it from ``full_name`` split by :func:`split_full_name`.  No
+      name columns are added when no name field exists.
+    - ``address``, ``city``, ``state``, ``postcode``, ``country`` (ISO alpha-2),
+      ``company``, ``gender`` (``"m"``/``"f"``), ``marketing_opt_in`` and
+      ``marketing_opt_out`` (boolean), ``updated_at`` (UTC timestamps) get ``_std``.
+
+    Args:
+        records: the records table (see :mod:`unifyprofile.schema`).
+        region: default phone region (ISO alpha-2), or a Series of regions with the
+            index of ``records`` (e.g. ``records["source"].map({...})``).
+        dayfirst: read ambiguous numeric dates day first; a bool or a boolean Series
+            with the index of ``records``.
+        id_fields: columns standardised as identifiers (canonical fields are skipped).
+        placeholders: extra junk values per field (e.g. ``{"email":
+            ["info@acme.com"]}``), compared after standardisation; they become None
+            with flag ``"placeholder"``.
+
+    Returns:
+        A new DataFrame: the columns of ``records`` followed by the added columns
+        (existing columns with the same names are replaced).
+
+    Raises:
+        DataError: ``records`` is not a DataFrame, or ``region``/``dayfirst`` is a
+            Series with another index.
+        ConfigError: ``placeholders`` names a field that is neither canonical nor an
+            identifier field.
+
+    Examples:
+        >>> records = pd.DataFrame({
+        ...     "full_name": ["Dr. Robert Smith", "张伟"],
+        ...     "email": ["Bob.Smith+crm@gmail.com", "test@test.com"],
+        ...     "customer_id": ["ab-12", "0000"],
+        ... })
+        >>> out = standardise(records)
+        >>> out[["first_name_std", "last_name_std", "first_name_nick", "email_std"]]
+          first_name_std last_name_std first_name_nick           email_std
+        0         robert         smith          robert  bobsmith@gmail.com
+        1            wei         zhang             wei                None
+        >>> out[["email_flag", "customer_id_std", "customer_id_flag"]]
+            email_flag customer_id_std customer_id_flag
+        0         None            AB12             None
+        1  placeholder            None      placeholder
+    """
+    if not isinstance(records, pd.DataFrame):
+        raise DataError(f"'records' must be a pandas DataFrame (got {type(records).__name__})")
+    ids = (id_fields,) if isinstance(id_fields, str) else tuple(id_fields)
+    ctx = _Context(region, dayfirst, _check_placeholders(placeholders, ids))
+    # Check per-row settings up front so that a wrong index fails before any work.
+    rows = pd.Series(np.zeros(len(records)), index=records.index)
+    align_param(region, rows, "region")
+    align_param(dayfirst, rows, "dayfirst")
+
+    added: dict[str, np.ndarray | pd.Series] = {}
+    if "email" in records:
+        frame = standardise_email(records["email"])
+        added |= _flagged(frame, "email", ctx.declared("email", standardise_email))
+    if "phone" in records:
+        frame = standardise_phone(records["phone"], region)
+        added |= _flagged(frame, "phone", ctx.declared_phone())
+    if "dob" in records:
+        frame = standardise_date(records["dob"], dayfirst)
+        added |= _flagged(frame, "dob", ctx.declared_date())
+    if any(field in records for field in schema.NAME_FIELDS):
+        added |= _names(records, ctx)
+    for field, func in _PLAIN_FIELDS.items():
+        if field in records:
+            added[schema.std(field)] = _plain(func(records[field]), ctx.declared(field, func))
+    if schema.UPDATED_AT in records:
+        stamps = standardise_timestamp(records[schema.UPDATED_AT], dayfirst)
+        added[schema.std(schema.UPDATED_AT)] = stamps
+    for field in ids:
+        if field in records and field not in schema.CANONICAL_FIELDS:
+            frame = standardise_id(records[field])
+            added |= _flagged(frame, field, ctx.declared(field, standardise_id))
+
+    out = records.copy()
+    for name, column in added.items():
+        # Positional arrays: no alignment, so a duplicated index is harmless.
+        out[name] = column.array if isinstance(column, pd.Series) else column
+    return out

@@ -1,0 +1,411 @@
+"""Postal addresses: street lines, cities, states, postcodes and countries.
+
+Street lines are folded to ASCII, lowercased, stripped of punctuation and their words
+shortened to USPS-style abbreviations (``street`` -> ``st``, ``apartment`` -> ``apt``),
+so that spelling and formatting differences disappear before comparison.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from ._common import ascii_fold, map_text
+
+__all__ = [
+    "standardise_address",
+    "standardise_city",
+    "standardise_country",
+    "standardise_postcode",
+    "standardise_state",
+]
+
+_DROPPED = re.compile(r"['`.]")
+_NON_WORD = re.compile(r"[^a-z0-9#]+")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_HASH = re.compile(r"#")
+_PO_BOX = re.compile(r"\b(?:post office|p o) box\b")
+_JUNK = frozenset(
+    {"unknown", "n a", "na", "none", "null", "nil", "not known", "not provided", "tbd", "x", "xx"}
+)
+
+_ADDRESS_WORDS = {
+    "street": "st",
+    "str": "st",
+    "road": "rd",
+    "avenue": "ave",
+    "av": "ave",
+    "avn": "ave",
+    "boulevard": "blvd",
+    "blv": "blvd",
+    "drive": "dr",
+    "drv": "dr",
+    "lane": "ln",
+    "court": "ct",
+    "crt": "ct",
+    "place": "pl",
+    "square": "sq",
+    "terrace": "ter",
+    "terr": "ter",
+    "crescent": "cres",
+    "highway": "hwy",
+    "parkway": "pkwy",
+    "pky": "pkwy",
+    "expressway": "expy",
+    "freeway": "fwy",
+    "circle": "cir",
+    "close": "cl",
+    "gardens": "gdns",
+    "grove": "gr",
+    "mews": "mews",
+    "heights": "hts",
+    "mount": "mt",
+    "mountain": "mtn",
+    "point": "pt",
+    "trail": "trl",
+    "way": "way",
+    "alley": "aly",
+    "center": "ctr",
+    "centre": "ctr",
+    "estate": "est",
+    "junction": "jct",
+    "plaza": "plz",
+    "route": "rte",
+    "apartment": "apt",
+    "apartments": "apt",
+    "flat": "apt",
+    "suite": "ste",
+    "unit": "unit",
+    "floor": "fl",
+    "flr": "fl",
+    "room": "rm",
+    "building": "bldg",
+    "bld": "bldg",
+    "department": "dept",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "northeast": "ne",
+    "northwest": "nw",
+    "southeast": "se",
+    "southwest": "sw",
+    "first": "1st",
+    "second": "2nd",
+    "third": "3rd",
+    "fourth": "4th",
+    "fifth": "5th",
+}
+#: Words after which ``#`` is just a number sign ("apt #4" -> "apt 4").
+_UNIT_WORDS = frozenset({"apt", "ste", "unit", "fl", "rm", "bldg", "box", "no", "lot"})
+
+_CITY_WORDS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "pt": "point"}
+
+_US_STATES = {
+    "alabama": "AL",
+    "alaska": "AK",
+    "arizona": "AZ",
+    "arkansas": "AR",
+    "california": "CA",
+    "colorado": "CO",
+    "connecticut": "CT",
+    "delaware": "DE",
+    "district of columbia": "DC",
+    "florida": "FL",
+    "georgia": "GA",
+    "hawaii": "HI",
+    "idaho": "ID",
+    "illinois": "IL",
+    "indiana": "IN",
+    "iowa": "IA",
+    "kansas": "KS",
+    "kentucky": "KY",
+    "louisiana": "LA",
+    "maine": "ME",
+    "maryland": "MD",
+    "massachusetts": "MA",
+    "michigan": "MI",
+    "minnesota": "MN",
+    "mississippi": "MS",
+    "missouri": "MO",
+    "montana": "MT",
+    "nebraska": "NE",
+    "nevada": "NV",
+    "new hampshire": "NH",
+    "new jersey": "NJ",
+    "new mexico": "NM",
+    "new york": "NY",
+    "north carolina": "NC",
+    "north dakota": "ND",
+    "ohio": "OH",
+    "oklahoma": "OK",
+    "oregon": "OR",
+    "pennsylvania": "PA",
+    "rhode island": "RI",
+    "south carolina": "SC",
+    "south dakota": "SD",
+    "tennessee": "TN",
+    "texas": "TX",
+    "utah": "UT",
+    "vermont": "VT",
+    "virginia": "VA",
+    "washington": "WA",
+    "west virginia": "WV",
+    "wisconsin": "WI",
+    "wyoming": "WY",
+    "puerto rico": "PR",
+    "alberta": "AB",
+    "british columbia": "BC",
+    "manitoba": "MB",
+    "new brunswick": "NB",
+    "newfoundland and labrador": "NL",
+    "nova scotia": "NS",
+    "ontario": "ON",
+    "prince edward island": "PE",
+    "quebec": "QC",
+    "saskatchewan": "SK",
+    "new south wales": "NSW",
+    "queensland": "QLD",
+    "south australia": "SA",
+    "tasmania": "TAS",
+    "victoria": "VIC",
+    "western australia": "WA",
+    "northern territory": "NT",
+    "australian capital territory": "ACT",
+}
+
+_COUNTRIES: dict[str, tuple[str, ...]] = {
+    "US": ("usa", "united states", "united states of america", "america", "us of a"),
+    "GB": (
+        "gbr",
+        "uk",
+        "united kingdom",
+        "great britain",
+        "britain",
+        "england",
+        "scotland",
+        "wales",
+        "northern ireland",
+        "united kingdom of great britain and northern ireland",
+    ),
+    "CN": (
+        "chn",
+        "china",
+        "prc",
+        "peoples republic of china",
+        "mainland china",
+        "中国",
+        "中华人民共和国",
+        "zhong guo",
+    ),
+    "AU": ("aus", "australia"),
+    "CA": ("can", "canada"),
+    "NZ": ("nzl", "new zealand", "aotearoa"),
+    "IE": ("irl", "ireland", "eire", "republic of ireland"),
+    "DE": ("deu", "ger", "germany", "deutschland"),
+    "FR": ("fra", "france"),
+    "ES": ("esp", "spain", "espana"),
+    "IT": ("ita", "italy", "italia"),
+    "PT": ("prt", "portugal"),
+    "NL": ("nld", "netherlands", "the netherlands", "holland", "nederland"),
+    "BE": ("bel", "belgium", "belgique", "belgie"),
+    "CH": ("che", "switzerland", "schweiz", "suisse", "svizzera"),
+    "AT": ("aut", "austria", "osterreich", "oesterreich"),
+    "SE": ("swe", "sweden", "sverige"),
+    "NO": ("nor", "norway", "norge"),
+    "DK": ("dnk", "denmark", "danmark"),
+    "FI": ("fin", "finland", "suomi"),
+    "PL": ("pol", "poland", "polska"),
+    "CZ": ("cze", "czech republic", "czechia"),
+    "GR": ("grc", "greece"),
+    "TR": ("tur", "turkey", "turkiye"),
+    "RU": ("rus", "russia", "russian federation", "rossiia", "россия"),
+    "UA": ("ukr", "ukraine"),
+    "IL": ("isr", "israel"),
+    "AE": ("are", "uae", "united arab emirates"),
+    "SA": ("sau", "saudi arabia"),
+    "IN": ("ind", "india", "bharat"),
+    "PK": ("pak", "pakistan"),
+    "BD": ("bgd", "bangladesh"),
+    "JP": ("jpn", "japan", "nippon", "日本"),
+    "KR": (
+        "kor",
+        "south korea",
+        "korea",
+        "republic of korea",
+        "korea republic of",
+        "대한민국",
+        "한국",
+    ),
+    "TW": ("twn", "taiwan", "台湾", "台灣"),
+    "HK": ("hkg", "hong kong", "香港"),
+    "SG": ("sgp", "singapore"),
+    "MY": ("mys", "malaysia"),
+    "TH": ("tha", "thailand"),
+    "VN": ("vnm", "vietnam", "viet nam"),
+    "PH": ("phl", "philippines"),
+    "ID": ("idn", "indonesia"),
+    "MX": ("mex", "mexico"),
+    "BR": ("bra", "brazil", "brasil"),
+    "AR": ("arg", "argentina"),
+    "CL": ("chl", "chile"),
+    "CO": ("col", "colombia"),
+    "ZA": ("zaf", "south africa"),
+    "NG": ("nga", "nigeria"),
+    "EG": ("egy", "egypt"),
+    "KE": ("ken", "kenya"),
+}
+_COUNTRY_KEYS = {
+    name: code for code, names in _COUNTRIES.items() for name in (code.lower(), *names)
+}
+
+
+def _words(text: str) -> list[str]:
+    text = _DROPPED.sub("", ascii_fold(text))
+    return _NON_ALNUM.sub(" ", text).split()
+
+
+def _address_one(text: str) -> str | None:
+    text = _DROPPED.sub("", ascii_fold(text))
+    text = _HASH.sub(" # ", _NON_WORD.sub(" ", text))
+    words: list[str] = []
+    for token in text.split():
+        if token == "#":
+            if not (words and words[-1] in _UNIT_WORDS):
+                words.append("apt")
+            continue
+        words.append(_ADDRESS_WORDS.get(token, token))
+    result = _PO_BOX.sub("po box", " ".join(words))
+    return None if not result or result in _JUNK else result
+
+
+def standardise_address(values: pd.Series) -> pd.Series:
+    """Standardise street address lines.
+
+    Args:
+        values: raw address lines.
+
+    Returns:
+        An object Series with the index of ``values``: ASCII lowercase words without
+        punctuation, street types, unit words and directions abbreviated the USPS way,
+        ``#12`` written ``apt 12`` (None for blanks and junk such as ``"n/a"``).
+
+    Examples:
+        >>> raw = pd.Series(["12 North Main Street, Apartment #4", "Flat 2, 10 Baker St."])
+        >>> standardise_address(raw).tolist()
+        ['12 n main st apt 4', 'apt 2 10 baker st']
+    """
+    return map_text(values, _address_one)
+
+
+_POSTCODE_JUNK = frozenset({"NA", "NONE", "NULL", "NIL", "UNKNOWN", "TBD", "XXXXX", "X"})
+_ZIP_PLUS_4 = re.compile(r"(\d{5})\d{4}")
+_NON_ALNUM_UPPER = re.compile(r"[^0-9A-Z]+")
+
+
+def _postcode_one(text: str) -> str | None:
+    code = _NON_ALNUM_UPPER.sub("", ascii_fold(text).upper())
+    zip_plus_4 = _ZIP_PLUS_4.fullmatch(code)
+    if zip_plus_4:
+        code = zip_plus_4.group(1)
+    if not code or code in _POSTCODE_JUNK or set(code) == {"0"}:
+        return None
+    return code
+
+
+def standardise_postcode(values: pd.Series) -> pd.Series:
+    """Standardise postcodes and ZIP codes.
+
+    Args:
+        values: raw postcodes.
+
+    Returns:
+        An object Series with the index of ``values``: uppercase, without spaces,
+        dashes or other punctuation; ZIP+4 is cut to the 5-digit ZIP; placeholders
+        (``00000``, ``n/a``) give None.
+
+    Examples:
+        >>> standardise_postcode(pd.Series(["94105-1234", "sw1a 1aa", "00000"])).tolist()
+        ['94105', 'SW1A1AA', None]
+    """
+    return map_text(values, _postcode_one)
+
+
+def _city_one(text: str) -> str | None:
+    result = " ".join(_CITY_WORDS.get(w, w) for w in _words(text))
+    return None if not result or result in _JUNK else result
+
+
+def standardise_city(values: pd.Series) -> pd.Series:
+    """Standardise city names.
+
+    Args:
+        values: raw city names.
+
+    Returns:
+        An object Series with the index of ``values``: ASCII lowercase words without
+        punctuation; ``St.``, ``Ft.`` and ``Mt.`` spelled out.
+
+    Examples:
+        >>> standardise_city(pd.Series(["St. Louis", "SÃO PAULO", "Winston-Salem"])).tolist()
+        ['saint louis', 'sao paulo', 'winston salem']
+    """
+    return map_text(values, _city_one)
+
+
+def _state_one(text: str) -> str | None:
+    key = " ".join(_words(text))
+    if not key or key in _JUNK:
+        return None
+    return _US_STATES.get(key, key.upper())
+
+
+def standardise_state(values: pd.Series) -> pd.Series:
+    """Standardise states, provinces and regions.
+
+    US states and Canadian and Australian states or provinces written in full become
+    their postal codes; anything else is folded to ASCII uppercase words.
+
+    Args:
+        values: raw state or region names or codes.
+
+    Returns:
+        An object Series with the index of ``values``.
+
+    Examples:
+        >>> standardise_state(pd.Series(["California", "ca.", "N.S.W.", "Bavaria"])).tolist()
+        ['CA', 'CA', 'NSW', 'BAVARIA']
+    """
+    return map_text(values, _state_one)
+
+
+def _country_one(text: str) -> str | None:
+    native = unicodedata.normalize("NFKC", text).strip().lower()
+    if native in _COUNTRY_KEYS:
+        return _COUNTRY_KEYS[native]
+    key = " ".join(_words(text))
+    if not key or key in _JUNK:
+        return None
+    return _COUNTRY_KEYS.get(key, key.upper())
+
+
+def standardise_country(values: pd.Series) -> pd.Series:
+    """Standardise countries to ISO 3166 alpha-2 codes.
+
+    About fifty common countries are recognised by English or native name, alpha-2 or
+    alpha-3 code and common abbreviations (``U.S.A.``, ``UK``, ``PRC``); other values
+    are returned folded to ASCII uppercase words.
+
+    Args:
+        values: raw country names or codes.
+
+    Returns:
+        An object Series with the index of ``values``.
+
+    Examples:
+        >>> standardise_country(pd.Series(["U.S.A.", "England", "中国", "gb", "Narnia"])).tolist()
+        ['US', 'GB', 'CN', 'GB', 'NARNIA']
+    """
+    return map_text(values, _country_one)

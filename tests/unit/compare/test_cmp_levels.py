@@ -1,0 +1,239 @@
+"""Literal cases per comparison level, in Splink's style: two records, one expected level."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from unifyprofile.compare import (
+    AddressComparison,
+    Comparison,
+    DateComparison,
+    EmailComparison,
+    ExactMatch,
+    NameComparison,
+    NumericComparison,
+    PhoneComparison,
+    PostcodeComparison,
+    StringComparison,
+)
+
+
+def level(comparison: Comparison, left: dict, right: dict) -> str:
+    """Level name of comparing two records (``"null"`` for -1)."""
+    records = pd.DataFrame([left, right])
+    out = comparison.prepare(records).levels(np.array([0]), np.array([1]))
+    assert out.dtype == np.int8
+    return "null" if out[0] == -1 else comparison.level_names[out[0]]
+
+
+FIRST = NameComparison("first_name", swap_with="last_name")
+
+
+def person(first, last="smith", nick=None):
+    return {"first_name_std": first, "first_name_nick": nick, "last_name_std": last}
+
+
+NAME_CASES = [
+    ("null left", person(None), person("robert"), "null"),
+    ("null right", person("robert"), person(None), "null"),
+    ("exact", person("robert"), person("robert"), "exact"),
+    ("nickname", person("bob", nick="robert"), person("robert"), "nickname"),
+    ("both nicknames", person("bob", nick="robert"), person("rob", nick="robert"), "nickname"),
+    ("jw >= 0.92", person("jonathan"), person("jonathon"), "jw>=0.92"),
+    ("jw >= 0.80", person("marta"), person("marla"), "jw>=0.80"),
+    ("else", person("alice"), person("zoe"), "else"),
+    ("swapped", person("smith", "robert"), person("robert", "smith"), "swapped"),
+    ("swap only one way", person("smith", "robert"), person("robert", "jones"), "else"),
+    ("initial", person("j"), person("john"), "jw>=0.80"),
+    ("initial other side", person("john"), person("j"), "jw>=0.80"),
+    ("different initial", person("k"), person("john"), "else"),
+]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"), [c[1:] for c in NAME_CASES], ids=[c[0] for c in NAME_CASES]
+)
+def test_name_levels(left, right, expected):
+    assert level(FIRST, left, right) == expected
+
+
+def test_name_levels_without_nick_column_or_swap():
+    plain = NameComparison("last_name", nicknames=False)
+    assert plain.level_names == ("else", "jw>=0.80", "jw>=0.92", "exact")
+    rows = ({"last_name_std": "smith"}, {"last_name_std": "smyth"})
+    assert level(plain, *rows) == "jw>=0.80"
+    # nicknames asked for but no <field>_nick column: the level exists but never fires
+    nick = NameComparison("first_name")
+    assert level(nick, {"first_name_std": "bob"}, {"first_name_std": "robert"}) == "else"
+
+
+def test_name_thresholds_order_and_labels():
+    c = NameComparison("first_name", thresholds=(0.7, 0.95, 0.85), nicknames=False)
+    assert c.thresholds == (0.95, 0.85, 0.7)
+    assert c.level_names == ("else", "jw>=0.70", "jw>=0.85", "jw>=0.95", "exact")
+    assert c.exact_level == 4
+
+
+EMAIL = EmailComparison()
+EMAIL_CASES = [
+    ("null", None, "a@x.com", "null"),
+    ("exact", "ann.lee@gmail.com", "ann.lee@gmail.com", "exact"),
+    ("same local part, other domain", "ann.lee@gmail.com", "ann.lee@work.org", "fuzzy"),
+    ("one letter off", "ann.lee@gmail.com", "ann.le@gmail.com", "fuzzy"),
+    ("different", "ann.lee@gmail.com", "bob@x.io", "else"),
+]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"), [c[1:] for c in EMAIL_CASES], ids=[c[0] for c in EMAIL_CASES]
+)
+def test_email_levels(left, right, expected):
+    assert level(EMAIL, {"email_std": left}, {"email_std": right}) == expected
+
+
+PHONE = PhoneComparison()
+PHONE_CASES = [
+    ("null", "+14155550134", None, "null"),
+    ("exact", "+14155550134", "+14155550134", "exact"),
+    ("missing country code", "+14155550134", "4155550134", "close"),
+    ("other country code", "+14155550134", "+444155550134", "close"),
+    ("one digit off", "+14155550134", "+14155550139", "close"),
+    ("different", "+14155550134", "+14155559876", "else"),
+    ("short numbers differ", "112", "999", "else"),
+]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"), [c[1:] for c in PHONE_CASES], ids=[c[0] for c in PHONE_CASES]
+)
+def test_phone_levels(left, right, expected):
+    assert level(PHONE, {"phone_std": left}, {"phone_std": right}) == expected
+
+
+DATE = DateComparison(within_days=(365, 30))
+DATE_CASES = [
+    ("null", "1990-03-04", None, "null"),
+    ("exact", "1990-03-04", "1990-03-04", "exact"),
+    ("day and month transposed", "1990-03-04", "1990-04-03", "typo"),
+    ("one digit of the year", "1990-03-04", "1980-03-04", "typo"),
+    ("adjacent digits swapped", "1990-03-14", "1990-03-41", "typo"),
+    ("within 30 days", "1990-03-04", "1990-03-20", "within 30 days"),
+    ("within 365 days", "1990-03-04", "1990-11-20", "within 365 days"),
+    ("far apart", "1990-03-04", "1975-11-20", "else"),
+    ("unparseable but one edit", "1990-02-30", "1990-02-31", "typo"),
+]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"), [c[1:] for c in DATE_CASES], ids=[c[0] for c in DATE_CASES]
+)
+def test_date_levels(left, right, expected):
+    assert level(DATE, {"dob_std": left}, {"dob_std": right}) == expected
+
+
+def test_date_level_names_largest_window_first():
+    assert DATE.level_names == ("else", "within 365 days", "within 30 days", "typo", "exact")
+
+
+ADDRESS = AddressComparison()
+ADDRESS_CASES = [
+    ("null", "12 main st", None, "null"),
+    ("exact", "12 main st", "12 main st", "exact"),
+    ("extra token", "12 main st", "12 main st apt", "ts>=0.90"),
+    ("reordered", "main st 12", "12 main st", "ts>=0.90"),
+    ("different house number", "12 main st", "14 main st", "ts>=0.70"),
+    ("different house number, otherwise far", "12 main st", "14 oak avenue", "else"),
+    ("one side without number", "12 main st", "main st", "ts>=0.90"),
+    ("different street", "12 main st", "12 elm road", "else"),
+]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"), [c[1:] for c in ADDRESS_CASES], ids=[c[0] for c in ADDRESS_CASES]
+)
+def test_address_levels(left, right, expected):
+    assert level(ADDRESS, {"address_std": left}, {"address_std": right}) == expected
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ("sw1a 1aa", "sw1a 1aa", "exact"),
+        ("sw1a 1aa", "sw1a 2bb", "prefix"),
+        ("sw1a 1aa", "e1 6an", "else"),
+        (None, "e1 6an", "null"),
+    ],
+)
+def test_postcode_levels(left, right, expected):
+    assert level(PostcodeComparison(), {"postcode_std": left}, {"postcode_std": right}) == expected
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ("100", "100", "exact"),
+        ("100", "100.0", "exact"),
+        ("100", "100.5", "within 1%"),
+        ("100", "108", "within 10%"),
+        ("100", "150", "else"),
+        ("100", "n/a", "null"),
+        ("-100", "-109", "within 10%"),
+        ("0", "0.0", "exact"),
+    ],
+)
+def test_numeric_levels(left, right, expected):
+    assert (
+        level(NumericComparison("income"), {"income_std": left}, {"income_std": right}) == expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("metric", "left", "right", "expected"),
+    [
+        ("jaro_winkler", "acme corp", "acme corp.", "jw>=0.90"),
+        ("levenshtein", "acme", "acne", "lev>=0.70"),
+        ("token_set", "acme corp ltd", "acme corp", "ts>=0.90"),
+        ("token_sort", "corp acme", "acme corp", "tsort>=0.90"),
+        ("jaccard", "a b c", "a b d", "else"),
+        ("jaccard", "a b c d", "a b c e", "else"),
+        ("jaccard", "a b c d e f g h i", "a b c d e f g h i j", "jaccard>=0.90"),
+        ("jaccard", "big blue", "blue big", "jaccard>=0.90"),
+        ("jaccard", "a b c", "a b c d", "jaccard>=0.70"),
+    ],
+)
+def test_string_levels(metric, left, right, expected):
+    c = StringComparison("company", metric=metric)
+    assert level(c, {"company_std": left}, {"company_std": right}) == expected
+
+
+def test_exact_match_levels_and_raw_field_fallback():
+    c = ExactMatch("customer_id")
+    assert level(c, {"customer_id": "c1"}, {"customer_id": "c1"}) == "exact"
+    assert level(c, {"customer_id": "c1"}, {"customer_id": "c2"}) == "else"
+    assert level(c, {"customer_id": ""}, {"customer_id": "c2"}) == "null"
+    # the standardised column wins over the raw one
+    rows = (
+        {"customer_id": "X", "customer_id_std": "c1"},
+        {"customer_id": "Y", "customer_id_std": "c1"},
+    )
+    assert level(c, *rows) == "exact"
+
+
+def test_value_codes_and_frequency_for_term_frequency():
+    records = pd.DataFrame({"city_std": ["paris", "paris", "lyon", None]})
+    p = ExactMatch("city", tf_adjust=True).prepare(records)
+    assert p.value_codes.tolist() == [0, 0, 1, -1]
+    np.testing.assert_allclose(p.value_frequency, [2 / 3, 2 / 3, 1 / 3, np.nan])
+
+
+def test_pandas_string_dtype_with_na():
+    records = pd.DataFrame(
+        {
+            "first_name_std": pd.array(["ann", pd.NA, "anne"], dtype="string"),
+            "last_name_std": pd.array(["lee", "lee", pd.NA], dtype="string"),
+        }
+    )
+    p = NameComparison("first_name", swap_with="last_name").prepare(records)
+    assert p.levels(np.array([0, 0]), np.array([1, 2])).tolist() == [-1, 2]

@@ -1,0 +1,193 @@
+"""Literal cases for standardise_name, split_full_name and nickname_key."""
+
+import csv
+import io
+import re
+from importlib.resources import files
+
+import pandas as pd
+import pytest
+
+from unifyprofile.standardise import nickname_key, split_full_name, standardise_name
+
+
+@pytest.mark.parametrize(
+    ("raw", "std"),
+    [
+        ("John", "john"),
+        ("  JOHN   PAUL  ", "john paul"),
+        ("O'Brien", "obrien"),
+        ("O’Brien", "obrien"),
+        ("Mary-Jane", "mary jane"),
+        ("Smith-Jones", "smith jones"),
+        ("José", "jose"),
+        ("Müller", "muller"),
+        ("Łukasz", "lukasz"),
+        ("Ｊｏｈｎ", "john"),  # full-width, NFKC
+        ("Дмитрий", "dmitrii"),
+        ("小明", "xiaoming"),
+        ("张伟", "zhangwei"),
+        ("Dr. John Smith", "john smith"),
+        ("Mrs Jane Doe", "jane doe"),
+        ("Prof. Dr. Ada Lovelace", "ada lovelace"),
+        ("Sir Elton John", "elton john"),
+        ("Rev. Martin Luther King Jr.", "martin luther king"),
+        ("John Smith, Ph.D.", "john smith"),
+        ("John Smith III", "john smith"),
+        ("Smith Jr", "smith"),
+        ("Jane Doe, Esq.", "jane doe"),
+        ("Gregory House M.D.", "gregory house"),
+        ("Md", "md"),  # a lone suffix-looking word is a name (Md = Muhammad)
+    ],
+)
+def test_standardise_name(raw, std):
+    out = standardise_name(pd.Series([raw]))
+    assert (out.loc[0, "std"], out.loc[0, "flag"]) == (std, None)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "unknown",
+        "N/A",
+        "na",
+        "none",
+        "NULL",
+        "test",
+        "xxx",
+        "-",
+        "?",
+        "customer",
+        "Guest",
+        "Mr",
+        "Mr.",
+        "...",
+        "123",
+    ],
+)
+def test_placeholder_names(raw):
+    out = standardise_name(pd.Series([raw]))
+    assert (out.loc[0, "std"], out.loc[0, "flag"]) == (None, "placeholder")
+
+
+@pytest.mark.parametrize(("raw", "std"), [("曾", "zeng"), ("单", "shan"), ("欧阳", "ouyang")])
+def test_surname_readings(raw, std):
+    assert standardise_name(pd.Series([raw]), surname=True).loc[0, "std"] == std
+
+
+def test_blank_names_are_null():
+    out = standardise_name(pd.Series([None, "", "  ", float("nan")], dtype=object))
+    assert out["std"].tolist() == [None] * 4
+    assert out["flag"].tolist() == [None] * 4
+
+
+@pytest.mark.parametrize(
+    ("raw", "first", "last"),
+    [
+        ("John Smith", "John", "Smith"),
+        ("John Paul Smith", "John", "Smith"),
+        ("Smith, John", "John", "Smith"),
+        ("Smith, John A.", "John", "Smith"),
+        ("Dr. John A. Smith Jr.", "John", "Smith"),
+        ("Ludwig van Beethoven", "Ludwig", "van Beethoven"),
+        ("van der Berg, Jan", "Jan", "van der Berg"),
+        ("Madonna", "Madonna", None),
+        # Chinese: family name first, compound surnames kept together
+        ("张伟", "wei", "zhang"),
+        ("张 伟", "wei", "zhang"),
+        ("王小明", "xiaoming", "wang"),
+        ("欧阳娜娜", "nana", "ouyang"),
+        ("司马光", "guang", "sima"),
+        ("诸葛亮", "liang", "zhuge"),
+        ("曾小贤", "xiaoxian", "zeng"),
+        ("伟", "wei", None),
+        # romanised Chinese names are read in the Western order they are written in
+        ("Zhang Wei", "Zhang", "Wei"),
+        ("Wei Zhang", "Wei", "Zhang"),
+        # a Western name written in characters, given name first
+        ("约翰·史密斯", "yuehan", "shimisi"),
+        # Korean in Hangul: family name first
+        ("김민수", "minsu", "gim"),
+    ],
+)
+def test_split_full_name(raw, first, last):
+    out = split_full_name(pd.Series([raw]))
+    assert (out.loc[0, "first"], out.loc[0, "last"]) == (first, last)
+
+
+def test_split_then_standardise_matches_across_scripts():
+    split = split_full_name(pd.Series(["张伟", "Wei Zhang", "ZHANG, Wei"]))
+    first = standardise_name(split["first"])["std"].tolist()
+    last = standardise_name(split["last"])["std"].tolist()
+    assert first == ["wei", "wei", "wei"]
+    assert last == ["zhang", "zhang", "zhang"]
+
+
+def test_split_keeps_index_and_nulls():
+    values = pd.Series(["John Smith", None, "  "], index=[4, 2, 9])
+    out = split_full_name(values)
+    assert out.index.tolist() == [4, 2, 9]
+    assert out["first"].tolist() == ["John", None, None]
+    assert out["last"].tolist() == ["Smith", None, None]
+
+
+def test_split_emits_no_warnings(recwarn):
+    split_full_name(pd.Series(["Mr", "Judge Judy", "the", "&", "Smith, Jr., John", "a,b,c"]))
+    assert len(recwarn) == 0
+
+
+@pytest.mark.parametrize(
+    ("first", "formal"),
+    [
+        ("bob", "robert"),
+        ("bobby", "robert"),
+        ("rob", "robert"),
+        ("robbie", "robert"),
+        ("robert", "robert"),
+        ("liz", "elizabeth"),
+        ("beth", "elizabeth"),
+        ("betty", "elizabeth"),
+        ("lizzie", "elizabeth"),
+        ("eliza", "elizabeth"),
+        ("bill", "william"),
+        ("will", "william"),
+        ("billy", "william"),
+        ("jim", "james"),
+        ("jimmy", "james"),
+        ("kate", "katherine"),
+        ("katie", "katherine"),
+        ("kathy", "katherine"),
+        ("catherine", "katherine"),
+        ("mike", "michael"),
+        ("tony", "anthony"),
+        ("peggy", "margaret"),
+        ("xiaoming", "xiaoming"),
+        ("bobby joe", "robert joe"),
+    ],
+)
+def test_nickname_key(first, formal):
+    assert nickname_key(pd.Series([first])).iloc[0] == formal
+
+
+def test_nickname_key_nulls_and_index():
+    out = nickname_key(pd.Series([None, "bob"], index=["x", "y"], dtype=object))
+    assert out.index.tolist() == ["x", "y"]
+    assert out.tolist() == [None, "robert"]
+
+
+def _table():
+    text = files("unifyprofile.data").joinpath("nicknames.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_nickname_table_is_well_formed():
+    rows = _table()
+    assert len(rows) >= 250
+    nicknames = [r["nickname"] for r in rows]
+    assert len(nicknames) == len(set(nicknames)), "a nickname maps to one formal name"
+    for row in rows:
+        # keys must look like standardise_name output, or they could never match
+        assert re.fullmatch("[a-z]+", row["nickname"]), row
+        assert re.fullmatch("[a-z]+", row["formal"]), row
+    # a formal name is never itself a nickname of something else (idempotence)
+    assert not {r["formal"] for r in rows} & set(nicknames)

@@ -1,0 +1,78 @@
+"""Literal cases for standardise_phone."""
+
+import pandas as pd
+import pytest
+
+from unifyprofile.errors import DataError
+from unifyprofile.standardise import standardise_phone
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "std", "flag"),
+    [
+        ("(415) 555-0134", "US", "+14155550134", None),
+        ("415.555.0134", "US", "+14155550134", None),
+        ("415-555-0134", "US", "+14155550134", None),
+        ("1 415 555 0134", "US", "+14155550134", None),
+        ("+1 (415) 555-0134", "GB", "+14155550134", None),
+        # extensions dropped
+        ("(415) 555-0134 x123", "US", "+14155550134", None),
+        ("415-555-0134 ext. 12", "US", "+14155550134", None),
+        # UK: international, 00-prefixed and national with region
+        ("+44 20 7946 0958", "US", "+442079460958", None),
+        ("0044 20 7946 0958", "US", "+442079460958", None),
+        ("0044 20 7946 0958", "GB", "+442079460958", None),
+        ("011 44 20 7946 0958", "US", "+442079460958", None),
+        ("020 7946 0958", "GB", "+442079460958", None),
+        ("07700 900123", "GB", "+447700900123", None),
+        # China
+        ("+86 138 0013 8000", "US", "+8613800138000", None),
+        ("138 0013 8000", "CN", "+8613800138000", None),
+        ("138-0013-8000", "cn", "+8613800138000", None),
+        # placeholders
+        ("000-000-0000", "US", None, "placeholder"),
+        ("1111111", "US", None, "placeholder"),
+        ("999 999 9999", "US", None, "placeholder"),
+        ("1234567890", "US", None, "placeholder"),
+        ("0123456789", "GB", None, "placeholder"),
+        ("9876543210", "US", None, "placeholder"),
+        ("12345", "US", None, "placeholder"),
+        ("n/a", "US", None, "placeholder"),
+        ("none", "US", None, "placeholder"),
+        ("unknown", "US", None, "placeholder"),
+        # invalid: not a possible number or unparseable
+        ("415 555 01345 6789", "US", None, "invalid"),
+        ("+999 123 456 789", "US", None, "invalid"),
+        ("phone: 4155abc0134zz99", "US", None, "invalid"),
+    ],
+)
+def test_standardise_phone(raw, region, std, flag):
+    out = standardise_phone(pd.Series([raw]), region=region)
+    assert (out.loc[0, "std"], out.loc[0, "flag"]) == (std, flag)
+
+
+def test_region_per_row():
+    values = pd.Series(["020 7946 0958", "020 7946 0958", "(415) 555-0134", None])
+    region = pd.Series(["GB", "US", "US", "GB"])
+    out = standardise_phone(values, region=region)
+    assert out["std"].tolist() == ["+442079460958", None, "+14155550134", None]
+    assert out["flag"].tolist() == [None, "invalid", None, None]
+
+
+def test_null_region_accepts_international_only():
+    values = pd.Series(["+44 20 7946 0958", "020 7946 0958"])
+    out = standardise_phone(values, region=pd.Series([None, None], dtype=object))
+    assert out["std"].tolist() == ["+442079460958", None]
+
+
+def test_region_series_must_share_index():
+    values = pd.Series(["020 7946 0958"], index=[3])
+    with pytest.raises(DataError, match="same index"):
+        standardise_phone(values, region=pd.Series(["GB"], index=[0]))
+
+
+def test_index_preserved():
+    values = pd.Series(["(415) 555-0134", None], index=["a", "b"])
+    out = standardise_phone(values)
+    assert out.index.tolist() == ["a", "b"]
+    assert out.loc["b"].tolist() == [None, None]
