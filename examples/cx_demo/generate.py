@@ -514,10 +514,18 @@ def new_email(rng: Rng, first: str, last: str, country: str, taken: dict[str, st
         local = rng.pick((f"{f}.{s}", f"{f}{s}", f"{f[0]}{s}", f"{f}.{s}{year}",
                           f"{f}{s}{year}", f"{s}.{f}", f"{f}_{s}", f"{f}{year}"))
     email = f"{local}@{domain}"
-    while email in taken:
+    while mailbox(email) in taken:
         email = f"{local}{rng.integer(1, 99)}@{domain}"
-    taken[email] = local
+    taken[mailbox(email)] = local
     return email
+
+
+def mailbox(email: str) -> str:
+    """The mailbox an address reaches: Gmail ignores dots and +tags in the local part."""
+    local, _, domain = email.lower().partition("@")
+    if domain in ("gmail.com", "googlemail.com"):
+        return local.split("+")[0].replace(".", "") + "@gmail.com"
+    return f"{local}@{domain}"
 
 
 def draw_name(rng: Rng, country: str, gender: str) -> tuple[str, str, str, str]:
@@ -553,9 +561,9 @@ def new_person(rng: Rng, pid: str, country: str, taken_emails: dict[str, str],
     if person.company is not None:
         local = f"{ascii_letters(first)[:1]}{ascii_letters(last)}"
         person.work_email = f"{local}@{COMPANIES[person.company][2]}"
-        while person.work_email in taken_emails:
+        while mailbox(person.work_email) in taken_emails:
             person.work_email = f"{local}{rng.integer(2, 9)}@{COMPANIES[person.company][2]}"
-        taken_emails[person.work_email] = local
+        taken_emails[mailbox(person.work_email)] = local
     moved, email_changed = rng.chance(MOVED_RATE), rng.chance(EMAIL_CHANGE_RATE)
     if moved or email_changed:
         person.changed_on = rng.moment(*CHANGE_WINDOW)
@@ -591,9 +599,9 @@ def add_household_member(rng: Rng, head: Person, pid: str, hid: str,
     head.household_id = member.household_id = hid
     if rng.chance(FAMILY_EMAIL_RATE):
         family = f"{ascii_letters(head.last_name)}family@gmail.com"
-        while family in taken_emails:
+        while mailbox(family) in taken_emails:
             family = f"{ascii_letters(head.last_name)}family{rng.integer(1, 99)}@gmail.com"
-        taken_emails[family] = "family"
+        taken_emails[mailbox(family)] = "family"
         head.family_email = member.family_email = family
     return member
 

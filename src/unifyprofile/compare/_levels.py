@@ -453,14 +453,14 @@ class EmailComparison(Comparison):
     """An email address: exact, near-identical, or the same mailbox name elsewhere.
 
     Levels: ``"else"``, ``"fuzzy"`` (at most ``max_edits`` character edits on the whole
-    address, or the same local part at a different domain), ``"exact"``.
+    address, with the same digits), ``"exact"``.
 
     Examples:
         >>> records = pd.DataFrame({"email_std": [
         ...     "ann.lee@gmail.com", "ann.lee@yahoo.com", "ann.le@gmail.com", "bo@x.io"]})
         >>> EmailComparison().prepare(records).levels(
         ...     np.zeros(3, dtype=np.int64), np.arange(1, 4)).tolist()
-        [1, 1, 0]
+        [0, 1, 0]
     """
 
     field: str = "email"
@@ -475,8 +475,8 @@ class EmailComparison(Comparison):
 
     def prepare(self, records: pd.DataFrame) -> PreparedComparison:
         codes, uniques = self._factorize(records)
-        local = k.recode(uniques, lambda s: s.rpartition("@")[0] or None)
-        return _PreparedEmail(self, codes, uniques, local)
+        digits = k.recode(uniques, lambda s: "".join(ch for ch in s if ch.isdigit()))
+        return _PreparedEmail(self, codes, uniques, digits)
 
 
 class _PreparedEmail(_Cascade):
@@ -492,16 +492,18 @@ class _PreparedEmail(_Cascade):
     def _rules(
         self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
     ) -> list[tuple[int, np.ndarray]]:
-        la = self._local[ca]
-        return [(1, (la == self._local[cb]) & (la >= 0))]
+        return []
 
     def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
-        # One edit (a typo), not a high Jaro-Winkler: addresses built from the same name
-        # ("edward.williams@", "edwardwilliams96@") are alike for different people too.
+        # A typo (few edits, same digits), not a high Jaro-Winkler or the same local part
+        # elsewhere: addresses built from one name ("edward.williams@", "ewilliams@",
+        # "edwardwilliams96@") are alike for different people of that name too.
         distance = k.pair_scores(
-            self._uniques, ca, cb, Levenshtein.distance, dtype=np.int64, score_cutoff=2
+            self._uniques, ca, cb, Levenshtein.distance, dtype=np.int64,
+            score_cutoff=self.comparison.max_edits + 1,
         )
-        return (distance <= self.comparison.max_edits).astype(np.int8)
+        same_digits = self._local[ca] == self._local[cb]
+        return ((distance <= self.comparison.max_edits) & same_digits).astype(np.int8)
 
 
 # ----------------------------------------------------------------------------- phone

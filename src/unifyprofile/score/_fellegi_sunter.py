@@ -65,6 +65,8 @@ class FellegiSunter:
         monotone: keep ``m/u`` non-decreasing in the level of each comparison.
         tf_adjust: use term-frequency adjusted weights on exact agreement for the
             comparisons that ask for it.
+        u_refinements: times ``u`` is re-estimated from the random pairs weighted by
+            their chance of being non-matches under the current model.
         seed: seed of the random pair sample; same data + seed -> same model.
 
     Attributes:
@@ -84,13 +86,14 @@ class FellegiSunter:
 
     def __init__(self, comparisons: Sequence[Comparison], *, max_iter: int = 100,
                  tol: float = 1e-6, u_sample_pairs: int = 2_000_000, monotone: bool = True,
-                 tf_adjust: bool = True, seed: int = 0) -> None:
+                 tf_adjust: bool = True, u_refinements: int = 2, seed: int = 0) -> None:
         self.comparisons = tuple(comparisons)
         self.max_iter = max_iter
         self.tol = tol
         self.u_sample_pairs = u_sample_pairs
         self.monotone = monotone
         self.tf_adjust = tf_adjust
+        self.u_refinements = u_refinements
         self.seed = seed
 
     # ---------------------------------------------------------------- fitting
@@ -115,17 +118,30 @@ class FellegiSunter:
                 one session over all pairs.
         """
         self._check_levels(levels)
-        self.u_ = self._estimate_u(prepared, n_records, side)
+        sample = self._random_levels(prepared, n_records, side)
+        self.u_ = self._u_from(sample, None)
         if side is None:
             total_pairs = n_records * (n_records - 1) // 2
         else:
             total_pairs = int((side == 0).sum()) * int((side == 1).sum())
-        k = len(self.comparisons)
         if not sessions:
             sessions = [(np.ones(len(levels), dtype=bool), ())]
+        for _ in range(self.u_refinements + 1):
+            self.m_ = self._train_m(levels, sessions)
+            self.lambda_ = self._fit_lambda(levels, total_pairs)
+            # Random pairs include a few true matches, and for identifiers (e-mail, phone)
+            # they dominate the agreements: weigh each random pair by its chance of being
+            # a non-match, or u overstates how often strangers share an e-mail.
+            non_match = 1.0 - self._pattern_posterior(sample)
+            self.u_ = self._u_from(sample, non_match)
+        self.lambda_ = self._fit_lambda(levels, total_pairs)
+        return self
+
+    def _train_m(self, levels: np.ndarray,
+                 sessions: Sequence[tuple[np.ndarray, Sequence[int]]]) -> list[np.ndarray]:
+        k = len(self.comparisons)
         sums = [np.zeros(len(c.level_names)) for c in self.comparisons]
         weights = np.zeros(k)
-        trained = []
         for mask, fixed in sessions:
             if mask.sum() == 0 or len(fixed) == k:
                 continue
@@ -137,22 +153,19 @@ class FellegiSunter:
                 if c not in fixed:
                     sums[c] += expected * m[c]
                     weights[c] += expected
-            trained.append(lam)
         fallback = None
-        m_final = []
+        out = []
         for c in range(k):
             if weights[c] > 0:
-                m_final.append(sums[c] / weights[c])
+                out.append(sums[c] / weights[c])
                 continue
             if fallback is None:  # no session trained it: EM on all pairs
                 fallback, _ = self._em(levels)
-            m_final.append(fallback[c])
-        self.m_ = m_final
-        self.lambda_ = self._fit_lambda(levels, total_pairs)
-        return self
+            out.append(fallback[c])
+        return out
 
-    def _estimate_u(self, prepared: Sequence[PreparedComparison], n: int,
-                    side: np.ndarray | None) -> list[np.ndarray]:
+    def _random_levels(self, prepared: Sequence[PreparedComparison], n: int,
+                       side: np.ndarray | None) -> np.ndarray:
         rng = np.random.default_rng(self.seed)
         size = int(min(self.u_sample_pairs, max(n * (n - 1) // 2, 1) * 4))
         if side is None:
@@ -164,14 +177,26 @@ class FellegiSunter:
             j = right[rng.integers(0, len(right), size)]
         keep = i != j
         i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
+        return np.column_stack([prep.levels(i, j) for prep in prepared]).astype(np.int8)
+
+    def _u_from(self, sample: np.ndarray, weight: np.ndarray | None) -> list[np.ndarray]:
         u = []
-        for comparison, prep in zip(self.comparisons, prepared):
-            lv = prep.levels(i, j)
-            k = len(comparison.level_names)
-            counts = np.bincount(lv[lv >= 0].astype(np.int64), minlength=k)[:k].astype(float)
+        for k, comparison in enumerate(self.comparisons):
+            size = len(comparison.level_names)
+            lv = sample[:, k]
+            present = lv >= 0
+            w = None if weight is None else weight[present]
+            counts = np.bincount(lv[present].astype(np.int64), weights=w, minlength=size)[:size]
             # Add-one smoothing: a level never seen among random pairs is rare, not impossible.
-            u.append((counts + 1.0) / (counts.sum() + k))
+            u.append((counts + 1.0) / (counts.sum() + size))
         return u
+
+    def _pattern_posterior(self, levels: np.ndarray) -> np.ndarray:
+        patterns, _, inverse = _patterns(levels, [len(c.level_names) for c in self.comparisons],
+                                         return_inverse=True)
+        post = _posterior(patterns, [np.log(x) for x in self.m_],
+                          [np.log(x) for x in self.u_], self.lambda_)
+        return post[inverse]
 
     def _em(self, levels: np.ndarray) -> tuple[list[np.ndarray], float]:
         """EM over pattern counts with ``u`` fixed; returns ``m`` and ``lambda``."""
@@ -349,14 +374,16 @@ def _initial_m(size: int) -> np.ndarray:
     return m / m.sum()
 
 
-def _patterns(levels: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def _patterns(levels: np.ndarray, sizes: list[int], return_inverse: bool = False) -> Any:
     """Distinct rows of ``levels`` and their counts, via one int64 code per row."""
     radix = np.cumprod([1] + [s + 1 for s in sizes[:-1]]).astype(np.int64)
     codes = ((levels.astype(np.int64) + 1) * radix).sum(axis=1)
-    uniq, counts = np.unique(codes, return_counts=True)
+    uniq, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
     patterns = np.empty((len(uniq), len(sizes)), dtype=np.int64)
     rest = uniq.copy()
     for k, s in enumerate(sizes):
         patterns[:, k] = rest % (s + 1) - 1
         rest //= s + 1
+    if return_inverse:
+        return patterns, counts, inverse.reshape(-1)
     return patterns, counts

@@ -54,7 +54,6 @@ def ascii_fold(text: str) -> str:
     return unidecode(unicodedata.normalize("NFKC", text)).lower()
 
 
-
 def check_series(values: Any, name: str = "values") -> pd.Series:
     """Return ``values`` if it is a Series, else raise :class:`DataError`."""
     if not isinstance(values, pd.Series):

@@ -17,7 +17,7 @@ from ._common import INVALID, PLACEHOLDER, StdFlag, map_std_flag
 
 __all__ = ["standardise_email"]
 
-_VALID = re.compile(r"[^@\s<>]+@(?:[^@\s<>.]+\.)+[^@\s<>.]+")
+_VALID = re.compile(r"[^@\s<>\x00-\x1f\x7f]+@(?:[^@\s<>.\x00-\x1f\x7f]+\.)+[^@\s<>.\x00-\x1f\x7f]+")
 _GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 #: Providers that deliver ``local+tag@domain`` to ``local@domain``.
 _PLUS_DOMAINS = frozenset(
