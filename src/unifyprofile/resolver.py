@@ -268,7 +268,8 @@ class Resolver:
             probability = model.match_probability(weight)
             fired = prepare_rules(records, config.rules).fired(cand.i, cand.j)
         with self._stage("cluster"):
-            linked = (fired >= 0) | (probability >= config.threshold)
+            vetoed = _vetoed(levels, comparisons, config.guards.veto)
+            linked = (fired >= 0) | ((probability >= config.threshold) & ~vetoed)
             strength = np.where(fired >= 0, RULE_WEIGHT + weight, weight)
             constraints = _constraints(records, config, sources)
             clustering = cluster(n, cand.i[linked], cand.j[linked], strength[linked],
@@ -290,6 +291,20 @@ class Resolver:
         return Result(records=records, clusters=clusters, golden=golden, pairs=pairs,
                       rejects=pd.DataFrame(columns=list(schema.REJECT_COLUMNS)), model=model,
                       config=config, cut=cut, timings=dict(self._timings))
+
+
+def _vetoed(levels: np.ndarray, comparisons: list[Comparison],
+            veto: tuple[str, ...]) -> np.ndarray:
+    """Pairs whose level is "else" on a veto comparison."""
+    names = [c.name for c in comparisons]
+    unknown = [v for v in veto if v not in names]
+    if unknown:
+        raise ConfigError(f"guards.veto: no comparison named {', '.join(unknown)}; "
+                          f"comparisons are {', '.join(names)}")
+    out = np.zeros(len(levels), dtype=bool)
+    for name in veto:
+        out |= levels[:, names.index(name)] == 0
+    return out
 
 
 def _training_sessions(records: pd.DataFrame, cand: Any, rules: list[BlockingRule],

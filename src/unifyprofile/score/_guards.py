@@ -35,6 +35,10 @@ class Guards:
         unique_identifiers: fields whose different non-null values mean different people
             (cannot-link): a cluster holding two values is split at its weakest edges.
         max_cluster_size: clusters larger than this are split at their weakest edges.
+        veto: comparisons whose lowest level ("else": both values present and clearly
+            different) forbids a probabilistic link, e.g. ``["first_name", "dob"]`` keeps
+            household members who share surname, address and landline apart.
+            Deterministic rules still link.
     """
 
     placeholders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -42,6 +46,7 @@ class Guards:
     max_people_per_value: int = 4
     unique_identifiers: tuple[str, ...] = ()
     max_cluster_size: int = 100
+    veto: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "placeholders", MappingProxyType(
@@ -50,7 +55,7 @@ class Guards:
     @classmethod
     def from_config(cls, entry: Mapping[str, Any], where: str = "guards") -> Guards:
         allowed = {"placeholders", "hub_fields", "max_people_per_value",
-                   "unique_identifiers", "max_cluster_size"}
+                   "unique_identifiers", "max_cluster_size", "veto"}
         problems = [f"{where}.{k}: unknown key; allowed keys are {', '.join(sorted(allowed))}"
                     for k in entry if k not in allowed]
         kwargs: dict[str, Any] = {}
@@ -61,7 +66,7 @@ class Guards:
                     problems.append(f"{where}.{key}: expected an integer >= 1, got {value!r}")
                 else:
                     kwargs[key] = value
-        for key in ("hub_fields", "unique_identifiers"):
+        for key in ("hub_fields", "unique_identifiers", "veto"):
             if key in entry:
                 value = entry[key]
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -87,6 +92,7 @@ class Guards:
             "max_people_per_value": self.max_people_per_value,
             "unique_identifiers": list(self.unique_identifiers),
             "max_cluster_size": self.max_cluster_size,
+            "veto": list(self.veto),
         }
         if self.placeholders:
             out["placeholders"] = {k: list(v) for k, v in self.placeholders.items()}
