@@ -79,7 +79,7 @@ class FellegiSunter:
         >>> import numpy as np
         >>> from unifyprofile.compare import ExactMatch
         >>> model = FellegiSunter([ExactMatch("email")])
-        >>> model.set_params(m=[[0.1, 0.9]], u=[[0.99, 0.01]], lambda_=0.5)
+        >>> model = model.set_params(m=[[0.1, 0.9]], u=[[0.99, 0.01]], lambda_=0.5)
         >>> round(float(model.match_weight(np.array([[1]]))[0]), 3)
         6.492
     """

@@ -29,7 +29,7 @@ SPECS = [
     ExactMatch("city", tf_adjust=True, output_name="city_exact"),
     NameComparison("first_name", thresholds=(0.9, 0.75), swap_with="last_name"),
     NameComparison("last_name", nicknames=False, tf_adjust=False),
-    EmailComparison(threshold=0.9),
+    EmailComparison(max_edits=2),
     PhoneComparison(),
     DateComparison(within_days=(30, 365)),
     AddressComparison(thresholds=(0.95,)),
@@ -101,8 +101,8 @@ def problems(entry, where="comparisons[2]"):
             ],
         ),
         (
-            {"type": "email", "threshold": True},
-            ["comparisons[2].threshold: expected a number in (0, 1], got true"],
+            {"type": "email", "max_edits": True},
+            ["comparisons[2].max_edits: expected a positive integer, got true"],
         ),
         (
             {"type": "date", "within_days": [0]},

@@ -80,8 +80,9 @@ EMAIL = EmailComparison()
 EMAIL_CASES = [
     ("null", None, "a@x.com", "null"),
     ("exact", "ann.lee@gmail.com", "ann.lee@gmail.com", "exact"),
-    ("same local part, other domain", "ann.lee@gmail.com", "ann.lee@work.org", "fuzzy"),
+    ("same local part, other domain", "ann.lee@gmail.com", "ann.lee@work.org", "else"),
     ("one letter off", "ann.lee@gmail.com", "ann.le@gmail.com", "fuzzy"),
+    ("same name, other digits", "annlee78@gmail.com", "annlee68@gmail.com", "else"),
     ("different", "ann.lee@gmail.com", "bob@x.io", "else"),
 ]
 

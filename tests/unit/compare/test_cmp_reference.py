@@ -62,8 +62,8 @@ def ref_email(c, x, y):
         return -1
     if x == y:
         return 2
-    same_local = x.rpartition("@")[0] == y.rpartition("@")[0]
-    return int(same_local or JaroWinkler.normalized_similarity(x, y) >= c.threshold)
+    digits = [ch for ch in x if ch.isdigit()] == [ch for ch in y if ch.isdigit()]
+    return int(digits and Levenshtein.distance(x, y) <= c.max_edits)
 
 
 def ref_phone(c, x, y):
