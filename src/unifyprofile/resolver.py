@@ -41,8 +41,11 @@ def default_blocking_rules(fields: set[str]) -> list[BlockingRule]:
         ["email"], ["phone"],
         ["last_name:soundex", "dob"], ["first_name:nick", "last_name:soundex"],
         ["first_name:nick", "dob"], ["last_name", "postcode"], ["first_name:nick", "postcode"],
-        ["last_name:soundex", "address:tokens"],
+        ["last_name:soundex", "address:tokens"], ["dob", "postcode"],
+        ["first_name:prefix3", "last_name:prefix3"], ["dob", "city"],
+        ["address:tokens", "postcode"],
     ]
+    wanted += [[f] for f in schema.ID_FIELDS]
     out = [BlockingRule.parse(keys) for keys in wanted
            if all(k.split(":")[0] in fields for k in keys)]
     if not out and "full_name" in fields:

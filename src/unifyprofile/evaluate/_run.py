@@ -94,7 +94,8 @@ def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:
         )
         left_ids = "left:" + bench.left["record_id"].astype(str)
         right_ids = "right:" + bench.right["record_id"].astype(str)
-        truth = link_truth_clusters(left_ids, right_ids, truth_pairs)
+        truth = link_truth_clusters(left_ids, right_ids, truth_pairs.set_axis(
+            ["left_id", "right_id"], axis=1))
         sides = pd.Series(
             np.where(clusters.index.str.startswith("left:"), "left", "right"), index=clusters.index
         )
