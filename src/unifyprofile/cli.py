@@ -25,6 +25,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import TimeRemainingColumn
 from rich.table import Table
@@ -42,17 +43,17 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except UnifyProfileError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
         console.print("aborted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        # Usage errors (unknown option, missing argument) know how to show themselves.
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None),
+                                                               int):
             exc.show()
             sys.exit(exc.exit_code)
         raise
@@ -98,7 +99,7 @@ def run(
         out.print_json(json.dumps(summary))
         return
     for note in result.notes:
-        console.print(f"[yellow]warning:[/] {note}", highlight=False)
+        console.print(f"[yellow]warning:[/] {escape(note)}", highlight=False)
     _print_summary(summary, out_dir)
 
 

@@ -238,6 +238,13 @@ class Resolver:
         if config.link_type == "link_only":
             side = pd.factorize(records[schema.SOURCE])[0]
         blocking = list(config.blocking) or default_blocking_rules(_fields(records))
+        if not blocking and not config.rules:
+            raise ConfigError(
+                "no blocking rules: none were configured and the records have none of the "
+                f"fields the default rules use (fields present: "
+                f"{', '.join(sorted(_fields(records))) or 'none'}). Map source columns to "
+                "canonical fields under [sources.columns] or add [blocking] rules"
+            )
         rule_keys = [BlockingRule(r.keys) for r in config.rules]
         with self._stage("block"):
             # Pairs a deterministic rule would link must be candidates, whatever the blocking.
