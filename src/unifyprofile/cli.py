@@ -155,20 +155,15 @@ def blocking_command(
     config: Annotated[Path, typer.Argument(help="TOML config file.")],
 ) -> None:
     """Count the candidate pairs each blocking rule would produce, before comparing."""
-    from unifyprofile.blocking import BlockingRule, analyse_blocking
+    from unifyprofile.blocking import analyse_blocking
     from unifyprofile.config import load_config
-    from unifyprofile.resolver import Resolver, default_blocking_rules
+    from unifyprofile.resolver import Resolver
 
     cfg = load_config(config)
     resolver = Resolver(cfg)
-    from unifyprofile.sources import read_sources
-
-    table = read_sources(cfg.sources, cfg.base_dir)
-    records, _ = resolver._standardise(table.records, list(cfg.sources))
-    rules = [BlockingRule(r.keys) for r in cfg.rules] + list(
-        cfg.blocking or default_blocking_rules(set(records.columns)))
-    report = analyse_blocking(records, list(dict.fromkeys(rules)), cfg.link_type)
-    out.print(report.to_string(index=False))
+    records, _, _, _ = resolver.prepare()
+    report = analyse_blocking(records, resolver.blocking_rules(records), cfg.link_type)
+    out.print(report.to_string(index=False), highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,7 +24,7 @@ from unifyprofile.errors import ConfigError
 from unifyprofile.golden import merge
 from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
 from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
-from unifyprofile.sources import Source, read_sources
+from unifyprofile.sources import Source, SourceTable, read_sources
 from unifyprofile.standardise import standardise
 
 __all__ = ["Resolver", "Result", "default_blocking_rules"]
@@ -188,6 +188,23 @@ class Resolver:
             data: in-memory tables by source name, replacing those sources' files.
         """
         self._timings = {}
+        records, table, hubs, sources = self.prepare(data)
+        result = self.resolve(records, sources)
+        result.rejects = table.rejects
+        result.notes = table.notes + result.notes
+        result.rows_read = table.rows_read
+        result.hubs = hubs
+        result.timings = dict(self._timings)
+        return result
+
+    def prepare(self, data: Mapping[str, pd.DataFrame] | None = None
+                ) -> tuple[pd.DataFrame, SourceTable, pd.DataFrame, list[Source]]:
+        """Read and standardise the sources, and demote hub values.
+
+        Returns:
+            The standardised records, what reading produced (rejects, notes), the
+            demoted hub values and the sources used.
+        """
         config = self.config
         sources = list(config.sources)
         if data:
@@ -201,26 +218,30 @@ class Resolver:
             raise ConfigError("no sources: add at least one [[sources]] table")
         with self._stage("read"):
             table = read_sources(sources, config.base_dir)
-        records, hubs = self._standardise(table.records, sources)
-        result = self.resolve(records, sources)
-        result.rejects = table.rejects
-        result.notes = table.notes + result.notes
-        result.rows_read = table.rows_read
-        result.hubs = hubs
-        result.timings = dict(self._timings)
-        return result
-
-    def _standardise(self, records: pd.DataFrame,
-                     sources: list[Source]) -> tuple[pd.DataFrame, pd.DataFrame]:
         by_name = {s.name: s for s in sources}
         with self._stage("standardise"):
-            src = records[schema.SOURCE]
+            src = table.records[schema.SOURCE]
             region = src.map({n: s.default_region for n, s in by_name.items()})
             dayfirst = src.map({n: s.dayfirst for n, s in by_name.items()}).astype(bool)
-            records = standardise(records, region=region, dayfirst=dayfirst,
-                                  placeholders=dict(self.config.guards.placeholders))
-            records, hubs = demote_hubs(records, self.config.guards)
-        return records, hubs
+            records = standardise(table.records, region=region, dayfirst=dayfirst,
+                                  placeholders=dict(config.guards.placeholders))
+            records, hubs = demote_hubs(records, config.guards)
+        return records, table, hubs, sources
+
+    def blocking_rules(self, records: pd.DataFrame) -> list[BlockingRule]:
+        """The rules that make candidate pairs: the deterministic rules' keys first (so
+        every pair a rule would link is compared), then the configured or default
+        blocking rules."""
+        config = self.config
+        blocking = list(config.blocking) or default_blocking_rules(_fields(records))
+        if not blocking and not config.rules:
+            raise ConfigError(
+                "no blocking rules: none were configured and the records have none of the "
+                f"fields the default rules use (fields present: "
+                f"{', '.join(sorted(_fields(records))) or 'none'}). Map source columns to "
+                "canonical fields under [sources.columns] or add [blocking] rules"
+            )
+        return list(dict.fromkeys([BlockingRule(r.keys) for r in config.rules] + blocking))
 
     def comparisons(self, records: pd.DataFrame) -> list[Comparison]:
         """The configured comparisons, or defaults for the fields present."""
@@ -237,18 +258,8 @@ class Resolver:
         side = None
         if config.link_type == "link_only":
             side = pd.factorize(records[schema.SOURCE])[0]
-        blocking = list(config.blocking) or default_blocking_rules(_fields(records))
-        if not blocking and not config.rules:
-            raise ConfigError(
-                "no blocking rules: none were configured and the records have none of the "
-                f"fields the default rules use (fields present: "
-                f"{', '.join(sorted(_fields(records))) or 'none'}). Map source columns to "
-                "canonical fields under [sources.columns] or add [blocking] rules"
-            )
-        rule_keys = [BlockingRule(r.keys) for r in config.rules]
+        all_rules = self.blocking_rules(records)
         with self._stage("block"):
-            # Pairs a deterministic rule would link must be candidates, whatever the blocking.
-            all_rules = list(dict.fromkeys(rule_keys + blocking))
             cand = block(records, all_rules, link_type=config.link_type, side=side,
                          max_pairs_per_rule=config.max_pairs_per_rule)
         comparisons = self.comparisons(records)
