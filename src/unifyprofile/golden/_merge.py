@@ -485,7 +485,7 @@ def _build_candidates(records: pd.DataFrame, field: str) -> _Candidates:
             frame = frame.explode("raw", ignore_index=True)
             std = None
         pos, raw = frame["pos"].astype(np.int64), frame["raw"]
-    keep = raw.notna().to_numpy()
+    keep = raw.notna().to_numpy().copy()
     if std is None:
         value = _clean(raw[keep].reset_index(drop=True))
         present = value.notna().to_numpy()
@@ -496,7 +496,7 @@ def _build_candidates(records: pd.DataFrame, field: str) -> _Candidates:
         positions = pos.to_numpy(dtype=np.int64)[keep][present]
         return _Candidates(positions, values, std_values, clean=True)
     # The standardised form decides which values are candidates; stripping waits.
-    keep &= std.notna().to_numpy()
+    keep = keep & std.notna().to_numpy()
     values = raw.to_numpy(dtype=object)[keep]
     std_values = std.to_numpy(dtype=object)[keep]
     clean = False

@@ -100,7 +100,7 @@ def _synthetic(seed: int = 1, n_match: int = 6000, n_non: int = 14000):
 
 def _fit_synthetic(seed: int = 0) -> tuple[FellegiSunter, int]:
     levels, prepared = _synthetic()
-    n_records = 20_000
+    n_records = 1000
     model = FellegiSunter(COMPARISONS, u_sample_pairs=300_000, seed=seed)
     return model.fit(levels, prepared, n_records), n_records
 
@@ -108,6 +108,11 @@ def _fit_synthetic(seed: int = 0) -> tuple[FellegiSunter, int]:
 @pytest.fixture(scope="module")
 def fitted() -> FellegiSunter:
     return _fit_synthetic()[0]
+
+
+@pytest.fixture(scope="module")
+def synthetic_levels() -> np.ndarray:
+    return _synthetic()[0]
 
 
 def test_em_recovers_known_m_and_u(fitted):
@@ -118,11 +123,14 @@ def test_em_recovers_known_m_and_u(fitted):
         assert fitted.u_[k].sum() == pytest.approx(1.0)
 
 
-def test_lambda_is_the_random_pair_prior_of_the_expected_matches(fitted):
-    # Candidates hold 6,000 matches; lambda is their share of all n(n-1)/2 pairs.
-    n_records = 20_000
-    expected = fitted.lambda_ * n_records * (n_records - 1) / 2
-    assert expected == pytest.approx(6000, rel=0.1)
+def test_lambda_is_the_random_pair_prior_of_the_expected_matches(fitted, synthetic_levels):
+    # lambda is a fixed point: the candidates' posteriors under it, summed, over all
+    # n(n-1)/2 pairs of the 1,000 records (pairs outside the candidates count as non-matches).
+    total = 1000 * 999 / 2
+    posterior = fitted.match_probability(fitted.match_weight(synthetic_levels))
+    assert posterior.sum() / total == pytest.approx(fitted.lambda_, rel=1e-4)
+    # ... which is well below the match share among candidates (6,000 of 20,000).
+    assert 0 < fitted.lambda_ * total < 6000
 
 
 def test_fitted_bayes_factors_rise_with_level(fitted):
