@@ -33,6 +33,7 @@ from unifyprofile.blocking import LINK_TYPES, BlockingRule
 from unifyprofile.compare import Comparison, comparison_from_config
 from unifyprofile.errors import ConfigError
 from unifyprofile.golden import Survivorship, survivorship_from_config
+from unifyprofile.golden import to_config as survivorship_to_config
 from unifyprofile.score import DeterministicRule, Guards
 from unifyprofile.sources import KINDS, PRESETS, Source
 
@@ -315,7 +316,7 @@ def dump_config(config: Config) -> str:
 
 
 def _surv_config(policy: Survivorship) -> Any:
-    return policy.to_config()
+    return survivorship_to_config(policy)
 
 
 def _toml_value(value: Any) -> str:

@@ -7,22 +7,35 @@ the golden table has one row per entity.
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import unifyprofile as up
 
-SETTINGS = settings(max_examples=15, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 FIRST = ["Robert", "Elizabeth", "Maria", "Wei", "John", "Aisha", "Olga", "Pedro"]
 NICK = {"Robert": "Bob", "Elizabeth": "Liz", "John": "Jack"}
 LAST = ["Smith", "Garcia", "Zhang", "Okafor", "Ivanova", "Silva"]
 DOMAINS = ["gmail.com", "example.org", "mail.net"]
-COLUMNS = {"first_name": "first", "last_name": "last", "email": "email", "phone": "phone",
-           "dob": "dob", "postcode": "zip"}
-RULES = (up.score.DeterministicRule.from_config(
-    {"name": "email_and_first_name", "keys": ["email", "first_name:nick"]}),)
+COLUMNS = {
+    "first_name": "first",
+    "last_name": "last",
+    "email": "email",
+    "phone": "phone",
+    "dob": "dob",
+    "postcode": "zip",
+}
+RULES = (
+    up.score.DeterministicRule.from_config(
+        {"name": "email_and_first_name", "keys": ["email", "first_name:nick"]}
+    ),
+)
 
 
 @st.composite
@@ -30,7 +43,7 @@ def people_tables(draw):
     """2-10 people, 1-3 records each, with nicknames, case changes and missing values.
 
     The first person has two records with their e-mail, so there is always a candidate
-    pair (a run with none trips a known bug, covered by an xfail test elsewhere).
+    pair.
     """
     n_people = draw(st.integers(2, 10))
     rows = []
@@ -47,22 +60,24 @@ def people_tables(draw):
                 name = NICK[first]
             if draw(st.booleans()):
                 name = name.upper()
-            rows.append({
-                "first": name,
-                "last": last,
-                "email": email if p == 0 and n < 2 or draw(st.integers(0, 3)) else None,
-                "phone": phone if draw(st.booleans()) else None,
-                "dob": dob if draw(st.booleans()) else None,
-                "zip": zipcode,
-            })
+            rows.append(
+                {
+                    "first": name,
+                    "last": last,
+                    "email": email if (p == 0 and n < 2) or draw(st.integers(0, 3)) else None,
+                    "phone": phone if draw(st.booleans()) else None,
+                    "dob": dob if draw(st.booleans()) else None,
+                    "zip": zipcode,
+                }
+            )
     frame = pd.DataFrame(rows)
     frame.insert(0, "id", [f"r{k:03d}" for k in range(len(frame))])
     return frame
 
 
-def _resolve(frame: pd.DataFrame) -> up.Result:
+def _resolve(frame: pd.DataFrame, model: up.FellegiSunter | None = None) -> up.Result:
     source = up.Source("crm", data=frame, id_column="id", columns=COLUMNS)
-    return up.Resolver(up.Config(sources=(source,), rules=RULES, seed=3)).run()
+    return up.Resolver(up.Config(sources=(source,), rules=RULES, seed=3), model=model).run()
 
 
 def _partition(clusters: pd.DataFrame) -> set[frozenset[str]]:
@@ -82,19 +97,64 @@ def test_every_record_is_in_exactly_one_entity_and_golden_has_one_row_each(frame
     assert golden["entity_id"].is_unique
     assert set(golden["entity_id"]) == set(clusters["entity_id"])
     sizes = clusters.groupby("entity_id").size()
-    assert golden.set_index("entity_id")["record_count"].sort_index().tolist() == \
-        sizes.sort_index().tolist()
+    assert (
+        golden.set_index("entity_id")["record_count"].sort_index().tolist()
+        == sizes.sort_index().tolist()
+    )
 
 
 @SETTINGS
 @given(people_tables(), st.randoms(use_true_random=False))
 def test_shuffling_input_rows_does_not_change_the_partition(frame, rnd):
+    # The model is fitted once and reused: fitting itself is order-dependent on small
+    # tables (see the xfail test below), everything after it must not be.
     order = list(range(len(frame)))
     rnd.shuffle(order)
     shuffled = frame.iloc[order].reset_index(drop=True)
     before = _resolve(frame)
-    after = _resolve(shuffled)
+    after = _resolve(shuffled, model=before.model)
+    again = _resolve(frame, model=before.model)
+    assert _partition(again.clusters) == _partition(before.clusters)
     assert _partition(after.clusters) == _partition(before.clusters)
     # Entity ids depend only on members, so they match too.
-    assert dict(zip(after.clusters["record_id"], after.clusters["entity_id"])) == \
-        dict(zip(before.clusters["record_id"], before.clusters["entity_id"]))
+    assert dict(zip(after.clusters["record_id"], after.clusters["entity_id"], strict=True)) == dict(
+        zip(before.clusters["record_id"], before.clusters["entity_id"], strict=True)
+    )
+    assert sorted(after.golden["entity_id"]) == sorted(before.golden["entity_id"])
+
+
+# Found by the property above when the model is refitted on the shuffled rows.
+HOUSEHOLD = pd.DataFrame(
+    {
+        "id": [f"r{k:03d}" for k in range(9)],
+        "first": [
+            "Robert",
+            "Robert",
+            "Elizabeth",
+            "Robert",
+            "Robert",
+            "Robert",
+            "Bob",
+            "Bob",
+            "Robert",
+        ],
+        "last": ["Smith", "Smith", "Garcia", "Smith", "Smith", "Smith", "Smith", "Smith", "Smith"],
+        "email": ["robert.smith0@gmail.com"] * 2 + [None] * 7,
+        "phone": [None] * 9,
+        "dob": [None] * 9,
+        "zip": ["91000"] * 9,
+    }
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="FellegiSunter.fit samples its random u-pairs by row "
+    "position, so on a small table the fitted u (and the links) depend on "
+    "input row order",
+)
+def test_refitting_on_shuffled_rows_does_not_change_the_partition():
+    before = _partition(_resolve(HOUSEHOLD).clusters)
+    order = [7, 5, 1, 3, 4, 2, 0, 8, 6]
+    after = _partition(_resolve(HOUSEHOLD.iloc[order].reset_index(drop=True)).clusters)
+    assert after == before

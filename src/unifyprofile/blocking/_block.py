@@ -92,8 +92,9 @@ def _count(codes: np.ndarray, side: np.ndarray | None) -> int:
     if side is None:
         sizes = np.bincount(codes[present])
         return int((sizes * (sizes - 1) // 2).sum())
-    left = np.bincount(codes[present & (side == 0)], minlength=int(codes.max()) + 1)
-    right = np.bincount(codes[present & (side == 1)], minlength=int(codes.max()) + 1)
+    size = int(codes.max(initial=-1)) + 1
+    left = np.bincount(codes[present & (side == 0)], minlength=size)
+    right = np.bincount(codes[present & (side == 1)], minlength=size)
     return int((left * right).sum())
 
 

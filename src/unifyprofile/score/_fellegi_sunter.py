@@ -206,6 +206,8 @@ class FellegiSunter:
         log_u = [np.log(u) for u in self.u_]
         lam = 0.1
         self.n_iter_ = 0
+        if counts.sum() == 0:  # no candidate pairs: nothing to learn m from
+            return m, 1e-9
         for _ in range(self.max_iter):
             self.n_iter_ += 1
             post = _posterior(patterns, [np.log(x) for x in m], log_u, lam)

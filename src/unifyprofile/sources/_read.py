@@ -11,7 +11,7 @@ import difflib
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -202,6 +202,8 @@ def _decode_check(source: Source, path: Path, data: bytes) -> None:
 
 
 def _read_csv(source: Source, path: Path) -> tuple[pd.DataFrame, list[dict]]:
+    if path.suffix.lower() == ".tsv" and source.delimiter == ",":
+        source = replace(source, delimiter="\t")
     data = path.read_bytes()
     _decode_check(source, path, data)
     column_types = _all_string_types(data, source)

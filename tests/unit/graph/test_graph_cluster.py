@@ -54,31 +54,52 @@ def test_no_links_gives_singletons():
 def test_cannot_link_cuts_the_weakest_link_of_a_chain():
     # 0 -5- 1 -1- 2 -3- 3; records 0 and 3 hold different ids, so the chain must break,
     # and the weakest link (1, 2) is the one cut.
-    c = cluster(4, _arr([0, 1, 2]), _arr([1, 2, 3]), _arr([5.0, 1.0, 3.0]),
-                constraints=[Constraint("ssn", _arr([7, -1, -1, 8]))])
+    c = cluster(
+        4,
+        _arr([0, 1, 2]),
+        _arr([1, 2, 3]),
+        _arr([5.0, 1.0, 3.0]),
+        constraints=[Constraint("ssn", _arr([7, -1, -1, 8]))],
+    )
     assert _partition(c.labels) == {frozenset({0, 1}), frozenset({2, 3})}
     assert c.cut.to_dict("records") == [
-        {"i": 1, "j": 2, "weight": 1.0, "reason": "cannot-link: ssn"}]
+        {"i": 1, "j": 2, "weight": 1.0, "reason": "cannot-link: ssn"}
+    ]
 
 
 def test_cannot_link_cut_moves_with_the_weights():
-    c = cluster(4, _arr([0, 1, 2]), _arr([1, 2, 3]), _arr([1.0, 5.0, 3.0]),
-                constraints=[Constraint("ssn", _arr([7, -1, -1, 8]))])
+    c = cluster(
+        4,
+        _arr([0, 1, 2]),
+        _arr([1, 2, 3]),
+        _arr([1.0, 5.0, 3.0]),
+        constraints=[Constraint("ssn", _arr([7, -1, -1, 8]))],
+    )
     assert _partition(c.labels) == {frozenset({0}), frozenset({1, 2, 3})}
     assert c.cut[["i", "j"]].values.tolist() == [[0, 1]]
 
 
 def test_records_with_the_same_identifier_stay_together():
-    c = cluster(3, _arr([0, 1]), _arr([1, 2]), _arr([1.0, 1.0]),
-                constraints=[Constraint("ssn", _arr([7, 7, -1]))])
+    c = cluster(
+        3,
+        _arr([0, 1]),
+        _arr([1, 2]),
+        _arr([1.0, 1.0]),
+        constraints=[Constraint("ssn", _arr([7, 7, -1]))],
+    )
     assert c.labels.tolist() == [0, 0, 0]
     assert c.cut.empty
 
 
 def test_a_triangle_is_split_by_cutting_every_link_across_the_constraint():
     # 0 and 2 differ on the identifier; both links that join them into one group are cut.
-    c = cluster(3, _arr([0, 1, 0]), _arr([1, 2, 2]), _arr([3.0, 2.0, 1.0]),
-                constraints=[Constraint("id", _arr([1, -1, 2]))])
+    c = cluster(
+        3,
+        _arr([0, 1, 0]),
+        _arr([1, 2, 2]),
+        _arr([3.0, 2.0, 1.0]),
+        constraints=[Constraint("id", _arr([1, -1, 2]))],
+    )
     assert _partition(c.labels) == {frozenset({0, 1}), frozenset({2})}
     assert sorted(map(tuple, c.cut[["i", "j"]].values.tolist())) == [(0, 2), (1, 2)]
     assert set(c.cut["reason"]) == {"cannot-link: id"}
@@ -86,23 +107,33 @@ def test_a_triangle_is_split_by_cutting_every_link_across_the_constraint():
 
 def test_max_cluster_size_splits_at_weak_links():
     # A chain of six; no group may exceed three.
-    c = cluster(6, _arr([0, 1, 2, 3, 4]), _arr([1, 2, 3, 4, 5]),
-                _arr([9.0, 8.0, 1.0, 7.0, 6.0]), max_cluster_size=3)
+    c = cluster(
+        6,
+        _arr([0, 1, 2, 3, 4]),
+        _arr([1, 2, 3, 4, 5]),
+        _arr([9.0, 8.0, 1.0, 7.0, 6.0]),
+        max_cluster_size=3,
+    )
     assert _partition(c.labels) == {frozenset({0, 1, 2}), frozenset({3, 4, 5})}
     assert c.cut.to_dict("records") == [
-        {"i": 2, "j": 3, "weight": 1.0, "reason": "max_cluster_size 3"}]
+        {"i": 2, "j": 3, "weight": 1.0, "reason": "max_cluster_size 3"}
+    ]
 
 
 def test_small_components_are_not_touched_by_the_size_limit():
-    c = cluster(5, _arr([0, 2, 3]), _arr([1, 3, 4]), _arr([1.0, 1.0, 1.0]),
-                max_cluster_size=3)
+    c = cluster(5, _arr([0, 2, 3]), _arr([1, 3, 4]), _arr([1.0, 1.0, 1.0]), max_cluster_size=3)
     assert c.labels.tolist() == [0, 0, 1, 1, 1]
     assert c.cut.empty
 
 
 def test_constraint_split_leaves_other_components_alone():
-    c = cluster(6, _arr([0, 1, 3, 4]), _arr([1, 2, 4, 5]), _arr([2.0, 1.0, 1.0, 1.0]),
-                constraints=[Constraint("id", _arr([1, -1, 2, 3, -1, 3]))])
+    c = cluster(
+        6,
+        _arr([0, 1, 3, 4]),
+        _arr([1, 2, 4, 5]),
+        _arr([2.0, 1.0, 1.0, 1.0]),
+        constraints=[Constraint("id", _arr([1, -1, 2, 3, -1, 3]))],
+    )
     assert _partition(c.labels) == {frozenset({0, 1}), frozenset({2}), frozenset({3, 4, 5})}
     _assert_valid_labels(c.labels, 6)
 
@@ -113,8 +144,7 @@ def test_constraint_split_leaves_other_components_alone():
 @st.composite
 def graphs(draw, max_n: int = 25):
     n = draw(st.integers(1, max_n))
-    edges = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)),
-                          max_size=3 * n))
+    edges = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3 * n))
     edges = [(a, b) for a, b in edges if a != b]
     # Distinct weights, so which link is weakest never depends on order.
     weights = draw(st.permutations(list(range(1, len(edges) + 1))))
@@ -126,8 +156,9 @@ def _run(n, edges, weights, codes=None, max_size=None):
     i = _arr([a for a, _ in edges])
     j = _arr([b for _, b in edges])
     constraints = [] if codes is None else [Constraint("id", _arr(codes))]
-    return cluster(n, i, j, _arr(weights, float), constraints=constraints,
-                   max_cluster_size=max_size)
+    return cluster(
+        n, i, j, _arr(weights, float), constraints=constraints, max_cluster_size=max_size
+    )
 
 
 @settings(max_examples=100, deadline=None)
@@ -175,7 +206,7 @@ def test_entity_ids_do_not_depend_on_input_order(graph, rnd, constrained):
     n, edges, weights, codes = graph
     ids = pd.Series([f"src:{k:03d}" for k in range(n)])
     c = _run(n, edges, weights, codes if constrained else None, 3 if constrained else None)
-    before = dict(zip(ids, entity_ids(ids, c.labels)))
+    before = dict(zip(ids, entity_ids(ids, c.labels), strict=True))
 
     perm = list(range(n))
     rnd.shuffle(perm)  # new position p holds old record perm[p]
@@ -186,9 +217,10 @@ def test_entity_ids_do_not_depend_on_input_order(graph, rnd, constrained):
     new_weights = [weights[e] for e in order]
     new_codes = [codes[old] for old in perm]
     new_ids = ids.iloc[perm].reset_index(drop=True)
-    c2 = _run(n, new_edges, new_weights, new_codes if constrained else None,
-              3 if constrained else None)
-    after = dict(zip(new_ids, entity_ids(new_ids, c2.labels)))
+    c2 = _run(
+        n, new_edges, new_weights, new_codes if constrained else None, 3 if constrained else None
+    )
+    after = dict(zip(new_ids, entity_ids(new_ids, c2.labels), strict=True))
     assert after == before
 
 

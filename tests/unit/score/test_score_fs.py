@@ -134,7 +134,7 @@ def test_lambda_is_the_random_pair_prior_of_the_expected_matches(fitted, synthet
 
 
 def test_fitted_bayes_factors_rise_with_level(fitted):
-    for m, u in zip(fitted.m_, fitted.u_):
+    for m, u in zip(fitted.m_, fitted.u_, strict=True):
         assert (np.diff(m / u) >= 0).all()
 
 
@@ -161,8 +161,14 @@ def _people_records(n_people: int = 60, seed: int = 3) -> pd.DataFrame:
         city = rng.choice(["oslo", "bergen", "lyon", "turin"])
         for _ in range(int(rng.integers(1, 4))):
             f = first if rng.random() > 0.2 else first[:-1] + "x"
-            rows.append({"first_name_std": f, "last_name_std": last, "city_std": city,
-                         "customer_id_std": f"c{p}" if rng.random() > 0.3 else None})
+            rows.append(
+                {
+                    "first_name_std": f,
+                    "last_name_std": last,
+                    "city_std": city,
+                    "customer_id_std": f"c{p}" if rng.random() > 0.3 else None,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -215,8 +221,9 @@ def test_dict_round_trip_gives_bit_identical_weights(real):
     again = FellegiSunter.from_dict(data)
     assert again.comparisons == model.comparisons
     np.testing.assert_array_equal(again.match_weight(levels), model.match_weight(levels))
-    np.testing.assert_array_equal(again.match_weight(levels, freqs),
-                                  model.match_weight(levels, freqs))
+    np.testing.assert_array_equal(
+        again.match_weight(levels, freqs), model.match_weight(levels, freqs)
+    )
     assert again.prior_weight == model.prior_weight
 
 
@@ -226,11 +233,11 @@ def test_save_load_round_trip_gives_bit_identical_weights(real, tmp_path):
     model.save(path)
     loaded = FellegiSunter.load(path)
     assert json.loads(path.read_text(encoding="utf-8"))["format"] == "unifyprofile.FellegiSunter"
-    np.testing.assert_array_equal(loaded.match_weight(levels, freqs),
-                                  model.match_weight(levels, freqs))
+    np.testing.assert_array_equal(
+        loaded.match_weight(levels, freqs), model.match_weight(levels, freqs)
+    )
     weight = model.match_weight(levels, freqs)
-    np.testing.assert_array_equal(loaded.match_probability(weight),
-                                  model.match_probability(weight))
+    np.testing.assert_array_equal(loaded.match_probability(weight), model.match_probability(weight))
 
 
 def test_from_dict_rejects_a_foreign_file():
@@ -248,14 +255,18 @@ def test_contributions_rows_sum_to_match_weight(real):
 
 def test_contributions_are_log2_bayes_factors_and_zero_for_nulls():
     model = FellegiSunter([ExactMatch("email"), ExactMatch("phone")]).set_params(
-        m=[[0.1, 0.9], [0.2, 0.8]], u=[[0.99, 0.01], [0.9, 0.1]], lambda_=0.01)
+        m=[[0.1, 0.9], [0.2, 0.8]], u=[[0.99, 0.01], [0.9, 0.1]], lambda_=0.01
+    )
     levels = np.array([[1, -1], [0, 1], [-1, -1]], dtype=np.int8)
     contrib = model.contributions(levels)
-    np.testing.assert_allclose(contrib, [
-        [np.log2(0.9 / 0.01), 0.0],
-        [np.log2(0.1 / 0.99), np.log2(0.8 / 0.1)],
-        [0.0, 0.0],
-    ])
+    np.testing.assert_allclose(
+        contrib,
+        [
+            [np.log2(0.9 / 0.01), 0.0],
+            [np.log2(0.1 / 0.99), np.log2(0.8 / 0.1)],
+            [0.0, 0.0],
+        ],
+    )
     np.testing.assert_allclose(model.match_weight(levels), contrib.sum(axis=1))
 
 
@@ -269,24 +280,29 @@ def test_tf_adjustment_makes_rare_values_stronger_evidence():
     assert w[1] == pytest.approx(np.log2(0.9 / 0.5))
     assert w[2] == pytest.approx(np.log2(0.1 / 0.8))  # only the exact level is adjusted
     off = FellegiSunter([comparison], tf_adjust=False).set_params(
-        m=[[0.1, 0.9]], u=[[0.8, 0.2]], lambda_=0.01)
+        m=[[0.1, 0.9]], u=[[0.8, 0.2]], lambda_=0.01
+    )
     np.testing.assert_allclose(off.match_weight(levels, freq), model.match_weight(levels))
 
 
 def test_match_probability_combines_weight_and_prior():
     model = FellegiSunter([ExactMatch("email")]).set_params(
-        m=[[0.1, 0.9]], u=[[0.9, 0.1]], lambda_=0.2)
+        m=[[0.1, 0.9]], u=[[0.9, 0.1]], lambda_=0.2
+    )
     assert model.prior_weight == pytest.approx(np.log2(0.25))
     p = model.match_probability(np.array([0.0, 2.0, -np.inf]))
     np.testing.assert_allclose(p, [0.2, 0.5, 0.0])
 
 
-@pytest.mark.parametrize("call", [
-    lambda m: m.match_weight(np.zeros((1, 1), dtype=np.int8)),
-    lambda m: m.contributions(np.zeros((1, 1), dtype=np.int8)),
-    lambda m: m.prior_weight,
-    lambda m: m.to_dict(),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.match_weight(np.zeros((1, 1), dtype=np.int8)),
+        lambda m: m.contributions(np.zeros((1, 1), dtype=np.int8)),
+        lambda m: m.prior_weight,
+        lambda m: m.to_dict(),
+    ],
+)
 def test_unfitted_model_raises_not_fitted_error(call):
     with pytest.raises(NotFittedError, match="not fitted"):
         call(FellegiSunter([ExactMatch("email")]))
@@ -294,7 +310,8 @@ def test_unfitted_model_raises_not_fitted_error(call):
 
 def test_levels_with_the_wrong_number_of_columns_are_rejected():
     model = FellegiSunter([ExactMatch("email")]).set_params(
-        m=[[0.1, 0.9]], u=[[0.9, 0.1]], lambda_=0.2)
+        m=[[0.1, 0.9]], u=[[0.9, 0.1]], lambda_=0.2
+    )
     with pytest.raises(DataError, match=r"one column per comparison \(1\)"):
         model.match_weight(np.zeros((3, 2), dtype=np.int8))
 
@@ -304,14 +321,13 @@ def test_set_params_checks_the_number_of_levels():
         FellegiSunter([ExactMatch("email")]).set_params(m=[[1.0]], u=[[1.0]], lambda_=0.1)
 
 
-@pytest.mark.xfail(strict=True, reason="fit() on zero candidate pairs divides 0 by 0 in _em "
-                   "(RuntimeWarning, NaN lambda) instead of handling the empty case")
 def test_fit_without_candidate_pairs_is_clean():
     records = pd.DataFrame({"email_std": ["a@x.io", "b@x.io", "c@x.io"]})
     comparison = ExactMatch("email")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model = FellegiSunter([comparison]).fit(
-            np.empty((0, 1), dtype=np.int8), [comparison.prepare(records)], len(records))
+            np.empty((0, 1), dtype=np.int8), [comparison.prepare(records)], len(records)
+        )
     assert np.isfinite(model.lambda_)
     assert all(np.isfinite(m).all() for m in model.m_)

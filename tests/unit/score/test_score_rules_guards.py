@@ -11,25 +11,31 @@ from unifyprofile.score import DeterministicRule, Guards, demote_hubs, prepare_r
 
 # --------------------------------------------------------------------------- rules
 
-RECORDS = pd.DataFrame({
-    "email_std": ["ann@x.io", "ann@x.io", "ann@x.io", None, None, "bo@y.io"],
-    "first_name_std": ["ann", "ann", "bob", "bob", "bob", "bobby"],
-    "first_name_nick": ["ann", "ann", "robert", "robert", "robert", "robert"],
-    "phone_std": ["+1555", "+1666", "+1555", "+1777", "+1777", "+1777"],
-})
+RECORDS = pd.DataFrame(
+    {
+        "email_std": ["ann@x.io", "ann@x.io", "ann@x.io", None, None, "bo@y.io"],
+        "first_name_std": ["ann", "ann", "bob", "bob", "bob", "bobby"],
+        "first_name_nick": ["ann", "ann", "robert", "robert", "robert", "robert"],
+        "phone_std": ["+1555", "+1666", "+1555", "+1777", "+1777", "+1777"],
+    }
+)
 EMAIL_AND_NAME = DeterministicRule.from_config(
-    {"name": "email_name", "keys": ["email", "first_name:nick"]})
+    {"name": "email_name", "keys": ["email", "first_name:nick"]}
+)
 PHONE = DeterministicRule.from_config({"name": "phone", "keys": "phone"})
 
 
-@pytest.mark.parametrize(("i", "j", "expected"), [
-    (0, 1, 0),   # same email and first name; phones differ -> email rule
-    (0, 2, 1),   # same email, different first name, same phone -> only the phone rule
-    (3, 4, 1),   # null e-mails never agree; same phone
-    (3, 5, 1),   # bob / bobby share the nickname key and the phone
-    (1, 2, -1),  # same email, different names and phones
-    (0, 5, -1),  # nothing in common
-])
+@pytest.mark.parametrize(
+    ("i", "j", "expected"),
+    [
+        (0, 1, 0),  # same email and first name; phones differ -> email rule
+        (0, 2, 1),  # same email, different first name, same phone -> only the phone rule
+        (3, 4, 1),  # null e-mails never agree; same phone
+        (3, 5, 1),  # bob / bobby share the nickname key and the phone
+        (1, 2, -1),  # same email, different names and phones
+        (0, 5, -1),  # nothing in common
+    ],
+)
 def test_fired_is_the_first_rule_that_fires(i, j, expected):
     prepared = prepare_rules(RECORDS, [EMAIL_AND_NAME, PHONE])
     assert prepared.fired(np.array([i]), np.array([j])).tolist() == [expected]
@@ -37,8 +43,10 @@ def test_fired_is_the_first_rule_that_fires(i, j, expected):
 
 def test_fired_prefers_the_earlier_rule_when_both_fire():
     records = RECORDS.assign(phone_std="+1999")
-    for rules, name in (([EMAIL_AND_NAME, PHONE], "email_name"),
-                        ([PHONE, EMAIL_AND_NAME], "phone")):
+    for rules, name in (
+        ([EMAIL_AND_NAME, PHONE], "email_name"),
+        ([PHONE, EMAIL_AND_NAME], "phone"),
+    ):
         prepared = prepare_rules(records, rules)
         fired = prepared.fired(np.array([0]), np.array([1]))
         assert fired.tolist() == [0]
@@ -60,8 +68,10 @@ def test_no_rules_fire_nothing():
 
 def test_rule_config_round_trip_and_errors():
     assert DeterministicRule.from_config(EMAIL_AND_NAME.to_config()) == EMAIL_AND_NAME
-    assert EMAIL_AND_NAME.to_config() == {"name": "email_name",
-                                          "keys": ["email", "first_name:nick"]}
+    assert EMAIL_AND_NAME.to_config() == {
+        "name": "email_name",
+        "keys": ["email", "first_name:nick"],
+    }
     with pytest.raises(ConfigError) as err:
         DeterministicRule.from_config({"name": "", "keys": [], "weight": 2})
     text = str(err.value)
@@ -74,12 +84,14 @@ def test_rule_config_round_trip_and_errors():
 
 
 def _people(phones, firsts):
-    return pd.DataFrame({
-        "record_id": [f"r{k}" for k in range(len(phones))],
-        "first_name_nick": firsts,
-        "phone_std": phones,
-        "email_std": [f"p{k}@x.io" for k in range(len(phones))],
-    })
+    return pd.DataFrame(
+        {
+            "record_id": [f"r{k}" for k in range(len(phones))],
+            "first_name_nick": firsts,
+            "phone_std": phones,
+            "email_std": [f"p{k}@x.io" for k in range(len(phones))],
+        }
+    )
 
 
 def test_demote_hubs_nulls_a_value_shared_by_too_many_people():
@@ -95,7 +107,8 @@ def test_demote_hubs_nulls_a_value_shared_by_too_many_people():
     # A value shared by two people (e.g. a couple) is kept.
     assert out["phone_std"].tolist()[4:] == ["+14155550111", "+14155550111", "+14155550122"]
     assert report.to_dict("records") == [
-        {"field": "phone", "value": shop, "records": 4, "people": 4}]
+        {"field": "phone", "value": shop, "records": 4, "people": 4}
+    ]
     # The input is not modified.
     assert records["phone_std"].notna().all()
     assert "phone_flag" not in records.columns
@@ -130,9 +143,15 @@ def test_demote_hubs_without_first_names_changes_nothing():
 
 
 def test_guards_config_round_trip_and_errors():
-    guards = Guards.from_config({"hub_fields": ["phone"], "max_people_per_value": 2,
-                                 "unique_identifiers": ["ssn"], "veto": ["dob"],
-                                 "placeholders": {"email": ["info@acme.com"]}})
+    guards = Guards.from_config(
+        {
+            "hub_fields": ["phone"],
+            "max_people_per_value": 2,
+            "unique_identifiers": ["ssn"],
+            "veto": ["dob"],
+            "placeholders": {"email": ["info@acme.com"]},
+        }
+    )
     assert Guards.from_config(guards.to_config()) == guards
     with pytest.raises(ConfigError) as err:
         Guards.from_config({"max_people_per_value": 0, "veto": "dob", "colour": 1})

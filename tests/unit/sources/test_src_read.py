@@ -17,26 +17,55 @@ DEMO = Path(__file__).resolve().parents[3] / "examples" / "cx_demo"
 # The same three people in every format.  Ids and street numbers are integers where the
 # format has types (Parquet, JSON, DataFrame) and text in CSV; both read as the same text.
 ROWS = [
-    {"id": 1, "first": "Ann", "last": "Smith", "email": "ann@x.com", "number": 12,
-     "street": "Main St"},
-    {"id": 2, "first": " Bob ", "last": "Jones", "email": None, "number": None,
-     "street": "High Rd"},
-    {"id": 3, "first": "Cy", "last": "", "email": "cy@x.com", "number": 7,
-     "street": "Elm Ave"},
+    {
+        "id": 1,
+        "first": "Ann",
+        "last": "Smith",
+        "email": "ann@x.com",
+        "number": 12,
+        "street": "Main St",
+    },
+    {
+        "id": 2,
+        "first": " Bob ",
+        "last": "Jones",
+        "email": None,
+        "number": None,
+        "street": "High Rd",
+    },
+    {"id": 3, "first": "Cy", "last": "", "email": "cy@x.com", "number": 7, "street": "Elm Ave"},
 ]
-COLUMNS = {"first_name": "first", "last_name": "last", "email": "email",
-           "address": ["number", "street"]}
-EXPECTED = pd.DataFrame({
-    "record_id": ["s:1", "s:2", "s:3"],
-    "source": ["s", "s", "s"],
-    "source_record_id": ["1", "2", "3"],
-    "source_row": pd.Series([1, 2, 3], dtype="int64"),
-    "first_name": ["Ann", "Bob", "Cy"],
-    "last_name": ["Smith", "Jones", None],
-    "email": ["ann@x.com", None, "cy@x.com"],
-    "address": ["12 Main St", "High Rd", "7 Elm Ave"],
-}).astype({c: object for c in ("record_id", "source", "source_record_id", "first_name",
-                                "last_name", "email", "address")})
+COLUMNS = {
+    "first_name": "first",
+    "last_name": "last",
+    "email": "email",
+    "address": ["number", "street"],
+}
+EXPECTED = pd.DataFrame(
+    {
+        "record_id": ["s:1", "s:2", "s:3"],
+        "source": ["s", "s", "s"],
+        "source_record_id": ["1", "2", "3"],
+        "source_row": pd.Series([1, 2, 3], dtype="int64"),
+        "first_name": ["Ann", "Bob", "Cy"],
+        "last_name": ["Smith", "Jones", None],
+        "email": ["ann@x.com", None, "cy@x.com"],
+        "address": ["12 Main St", "High Rd", "7 Elm Ave"],
+    }
+).astype(
+    {
+        c: object
+        for c in (
+            "record_id",
+            "source",
+            "source_record_id",
+            "first_name",
+            "last_name",
+            "email",
+            "address",
+        )
+    }
+)
 
 
 def _frame() -> pd.DataFrame:
@@ -46,8 +75,12 @@ def _frame() -> pd.DataFrame:
 def _write_csv(path: Path) -> Path:
     lines = ["id,first,last,email,number,street"]
     for r in ROWS:
-        lines.append(",".join("" if r[k] is None else str(r[k])
-                              for k in ("id", "first", "last", "email", "number", "street")))
+        lines.append(
+            ",".join(
+                "" if r[k] is None else str(r[k])
+                for k in ("id", "first", "last", "email", "number", "street")
+            )
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -55,33 +88,41 @@ def _write_csv(path: Path) -> Path:
 def _write_jsonl(path: Path) -> Path:
     with path.open("w", encoding="utf-8") as f:
         for r in ROWS:
-            obj = {"id": r["id"], "name": {"first": r["first"], "last": r["last"]},
-                   "contact": {"email": r["email"]},
-                   "street": r["street"]}
+            obj = {
+                "id": r["id"],
+                "name": {"first": r["first"], "last": r["last"]},
+                "contact": {"email": r["email"]},
+                "street": r["street"],
+            }
             if r["number"] is not None:
                 obj["number"] = r["number"]
             f.write(json.dumps(obj) + "\n")
     return path
 
 
-JSONL_COLUMNS = {"first_name": "name.first", "last_name": "name.last",
-                 "email": "contact.email", "address": ["number", "street"]}
+JSONL_COLUMNS = {
+    "first_name": "name.first",
+    "last_name": "name.last",
+    "email": "contact.email",
+    "address": ["number", "street"],
+}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "dataframe"])
 def test_every_format_gives_the_same_records(tmp_path: Path, fmt: str) -> None:
     if fmt == "csv":
-        source = Source("s", path=_write_csv(tmp_path / "s.csv"), id_column="id",
-                        columns=COLUMNS)
+        source = Source("s", path=_write_csv(tmp_path / "s.csv"), id_column="id", columns=COLUMNS)
     elif fmt == "parquet":
         _frame().to_parquet(tmp_path / "s.parquet", index=False)
         source = Source("s", path=tmp_path / "s.parquet", id_column="id", columns=COLUMNS)
     elif fmt == "jsonl":
-        source = Source("s", path=_write_jsonl(tmp_path / "s.jsonl"), id_column="id",
-                        columns=JSONL_COLUMNS)
+        source = Source(
+            "s", path=_write_jsonl(tmp_path / "s.jsonl"), id_column="id", columns=JSONL_COLUMNS
+        )
     else:
-        source = Source("s", data=_frame().set_index("last", drop=False), id_column="id",
-                        columns=COLUMNS)
+        source = Source(
+            "s", data=_frame().set_index("last", drop=False), id_column="id", columns=COLUMNS
+        )
     assert source.resolved_format == fmt
 
     table = read_source(source)
@@ -95,67 +136,83 @@ def test_every_format_gives_the_same_records(tmp_path: Path, fmt: str) -> None:
 
 def test_relative_path_is_resolved_against_base_dir(tmp_path: Path) -> None:
     _write_csv(tmp_path / "s.csv")
-    table = read_source(Source("s", path="s.csv", id_column="id", columns=COLUMNS),
-                        base_dir=tmp_path)
+    table = read_source(
+        Source("s", path="s.csv", id_column="id", columns=COLUMNS), base_dir=tmp_path
+    )
     assert table.records["record_id"].tolist() == ["s:1", "s:2", "s:3"]
 
 
-def test_list_mapping_joins_columns_with_spaces_and_skips_missing_parts(
-        tmp_path: Path) -> None:
-    data = pd.DataFrame({"id": ["a", "b", "c", "d"],
-                         "no": ["12", None, "3", None],
-                         "line1": ["Main St", "High Rd", None, None],
-                         "line2": ["Flat 2", None, "Unit 9", None]})
-    table = read_source(Source("s", data=data, id_column="id",
-                               columns={"address": ["no", "line1", "line2"]}))
-    assert table.records["address"].tolist() == [
-        "12 Main St Flat 2", "High Rd", "3  Unit 9", None]
+def test_list_mapping_joins_columns_with_spaces_and_skips_missing_parts(tmp_path: Path) -> None:
+    data = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "no": ["12", None, "3", None],
+            "line1": ["Main St", "High Rd", "Elm Ave", None],
+            "line2": ["Flat 2", None, None, None],
+        }
+    )
+    table = read_source(
+        Source("s", data=data, id_column="id", columns={"address": ["no", "line1", "line2"]})
+    )
+    assert table.records["address"].tolist() == ["12 Main St Flat 2", "High Rd", "3 Elm Ave", None]
 
 
 # -- rejects --------------------------------------------------------------------------
 
 
 def test_missing_and_duplicate_ids_become_rejects_and_earlier_duplicate_is_kept(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "s.csv"
-    path.write_text("id,name\n"
-                    "A1,first\n"
-                    ",no id\n"
-                    "A2,second\n"
-                    "A1,again\n"
-                    "  ,blank id\n"
-                    " A2 ,padded again\n", encoding="utf-8")
-    table = read_source(Source("s", path=path, id_column="id",
-                               columns={"full_name": "name"}))
+    path.write_text(
+        "id,name\nA1,first\n,no id\nA2,second\nA1,again\n  ,blank id\n A2 ,padded again\n",
+        encoding="utf-8",
+    )
+    table = read_source(Source("s", path=path, id_column="id", columns={"full_name": "name"}))
 
     assert table.records[["record_id", "source_row", "full_name"]].to_dict("records") == [
         {"record_id": "s:A1", "source_row": 1, "full_name": "first"},
         {"record_id": "s:A2", "source_row": 3, "full_name": "second"},
     ]
     assert table.rejects.to_dict("records") == [
-        {"source": "s", "row": 2, "source_record_id": None, "column": "id",
-         "reason": "missing id: column 'id' is empty"},
-        {"source": "s", "row": 4, "source_record_id": "A1", "column": "id",
-         "reason": "duplicate id: 'A1' already used by an earlier row of 's'"},
-        {"source": "s", "row": 5, "source_record_id": None, "column": "id",
-         "reason": "missing id: column 'id' is empty"},
-        {"source": "s", "row": 6, "source_record_id": "A2", "column": "id",
-         "reason": "duplicate id: 'A2' already used by an earlier row of 's'"},
+        {
+            "source": "s",
+            "row": 2,
+            "source_record_id": None,
+            "column": "id",
+            "reason": "missing id: column 'id' is empty",
+        },
+        {
+            "source": "s",
+            "row": 4,
+            "source_record_id": "A1",
+            "column": "id",
+            "reason": "duplicate id: 'A1' already used by an earlier row of 's'",
+        },
+        {
+            "source": "s",
+            "row": 5,
+            "source_record_id": None,
+            "column": "id",
+            "reason": "missing id: column 'id' is empty",
+        },
+        {
+            "source": "s",
+            "row": 6,
+            "source_record_id": "A2",
+            "column": "id",
+            "reason": "duplicate id: 'A2' already used by an earlier row of 's'",
+        },
     ]
     assert len(table.records) + len(table.rejects) == table.rows_read["s"] == 6
 
 
 def test_csv_row_with_wrong_field_count_is_rejected_with_its_data_row_number(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "s.csv"
-    path.write_text("id,name\n"
-                    "1,Ann\n"
-                    "2,Bob,EXTRA\n"
-                    "3,Cy\n"
-                    "4,Di,x,y\n"
-                    "5,Ed\n", encoding="utf-8")
-    table = read_source(Source("s", path=path, id_column="id",
-                               columns={"first_name": "name"}))
+    path.write_text("id,name\n1,Ann\n2,Bob,EXTRA\n3,Cy\n4,Di,x,y\n5,Ed\n", encoding="utf-8")
+    table = read_source(Source("s", path=path, id_column="id", columns={"first_name": "name"}))
 
     assert table.records[["record_id", "source_row", "first_name"]].to_dict("records") == [
         {"record_id": "s:1", "source_row": 1, "first_name": "Ann"},
@@ -163,10 +220,20 @@ def test_csv_row_with_wrong_field_count_is_rejected_with_its_data_row_number(
         {"record_id": "s:5", "source_row": 5, "first_name": "Ed"},
     ]
     assert table.rejects.to_dict("records") == [
-        {"source": "s", "row": 2, "source_record_id": None, "column": None,
-         "reason": "unreadable row: wrong number of fields ('2,Bob,EXTRA')"},
-        {"source": "s", "row": 4, "source_record_id": None, "column": None,
-         "reason": "unreadable row: wrong number of fields ('4,Di,x,y')"},
+        {
+            "source": "s",
+            "row": 2,
+            "source_record_id": None,
+            "column": None,
+            "reason": "unreadable row: wrong number of fields ('2,Bob,EXTRA')",
+        },
+        {
+            "source": "s",
+            "row": 4,
+            "source_record_id": None,
+            "column": None,
+            "reason": "unreadable row: wrong number of fields ('4,Di,x,y')",
+        },
     ]
     assert table.rows_read == {"s": 5}
 
@@ -174,8 +241,7 @@ def test_csv_row_with_wrong_field_count_is_rejected_with_its_data_row_number(
 def test_csv_quoted_newline_does_not_shift_row_numbers(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text('id,name\n1,"Ann\nMarie"\n2,Bob,EXTRA\n3,Cy\n', encoding="utf-8")
-    table = read_source(Source("s", path=path, id_column="id",
-                               columns={"first_name": "name"}))
+    table = read_source(Source("s", path=path, id_column="id", columns={"first_name": "name"}))
     assert table.records["first_name"].tolist() == ["Ann\nMarie", "Cy"]
     assert table.records["source_row"].tolist() == [1, 3]
     assert table.rejects["row"].tolist() == [2]
@@ -184,8 +250,7 @@ def test_csv_quoted_newline_does_not_shift_row_numbers(tmp_path: Path) -> None:
 def test_csv_keeps_leading_zeros_and_reads_a_bom(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_bytes("\ufeffid,zip\n007,02134\n008,10001\n".encode())
-    table = read_source(Source("s", path=path, id_column="id",
-                               columns={"postcode": "zip"}))
+    table = read_source(Source("s", path=path, id_column="id", columns={"postcode": "zip"}))
     assert table.records["record_id"].tolist() == ["s:007", "s:008"]
     assert table.records["postcode"].tolist() == ["02134", "10001"]
 
@@ -198,33 +263,71 @@ def test_jsonl_flattens_nested_objects_and_rejects_bad_lines(tmp_path: Path) -> 
         "{not json\n"
         '{"id": "c2", "contact": {"name": "Bob"}}\n'
         "[1, 2]\n"
-        '{"id": "c3"}\n', encoding="utf-8")
-    table = read_source(Source("s", path=path, id_column="id",
-                               columns={"email": "contact.email", "full_name": "contact.name",
-                                        "city": "contact.location.city"}))
+        '{"id": "c3"}\n',
+        encoding="utf-8",
+    )
+    table = read_source(
+        Source(
+            "s",
+            path=path,
+            id_column="id",
+            columns={
+                "email": "contact.email",
+                "full_name": "contact.name",
+                "city": "contact.location.city",
+            },
+        )
+    )
 
     assert table.records.drop(columns=["source"]).to_dict("records") == [
-        {"record_id": "s:c1", "source_record_id": "c1", "source_row": 1,
-         "email": "a@x.com", "full_name": None, "city": "Oslo"},
-        {"record_id": "s:c2", "source_record_id": "c2", "source_row": 3,
-         "email": None, "full_name": "Bob", "city": None},
-        {"record_id": "s:c3", "source_record_id": "c3", "source_row": 5,
-         "email": None, "full_name": None, "city": None},
+        {
+            "record_id": "s:c1",
+            "source_record_id": "c1",
+            "source_row": 1,
+            "email": "a@x.com",
+            "full_name": None,
+            "city": "Oslo",
+        },
+        {
+            "record_id": "s:c2",
+            "source_record_id": "c2",
+            "source_row": 3,
+            "email": None,
+            "full_name": "Bob",
+            "city": None,
+        },
+        {
+            "record_id": "s:c3",
+            "source_record_id": "c3",
+            "source_row": 5,
+            "email": None,
+            "full_name": None,
+            "city": None,
+        },
     ]
     assert table.rejects.to_dict("records") == [
-        {"source": "s", "row": 2, "source_record_id": None, "column": None,
-         "reason": "unreadable row: not valid JSON (Expecting property name enclosed in "
-                   "double quotes at column 2)"},
-        {"source": "s", "row": 4, "source_record_id": None, "column": None,
-         "reason": "unreadable row: a JSON value that is not an object"},
+        {
+            "source": "s",
+            "row": 2,
+            "source_record_id": None,
+            "column": None,
+            "reason": "unreadable row: not valid JSON (Expecting property name enclosed in "
+            "double quotes at column 2)",
+        },
+        {
+            "source": "s",
+            "row": 4,
+            "source_record_id": None,
+            "column": None,
+            "reason": "unreadable row: a JSON value that is not an object",
+        },
     ]
     assert len(table.records) + len(table.rejects) == table.rows_read["s"] == 5
 
 
 def test_dataframe_source_reads_integral_floats_and_booleans_as_text() -> None:
     data = pd.DataFrame({"id": [1.0, 2.0, None, 2.0], "opt": [True, False, True, False]})
-    table = read_source(Source("s", data=data, id_column="id",
-                               columns={"marketing_opt_in": "opt"}))
+    table = read_source(Source("s", data=data, id_column="id", columns={"marketing_opt_in": "opt"}))
     assert table.records[["record_id", "marketing_opt_in"]].to_dict("records") == [
         {"record_id": "s:1", "marketing_opt_in": "true"},
         {"record_id": "s:2", "marketing_opt_in": "false"},
@@ -239,12 +342,15 @@ def test_read_sources_stacks_sources_and_loses_no_row(tmp_path: Path) -> None:
     crm = tmp_path / "crm.csv"
     crm.write_text("id,name\n1,Ann\n1,Dup\n2,Bob,EXTRA\n3,Cy\n", encoding="utf-8")
     chats = tmp_path / "chats.jsonl"
-    chats.write_text('{"id": 9, "contact": {"name": "Di"}}\nnope\n{"contact": {}}\n',
-                     encoding="utf-8")
-    table = read_sources([
-        Source("crm", path=crm, id_column="id", columns={"full_name": "name"}),
-        Source("chat", path=chats, id_column="id", columns={"full_name": "contact.name"}),
-    ])
+    chats.write_text(
+        '{"id": 9, "contact": {"name": "Di"}}\nnope\n{"contact": {}}\n', encoding="utf-8"
+    )
+    table = read_sources(
+        [
+            Source("crm", path=crm, id_column="id", columns={"full_name": "name"}),
+            Source("chat", path=chats, id_column="id", columns={"full_name": "contact.name"}),
+        ]
+    )
 
     assert isinstance(table, SourceTable)
     assert table.records.index.equals(pd.RangeIndex(3))
@@ -254,8 +360,10 @@ def test_read_sources_stacks_sources_and_loses_no_row(tmp_path: Path) -> None:
         {"record_id": "chat:9", "source": "chat", "full_name": "Di"},
     ]
     assert table.rejects[["source", "row"]].to_dict("records") == [
-        {"source": "crm", "row": 2}, {"source": "crm", "row": 3},
-        {"source": "chat", "row": 2}, {"source": "chat", "row": 3},
+        {"source": "crm", "row": 2},
+        {"source": "crm", "row": 3},
+        {"source": "chat", "row": 2},
+        {"source": "chat", "row": 3},
     ]
     assert table.rows_read == {"crm": 4, "chat": 3}
     for name, rows in table.rows_read.items():
@@ -267,8 +375,9 @@ def test_read_sources_stacks_sources_and_loses_no_row(tmp_path: Path) -> None:
 def test_read_sources_rejects_repeated_source_names() -> None:
     data = pd.DataFrame({"id": ["1"]})
     with pytest.raises(SourceError, match="source names must be unique; repeated: a"):
-        read_sources([Source("a", data=data, id_column="id"),
-                      Source("a", data=data, id_column="id")])
+        read_sources(
+            [Source("a", data=data, id_column="id"), Source("a", data=data, id_column="id")]
+        )
 
 
 def test_demo_sources_reject_exactly_the_planted_rows() -> None:
@@ -280,14 +389,16 @@ def test_demo_sources_reject_exactly_the_planted_rows() -> None:
 
     got = table.rejects[["source", "row"]].astype(str).to_dict("records")
     assert got == planted[["source", "row"]].to_dict("records")
-    for reason, expected in zip(table.rejects["reason"], planted["reason"]):
+    for reason, expected in zip(table.rejects["reason"], planted["reason"], strict=True):
         assert reason.startswith(expected)
     assert table.rows_read == {"crm": 2254, "csm": 1735, "ecommerce": 1539, "support": 1423}
     counts = table.records.groupby("source").size().to_dict()
     assert counts == {"crm": 2250, "csm": 1734, "ecommerce": 1539, "support": 1421}
     assert table.records["record_id"].is_unique
-    assert (table.records["record_id"]
-            == table.records["source"] + ":" + table.records["source_record_id"]).all()
+    assert (
+        table.records["record_id"]
+        == table.records["source"] + ":" + table.records["source_record_id"]
+    ).all()
 
 
 # -- errors and notes -----------------------------------------------------------------
@@ -300,12 +411,14 @@ def test_wrong_encoding_names_the_line_and_suggests_encoding(tmp_path: Path) -> 
         read_source(Source("s", path=path, id_column="id"))
     assert str(info.value) == (
         f"source 's': {path} is not valid utf-8 (byte 0xe9 on line 3); set `encoding` for "
-        'this source, e.g. encoding = "latin-1" or "cp1252"')
+        'this source, e.g. encoding = "latin-1" or "cp1252"'
+    )
     assert isinstance(info.value, ValueError)
     assert isinstance(info.value, UnifyProfileError)
 
-    fixed = read_source(Source("s", path=path, id_column="id", encoding="latin-1",
-                               columns={"first_name": "name"}))
+    fixed = read_source(
+        Source("s", path=path, id_column="id", encoding="latin-1", columns={"first_name": "name"})
+    )
     assert fixed.records["first_name"].tolist() == ["Ann", "José"]
 
 
@@ -316,23 +429,32 @@ def test_wrong_encoding_in_jsonl_is_a_source_error(tmp_path: Path) -> None:
         read_source(Source("s", path=path, id_column="id"))
 
 
-def test_unknown_mapped_column_names_source_column_listing_and_close_match(
-        tmp_path: Path) -> None:
+def test_unknown_mapped_column_names_source_column_listing_and_close_match(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text("id,name,email\n1,Ann,a@x.com\n", encoding="utf-8")
     with pytest.raises(SourceError) as info:
-        read_source(Source("crm", path=path, id_column="id",
-                           columns={"first_name": "nmae", "phone": "telephone"}))
+        read_source(
+            Source(
+                "crm",
+                path=path,
+                id_column="id",
+                columns={"first_name": "nmae", "phone": "telephone"},
+            )
+        )
     assert str(info.value) == (
         f"source 'crm' ({path}): first_name -> 'nmae' is not a column; did you mean 'name'?; "
         "phone -> 'telephone' is not a column. Columns in this source: 'id', 'name', 'email'. "
-        "Fix the mapping under [sources.columns] for 'crm'")
+        "Fix the mapping under [sources.columns] for 'crm'"
+    )
 
 
 def test_unknown_id_column_is_reported(tmp_path: Path) -> None:
     data = pd.DataFrame({"record_id": ["1"], "name": ["Ann"]})
-    with pytest.raises(SourceError, match=r"id_column -> 'recordid' is not a column; did you "
-                                          r"mean 'record_id'\?"):
+    with pytest.raises(
+        SourceError,
+        match=r"id_column -> 'recordid' is not a column; did you "
+        r"mean 'record_id'\?",
+    ):
         read_source(Source("s", data=data, id_column="recordid"))
 
 
@@ -348,8 +470,9 @@ def test_missing_file_is_a_source_error(tmp_path: Path) -> None:
     assert str(info.value) == f"source 's': file not found: {path}"
 
 
-@pytest.mark.parametrize("name, text", [("h.csv", "id,name\n"), ("e.jsonl", ""),
-                                        ("b.jsonl", "\n\n")])
+@pytest.mark.parametrize(
+    "name, text", [("h.csv", "id,name\n"), ("e.jsonl", ""), ("b.jsonl", "\n\n")]
+)
 def test_empty_source_is_a_source_error(tmp_path: Path, name: str, text: str) -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -357,7 +480,8 @@ def test_empty_source_is_a_source_error(tmp_path: Path, name: str, text: str) ->
         read_source(Source("s", path=path, id_column="id"))
     assert str(info.value) == (
         f"source 's' ({path}) has no data rows; remove it from the config or check that the "
-        "export is complete")
+        "export is complete"
+    )
 
 
 def test_empty_dataframe_is_a_source_error() -> None:
@@ -368,8 +492,9 @@ def test_empty_dataframe_is_a_source_error() -> None:
 def test_all_empty_mapped_column_gives_a_note(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text("id,name,Phone\n1,Ann,\n2,Bob,  \n3,Cy,\n", encoding="utf-8")
-    table = read_source(Source("s", path=path, id_column="id",
-                               columns={"first_name": "name", "phone": "Phone"}))
+    table = read_source(
+        Source("s", path=path, id_column="id", columns={"first_name": "name", "phone": "Phone"})
+    )
     assert table.notes == [
         "source 's': column 'Phone' (mapped to phone) is empty in all 3 rows; check the mapping"
     ]
@@ -380,14 +505,14 @@ def test_all_empty_mapped_column_gives_a_note(tmp_path: Path) -> None:
 def test_explicit_delimiter_reads_tab_separated_file(tmp_path: Path) -> None:
     path = tmp_path / "s.txt"
     path.write_text("id\tname\n1\tAnn\n", encoding="utf-8")
-    table = read_source(Source("s", path=path, id_column="id", delimiter="\t",
-                               columns={"first_name": "name"}))
+    table = read_source(
+        Source("s", path=path, id_column="id", delimiter="\t", columns={"first_name": "name"})
+    )
     assert table.records[["record_id", "first_name"]].to_dict("records") == [
-        {"record_id": "s:1", "first_name": "Ann"}]
+        {"record_id": "s:1", "first_name": "Ann"}
+    ]
 
 
-@pytest.mark.xfail(strict=True, reason="a .tsv file is recognised as format csv but is "
-                                       "still split on ',' unless `delimiter` is set")
 def test_tsv_extension_reads_tab_separated(tmp_path: Path) -> None:
     path = tmp_path / "s.tsv"
     path.write_text("id\tname\n1\tAnn\n", encoding="utf-8")
