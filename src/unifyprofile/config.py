@@ -338,26 +338,23 @@ def _toml_key(key: str) -> str:
     return key if key.replace("_", "").replace("-", "").isalnum() else json.dumps(key)
 
 
+def _toml_table(lines: list[str], name: str, body: Mapping[str, Any], array: bool) -> None:
+    """Scalars of ``body`` under its header, then its nested tables as sub-tables."""
+    lines.append(f"\n[[{name}]]" if array else f"\n[{name}]")
+    tables = {k: v for k, v in body.items() if isinstance(v, Mapping)}
+    lines.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in body.items()
+                 if k not in tables)
+    for key, table in tables.items():
+        lines.append(f"[{name}.{_toml_key(key)}]")
+        lines.extend(f"{_toml_key(a)} = {_toml_value(b)}" for a, b in table.items())
+
+
 def _toml(doc: Mapping[str, Any]) -> str:
     lines: list[str] = []
     for section, body in doc.items():
         if isinstance(body, list):
             for item in body:
-                lines.append(f"\n[[{section}]]")
-                nested = {k: v for k, v in item.items() if isinstance(v, Mapping)}
-                for k, v in item.items():
-                    if k not in nested:
-                        lines.append(f"{_toml_key(k)} = {_toml_value(v)}")
-                for k, v in nested.items():
-                    lines.append(f"[{section}.{_toml_key(k)}]")
-                    lines.extend(f"{_toml_key(a)} = {_toml_value(b)}" for a, b in v.items())
-            continue
-        lines.append(f"\n[{section}]")
-        tables = {k: v for k, v in body.items() if isinstance(v, Mapping)}
-        for k, v in body.items():
-            if k not in tables:
-                lines.append(f"{_toml_key(k)} = {_toml_value(v)}")
-        for k, v in tables.items():
-            lines.append(f"\n[{section}.{_toml_key(k)}]")
-            lines.extend(f"{_toml_key(a)} = {_toml_value(b)}" for a, b in v.items())
+                _toml_table(lines, section, item, array=True)
+        else:
+            _toml_table(lines, section, body, array=False)
     return "\n".join(lines).lstrip() + "\n"

@@ -287,7 +287,8 @@ class Resolver:
                 weight[start:stop] = model.match_weight(
                     levels[start:stop], [None if f is None else f[i] for f in freqs])
             probability = model.match_probability(weight)
-            fired = prepare_rules(records, config.rules).fired(cand.i, cand.j)
+            rules = prepare_rules(records, config.rules)
+            fired = rules.fired(cand.i, cand.j)
         with self._stage("cluster"):
             vetoed = _vetoed(levels, comparisons, config.guards.veto)
             linked = (fired >= 0) | ((probability >= config.threshold) & ~vetoed)
@@ -302,8 +303,7 @@ class Resolver:
             golden = merge(records, clusters, dict(config.survivorship),
                            default=config.default_survivorship, trust=trust)
         pairs = _pairs_table(records, cand, comparisons, levels, weight, probability,
-                             prepare_rules(records, config.rules).names(fired) if config.rules
-                             else None, all_rules, linked)
+                             rules.names(fired) if config.rules else None, all_rules, linked)
         cut = clustering.cut
         if len(cut):
             rid = records[schema.RECORD_ID].to_numpy(dtype=object)

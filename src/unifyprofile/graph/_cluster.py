@@ -24,7 +24,7 @@ from scipy.sparse.csgraph import connected_components
 
 from unifyprofile import schema
 
-__all__ = ["Constraint", "Clustering", "cluster", "entity_ids"]
+__all__ = ["RULE_WEIGHT", "Clustering", "Constraint", "cluster", "clusters_table", "entity_ids"]
 
 #: Weight given to links made by deterministic rules, above any probabilistic weight.
 RULE_WEIGHT = 1e6

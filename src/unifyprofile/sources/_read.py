@@ -109,7 +109,7 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
         "source": source.name,
         "row": rows[bad].astype("int64"),
         "source_record_id": ids[bad].to_numpy(dtype=object),
-        "column": np.where(missing[bad], id_column, id_column),
+        "column": id_column,
         "reason": [
             f"{r}: column '{id_column}' is empty" if r == "missing id"
             else f"{r}: '{v}' already used by an earlier row of '{source.name}'"
