@@ -26,8 +26,14 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.progress import TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from unifyprofile.errors import UnifyProfileError
@@ -52,10 +58,10 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:
         # Usage errors (unknown option, missing argument) know how to show themselves.
-        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None),
-                                                               int):
-            exc.show()
-            sys.exit(exc.exit_code)
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            sys.exit(code)
         raise
 
 
@@ -78,9 +84,13 @@ def _progress_bar(enabled: bool) -> tuple[Progress | None, Callable[[str, int, i
 @app.command()
 def run(
     config: Annotated[Path, typer.Argument(help="TOML config file.")],
-    out_dir: Annotated[Path, typer.Option("--out", help="Directory for the outputs.")] = Path("out"),
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Directory for the outputs.")
+    ] = Path("out"),
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars.")] = False,
-    json_summary: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    json_summary: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON.")
+    ] = False,
 ) -> None:
     """Resolve the sources of CONFIG and write clusters, golden profiles, pairs, rejects."""
     from unifyprofile.config import load_config

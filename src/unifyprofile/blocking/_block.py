@@ -190,7 +190,7 @@ def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: st
     sides = _sides(records, link_type, side)
     all_codes = [rule.codes(records) for rule in rules]
     if max_pairs_per_rule is not None:
-        for rule, codes in zip(rules, all_codes):
+        for rule, codes in zip(rules, all_codes, strict=True):
             count = _count(codes, sides)
             if count > max_pairs_per_rule:
                 top = np.bincount(codes[codes >= 0]).argmax()

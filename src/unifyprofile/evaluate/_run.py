@@ -51,7 +51,8 @@ def _sources(bench: Benchmark, config: Config | None) -> list[Source]:
                 )
             )
         else:
-            columns = infer_columns(c for c in table.columns if c != "record_id")
+            columns = {k: v if isinstance(v, str) else tuple(v) for k, v in
+                       infer_columns(c for c in table.columns if c != "record_id").items()}
             out.append(Source(name, data=table, id_column="record_id", columns=columns))
     return out
 
@@ -85,17 +86,13 @@ def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:
         truth_pairs = true_pairs(truth)
         sides = None
     else:
-        pairs = bench.truth
-        truth_pairs = pd.DataFrame(
-            {
-                "record_id_l": "left:" + pairs["left_id"].astype(str),
-                "record_id_r": "right:" + pairs["right_id"].astype(str),
-            }
-        )
+        assert bench.left is not None and bench.right is not None
+        link_truth = pd.DataFrame({"left_id": "left:" + bench.truth["left_id"].astype(str),
+                                   "right_id": "right:" + bench.truth["right_id"].astype(str)})
+        truth_pairs = link_truth.set_axis(["record_id_l", "record_id_r"], axis=1)
         left_ids = "left:" + bench.left["record_id"].astype(str)
         right_ids = "right:" + bench.right["record_id"].astype(str)
-        truth = link_truth_clusters(left_ids, right_ids, truth_pairs.set_axis(
-            ["left_id", "right_id"], axis=1))
+        truth = link_truth_clusters(left_ids, right_ids, link_truth)
         sides = pd.Series(
             np.where(clusters.index.str.startswith("left:"), "left", "right"), index=clusters.index
         )

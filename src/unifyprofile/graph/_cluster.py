@@ -148,12 +148,12 @@ def _split(members: np.ndarray, i: np.ndarray, j: np.ndarray, weight: np.ndarray
         return x
 
     cut = []
-    for a, b, w in zip(i.tolist(), j.tolist(), weight.tolist()):
+    for a, b, w in zip(i.tolist(), j.tolist(), weight.tolist(), strict=True):
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
         reason = None
-        for c, vals in zip(constraints, values):
+        for c, vals in zip(constraints, values, strict=True):
             if vals[ra] and vals[rb] and vals[ra] != vals[rb]:
                 reason = f"cannot-link: {c.name}"
                 break

@@ -38,14 +38,14 @@ def monotone_m(m: np.ndarray, u: np.ndarray) -> np.ndarray:
     [0.167, 0.133, 0.7]
     """
     blocks: list[list[float]] = []  # [sum_m, sum_u, count]
-    for mi, ui in zip(m.tolist(), u.tolist()):
+    for mi, ui in zip(m.tolist(), u.tolist(), strict=True):
         blocks.append([mi, ui, 1])
         while len(blocks) > 1 and blocks[-2][0] * blocks[-1][1] > blocks[-1][0] * blocks[-2][1]:
             last = blocks.pop()
             blocks[-1][0] += last[0]
             blocks[-1][1] += last[1]
             blocks[-1][2] += last[2]
-    out = []
+    out: list[float] = []
     start = 0
     for sum_m, sum_u, count in blocks:
         ratio = sum_m / sum_u

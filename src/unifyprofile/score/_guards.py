@@ -109,7 +109,7 @@ def demote_hubs(records: pd.DataFrame, guards: Guards) -> tuple[pd.DataFrame, pd
         The records (a copy when anything changed) and a report with one row per demoted
         value: ``field``, ``value``, ``records``, ``people``.
     """
-    report = []
+    report: list[dict[str, Any]] = []
     people_col = "first_name_nick"
     if people_col not in records.columns:
         return records, pd.DataFrame(columns=["field", "value", "records", "people"])

@@ -24,8 +24,10 @@ class DeterministicRule:
     sharing one mailbox apart.
 
     Examples:
-        >>> DeterministicRule.from_config({"name": "email", "keys": ["email", "first_name:nick"]})
-        DeterministicRule(name='email', keys=(Key(field='email', transform=None), Key(field='first_name', transform='nick')))
+        >>> rule = DeterministicRule.from_config(
+        ...     {"name": "email", "keys": ["email", "first_name:nick"]})
+        >>> [str(k) for k in rule.keys]
+        ['email', 'first_name:nick']
     """
 
     name: str
@@ -45,7 +47,7 @@ class DeterministicRule:
         if not isinstance(keys, list) or not keys:
             problems.append(f"{where}.keys: expected a list of keys such as "
                             f"[\"email\", \"first_name:nick\"], got {keys!r}")
-        if problems:
+        if problems or not isinstance(keys, list):
             raise ConfigError(problems)
         return cls(str(name), tuple(parse_key(k, f"{where}.keys[{n}]")
                                     for n, k in enumerate(keys)))

@@ -43,9 +43,10 @@ def infer_columns(columns: Iterable[str]) -> dict[str, str | list[str]]:
 
     Address parts (street number, address lines) are joined into one ``address``.
 
-    >>> infer_columns(["record_id", "given_name", "surname", "street_number", "address_1",
-    ...                "suburb", "date_of_birth"])
-    {'first_name': 'given_name', 'last_name': 'surname', 'dob': 'date_of_birth', 'city': 'suburb', 'address': ['street_number', 'address_1']}
+    >>> mapping = infer_columns(["record_id", "given_name", "surname", "street_number",
+    ...                          "address_1", "suburb", "date_of_birth"])
+    >>> mapping["first_name"], mapping["city"], mapping["address"]
+    ('given_name', 'suburb', ['street_number', 'address_1'])
     """
     names = {_norm(c): c for c in columns}
     mapping: dict[str, str | list[str]] = {}

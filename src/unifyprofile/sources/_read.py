@@ -113,7 +113,7 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
         "reason": [
             f"{r}: column '{id_column}' is empty" if r == "missing id"
             else f"{r}: '{v}' already used by an earlier row of '{source.name}'"
-            for r, v in zip(reasons[bad], ids[bad])
+            for r, v in zip(reasons[bad], ids[bad], strict=True)
         ],
     })
     if unreadable:
@@ -240,7 +240,8 @@ def _read_csv(source: Source, path: Path) -> tuple[pd.DataFrame, list[dict]]:
         # Data row numbers of the rows that parsed: every row number not taken by a reject.
         bad_rows = {r["row"] for r in rejects}
         total = len(frame) + len(rejects)
-        frame["_row"] = np.array([r for r in range(1, total + 1) if r not in bad_rows][: len(frame)])
+        good = np.setdiff1d(np.arange(1, total + 1), np.fromiter(bad_rows, dtype=np.int64))
+        frame["_row"] = good[: len(frame)]
     return frame, rejects
 
 

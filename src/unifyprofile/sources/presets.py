@@ -7,9 +7,9 @@ override the preset's, so a preset is a starting point for an export that was ed
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 __all__ = ["PRESETS", "Preset"]
 
