@@ -277,7 +277,9 @@ class Resolver:
             with self._stage("fit"):
                 model = FellegiSunter(comparisons, seed=config.seed).fit(
                     levels, prepared, n, side=side,
-                    sessions=_training_sessions(records, cand, all_rules, comparisons))
+                    sessions=_training_sessions(records, cand, all_rules, comparisons),
+                    order=np.argsort(records[schema.RECORD_ID].to_numpy(dtype=str),
+                                     kind="stable"))
         with self._stage("score"):
             freqs = [p.value_frequency for p in prepared]
             weight = np.empty(len(cand), dtype=np.float64)

@@ -99,8 +99,8 @@ class FellegiSunter:
     # ---------------------------------------------------------------- fitting
     def fit(self, levels: np.ndarray, prepared: Sequence[PreparedComparison],
             n_records: int, side: np.ndarray | None = None,
-            sessions: Sequence[tuple[np.ndarray, Sequence[int]]] | None = None
-            ) -> FellegiSunter:
+            sessions: Sequence[tuple[np.ndarray, Sequence[int]]] | None = None,
+            order: np.ndarray | None = None) -> FellegiSunter:
         """Estimate ``u`` from random pairs, then ``m`` and ``lambda`` by EM on ``levels``.
 
         Args:
@@ -116,9 +116,12 @@ class FellegiSunter:
                 common among matches.  ``m`` of each comparison is the average over the
                 sessions that trained it, weighted by their expected matches.  Default:
                 one session over all pairs.
+            order: record positions in a canonical order (e.g. sorted by record id);
+                random pairs are drawn by rank in this order, so the model does not
+                depend on the order the rows arrived in.  Default: row order.
         """
         self._check_levels(levels)
-        sample = self._random_levels(prepared, n_records, side)
+        sample = self._random_levels(prepared, n_records, side, order)
         self.u_ = self._u_from(sample, None)
         if side is None:
             total_pairs = n_records * (n_records - 1) // 2
@@ -165,14 +168,15 @@ class FellegiSunter:
         return out
 
     def _random_levels(self, prepared: Sequence[PreparedComparison], n: int,
-                       side: np.ndarray | None) -> np.ndarray:
+                       side: np.ndarray | None, order: np.ndarray | None) -> np.ndarray:
         rng = np.random.default_rng(self.seed)
         size = int(min(self.u_sample_pairs, max(n * (n - 1) // 2, 1) * 4))
+        ranked = np.arange(n) if order is None else np.asarray(order, dtype=np.int64)
         if side is None:
-            i = rng.integers(0, n, size)
-            j = rng.integers(0, n, size)
+            i = ranked[rng.integers(0, n, size)]
+            j = ranked[rng.integers(0, n, size)]
         else:
-            left, right = np.flatnonzero(side == 0), np.flatnonzero(side == 1)
+            left, right = ranked[side[ranked] == 0], ranked[side[ranked] == 1]
             i = left[rng.integers(0, len(left), size)]
             j = right[rng.integers(0, len(right), size)]
         keep = i != j
