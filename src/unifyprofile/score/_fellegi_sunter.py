@@ -121,37 +121,46 @@ class FellegiSunter:
                 depend on the order the rows arrived in.  Default: row order.
         """
         self._check_levels(levels)
-        sample = self._random_levels(prepared, n_records, side, order)
-        self.u_ = self._u_from(sample, None)
+        sizes = [len(c.level_names) for c in self.comparisons]
+        # Everything below works on counts of distinct level patterns, computed once.
+        sample, sample_counts = _patterns(
+            self._random_levels(prepared, n_records, side, order), sizes)
+        self.u_ = self._u_from(sample, sample_counts)
         if side is None:
             total_pairs = n_records * (n_records - 1) // 2
         else:
             total_pairs = int((side == 0).sum()) * int((side == 1).sum())
+        everything = _patterns(levels, sizes)
         if not sessions:
             sessions = [(np.ones(len(levels), dtype=bool), ())]
+        trained = []
+        for mask, fixed in sessions:
+            if mask.any() and len(fixed) < len(sizes):
+                sub = levels[mask].copy()
+                sub[:, list(fixed)] = -1
+                trained.append((_patterns(sub, sizes), set(fixed)))
         for _ in range(self.u_refinements + 1):
-            self.m_ = self._train_m(levels, sessions)
-            self.lambda_ = self._fit_lambda(levels, total_pairs)
+            self.m_ = self._train_m(trained, everything)
+            self.lambda_ = self._fit_lambda(*everything, total_pairs)
             # Random pairs include a few true matches, and for identifiers (e-mail, phone)
             # they dominate the agreements: weigh each random pair by its chance of being
             # a non-match, or u overstates how often strangers share an e-mail.
-            non_match = 1.0 - self._pattern_posterior(sample)
-            self.u_ = self._u_from(sample, non_match)
-        self.lambda_ = self._fit_lambda(levels, total_pairs)
+            post = _posterior(sample, [np.log(x) for x in self.m_],
+                              [np.log(x) for x in self.u_], self.lambda_)
+            self.u_ = self._u_from(sample, sample_counts * (1.0 - post))
+        self.lambda_ = self._fit_lambda(*everything, total_pairs)
         return self
 
-    def _train_m(self, levels: np.ndarray,
-                 sessions: Sequence[tuple[np.ndarray, Sequence[int]]]) -> list[np.ndarray]:
+    def _train_m(self, sessions: list[tuple[tuple[np.ndarray, np.ndarray], set[int]]],
+                 everything: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
+        """m per comparison: the expected-match-weighted mean over the sessions that
+        trained it; EM on all pairs for a comparison no session trained."""
         k = len(self.comparisons)
         sums = [np.zeros(len(c.level_names)) for c in self.comparisons]
         weights = np.zeros(k)
-        for mask, fixed in sessions:
-            if mask.sum() == 0 or len(fixed) == k:
-                continue
-            sub = levels[mask].copy()
-            sub[:, list(fixed)] = -1
-            m, lam = self._em(sub)
-            expected = lam * float(mask.sum())
+        for (patterns, counts), fixed in sessions:
+            m, lam = self._em(patterns, counts)
+            expected = lam * float(counts.sum())
             for c in range(k):
                 if c not in fixed:
                     sums[c] += expected * m[c]
@@ -162,8 +171,8 @@ class FellegiSunter:
             if weights[c] > 0:
                 out.append(sums[c] / weights[c])
                 continue
-            if fallback is None:  # no session trained it: EM on all pairs
-                fallback, _ = self._em(levels)
+            if fallback is None:
+                fallback, _ = self._em(*everything)
             out.append(fallback[c])
         return out
 
@@ -183,28 +192,19 @@ class FellegiSunter:
         i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
         return np.column_stack([prep.levels(i, j) for prep in prepared]).astype(np.int8)
 
-    def _u_from(self, sample: np.ndarray, weight: np.ndarray | None) -> list[np.ndarray]:
+    def _u_from(self, patterns: np.ndarray, weight: np.ndarray) -> list[np.ndarray]:
         u = []
         for k, comparison in enumerate(self.comparisons):
             size = len(comparison.level_names)
-            lv = sample[:, k]
+            lv = patterns[:, k]
             present = lv >= 0
-            w = None if weight is None else weight[present]
-            counts = np.bincount(lv[present].astype(np.int64), weights=w, minlength=size)[:size]
+            counts = np.bincount(lv[present], weights=weight[present], minlength=size)[:size]
             # Add-one smoothing: a level never seen among random pairs is rare, not impossible.
             u.append((counts + 1.0) / (counts.sum() + size))
         return u
 
-    def _pattern_posterior(self, levels: np.ndarray) -> np.ndarray:
-        patterns, _, inverse = _patterns(levels, [len(c.level_names) for c in self.comparisons],
-                                         return_inverse=True)
-        post = _posterior(patterns, [np.log(x) for x in self.m_],
-                          [np.log(x) for x in self.u_], self.lambda_)
-        return post[inverse]
-
-    def _em(self, levels: np.ndarray) -> tuple[list[np.ndarray], float]:
+    def _em(self, patterns: np.ndarray, counts: np.ndarray) -> tuple[list[np.ndarray], float]:
         """EM over pattern counts with ``u`` fixed; returns ``m`` and ``lambda``."""
-        patterns, counts = _patterns(levels, [len(c.level_names) for c in self.comparisons])
         counts = counts.astype(float)
         m = [_initial_m(len(c.level_names)) for c in self.comparisons]
         log_u = [np.log(u) for u in self.u_]
@@ -232,7 +232,7 @@ class FellegiSunter:
                 break
         return m, lam
 
-    def _fit_lambda(self, levels: np.ndarray, total_pairs: int) -> float:
+    def _fit_lambda(self, patterns: np.ndarray, counts: np.ndarray, total_pairs: int) -> float:
         """Probability that two random records match, with ``m`` and ``u`` held fixed.
 
         Pairs outside the candidates are taken as non-matches, so the expected number of
@@ -241,7 +241,6 @@ class FellegiSunter:
         pair (not of a candidate) is what keeps two records that share only a common
         name from being linked.
         """
-        patterns, counts = _patterns(levels, [len(c.level_names) for c in self.comparisons])
         counts = counts.astype(float)
         log_m = [np.log(x) for x in self.m_]
         log_u = [np.log(x) for x in self.u_]
@@ -380,16 +379,14 @@ def _initial_m(size: int) -> np.ndarray:
     return m / m.sum()
 
 
-def _patterns(levels: np.ndarray, sizes: list[int], return_inverse: bool = False) -> Any:
+def _patterns(levels: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of ``levels`` and their counts, via one int64 code per row."""
     radix = np.cumprod([1] + [s + 1 for s in sizes[:-1]]).astype(np.int64)
     codes = ((levels.astype(np.int64) + 1) * radix).sum(axis=1)
-    uniq, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
+    uniq, counts = np.unique(codes, return_counts=True)
     patterns = np.empty((len(uniq), len(sizes)), dtype=np.int64)
     rest = uniq.copy()
     for k, s in enumerate(sizes):
         patterns[:, k] = rest % (s + 1) - 1
         rest //= s + 1
-    if return_inverse:
-        return patterns, counts, inverse.reshape(-1)
     return patterns, counts
