@@ -76,3 +76,28 @@ def test_index_preserved():
     out = standardise_phone(values)
     assert out.index.tolist() == ["a", "b"]
     assert out.loc["b"].tolist() == [None, None]
+
+
+def test_north_american_fast_path_equals_phonenumbers(monkeypatch):
+    """The regex fast path for +1 numbers gives what phonenumbers gives."""
+    import random
+
+    from unifyprofile.standardise import phones
+
+    rng = random.Random(7)
+    texts = []
+    for _ in range(3000):
+        a, e, line = rng.randint(100, 999), rng.randint(100, 999), rng.randint(0, 9999)
+        texts.append(rng.choice([
+            f"({a}) {e}-{line:04d}", f"{a}.{e}.{line:04d}", f"+1 {a} {e} {line:04d}",
+            f"{a}{e}{line:04d}", f"1-{a}-{e}-{line:04d}", f"+1 ({a}) {e}-{line:04d} x12",
+            f"{a}-{e}-{line:04d} ext. 9", f"+{a}{e}{line:04d}", f"+44 20 {e} {line:04d}",
+        ]))
+    regions = [rng.choice(["US", "CA", "GB", None]) for _ in texts]
+    phones._parse_phone.cache_clear()
+    fast = [phones._parse_phone(t, r) for t, r in zip(texts, regions, strict=True)]
+    monkeypatch.setattr(phones, "_nanp", lambda text, region: None)
+    phones._parse_phone.cache_clear()
+    slow = [phones._parse_phone(t, r) for t, r in zip(texts, regions, strict=True)]
+    phones._parse_phone.cache_clear()
+    assert fast == slow
