@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from unifyprofile import schema
-from unifyprofile.blocking import BlockingRule, block
+from unifyprofile.blocking import BlockingRule, Candidates, block
 from unifyprofile.compare import Comparison, default_comparisons
 from unifyprofile.config import Config
 from unifyprofile.errors import ConfigError
@@ -95,23 +95,30 @@ class Result:
             "seconds": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
-    def write(self, directory: str | Path) -> list[Path]:
-        """Write clusters, golden profiles, pairs and rejects as Parquet and CSV.
+    def write(self, directory: str | Path, *, csv: bool = True,
+              tables: tuple[str, ...] = ("clusters", "golden", "pairs", "rejects")
+              ) -> list[Path]:
+        """Write the result tables as Parquet (and CSV), the model and a summary.
 
-        Also writes the fitted model (``model.json``) and ``summary.json``.
+        Args:
+            directory: created if missing.
+            csv: also write each table as CSV (lists become JSON arrays).
+            tables: which of clusters, golden, pairs, rejects to write.
 
         Returns:
-            The paths written.
+            The paths written, ``model.json`` and ``summary.json`` last.
         """
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
+        available = {"clusters": self.clusters, "golden": self.golden,
+                     "pairs": self.pairs.drop(columns=["i", "j"]), "rejects": self.rejects}
         written = []
-        pairs = self.pairs.drop(columns=["i", "j"])
-        for name, table in (("clusters", self.clusters), ("golden", self.golden),
-                            ("pairs", pairs), ("rejects", self.rejects)):
-            table.to_parquet(out / f"{name}.parquet", index=False)
-            _csv_ready(table).to_csv(out / f"{name}.csv", index=False)
-            written += [out / f"{name}.parquet", out / f"{name}.csv"]
+        for name in tables:
+            available[name].to_parquet(out / f"{name}.parquet", index=False)
+            written.append(out / f"{name}.parquet")
+            if csv:
+                _csv_ready(available[name]).to_csv(out / f"{name}.csv", index=False)
+                written.append(out / f"{name}.csv")
         self.model.save(out / "model.json")
         (out / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n",
                                           encoding="utf-8")
@@ -277,7 +284,7 @@ class Resolver:
             with self._stage("fit"):
                 model = FellegiSunter(comparisons, seed=config.seed).fit(
                     levels, prepared, n, side=side,
-                    sessions=_training_sessions(records, cand, all_rules, comparisons),
+                    sessions=_training_sessions(cand, all_rules, comparisons),
                     order=np.argsort(records[schema.RECORD_ID].to_numpy(dtype=str),
                                      kind="stable"))
         with self._stage("score"):
@@ -330,12 +337,11 @@ def _vetoed(levels: np.ndarray, comparisons: list[Comparison],
     return out
 
 
-def _training_sessions(records: pd.DataFrame, cand: Any, rules: list[BlockingRule],
+def _training_sessions(cand: Candidates, rules: list[BlockingRule],
                        comparisons: list[Comparison]) -> list[tuple[np.ndarray, list[int]]]:
     """One EM session per blocking rule: its pairs, with its own fields held out."""
     sessions = []
-    for rule in rules:
-        codes = rule.codes(records)
+    for rule, codes in zip(rules, cand.codes, strict=True):
         ci = codes[cand.i]
         mask = (ci >= 0) & (ci == codes[cand.j])
         fields = {k.field for k in rule.keys}

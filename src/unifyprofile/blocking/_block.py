@@ -9,7 +9,7 @@ so no global sort of all pairs is needed and no pair appears twice).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -50,13 +50,17 @@ class BlockingRule:
     def codes(self, records: pd.DataFrame) -> np.ndarray:
         """One int64 code per record for the combined key (-1 if any key is null)."""
         parts = [key_codes(records, k) for k in self.keys]
-        if len(parts) == 1:
-            return parts[0]
-        stacked = np.column_stack(parts)
-        null = (stacked < 0).any(axis=1)
-        _, codes = np.unique(stacked[~null], axis=0, return_inverse=True)
-        out = np.full(len(records), -1, dtype=np.int64)
-        out[~null] = codes.reshape(-1)
+        combined = parts[0].copy()
+        null = combined < 0
+        for part in parts[1:]:
+            null |= part < 0
+            # Mixed radix keeps one int64 per record; re-factorise before it could overflow.
+            radix = int(part.max(initial=0)) + 1
+            if int(combined.max(initial=0)) + 1 > (2**62) // radix:
+                combined = pd.factorize(np.where(null, -1, combined))[0].astype(np.int64)
+            combined = combined * radix + np.maximum(part, 0)
+        out = np.full(len(combined), -1, dtype=np.int64)
+        out[~null] = pd.factorize(combined[~null])[0]  # dense codes, for bincount
         return out
 
 
@@ -67,6 +71,8 @@ class Candidates:
     i: np.ndarray
     j: np.ndarray
     rule: np.ndarray
+    #: Per rule, the key code of every record (-1 null): equal codes = same block.
+    codes: list[np.ndarray] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.i)
@@ -216,6 +222,6 @@ def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: st
             out_r.append(np.full(int(keep.sum()), n, dtype=np.int16))
     if not out_i:
         empty = np.zeros(0, dtype=np.int64)
-        return Candidates(empty, empty.copy(), np.zeros(0, dtype=np.int16))
+        return Candidates(empty, empty.copy(), np.zeros(0, dtype=np.int16), all_codes)
     return Candidates(np.concatenate(out_i).astype(np.int64),
-                      np.concatenate(out_j).astype(np.int64), np.concatenate(out_r))
+                      np.concatenate(out_j).astype(np.int64), np.concatenate(out_r), all_codes)

@@ -181,12 +181,17 @@ def entity_ids(record_ids: pd.Series, labels: np.ndarray) -> np.ndarray:
     The id does not depend on input order or on labels, only on the cluster's members
     (through its smallest record id).
     """
-    frame = pd.DataFrame({"rid": record_ids.to_numpy(dtype=object), "label": labels})
-    smallest = frame.groupby("label", sort=True)["rid"].min()
+    rid = record_ids.to_numpy(dtype=str)
+    order = np.argsort(rid, kind="stable")
+    rank = np.empty(len(rid), dtype=np.int64)
+    rank[order] = np.arange(len(rid))
+    uniq, dense = np.unique(labels, return_inverse=True)
+    smallest = np.full(len(uniq), len(rid), dtype=np.int64)
+    np.minimum.at(smallest, dense.reshape(-1), rank)
     names = np.array([
-        "E" + hashlib.blake2b(str(r).encode(), digest_size=8).hexdigest() for r in smallest
+        "E" + hashlib.blake2b(r.encode(), digest_size=8).hexdigest() for r in rid[order[smallest]]
     ], dtype=object)
-    return names[np.searchsorted(smallest.index.to_numpy(), labels)]
+    return names[dense.reshape(-1)]
 
 
 def clusters_table(record_ids: pd.Series, labels: np.ndarray) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -322,6 +323,12 @@ def _as_text(values: pd.Series) -> pd.Series:
     if pd.api.types.is_bool_dtype(values.dtype):
         values = values.map({True: "true", False: "false"})
     out = values.astype(object).where(values.notna(), None)
+    if pd.api.types.infer_dtype(out, skipna=True) in ("string", "empty"):
+        # Plain strings: trim and blank -> null in Arrow, without a Python loop.
+        trimmed = pc.utf8_trim_whitespace(pa.array(out.to_numpy(), type=pa.string()))
+        trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+        return pd.Series(trimmed.to_numpy(zero_copy_only=False), index=values.index,
+                         dtype=object)
     codes, uniques = pd.factorize(out, use_na_sentinel=True)
     cleaned = np.array([_clean(u) for u in uniques] + [None], dtype=object)
     return pd.Series(cleaned[codes], index=values.index, dtype=object)
