@@ -38,8 +38,8 @@ def config(records: Path):
                        columns={c: c for c in COLUMNS})
     return up.Config(
         sources=(source,),
-        rules=(DeterministicRule.from_config({"name": "email", "keys": ["email", "first_name:nick"]}),
-               DeterministicRule.from_config({"name": "phone", "keys": ["phone", "first_name:nick"]})),
+        rules=tuple(DeterministicRule.from_config({"name": key, "keys": [key, "first_name:nick"]})
+                    for key in ("email", "phone")),
         blocking=tuple(up.BlockingRule.parse(r) for r in (
             ["email"], ["phone"], ["last_name:soundex", "first_name:nick", "dob:year"],
             ["last_name", "postcode"], ["first_name:nick", "dob"], ["dob", "postcode"],
