@@ -253,7 +253,9 @@ def _all_string_types(data: bytes, source: Source) -> dict[str, pa.DataType]:
 
 
 def _read_parquet(source: Source, path: Path) -> pd.DataFrame:
-    return pq.read_table(path).to_pandas()
+    # Arrow-backed columns: strings are trimmed in Arrow by _as_text, no Python objects
+    # are made for columns the mapping does not use.
+    return pq.read_table(path).to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def _read_jsonl(source: Source, path: Path) -> tuple[pd.DataFrame, list[dict]]:
@@ -316,6 +318,11 @@ def _check_columns(source: Source, where: str, available: pd.Index,
 
 def _as_text(values: pd.Series) -> pd.Series:
     """Object Series of stripped strings, None for missing/blank; integral floats as ints."""
+    if isinstance(values.dtype, pd.ArrowDtype):
+        arrow = values.array._pa_array  # noqa: SLF001 - the documented way to reach it
+        if pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type):
+            return _trimmed(arrow, values.index)
+        values = values.astype(values.dtype.numpy_dtype)
     if pd.api.types.is_float_dtype(values.dtype):
         finite = values.dropna()
         if len(finite) and (finite == np.floor(finite)).all():
@@ -324,14 +331,17 @@ def _as_text(values: pd.Series) -> pd.Series:
         values = values.map({True: "true", False: "false"})
     out = values.astype(object).where(values.notna(), None)
     if pd.api.types.infer_dtype(out, skipna=True) in ("string", "empty"):
-        # Plain strings: trim and blank -> null in Arrow, without a Python loop.
-        trimmed = pc.utf8_trim_whitespace(pa.array(out.to_numpy(), type=pa.string()))
-        trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
-        return pd.Series(trimmed.to_numpy(zero_copy_only=False), index=values.index,
-                         dtype=object)
+        return _trimmed(pa.array(out.to_numpy(), type=pa.string()), values.index)
     codes, uniques = pd.factorize(out, use_na_sentinel=True)
     cleaned = np.array([_clean(u) for u in uniques] + [None], dtype=object)
     return pd.Series(cleaned[codes], index=values.index, dtype=object)
+
+
+def _trimmed(arrow: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
+    """Trim and blank -> null in Arrow, without a Python loop per value."""
+    trimmed = pc.utf8_trim_whitespace(arrow)
+    trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed)
+    return pd.Series(trimmed.to_numpy(zero_copy_only=False), index=index, dtype=object)
 
 
 def _clean(value: object) -> str | None:
