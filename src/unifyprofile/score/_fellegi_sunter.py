@@ -85,7 +85,7 @@ class FellegiSunter:
     """
 
     def __init__(self, comparisons: Sequence[Comparison], *, max_iter: int = 100,
-                 tol: float = 1e-6, u_sample_pairs: int = 2_000_000, monotone: bool = True,
+                 tol: float = 1e-6, u_sample_pairs: int = 1_000_000, monotone: bool = True,
                  tf_adjust: bool = True, u_refinements: int = 2, seed: int = 0) -> None:
         self.comparisons = tuple(comparisons)
         self.max_iter = max_iter
