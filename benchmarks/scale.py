@@ -55,11 +55,12 @@ def child_unifyprofile(records: Path, out: Path) -> None:
 
     start = time.perf_counter()
     result = up.Resolver(config(records)).run()
+    written = time.perf_counter()
     result.write(out, csv=False, tables=("clusters", "golden"))
-    links = result.links[["record_id_l", "record_id_r"]].astype(str)
-    total = time.perf_counter() - start
-    links.to_parquet(out / "links.parquet", index=False)
-    seconds = dict(result.timings, total=total)
+    end = time.perf_counter()
+    seconds = dict(result.timings, write=end - written, total=end - start)
+    result.links[["record_id_l", "record_id_r"]].astype(str).to_parquet(
+        out / "links.parquet", index=False)
     print(json.dumps({"tool": "unifyprofile", "version": up.__version__,
                       "records": len(result.records), "candidate_pairs": len(result.pairs),
                       "seconds": seconds}))

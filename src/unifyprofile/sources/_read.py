@@ -83,6 +83,15 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
             f"source '{source.name}' ({where}) has no data rows; remove it from the config "
             "or check that the export is complete"
         )
+    if len(raw) == 0:  # every row unreadable: all of them are rejects, none is lost
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in (
+            schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID)})
+        empty["source_row"] = pd.Series(dtype="int64")
+        return SourceTable(
+            empty, pd.DataFrame(unreadable)[list(schema.REJECT_COLUMNS)],
+            [f"source '{source.name}' ({where}): none of its {len(unreadable):,} rows could "
+             "be read; see the rejects"],
+            {source.name: len(unreadable)})
     id_column = source.resolved_id_column
     if id_column is None:
         raise SourceError(
@@ -293,8 +302,10 @@ def _joined(raw: pd.DataFrame, column: str | Sequence[str]) -> pd.Series:
     parts = [_as_text(raw[c]) for c in column]
     joined = parts[0].fillna("")
     for part in parts[1:]:
-        joined = joined.str.cat(part.fillna(""), sep=" ")
-    return _as_text(joined.str.strip().astype(object))
+        # A space only between two present parts: ["3", None, "Unit 9"] -> "3 Unit 9".
+        gap = np.where((joined != "") & part.notna(), " ", "")
+        joined = joined + gap + part.fillna("")
+    return _as_text(joined.astype(object))
 
 
 def _check_columns(source: Source, where: str, available: pd.Index,
@@ -304,7 +315,9 @@ def _check_columns(source: Source, where: str, available: pd.Index,
     for role, column in wanted:
         if column in have:
             continue
-        close = difflib.get_close_matches(column, have, n=1)
+        lowered = {c.lower(): c for c in have}
+        close = [lowered[c] for c in difflib.get_close_matches(column.lower(), list(lowered),
+                                                                n=1)]
         hint = f"; did you mean '{close[0]}'?" if close else ""
         problems.append(f"{role} -> '{column}' is not a column{hint}")
     if problems:

@@ -104,7 +104,6 @@ _PLACEHOLDERS = frozenset(
         "unknown",
         "unk",
         "n a",
-        "na",
         "none",
         "null",
         "nil",

@@ -518,3 +518,28 @@ def test_tsv_extension_reads_tab_separated(tmp_path: Path) -> None:
     path.write_text("id\tname\n1\tAnn\n", encoding="utf-8")
     table = read_source(Source("s", path=path, id_column="id", columns={"first_name": "name"}))
     assert table.records["first_name"].tolist() == ["Ann"]
+
+
+def test_jsonl_with_every_line_unreadable_gives_rejects_not_an_error(tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"id": 1, "name": \n[1, 2]\n', encoding="utf-8")
+    table = read_source(Source("s", path=path, id_column="id", columns={"full_name": "name"}))
+    assert len(table.records) == 0
+    assert table.rejects["row"].tolist() == [1, 2]
+    assert table.rejects["reason"].str.startswith("unreadable row").all()
+    assert table.rows_read == {"s": 2}
+    assert "none of its 2 rows could be read" in table.notes[0]
+
+
+def test_joined_columns_skip_missing_parts(tmp_path):
+    frame = pd.DataFrame({"id": ["1", "2"], "no": ["3", None], "unit": [None, "Unit 9"],
+                          "street": ["Main St", "High St"]})
+    table = read_source(Source("s", data=frame, id_column="id",
+                               columns={"address": ["no", "unit", "street"]}))
+    assert table.records["address"].tolist() == ["3 Main St", "Unit 9 High St"]
+
+
+def test_close_match_suggestion_ignores_case():
+    frame = pd.DataFrame({"ID": ["1"], "Email": ["a@x.io"]})
+    with pytest.raises(SourceError, match="did you mean 'Email'"):
+        read_source(Source("s", data=frame, id_column="ID", columns={"email": "email"}))

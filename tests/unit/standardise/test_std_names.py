@@ -50,7 +50,6 @@ def test_standardise_name(raw, std):
     [
         "unknown",
         "N/A",
-        "na",
         "none",
         "NULL",
         "test",
@@ -68,6 +67,13 @@ def test_standardise_name(raw, std):
 def test_placeholder_names(raw):
     out = standardise_name(pd.Series([raw]))
     assert (out.loc[0, "std"], out.loc[0, "flag"]) == (None, "placeholder")
+
+
+def test_na_is_a_name_not_a_placeholder():
+    # 娜 is "na" in pinyin (李娜, Li Na); "N/A" is still a placeholder.
+    out = standardise_name(pd.Series(["Na", "娜"]))
+    assert out["std"].tolist() == ["na", "na"]
+    assert out["flag"].tolist() == [None, None]
 
 
 @pytest.mark.parametrize(("raw", "std"), [("曾", "zeng"), ("单", "shan"), ("欧阳", "ouyang")])
