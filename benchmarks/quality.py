@@ -17,10 +17,10 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from _results import RESULTS, write_section
+
 from unifyprofile.errors import UnifyProfileError
 from unifyprofile.evaluate import evaluate_directory
-
-RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
 def main() -> None:
@@ -56,7 +56,7 @@ def main() -> None:
         *rows,
         "",
     ])
-    args.out.write_text("# Benchmark results\n\n" + table, encoding="utf-8")
+    write_section(args.out, table)
 
 
 if __name__ == "__main__":

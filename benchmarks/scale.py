@@ -7,7 +7,7 @@ For each size the records are generated once (``benchmarks/generate.py``, seeded
 process per run (read Parquet -> standardise -> block -> compare -> score with training ->
 cluster -> golden profiles -> write Parquet), and the parent measures wall time and the
 child's peak RSS.  Splink runs when its venv exists (``benchmarks/peers/README.md``).
-Medians of the runs are printed and appended to ``benchmarks/RESULTS.md``.
+Medians of the runs are printed and written to their section of ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from _results import RESULTS, write_section
+
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "RESULTS.md"
 SPLINK_PYTHON = HERE.parent / ".venv-bench" / "bin" / "python"
 COLUMNS = ("first_name", "last_name", "dob", "email", "phone", "address", "city", "postcode")
 
@@ -147,10 +148,10 @@ def main() -> None:
 def write_results(rows: list[dict], args: argparse.Namespace) -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [
+        "## Scale: end to end, unifyprofile and Splink side by side",
         "",
-        f"## Scale: end to end, medians of {args.runs} runs",
-        "",
-        f"Measured {datetime.now(timezone.utc):%Y-%m-%d} on {machine} with "
+        f"Medians of {args.runs} runs, measured {datetime.now(timezone.utc):%Y-%m-%d} on "
+        f"{machine} with "
         f"`python benchmarks/scale.py --sizes {' '.join(map(str, args.sizes))} "
         f"--runs {args.runs}` (records from `benchmarks/generate.py --seed 1`).",
         "",
@@ -167,8 +168,7 @@ def write_results(rows: list[dict], args: argparse.Namespace) -> None:
         pw = f"{r['pairwise_f1']:.4f}" if "pairwise_f1" in r else "–"
         lines.append(f"| {r['size']:,} | {r['tool']} | {r['wall']:.1f} | {r['rss']:.0f} | "
                      f"{r['pairs'] or 0:,} | {pw} | {r['cluster_f1']:.4f} | {stages} | {ratio} |")
-    with RESULTS.open("a", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+    write_section(RESULTS, "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,20 @@
+"""Shared by the benchmark scripts: each owns one section of RESULTS.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace this script's section of RESULTS.md, keeping the other scripts' sections."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    heading = section.splitlines()[0]
+    start = text.find(heading)
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + len(heading))
+        text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
+    path.write_text(text, encoding="utf-8")
