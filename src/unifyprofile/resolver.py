@@ -10,11 +10,14 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from unifyprofile import schema
 from unifyprofile.blocking import BlockingRule, Candidates, block
@@ -114,7 +117,7 @@ class Result:
                      "pairs": self.pairs.drop(columns=["i", "j"]), "rejects": self.rejects}
         written = []
         for name in tables:
-            available[name].to_parquet(out / f"{name}.parquet", index=False)
+            _write_parquet(available[name], out / f"{name}.parquet")
             written.append(out / f"{name}.parquet")
             if csv:
                 _csv_ready(available[name]).to_csv(out / f"{name}.csv", index=False)
@@ -129,20 +132,30 @@ def _csv_ready(table: pd.DataFrame) -> pd.DataFrame:
     """Lists (collect-all fields) become JSON arrays so the CSV stays one value per cell."""
     out = table.copy()
     for column in out.columns:
-        if out[column].dtype == object and out[column].map(
-                lambda v: isinstance(v, (list, np.ndarray))).any():
-            out[column] = out[column].map(
-                lambda v: json.dumps([_plain(x) for x in v], ensure_ascii=False)
-                if isinstance(v, (list, np.ndarray)) else v)
+        dtype = out[column].dtype
+        arrow_list = isinstance(dtype, pd.ArrowDtype) and pa.types.is_list(dtype.pyarrow_dtype)
+        if arrow_list or (dtype is np.dtype(object) and out[column].map(
+                lambda v: isinstance(v, (list, np.ndarray))).any()):
+            out[column] = [
+                json.dumps([_plain(x) for x in v], ensure_ascii=False)
+                if isinstance(v, (list, np.ndarray)) else v
+                for v in out[column].tolist()]
     return out
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def _write_parquet(table: pd.DataFrame, path: Path) -> None:
+    """Parquet without pandas' dtype metadata, so any reader (and pandas without the
+    Arrow-backed dtypes) reads it back as plain columns."""
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    pq.write_table(arrow.replace_schema_metadata(None), path)
 
 
 class Resolver:

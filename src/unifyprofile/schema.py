@@ -6,7 +6,8 @@ their columns; a stage that changes what it takes or returns changes this module
 records
     ``record_id`` (str, ``"<source>:<source id>"``, unique), ``source``,
     ``source_record_id``, optional ``updated_at``, raw canonical fields (never
-    overwritten), and for each canonical field its standardised form ``<field>_std``
+    overwritten; Arrow-backed strings, :data:`TEXT`, as read from the sources), and for
+    each canonical field its standardised form ``<field>_std``
     (null when missing, invalid or a placeholder) with, where a value can be rejected,
     ``<field>_flag`` (null, ``"invalid"`` or ``"placeholder"``).  Names also carry
     ``first_name_nick`` (the formal name a nickname stands for).
@@ -20,7 +21,9 @@ clusters
 golden
     one row per ``entity_id``; each surviving field ``<field>`` with
     ``<field>__source``, ``<field>__record_id``, ``<field>__rule`` and
-    ``<field>__updated_at``.
+    ``<field>__updated_at``.  Values and provenance are Arrow-backed columns (nulls are
+    ``pd.NA``; collect-all fields are Arrow lists, read back as Python lists);
+    ``entity_id`` and ``record_count`` are plain numpy columns.
 rejects
     ``source``, ``row`` (1-based data row number in the file, header excluded),
     ``source_record_id``, ``column``, ``reason``.
@@ -28,11 +31,17 @@ rejects
 
 from __future__ import annotations
 
+import pandas as pd
+import pyarrow as pa
+
 RECORD_ID = "record_id"
 SOURCE = "source"
 SOURCE_RECORD_ID = "source_record_id"
 UPDATED_AT = "updated_at"
 ENTITY_ID = "entity_id"
+
+#: The dtype of raw field columns read from sources: Arrow-backed strings.
+TEXT = pd.ArrowDtype(pa.string())
 
 #: Canonical person/customer fields a source may map columns onto.
 NAME_FIELDS = ("first_name", "middle_name", "last_name", "full_name")

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.types import infer_dtype, is_bool_dtype, is_datetime64_any_dtype
 
 from unifyprofile import schema
@@ -38,20 +40,19 @@ PROVENANCE_PARTS = ("source", "record_id", "rule", "updated_at")
 _UPDATED_AT_STD = schema.std(schema.UPDATED_AT)
 _NAT = np.iinfo(np.int64).min
 _LAST = np.iinfo(np.int64).max
-_CANDIDATE_COLUMNS = ["record_id", "source", "updated_at", "value", "std"]
 
 
 class _Candidates:
     """The non-null values of one field, one row per (record, value).
 
-    Raw values are stripped lazily: with a ``_std`` column only the winners need it.
+    ``values`` holds the surviving forms (stripped strings, flags as bools) in Arrow, so
+    a million raw strings never become Python objects; ``std`` is what is compared.
     """
 
-    def __init__(self, pos: np.ndarray, raw: np.ndarray, std: np.ndarray, clean: bool) -> None:
+    def __init__(self, pos: np.ndarray, values: pa.Array, std: np.ndarray) -> None:
         self.pos = pos  # int64 row position of the record in ``records``
-        self.raw = raw  # object: what survives once stripped (or the bool of a flag)
-        self.std = std  # object: the standardised value compared between records
-        self._clean = clean
+        self._values = values
+        self.std = std
         self._key: np.ndarray | None = None
 
     def __len__(self) -> int:
@@ -65,19 +66,9 @@ class _Candidates:
             self._key = np.asarray(codes, dtype=np.int64)
         return self._key
 
-    def values(self, index: np.ndarray | None = None) -> np.ndarray:
-        """The surviving form (stripped raw, blanks as None) of the candidates at ``index``."""
-        if self._clean:
-            return self.raw if index is None else self.raw[index]
-        if index is None:
-            return _clean(pd.Series(self.raw, dtype=object)).to_numpy(dtype=object)
-        # Visit the strings in memory order: random access to a million small objects
-        # costs several times more than the stripping itself.
-        order = np.argsort(index, kind="stable")
-        out = np.empty(len(index), dtype=object)
-        raw = pd.Series(self.raw[index[order]], dtype=object)
-        out[order] = _clean(raw).to_numpy(dtype=object)
-        return out
+    def values(self, index: np.ndarray | None = None) -> pa.Array:
+        """The surviving forms of the candidates at ``index`` (all by default)."""
+        return self._values if index is None else self._values.take(index)
 
 
 class _Context:
@@ -107,6 +98,14 @@ class _Context:
         self._canonical = canonical
         self._candidates: dict[str, _Candidates] = {}
         self._ranks: dict[Any, np.ndarray] = {}
+        self._arrow: dict[str, pa.Array] = {}
+
+    def arrow(self, column: str) -> pa.Array:
+        """``record_id`` or ``source`` of every record as an Arrow string array."""
+        if column not in self._arrow:
+            values = self.record_id if column == schema.RECORD_ID else self.source
+            self._arrow[column] = _arrow(values)
+        return self._arrow[column]
 
     def candidates(self, field: str) -> _Candidates:
         if field not in self._candidates:
@@ -249,7 +248,7 @@ def _merge(
     ctx = _Context(records, ent, trust or {}, canonical)
 
     out: dict[str, Any] = {
-        schema.ENTITY_ID: entity_ids,
+        schema.ENTITY_ID: _arrow(np.asarray(entity_ids, dtype=object)),
         "record_count": np.bincount(ent, minlength=n_ent).astype(np.int64),
         "sources": _sources(ctx, n_ent),
     }
@@ -264,9 +263,18 @@ def _merge(
         out[field] = columns[0]
         out[schema.provenance(field, "source")] = columns[1]
         out[schema.provenance(field, "record_id")] = columns[2]
-        out[schema.provenance(field, "rule")] = np.full(n_ent, policy.name, dtype=object)
+        out[schema.provenance(field, "rule")] = pa.repeat(pa.scalar(policy.name), n_ent)
         out[schema.provenance(field, "updated_at")] = columns[3]
-    return pd.DataFrame(out)
+    golden = pa.table(out).to_pandas(types_mapper=_pandas_type)
+    # The key and the count stay numpy columns, like the clusters table they join to.
+    golden[schema.ENTITY_ID] = np.asarray(entity_ids, dtype=object)
+    golden["record_count"] = out["record_count"]
+    return golden
+
+
+def _pandas_type(arrow_type: pa.DataType) -> Any:
+    """Arrow-backed pandas columns, except single timestamps (numpy ``datetime64[ns, UTC]``)."""
+    return None if pa.types.is_timestamp(arrow_type) else pd.ArrowDtype(arrow_type)
 
 
 def provenance_table(golden: pd.DataFrame) -> pd.DataFrame:
@@ -295,52 +303,61 @@ def provenance_table(golden: pd.DataFrame) -> pd.DataFrame:
     _require(golden, (schema.ENTITY_ID,), "golden")
     suffix = "__rule"
     fields = [c[: -len(suffix)] for c in golden.columns if c.endswith(suffix)]
-    pieces: dict[str, list[np.ndarray]] = {c: [] for c in ("entity_id", "field", "value")}
-    for part in PROVENANCE_PARTS:
-        pieces[part] = []
-    n_ent = len(golden)
-    for order, field in enumerate(fields):
+    for field in fields:
         _require(
             golden, [field, *(schema.provenance(field, p) for p in PROVENANCE_PARTS)], "golden"
         )
-        values = golden[field].to_numpy(dtype=object)
-        is_list = np.fromiter(
-            (isinstance(v, (list, tuple, np.ndarray)) for v in values), bool, count=n_ent
-        )
-        lengths = np.ones(n_ent, dtype=np.int64)
-        if is_list.any():
-            lengths[is_list] = [len(v) for v in values[is_list]]
-        row = np.repeat(np.arange(n_ent), lengths)
-        columns = {"value": values}
-        for part in ("source", "record_id", "updated_at"):
-            columns[part] = golden[schema.provenance(field, part)].to_numpy(dtype=object)
-        flat = {}
-        for name, col in columns.items():
-            if is_list.any():
-                col = _flatten(col, is_list, lengths)
-            flat[name] = col
-        keep = pd.notna(flat["value"])
-        n_keep = int(keep.sum())
-        pieces["entity_id"].append(golden[schema.ENTITY_ID].to_numpy(dtype=object)[row][keep])
-        pieces["field"].append(np.full(n_keep, field, dtype=object))
-        pieces["rule"].append(
-            golden[schema.provenance(field, "rule")].to_numpy(dtype=object)[row][keep]
-        )
-        for name, col in flat.items():
-            pieces[name].append(col[keep])
+    try:
+        table = pa.Table.from_pandas(golden, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+        raise DataError(
+            f"golden has a column that mixes lists and single values: {error}"
+        ) from error
+    entity = table.column(schema.ENTITY_ID).to_numpy()
+    pieces: dict[str, list[np.ndarray]] = {
+        c: [] for c in ("entity_id", "field", "value", "source", "record_id", "rule", "updated_at")
+    }
+    sort_keys = []
+    for order, field in enumerate(fields):
+        value = table.column(field).combine_chunks()
+        parts = {
+            part: table.column(schema.provenance(field, part)).combine_chunks()
+            for part in ("source", "record_id", "updated_at")
+        }
+        row = np.arange(len(golden))
+        if pa.types.is_list(value.type):
+            row = pc.list_parent_indices(value).to_numpy()
+            lengths = pc.list_value_length(value).fill_null(0)
+            for part, column in parts.items():
+                if not (pa.types.is_list(column.type) and pc.all(pc.equal(
+                        pc.list_value_length(column).fill_null(0), lengths)).as_py()):
+                    raise DataError(
+                        f"golden column {schema.provenance(field, part)!r} is not a list "
+                        f"aligned with the values of {field!r}"
+                    )
+                parts[part] = pc.list_flatten(column)
+            value = pc.list_flatten(value)
+        keep = value.is_valid().to_numpy(zero_copy_only=False)
+        pieces["entity_id"].append(entity[row][keep])
+        pieces["field"].append(np.full(int(keep.sum()), field, dtype=object))
+        pieces["value"].append(value.to_numpy(zero_copy_only=False)[keep].astype(object))
+        for part in ("source", "record_id"):
+            pieces[part].append(parts[part].to_numpy(zero_copy_only=False)[keep])
+        rule = table.column(schema.provenance(field, "rule")).to_numpy()
+        pieces["rule"].append(rule[row][keep])
+        updated = parts["updated_at"].cast(pa.timestamp("ns", tz="UTC")).cast(pa.int64())
+        pieces["updated_at"].append(updated.fill_null(_NAT).to_numpy()[keep])
         # Stable sort key: entity row, then field, then position in the list.
-        pieces.setdefault("_row", []).append(row[keep] * (len(fields) + 1) + order)
+        sort_keys.append(row[keep] * (len(fields) + 1) + order)
     if not fields:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in pieces})
         empty["updated_at"] = pd.Series(dtype="datetime64[ns, UTC]")
         return empty
-    order_key = np.concatenate(pieces.pop("_row"))
-    sort = np.argsort(order_key, kind="stable")
-    table = {c: np.concatenate(v)[sort] for c, v in pieces.items()}
-    updated = pd.to_datetime(pd.Series(table.pop("updated_at"), dtype=object), utc=True)
-    frame = pd.DataFrame(table)
-    frame["updated_at"] = pd.DatetimeIndex(updated).as_unit("ns")
-    return frame[["entity_id", "field", "value", "source", "record_id", "rule", "updated_at"]]
+    sort = np.argsort(np.concatenate(sort_keys), kind="stable")
+    frame = pd.DataFrame({c: np.concatenate(v)[sort] for c, v in pieces.items()})
+    frame["updated_at"] = pd.DatetimeIndex(
+        frame["updated_at"].to_numpy().view("M8[ns]")).tz_localize("UTC")
+    return frame
 
 
 # ---------------------------------------------------------------------------------------
@@ -443,17 +460,20 @@ def _trust_array(source: pd.Series, trust: Mapping[str, float]) -> np.ndarray:
 # candidates
 
 
-def _clean(values: pd.Series) -> pd.Series:
-    """Strip strings and turn blanks into nulls (other values are left as they are)."""
-    kind = infer_dtype(values, skipna=True)
-    if kind == "string":
-        stripped = values.str.strip()
-        return stripped.where(stripped.ne("") & stripped.notna(), None)
-    if kind == "empty":
-        return pd.Series(None, index=values.index, dtype=object)
-    stripped = values.map(lambda v: v.strip() if isinstance(v, str) else v)
-    blank = stripped.map(lambda v: isinstance(v, str) and not v)
-    return stripped.astype(object).where(~blank & stripped.notna(), None)
+def _surviving(raw: pd.Series) -> pa.Array:
+    """Raw values as they survive: strings stripped with blanks as null, in Arrow."""
+    arrow_type = raw.dtype.pyarrow_dtype if isinstance(raw.dtype, pd.ArrowDtype) else None
+    if arrow_type is not None and (
+            pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)):
+        text = raw.array._pa_array.combine_chunks().cast(pa.string())  # noqa: SLF001
+    elif infer_dtype(raw, skipna=True) in ("string", "empty"):
+        text = pa.array(raw.to_numpy(dtype=object), pa.string(), from_pandas=True)
+    else:
+        values = raw.to_numpy(dtype=object, na_value=None)
+        stripped = [v.strip() or None if isinstance(v, str) else v for v in values]
+        return _arrow(np.asarray(stripped + [None], dtype=object)[:-1])
+    trimmed = pc.utf8_trim_whitespace(text)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
 def _is_listlike_column(values: pd.Series) -> bool:
@@ -465,46 +485,44 @@ def _is_listlike_column(values: pd.Series) -> bool:
 
 def _build_candidates(records: pd.DataFrame, field: str) -> _Candidates:
     std_name = schema.std(field)
-    has_std = std_name in records.columns
-    raw = records[field].astype(object)
-    std = records[std_name] if has_std else None
-    pos = pd.Series(np.arange(len(records), dtype=np.int64), index=records.index)
-    if _is_listlike_column(raw):
-        frame = pd.DataFrame({"pos": pos, "raw": raw})
-        if std is not None and _is_listlike_column(std.astype(object)):
-            frame["std"] = std.astype(object)
-            try:
-                frame = frame.explode(["raw", "std"], ignore_index=True)
-            except ValueError as error:
-                raise DataError(
-                    f"records columns {field!r} and {std_name!r} hold lists of different "
-                    f"lengths in the same row: {error}"
-                ) from error
-            std = frame["std"]
-        else:
-            frame = frame.explode("raw", ignore_index=True)
-            std = None
-        pos, raw = frame["pos"].astype(np.int64), frame["raw"]
-    keep = raw.notna().to_numpy().copy()
+    raw = records[field]
+    std = records[std_name] if std_name in records.columns else None
+    pos = np.arange(len(records), dtype=np.int64)
+    if not isinstance(raw.dtype, pd.ArrowDtype) or pa.types.is_list(raw.dtype.pyarrow_dtype):
+        listlike = raw.astype(object)
+        if _is_listlike_column(listlike):
+            frame = pd.DataFrame({"pos": pos, "raw": listlike.to_numpy()})
+            if std is not None and _is_listlike_column(std.astype(object)):
+                frame["std"] = std.astype(object).to_numpy()
+                try:
+                    frame = frame.explode(["raw", "std"], ignore_index=True)
+                except ValueError as error:
+                    raise DataError(
+                        f"records columns {field!r} and {std_name!r} hold lists of different "
+                        f"lengths in the same row: {error}"
+                    ) from error
+                std = frame["std"]
+            else:
+                frame = frame.explode("raw", ignore_index=True)
+                std = None
+            pos, raw = frame["pos"].to_numpy(dtype=np.int64), frame["raw"]
+    values = _surviving(raw)
+    keep = values.is_valid().to_numpy(zero_copy_only=False)
     if std is None:
-        value = _clean(raw[keep].reset_index(drop=True))
-        present = value.notna().to_numpy()
-        values = value.to_numpy(dtype=object)[present]
+        # No standardised form: compare the casefolded surviving value.
+        values = values.filter(keep)
         std_values = values
-        if infer_dtype(values, skipna=True) == "string":
-            std_values = pd.Series(values, dtype=object).str.casefold().to_numpy(dtype=object)
-        positions = pos.to_numpy(dtype=np.int64)[keep][present]
-        return _Candidates(positions, values, std_values, clean=True)
-    # The standardised form decides which values are candidates; stripping waits.
-    keep = keep & std.notna().to_numpy()
-    values = raw.to_numpy(dtype=object)[keep]
-    std_values = std.to_numpy(dtype=object)[keep]
-    clean = False
+        if pa.types.is_string(values.type):
+            std_values = pc.utf8_lower(values)
+        return _Candidates(pos[keep], values, std_values.to_numpy(zero_copy_only=False))
+    # The standardised form decides which values are candidates.
+    keep &= std.notna().to_numpy()
+    std_values = std.to_numpy(dtype=object, na_value=None)[keep]
     if is_bool_dtype(std.dtype) or infer_dtype(std_values, skipna=True) == "boolean":
-        # Flags: the standardised bool survives, as plain Python bools.
+        # Flags: the standardised bool survives.
         std_values = std_values.astype(bool).astype(object)
-        values, clean = std_values, True
-    return _Candidates(pos.to_numpy(dtype=np.int64)[keep], values, std_values, clean)
+        return _Candidates(pos[keep], pa.array(std_values, pa.bool_()), std_values)
+    return _Candidates(pos[keep], values.filter(keep), std_values)
 
 
 # ---------------------------------------------------------------------------------------
@@ -556,8 +574,11 @@ def _choose(
     if rule in ("most_recent", "first_non_null", "most_complete", "source_priority"):
         order = np.argsort(ctx.rank(rule, policy.order)[cands.pos], kind="stable")
     elif rule == "longest":
-        length = pd.Series(cands.values(), dtype=object).astype(str).str.len()
-        order = np.lexsort((ctx.tiebreak[cands.pos], -length.to_numpy(dtype=np.int64), ent))
+        values = cands.values()
+        if not pa.types.is_string(values.type):
+            values = pa.array([str(v) for v in values.to_pylist()], pa.string())
+        length = pc.utf8_length(values).to_numpy(zero_copy_only=False).astype(np.int64)
+        order = np.lexsort((ctx.tiebreak[cands.pos], -length, ent))
     elif rule == "any":
         is_true = pd.Series(cands.std, dtype=object).isin([True]).to_numpy()
         order = np.lexsort((ctx.tiebreak[cands.pos], ~is_true, ent))
@@ -591,7 +612,7 @@ def _choose_callable(
             "record_id": ctx.record_id[cands.pos],
             "source": ctx.source[cands.pos],
             "updated_at": ctx.updated[cands.pos],
-            "value": cands.values(),
+            "value": cands.values().to_numpy(zero_copy_only=False),
             "std": cands.std,
         }
     )
@@ -620,8 +641,18 @@ def _choose_callable(
 # output
 
 
-def _datetimes(i8: np.ndarray) -> pd.Series:
-    return pd.Series(pd.DatetimeIndex(i8.view("M8[ns]")).tz_localize("UTC"))
+def _arrow(values: np.ndarray | pa.Array) -> pa.Array:
+    """Python values as one Arrow array; values of mixed types fall back to their text."""
+    if isinstance(values, pa.Array):
+        return values
+    try:
+        return pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None else str(v) for v in values], pa.string())
+
+
+def _times(i8: np.ndarray) -> pa.Array:
+    return pa.array(i8, type=pa.timestamp("ns", tz="UTC"), mask=i8 == _NAT)
 
 
 def _single(
@@ -631,82 +662,51 @@ def _single(
     chosen: np.ndarray,
     value: np.ndarray,
     n_ent: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Series]:
-    pos = cands.pos[chosen]
-    out_value = np.full(n_ent, None, dtype=object)
-    out_value[ents] = value
-    out_source = np.full(n_ent, None, dtype=object)
-    out_source[ents] = ctx.source[pos]
-    out_rid = np.full(n_ent, None, dtype=object)
-    out_rid[ents] = ctx.record_id[pos]
-    out_updated = np.full(n_ent, _NAT, dtype=np.int64)
-    out_updated[ents] = ctx.updated_i8[pos]
-    return out_value, out_source, out_rid, _datetimes(out_updated)
+) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
+    """One column per part; entity ``ents[k]`` gets candidate ``chosen[k]``, others null."""
+    winner = np.full(n_ent, -1, dtype=np.int64)
+    winner[ents] = np.arange(len(ents))
+    missing = winner < 0
+    pos = np.where(missing, 0, cands.pos[chosen][winner] if len(ents) else 0)
+    at = pa.array(pos, mask=missing)
+    updated = np.where(missing, _NAT, ctx.updated_i8[pos])
+    return (
+        _arrow(value).take(pa.array(winner, mask=missing)),
+        ctx.arrow(schema.SOURCE).take(at),
+        ctx.arrow(schema.RECORD_ID).take(at),
+        _times(updated),
+    )
 
 
-def _split(ent_sorted: np.ndarray, columns: Sequence[np.ndarray], n_ent: int) -> list[np.ndarray]:
-    """Cut entity-sorted columns into one list per entity (None where an entity has none)."""
-    starts = np.flatnonzero(_firsts(ent_sorted))
-    stops = np.append(starts[1:], len(ent_sorted))
-    # Slicing one Python list through C-level map() is far cheaper than np.split.
-    slices = list(map(slice, starts.tolist(), stops.tolist()))
-    ents = ent_sorted[starts]
-    result = []
-    for column in columns:
-        out = np.full(n_ent, None, dtype=object)
-        pieces = map(column.tolist().__getitem__, slices)
-        out[ents] = np.fromiter(pieces, dtype=object, count=len(slices))
-        result.append(out)
-    return result
-
-
-def _timestamps(i8: np.ndarray) -> np.ndarray:
-    """UTC Timestamps (NaT for missing) as objects, built once per distinct instant."""
-    codes, uniques = pd.factorize(i8)
-    stamps = pd.DatetimeIndex(uniques.view("M8[ns]")).tz_localize("UTC").astype(object)
-    return np.asarray(stamps, dtype=object)[codes]
+def _lists(ent_sorted: np.ndarray, n_ent: int) -> Any:
+    """A function that cuts entity-sorted flat arrays into one list per entity (null where an
+    entity has none), as Arrow list arrays: no Python object per list."""
+    counts = np.bincount(ent_sorted, minlength=n_ent)
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+    mask = pa.array(counts == 0)
+    return lambda flat: pa.ListArray.from_arrays(offsets, flat, mask=mask)
 
 
 def _collect_all(
     ctx: _Context, cands: _Candidates, n_ent: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
     group, size, representative = _groups(ctx, cands)
     g_ent = ctx.ent[cands.pos[representative]]
     g_recent = ctx.rank("most_recent")[cands.pos[representative]]
     order = np.lexsort((g_recent, -size, g_ent))
     chosen = representative[order]
     pos = cands.pos[chosen]
-    updated = _timestamps(ctx.updated_i8[pos])
-    return tuple(  # type: ignore[return-value]
-        _split(
-            g_ent[order],
-            [cands.values(chosen), ctx.source[pos], ctx.record_id[pos], updated],
-            n_ent,
-        )
+    lists = _lists(g_ent[order], n_ent)
+    return (
+        lists(_arrow(cands.values(chosen))),
+        lists(ctx.arrow(schema.SOURCE).take(pos)),
+        lists(ctx.arrow(schema.RECORD_ID).take(pos)),
+        lists(_times(ctx.updated_i8[pos])),
     )
 
 
-def _sources(ctx: _Context, n_ent: int) -> np.ndarray:
+def _sources(ctx: _Context, n_ent: int) -> pa.Array:
     codes, names = pd.factorize(ctx.source, sort=True)
     width = max(len(names), 1)
     pairs = np.unique(ctx.ent * width + codes)
-    (lists,) = _split(pairs // width, [np.asarray(names, dtype=object)[pairs % width]], n_ent)
-    return lists
-
-
-def _flatten(column: np.ndarray, is_list: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Concatenate list cells (scalars count as one element) into one flat object array."""
-    out = np.empty(int(lengths.sum()), dtype=object)
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
-    scalar = ~is_list
-    out[starts[scalar]] = column[scalar]
-    for start, stop, cell in zip(starts[is_list], ends[is_list], column[is_list], strict=True):
-        cell = list(cell) if not isinstance(cell, list) else cell
-        if len(cell) != stop - start:
-            raise DataError(
-                f"golden provenance lists are not aligned with their values "
-                f"(expected {stop - start} items, got {len(cell)})"
-            )
-        out[start:stop] = cell if cell else out[start:stop]
-    return out
+    return _lists(pairs // width, n_ent)(_arrow(np.asarray(names, dtype=object)[pairs % width]))

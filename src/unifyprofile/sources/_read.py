@@ -60,8 +60,13 @@ def read_sources(sources: Sequence[Source], base_dir: Path | None = None) -> Sou
         raise SourceError(f"source names must be unique; repeated: {', '.join(dupes)}")
     tables = [read_source(s, base_dir) for s in sources]
     records = pd.concat([t.records for t in tables], ignore_index=True)
-    text = [c for c in records.columns if c != "source_row"]
-    records[text] = records[text].astype(object).where(records[text].notna(), None)
+    # Keys stay Python strings; field values stay Arrow-backed (a fraction of the memory
+    # of a million Python strings), including columns that only some sources have.
+    keys = [schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID]
+    records[keys] = records[keys].astype(object)
+    for column in records.columns.difference([*keys, "source_row"]):
+        if records[column].dtype != schema.TEXT:
+            records[column] = records[column].astype(schema.TEXT)
     rejects = pd.concat([t.rejects for t in tables], ignore_index=True)
     notes = [n for t in tables for n in t.notes]
     rows = {k: v for t in tables for k, v in t.rows_read.items()}
@@ -138,7 +143,7 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
         "source_row": rows[keep].astype("int64"),
     })
     if updated_at is not None:
-        records[schema.UPDATED_AT] = _as_text(raw[updated_at])[keep].to_numpy(dtype=object)
+        records[schema.UPDATED_AT] = _as_text(raw[updated_at])[keep].array
     notes: list[str] = []
     for canonical, column in mapping.items():
         values = _joined(raw, column)
@@ -147,7 +152,7 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
                 f"source '{source.name}': column {column!r} (mapped to {canonical}) is empty "
                 f"in all {len(values):,} rows; check the mapping"
             )
-        records[canonical] = values[keep].to_numpy(dtype=object)
+        records[canonical] = values[keep].array
     rows_read = len(raw) + len(unreadable)
     return SourceTable(records, rejects[list(schema.REJECT_COLUMNS)], notes,
                        {source.name: rows_read})
@@ -330,7 +335,7 @@ def _check_columns(source: Source, where: str, available: pd.Index,
 
 
 def _as_text(values: pd.Series) -> pd.Series:
-    """Object Series of stripped strings, None for missing/blank; integral floats as ints."""
+    """Arrow-backed stripped strings, null for missing/blank; integral floats as ints."""
     if isinstance(values.dtype, pd.ArrowDtype):
         arrow = values.array._pa_array  # noqa: SLF001 - the documented way to reach it
         if pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type):
@@ -347,14 +352,15 @@ def _as_text(values: pd.Series) -> pd.Series:
         return _trimmed(pa.array(out.to_numpy(), type=pa.string()), values.index)
     codes, uniques = pd.factorize(out, use_na_sentinel=True)
     cleaned = np.array([_clean(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(cleaned[codes], index=values.index, dtype=object)
+    text = pa.array(cleaned[codes], type=pa.string())
+    return pd.Series(text, index=values.index, dtype=schema.TEXT)
 
 
 def _trimmed(arrow: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
     """Trim and blank -> null in Arrow, without a Python loop per value."""
     trimmed = pc.utf8_trim_whitespace(arrow)
     trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed)
-    return pd.Series(trimmed.to_numpy(zero_copy_only=False), index=index, dtype=object)
+    return pd.Series(trimmed.cast(pa.string()), index=index, dtype=schema.TEXT)
 
 
 def _clean(value: object) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from unidecode import unidecode
 
 from unifyprofile.errors import DataError
@@ -76,9 +77,7 @@ def align_param(param: Any, values: pd.Series, name: str) -> pd.Series | None:
 
 def _take(results: list[Any], codes: np.ndarray) -> np.ndarray:
     # One extra slot at the end holds the null result, so code -1 takes None.
-    table = np.empty(len(results) + 1, dtype=object)
-    for i, result in enumerate(results):  # element-wise: results may be tuples
-        table[i] = result
+    table = np.fromiter([*results, None], dtype=object, count=len(results) + 1)
     return table[codes]
 
 
@@ -93,6 +92,12 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
     ``"a\x00b"`` would collide; one appended null makes it hash Python objects.
     """
     check_series(values)
+    if isinstance(values.dtype, pd.ArrowDtype):
+        # Arrow-backed text (as read from sources): dictionary-encode in Arrow and make
+        # Python objects of the distinct values only.
+        encoded = values.array._pa_array.combine_chunks().dictionary_encode()  # noqa: SLF001
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        return codes.astype(np.int64), encoded.dictionary.to_pylist()
     if values.dtype == object or getattr(values.dtype, "storage", None) == "python":
         array = values.to_numpy(dtype=object)
         if len(array) and not pd.isna(array).any():
@@ -110,19 +115,22 @@ def distinct(values: pd.Series, func: Callable[[Any], Any]) -> Distinct:
     return codes, [func(raw) for raw in uniques]
 
 
-def distinct_with(
-    values: pd.Series, param: Any, func: Callable[[Any, Any], Any], *, name: str, default: Any
-) -> Distinct:
-    """Apply ``func(value, param)`` once per distinct (value, parameter) pair.
+def distinct_pairs(
+    values: pd.Series, param: Any, *, name: str, default: Any
+) -> tuple[np.ndarray, list[Any], list[Any]]:
+    """Codes (-1 for a null value) into the distinct (value, parameter) pairs of ``values``.
 
     ``param`` is a scalar or a Series with the index of ``values``; null parameters
-    fall back to ``default``.  Null values get code -1.
+    fall back to ``default``.
+
+    Returns:
+        The codes, and each pair's value and parameter.
     """
     values = check_series(values)
     per_row = align_param(param, values, name)
-    if per_row is None:
-        return distinct(values, lambda raw: func(raw, param))
     v_codes, v_uniques = factorize(values)
+    if per_row is None:
+        return v_codes, v_uniques, [param] * len(v_uniques)
     p_codes, p_uniques = factorize(per_row)
     p_params = [*p_uniques, default]
     width = len(p_params)
@@ -131,13 +139,24 @@ def distinct_with(
     codes, pair_uniques = pd.factorize(pair_keys, use_na_sentinel=True, sort=False)
     # factorize treats no int as null, so map the -1 pair (null value) back to code -1.
     keys = pair_uniques.tolist()
-    results = [
-        None if key < 0 else func(v_uniques[key // width], p_params[key % width]) for key in keys
-    ]
     codes = np.asarray(codes)
     if -1 in keys:
-        codes = np.where(codes == keys.index(-1), -1, codes)
-    return codes, results
+        null = keys.index(-1)
+        codes = np.where(codes == null, -1, codes - (codes > null))
+        keys.pop(null)
+    return codes, [v_uniques[k // width] for k in keys], [p_params[k % width] for k in keys]
+
+
+def distinct_with(
+    values: pd.Series, param: Any, func: Callable[[Any, Any], Any], *, name: str, default: Any
+) -> Distinct:
+    """Apply ``func(value, param)`` once per distinct (value, parameter) pair.
+
+    ``param`` is a scalar or a Series with the index of ``values``; null parameters
+    fall back to ``default``.  Null values get code -1.
+    """
+    codes, raw, params = distinct_pairs(values, param, name=name, default=default)
+    return codes, [func(v, p) for v, p in zip(raw, params, strict=True)]
 
 
 def text_func(func: Callable[[str], Any], blank: Any = None) -> Callable[[Any], Any]:
@@ -175,15 +194,46 @@ def std_flag_frame(result: Distinct, values: pd.Series) -> pd.DataFrame:
     """Build the ``std``/``flag`` frame from per-distinct (std, flag) pairs (or None)."""
     codes, results = result
     pairs = [_NULL_STD_FLAG if pair is None else pair for pair in results]
+    return std_flag_columns(codes, [p[0] for p in pairs], [p[1] for p in pairs], values)
+
+
+def std_flag_columns(codes: np.ndarray, std: Any, flag: Any, values: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "std": pd.Series(_take([p[0] for p in pairs], codes), index=values.index, dtype=object),
-            "flag": pd.Series(
-                _take([p[1] for p in pairs], codes), index=values.index, dtype=object
-            ),
+            "std": pd.Series(_take(std, codes), index=values.index, dtype=object),
+            "flag": pd.Series(_take(flag, codes), index=values.index, dtype=object),
         },
         index=values.index,
     )
+
+
+FastPath = Callable[[pa.Array], tuple[np.ndarray, pa.Array, pa.Array]]
+"""Parses what it can of an Arrow string array at once: (done mask, std, flag)."""
+
+
+def map_std_flag_fast(
+    values: pd.Series, fast: FastPath, slow: Callable[[str], StdFlag]
+) -> pd.DataFrame:
+    """Like :func:`map_std_flag`, with a vectorised ``fast`` path over the distinct values:
+    ``slow`` parses, one by one, only the values ``fast`` leaves undone."""
+    codes, uniques = factorize(check_series(values))
+    parse = text_func(slow, blank=_NULL_STD_FLAG)
+    std, flag = parse_fast(uniques, fast, lambda k: parse(uniques[k]))
+    return std_flag_columns(codes, std, flag, values)
+
+
+def parse_fast(
+    uniques: list[Any], fast: FastPath, slow: Callable[[int], StdFlag]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(std, flag) object arrays for distinct raw values: ``fast`` decides what it can in
+    Arrow, ``slow(k)`` gives the pair of each value ``k`` it leaves undone."""
+    text = pa.array([u if isinstance(u, str) else None for u in uniques], pa.string())
+    done, std_arrow, flag_arrow = fast(text)
+    std = std_arrow.to_numpy(zero_copy_only=False).astype(object)
+    flag = flag_arrow.to_numpy(zero_copy_only=False).astype(object)
+    for k in np.flatnonzero(~done):
+        std[k], flag[k] = slow(int(k))
+    return std, flag
 
 
 def map_std_flag(values: pd.Series, func: Callable[[str], StdFlag]) -> pd.DataFrame:

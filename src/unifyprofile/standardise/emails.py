@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ._common import INVALID, PLACEHOLDER, StdFlag, map_std_flag
+from ._common import INVALID, PLACEHOLDER, StdFlag, map_std_flag_fast
 
 __all__ = ["standardise_email"]
 
@@ -147,4 +150,53 @@ def standardise_email(values: pd.Series) -> pd.DataFrame:
         2              None      invalid
         3              None         None
     """
-    return map_std_flag(values, _parse_email)
+    return map_std_flag_fast(values, _parse_fast, _parse_email)
+
+
+# Printable ASCII without space, "<", ">", ":" and "@": an address made of these around
+# one "@" needs no unwrapping, and lowercases the same in Arrow as in Python.
+_PLAIN = "[!-9;=?A-~]+"
+_SIMPLE = f"^{_PLAIN}@{_PLAIN}$"
+# _VALID restricted to such addresses.
+_SIMPLE_VALID = r"^[^@]+@(?:[^@.]+\.)+[^@.]+$"
+
+
+def _parse_fast(text: pa.Array) -> tuple[np.ndarray, pa.Array, pa.Array]:
+    """:func:`_parse_email` of every plain ASCII address at once, in Arrow."""
+    done = pc.fill_null(pc.match_substring_regex(text, _SIMPLE), False)
+    # The rest is parsed one by one afterwards; a stand-in keeps the kernels total.
+    address = pc.utf8_lower(pc.if_else(done, text, "x@y.z"))
+    parts = pc.split_pattern(address, "@")
+    local = pc.list_element(parts, 0)
+    domain = pc.utf8_rtrim(pc.list_element(parts, 1), characters=".")
+    gmail = pc.is_in(domain, value_set=pa.array(sorted(_GMAIL_DOMAINS)))
+    untagged = pc.replace_substring_regex(local, r"\+.*", "")
+    local = pc.if_else(
+        gmail,
+        pc.replace_substring(untagged, ".", ""),
+        pc.if_else(pc.is_in(domain, value_set=pa.array(sorted(_PLUS_DOMAINS))), untagged, local),
+    )
+    domain = pc.if_else(gmail, "gmail.com", domain)
+    address = pc.binary_join_element_wise(local, domain, "@")
+    valid = pc.and_(
+        pc.greater(pc.utf8_length(local), 0), pc.match_substring_regex(address, _SIMPLE_VALID)
+    )
+    first_label = pc.replace_substring_regex(domain, r"\..*", "")
+    last_label = pc.replace_substring_regex(domain, r"^.*\.", "")
+    placeholder = pc.or_(
+        pc.or_(
+            pc.is_in(address, value_set=pa.array(sorted(_PLACEHOLDER_ADDRESSES))),
+            pc.is_in(local, value_set=pa.array(sorted(_PLACEHOLDER_LOCALS))),
+        ),
+        pc.or_(
+            pc.or_(
+                pc.is_in(domain, value_set=pa.array(sorted(_PLACEHOLDER_DOMAINS))),
+                pc.is_in(last_label, value_set=pa.array(sorted(_PLACEHOLDER_TLDS))),
+            ),
+            pc.and_(pc.less_equal(pc.utf8_length(local), 2), pc.equal(local, first_label)),
+        ),
+    )
+    null = pa.scalar(None, pa.string())
+    std = pc.if_else(pc.and_(valid, pc.invert(placeholder)), address, null)
+    flag = pc.if_else(pc.invert(valid), INVALID, pc.if_else(placeholder, PLACEHOLDER, null))
+    return done.to_numpy(zero_copy_only=False), std, flag

@@ -11,15 +11,19 @@ from __future__ import annotations
 import functools
 import re
 
+import numpy as np
 import pandas as pd
 import phonenumbers
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ._common import (
     INVALID,
     PLACEHOLDER,
     StdFlag,
-    distinct_with,
-    std_flag_frame,
+    distinct_pairs,
+    parse_fast,
+    std_flag_columns,
     text_func_with,
 )
 
@@ -103,9 +107,8 @@ def _parse_phone(text: str, region: str | None) -> StdFlag:
     return phonenumbers.format_number(number, _E164), None
 
 
-def _parse_with_region(text: str, region: object) -> StdFlag:
-    code = region.strip().upper() if isinstance(region, str) and region.strip() else None
-    return _parse_phone(text, code)
+def _region_code(region: object) -> str | None:
+    return region.strip().upper() if isinstance(region, str) and region.strip() else None
 
 
 def standardise_phone(values: pd.Series, region: str | pd.Series = "US") -> pd.DataFrame:
@@ -135,7 +138,57 @@ def standardise_phone(values: pd.Series, region: str | pd.Series = "US") -> pd.D
         1  +442079460958         None
         2           None  placeholder
     """
-    parsed = distinct_with(
-        values, region, text_func_with(_parse_with_region), name="region", default=None
+    codes, texts, regions = distinct_pairs(values, region, name="region", default=None)
+    codes_of = [_region_code(r) for r in regions]
+    slow = text_func_with(_parse_phone, blank=(None, None))
+    std, flag = parse_fast(
+        texts,
+        lambda text: _parse_fast(text, pa.array(codes_of, pa.string())),
+        lambda k: slow(texts[k], codes_of[k]),
     )
-    return std_flag_frame(parsed, values)
+    return std_flag_columns(codes, std, flag, values)
+
+
+def _junk_runs() -> pa.Array:
+    """Every digit string of at least _MIN_DIGITS that _is_junk_digits calls a run."""
+    runs = {
+        run[start:stop]
+        for run in (_ASCENDING, _DESCENDING)
+        for start in range(len(run))
+        for stop in range(start + _MIN_DIGITS, len(run) + 1)
+    }
+    return pa.array(sorted(runs))
+
+
+_JUNK_RUNS = _junk_runs()
+_ONE_DIGIT = "^(?:" + "|".join(f"{d}+" for d in "0123456789") + ")$"
+# _NANP in RE2 syntax for Arrow; a group that does not take part extracts as "".
+_NANP_ARROW = "(?i)" + _NANP.pattern
+
+
+def _is_junk_arrow(digits: pa.Array) -> pa.Array:
+    """:func:`_is_junk_digits` of every digit string at once."""
+    long_enough = pc.greater_equal(pc.utf8_length(digits), _MIN_DIGITS)
+    junk = pc.or_(pc.match_substring_regex(digits, _ONE_DIGIT),
+                  pc.is_in(digits, value_set=_JUNK_RUNS))
+    return pc.and_(long_enough, junk)
+
+
+def _parse_fast(text: pa.Array, region: pa.Array) -> tuple[np.ndarray, pa.Array, pa.Array]:
+    """:func:`_parse_phone` of the North American numbers that :func:`_nanp` reads, at once."""
+    parts = pc.extract_regex(pc.fill_null(text, ""), _NANP_ARROW)
+    matched = pc.fill_null(pc.is_valid(parts), False)
+    parts = pc.fill_null(parts, pa.scalar(
+        {"plus": "", "one": "", "area": "", "exchange": "", "line": ""}, parts.type))
+    plus = pc.greater(pc.utf8_length(pc.struct_field(parts, "plus")), 0)
+    one = pc.greater(pc.utf8_length(pc.struct_field(parts, "one")), 0)
+    nanp_region = pc.fill_null(pc.is_in(region, value_set=pa.array(sorted(_NANP_REGIONS))), False)
+    done = pc.and_(matched, pc.if_else(plus, one, nanp_region))
+    national = pc.binary_join_element_wise(
+        *(pc.struct_field(parts, f) for f in ("area", "exchange", "line")), "")
+    digits = pc.replace_substring_regex(pc.fill_null(text, ""), r"\D", "")
+    junk = pc.or_(_is_junk_arrow(digits), _is_junk_arrow(national))
+    null = pa.scalar(None, pa.string())
+    std = pc.if_else(junk, null, pc.binary_join_element_wise("+1", national, ""))
+    flag = pc.if_else(junk, PLACEHOLDER, null)
+    return done.to_numpy(zero_copy_only=False), std, flag
