@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from unifyprofile import schema
+from unifyprofile._ranks import order_of
 from unifyprofile.blocking import BlockingRule, Candidates, block
 from unifyprofile.compare import Comparison, default_comparisons
 from unifyprofile.config import Config
@@ -80,7 +81,10 @@ class Result:
 
     def summary(self) -> dict[str, Any]:
         """Counts for a batch job's log."""
-        sizes = self.clusters.groupby(schema.ENTITY_ID).size()
+        if "record_count" in self.golden:
+            sizes = self.golden["record_count"]  # one row per entity, counted already
+        else:
+            sizes = self.clusters.groupby(schema.ENTITY_ID).size()
         dist = sizes.value_counts().sort_index()
         records_per_source = self.records[schema.SOURCE].value_counts()
         return {
@@ -298,8 +302,7 @@ class Resolver:
                 model = FellegiSunter(comparisons, seed=config.seed).fit(
                     levels, prepared, n, side=side,
                     sessions=_training_sessions(cand, all_rules, comparisons),
-                    order=np.argsort(records[schema.RECORD_ID].to_numpy(dtype=str),
-                                     kind="stable"))
+                    order=order_of(records[schema.RECORD_ID]))
         with self._stage("score"):
             freqs = [p.value_frequency for p in prepared]
             weight = np.empty(len(cand), dtype=np.float64)
@@ -311,6 +314,9 @@ class Resolver:
             probability = model.match_probability(weight)
             rules = prepare_rules(records, config.rules)
             fired = rules.fired(cand.i, cand.j)
+            # The prepared comparisons hold per-record codes and distinct values: free
+            # them before the golden stage, the run's memory peak.
+            del prepared, freqs
         with self._stage("cluster"):
             vetoed = _vetoed(levels, comparisons, config.guards.veto)
             linked = (fired >= 0) | ((probability >= config.threshold) & ~vetoed)

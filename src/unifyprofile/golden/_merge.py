@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from pandas.api.types import infer_dtype, is_bool_dtype, is_datetime64_any_dtype
 
 from unifyprofile import schema
+from unifyprofile._ranks import dense_rank
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.golden._survivorship import Survivorship, survivorship_from_config
 
@@ -89,28 +90,30 @@ class _Context:
         self.updated = _updated_at(records)
         self.updated_i8 = self.updated.asi8
         self.trust = _trust_array(records[schema.SOURCE], trust)
-        self.rid_rank = pd.factorize(self.record_id, sort=True)[0].astype(np.int64)
+        self.rid_rank = dense_rank(self.record_id)[0]
         nat = self.updated_i8 == _NAT
         self.newest_first = np.where(nat, _LAST, -self.updated_i8)
         self.oldest_first = np.where(nat, _LAST, self.updated_i8)
         # The tie-break order: trust (higher first), most recent, record_id.
         self.tiebreak = _inverse(np.lexsort((self.rid_rank, self.newest_first, -self.trust)))
         self._canonical = canonical
-        self._candidates: dict[str, _Candidates] = {}
         self._ranks: dict[Any, np.ndarray] = {}
         self._arrow: dict[str, pa.Array] = {}
 
     def arrow(self, column: str) -> pa.Array:
-        """``record_id`` or ``source`` of every record as an Arrow string array."""
+        """``record_id`` (strings) or ``source`` (dictionary-encoded) of every record."""
         if column not in self._arrow:
-            values = self.record_id if column == schema.RECORD_ID else self.source
-            self._arrow[column] = _arrow(values)
+            if column == schema.RECORD_ID:
+                self._arrow[column] = _arrow(self.record_id)
+            else:
+                codes, names = dense_rank(self.source)
+                self._arrow[column] = pa.DictionaryArray.from_arrays(
+                    codes.astype(np.int32), _arrow(names))
         return self._arrow[column]
 
     def candidates(self, field: str) -> _Candidates:
-        if field not in self._candidates:
-            self._candidates[field] = _build_candidates(self.records, field)
-        return self._candidates[field]
+        # Not cached: a million candidates per field would stay alive for the whole merge.
+        return _build_candidates(*_field_values(self.records, field))
 
     def rank(self, rule: str, order: tuple[str, ...] = ()) -> np.ndarray:
         """Each record's position in the global order of ``rule`` (entity first)."""
@@ -139,8 +142,9 @@ class _Context:
         """Number of non-null canonical fields of each record."""
         count = np.zeros(self.n, dtype=np.int64)
         for field in self._canonical:
+            pos, _, _, keep = _field_values(self.records, field)
             has = np.zeros(self.n, dtype=bool)
-            has[self.candidates(field).pos] = True
+            has[pos[keep]] = True
             count += has
         return count
 
@@ -242,7 +246,8 @@ def _merge(
             f"columns are {list(records.columns)}"
         )
     resolved = _resolve_policies(policies, default, fields)
-    records = records.reset_index(drop=True)
+    if not records.index.equals(pd.RangeIndex(len(records))):
+        records = records.reset_index(drop=True)
     ent, entity_ids = _entities(records, clusters)
     n_ent = len(entity_ids)
     ctx = _Context(records, ent, trust or {}, canonical)
@@ -263,7 +268,8 @@ def _merge(
         out[field] = columns[0]
         out[schema.provenance(field, "source")] = columns[1]
         out[schema.provenance(field, "record_id")] = columns[2]
-        out[schema.provenance(field, "rule")] = pa.repeat(pa.scalar(policy.name), n_ent)
+        out[schema.provenance(field, "rule")] = pa.DictionaryArray.from_arrays(
+            np.zeros(n_ent, dtype=np.int8), [policy.name])
         out[schema.provenance(field, "updated_at")] = columns[3]
     golden = pa.table(out).to_pandas(types_mapper=_pandas_type)
     # The key and the count stay numpy columns, like the clusters table they join to.
@@ -428,7 +434,7 @@ def _entities(records: pd.DataFrame, clusters: pd.DataFrame) -> tuple[np.ndarray
     if len(clusters) != len(records):
         extra = crid[~crid.isin(rid)].head(5).tolist()
         raise DataError(f"clusters lists record_id(s) that are not in records, e.g. {extra}")
-    codes, uniques = pd.factorize(clusters[schema.ENTITY_ID], sort=True)
+    codes, uniques = dense_rank(clusters[schema.ENTITY_ID])
     return codes[where].astype(np.int64), uniques
 
 
@@ -483,7 +489,11 @@ def _is_listlike_column(values: pd.Series) -> bool:
     return bool(values.map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any())
 
 
-def _build_candidates(records: pd.DataFrame, field: str) -> _Candidates:
+def _field_values(
+    records: pd.DataFrame, field: str
+) -> tuple[np.ndarray, pa.Array, pd.Series | None, np.ndarray]:
+    """One row per (record, value) of ``field``: record positions, surviving forms,
+    standardised forms (None without a ``_std`` column) and which rows are candidates."""
     std_name = schema.std(field)
     raw = records[field]
     std = records[std_name] if std_name in records.columns else None
@@ -508,21 +518,26 @@ def _build_candidates(records: pd.DataFrame, field: str) -> _Candidates:
             pos, raw = frame["pos"].to_numpy(dtype=np.int64), frame["raw"]
     values = _surviving(raw)
     keep = values.is_valid().to_numpy(zero_copy_only=False)
+    if std is not None:
+        # The standardised form decides which values are candidates.
+        keep &= std.notna().to_numpy()
+    return pos, values, std, keep
+
+
+def _build_candidates(
+    pos: np.ndarray, values: pa.Array, std: pd.Series | None, keep: np.ndarray
+) -> _Candidates:
+    values = values.filter(keep)
     if std is None:
         # No standardised form: compare the casefolded surviving value.
-        values = values.filter(keep)
-        std_values = values
-        if pa.types.is_string(values.type):
-            std_values = pc.utf8_lower(values)
+        std_values = pc.utf8_lower(values) if pa.types.is_string(values.type) else values
         return _Candidates(pos[keep], values, std_values.to_numpy(zero_copy_only=False))
-    # The standardised form decides which values are candidates.
-    keep &= std.notna().to_numpy()
     std_values = std.to_numpy(dtype=object, na_value=None)[keep]
     if is_bool_dtype(std.dtype) or infer_dtype(std_values, skipna=True) == "boolean":
         # Flags: the standardised bool survives.
         std_values = std_values.astype(bool).astype(object)
         return _Candidates(pos[keep], pa.array(std_values, pa.bool_()), std_values)
-    return _Candidates(pos[keep], values.filter(keep), std_values)
+    return _Candidates(pos[keep], values, std_values)
 
 
 # ---------------------------------------------------------------------------------------
@@ -699,14 +714,15 @@ def _collect_all(
     lists = _lists(g_ent[order], n_ent)
     return (
         lists(_arrow(cands.values(chosen))),
-        lists(ctx.arrow(schema.SOURCE).take(pos)),
+        lists(ctx.arrow(schema.SOURCE).take(pos).cast(pa.string())),
         lists(ctx.arrow(schema.RECORD_ID).take(pos)),
         lists(_times(ctx.updated_i8[pos])),
     )
 
 
 def _sources(ctx: _Context, n_ent: int) -> pa.Array:
-    codes, names = pd.factorize(ctx.source, sort=True)
+    sources = ctx.arrow(schema.SOURCE)
+    codes, names = sources.indices.to_numpy(), sources.dictionary.to_numpy(zero_copy_only=False)
     width = max(len(names), 1)
     pairs = np.unique(ctx.ent * width + codes)
     return _lists(pairs // width, n_ent)(_arrow(np.asarray(names, dtype=object)[pairs % width]))

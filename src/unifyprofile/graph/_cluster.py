@@ -23,6 +23,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from unifyprofile import schema
+from unifyprofile._ranks import order_of
 
 __all__ = ["RULE_WEIGHT", "Clustering", "Constraint", "cluster", "clusters_table", "entity_ids"]
 
@@ -181,8 +182,8 @@ def entity_ids(record_ids: pd.Series, labels: np.ndarray) -> np.ndarray:
     The id does not depend on input order or on labels, only on the cluster's members
     (through its smallest record id).
     """
-    rid = record_ids.to_numpy(dtype=str)
-    order = np.argsort(rid, kind="stable")
+    rid = record_ids.to_numpy(dtype=object)
+    order = order_of(rid)
     rank = np.empty(len(rid), dtype=np.int64)
     rank[order] = np.arange(len(rid))
     uniq, dense = np.unique(labels, return_inverse=True)
