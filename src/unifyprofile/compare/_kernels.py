@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import process
 
 from unifyprofile.errors import DataError
@@ -51,6 +53,9 @@ def factorize(values: pd.Series | np.ndarray, *, column: str = "") -> tuple[np.n
     >>> codes.tolist(), uniques.tolist()
     ([0, -1], ['ann'])
     """
+    arrow_type = getattr(getattr(values, "dtype", None), "pyarrow_dtype", None)
+    if arrow_type is not None and pa.types.is_string(arrow_type):
+        return _factorize_arrow(values.array._pa_array)  # type: ignore[union-attr]  # noqa: SLF001
     try:
         raw_codes, raw_uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError as exc:  # lists or dicts in a cell
@@ -66,6 +71,19 @@ def factorize(values: pd.Series | np.ndarray, *, column: str = "") -> tuple[np.n
     remap, uniques = pd.factorize(cleaned, use_na_sentinel=True)
     codes = np.where(raw_codes >= 0, remap[raw_codes], -1).astype(np.int64, copy=False)
     return codes, np.asarray(uniques, dtype=object)
+
+
+def _factorize_arrow(values: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`factorize` of Arrow strings: encoded in Arrow, blanks found in Arrow."""
+    encoded = values.combine_chunks().dictionary_encode()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    dictionary = encoded.dictionary
+    blank = pc.equal(pc.utf8_trim_whitespace(dictionary), "").to_numpy(zero_copy_only=False)
+    if blank.any():
+        remap = np.where(blank, -1, np.cumsum(~blank) - 1)
+        codes = np.where(codes >= 0, remap[codes], -1)
+        dictionary = dictionary.filter(pa.array(~blank))
+    return codes, dictionary.to_numpy(zero_copy_only=False).astype(object)
 
 
 def factorize_together(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
@@ -98,6 +116,27 @@ def recode(uniques: np.ndarray, derive: Callable[[Any], Any]) -> np.ndarray:
     derived[:] = [derive(u) for u in uniques]
     codes, _ = pd.factorize(derived, use_na_sentinel=True)
     return codes.astype(np.int64, copy=False)
+
+
+def recode_ascii(
+    uniques: np.ndarray, pattern: str, replacement: str, derive: Callable[[str], str]
+) -> np.ndarray:
+    """:func:`recode` for a ``derive`` that is one regex replacement on ASCII text: the
+    ASCII values are rewritten in Arrow, the others by ``derive`` one by one.
+
+    >>> recode_ascii(np.array(["a1b2", "x12", "é3"], dtype=object), "[^0-9]", "",
+    ...              lambda s: "".join(c for c in s if c.isdigit())).tolist()
+    [0, 0, 1]
+    """
+    text = pa.array(uniques, pa.string())
+    derived = pc.replace_substring_regex(text, pattern, replacement)
+    ascii_text = pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
+    if not ascii_text.all():
+        values = derived.to_numpy(zero_copy_only=False).astype(object)
+        for k in np.flatnonzero(~ascii_text):
+            values[k] = derive(uniques[k])
+        derived = pa.array(values, pa.string())
+    return derived.dictionary_encode().indices.fill_null(-1).to_numpy().astype(np.int64)
 
 
 def gather(codes: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -475,7 +475,8 @@ class EmailComparison(Comparison):
 
     def prepare(self, records: pd.DataFrame) -> PreparedComparison:
         codes, uniques = self._factorize(records)
-        digits = k.recode(uniques, lambda s: "".join(ch for ch in s if ch.isdigit()))
+        digits = k.recode_ascii(
+            uniques, "[^0-9]", "", lambda s: "".join(ch for ch in s if ch.isdigit()))
         return _PreparedEmail(self, codes, uniques, digits)
 
 

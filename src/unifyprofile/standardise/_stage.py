@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from unifyprofile import schema
 from unifyprofile.errors import ConfigError, DataError
@@ -204,7 +205,8 @@ def standardise(
 
     Raw columns are never changed: the result is a copy of ``records`` with, for each
     present field, ``<field>_std`` and, where a value can be rejected, ``<field>_flag``
-    (None, ``"invalid"`` or ``"placeholder"``).  Index and row order are kept.
+    (null, ``"invalid"`` or ``"placeholder"``).  Index and row order are kept.  Text
+    columns are Arrow-backed (:data:`~unifyprofile.schema.TEXT`, nulls ``pd.NA``).
 
     - ``email``, ``phone`` (E.164), ``dob`` (``YYYY-MM-DD``) and each identifier field
       get ``_std`` and ``_flag``.
@@ -249,11 +251,11 @@ def standardise(
         >>> out[["first_name_std", "last_name_std", "first_name_nick", "email_std"]]
           first_name_std last_name_std first_name_nick           email_std
         0         robert         smith          robert  bobsmith@gmail.com
-        1            wei         zhang             wei                None
+        1            wei         zhang             wei                <NA>
         >>> out[["email_flag", "customer_id_std", "customer_id_flag"]]
             email_flag customer_id_std customer_id_flag
-        0         None            AB12             None
-        1  placeholder            None      placeholder
+        0         <NA>            AB12             <NA>
+        1  placeholder            <NA>      placeholder
     """
     if not isinstance(records, pd.DataFrame):
         raise DataError(f"'records' must be a pandas DataFrame (got {type(records).__name__})")
@@ -290,5 +292,16 @@ def standardise(
     out = records.copy()
     for name, column in added.items():
         # Positional arrays: no alignment, so a duplicated index is harmless.
-        out[name] = column.array if isinstance(column, pd.Series) else column
+        out[name] = _compact(column.array if isinstance(column, pd.Series) else column)
     return out
+
+
+def _compact(column: Any) -> Any:
+    """Text columns as Arrow-backed strings (:data:`~unifyprofile.schema.TEXT`): a fraction
+    of the memory of Python strings, and later stages factorise them in Arrow."""
+    if getattr(column, "dtype", None) is not np.dtype(object):
+        return column
+    values = np.asarray(column, dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) != "string":
+        return column
+    return pd.arrays.ArrowExtensionArray(pa.array(values, pa.string(), from_pandas=True))
