@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from unifyprofile import schema
-from unifyprofile._ranks import order_of
+from unifyprofile._columns import order_of
 from unifyprofile.blocking import BlockingRule, Candidates, block
 from unifyprofile.compare import Comparison, default_comparisons
 from unifyprofile.config import Config

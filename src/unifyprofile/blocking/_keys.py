@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from unifyprofile import schema
+from unifyprofile._columns import arrow_codes
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.standardise import nickname_key, soundex
 
@@ -77,7 +78,11 @@ def key_codes(records: pd.DataFrame, key: Key) -> np.ndarray:
     codes are equal and not -1.
     """
     values = _column(records, key)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    encoded = arrow_codes(values)
+    if encoded is not None:
+        codes, uniques = encoded[0], encoded[1].to_numpy(zero_copy_only=False)
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if key.transform is None or len(uniques) == 0:
         return codes.astype(np.int64)
     derived = _transform(pd.Series(np.asarray(uniques, dtype=object)), key.transform)

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import process
 
+from unifyprofile._columns import arrow_codes
 from unifyprofile.errors import DataError
 
 Scorer = Callable[..., Any]
@@ -53,9 +54,9 @@ def factorize(values: pd.Series | np.ndarray, *, column: str = "") -> tuple[np.n
     >>> codes.tolist(), uniques.tolist()
     ([0, -1], ['ann'])
     """
-    arrow_type = getattr(getattr(values, "dtype", None), "pyarrow_dtype", None)
-    if arrow_type is not None and pa.types.is_string(arrow_type):
-        return _factorize_arrow(values.array._pa_array)  # type: ignore[union-attr]  # noqa: SLF001
+    encoded = arrow_codes(values) if isinstance(values, pd.Series) else None
+    if encoded is not None and pa.types.is_string(encoded[1].type):
+        return _without_blanks(*encoded)
     try:
         raw_codes, raw_uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError as exc:  # lists or dicts in a cell
@@ -73,11 +74,8 @@ def factorize(values: pd.Series | np.ndarray, *, column: str = "") -> tuple[np.n
     return codes, np.asarray(uniques, dtype=object)
 
 
-def _factorize_arrow(values: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`factorize` of Arrow strings: encoded in Arrow, blanks found in Arrow."""
-    encoded = values.combine_chunks().dictionary_encode()
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    dictionary = encoded.dictionary
+def _without_blanks(codes: np.ndarray, dictionary: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Blank distinct strings (found in Arrow) become missing."""
     blank = pc.equal(pc.utf8_trim_whitespace(dictionary), "").to_numpy(zero_copy_only=False)
     if blank.any():
         remap = np.where(blank, -1, np.cumsum(~blank) - 1)

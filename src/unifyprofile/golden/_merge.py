@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from pandas.api.types import infer_dtype, is_bool_dtype, is_datetime64_any_dtype
 
 from unifyprofile import schema
-from unifyprofile._ranks import dense_rank
+from unifyprofile._columns import dense_rank
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.golden._survivorship import Survivorship, survivorship_from_config
 

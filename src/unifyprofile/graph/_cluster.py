@@ -23,7 +23,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from unifyprofile import schema
-from unifyprofile._ranks import order_of
+from unifyprofile._columns import order_of
 
 __all__ = ["RULE_WEIGHT", "Clustering", "Constraint", "cluster", "clusters_table", "entity_ids"]
 

@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 from unidecode import unidecode
 
+from unifyprofile._columns import arrow_codes
 from unifyprofile.errors import DataError
 
 #: Flag values of a rejected value.
@@ -92,12 +93,9 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
     ``"a\x00b"`` would collide; one appended null makes it hash Python objects.
     """
     check_series(values)
-    if isinstance(values.dtype, pd.ArrowDtype):
-        # Arrow-backed text (as read from sources): dictionary-encode in Arrow and make
-        # Python objects of the distinct values only.
-        encoded = values.array._pa_array.combine_chunks().dictionary_encode()  # noqa: SLF001
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        return codes.astype(np.int64), encoded.dictionary.to_pylist()
+    encoded = arrow_codes(values)
+    if encoded is not None:  # Python objects of the distinct values only
+        return encoded[0], encoded[1].to_pylist()
     if values.dtype == object or getattr(values.dtype, "storage", None) == "python":
         array = values.to_numpy(dtype=object)
         if len(array) and not pd.isna(array).any():

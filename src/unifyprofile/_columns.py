@@ -1,7 +1,8 @@
-"""Sorting strings fast: ranks computed by Arrow's sort, not by comparing Python objects.
+"""Codes and orders of string columns, computed in Arrow.
 
-Sorting a million record ids as Python strings (``np.argsort`` on objects,
-``pd.factorize(sort=True)``) costs seconds; Arrow sorts the same in a fraction of it.
+Sorting or hashing a million Python strings (``np.argsort`` on objects,
+``pd.factorize``) costs seconds; Arrow does the same in a fraction of it, and text
+columns are Arrow-backed already (:data:`~unifyprofile.schema.TEXT`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,24 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["dense_rank", "order_of"]
+__all__ = ["arrow_codes", "dense_rank", "order_of"]
+
+
+def arrow_codes(values: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
+    """Codes (-1 for null) and distinct values of an Arrow-backed column, dictionary-encoded
+    in Arrow (first-seen order, like ``pd.factorize``); None for any other column.
+
+    Examples:
+        >>> from unifyprofile.schema import TEXT
+        >>> codes, uniques = arrow_codes(pd.Series(["b", None, "a", "b"], dtype=TEXT))
+        >>> codes.tolist(), uniques.to_pylist()
+        ([0, -1, 1, 0], ['b', 'a'])
+    """
+    if not isinstance(values.dtype, pd.ArrowDtype):
+        return None
+    encoded = values.array._pa_array.combine_chunks().dictionary_encode()  # noqa: SLF001
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, encoded.dictionary
 
 
 def dense_rank(values: Any) -> tuple[np.ndarray, np.ndarray]:
