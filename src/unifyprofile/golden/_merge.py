@@ -63,7 +63,10 @@ class _Candidates:
     def key(self) -> np.ndarray:
         """int64 codes of ``std``: equal codes mean the same standardised value."""
         if self._key is None:
-            codes = pd.factorize(self.std)[0] if len(self.std) else np.zeros(0)
+            if isinstance(self.std, pa.Array):
+                codes = self.std.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+            else:
+                codes = pd.factorize(self.std)[0] if len(self.std) else np.zeros(0)
             self._key = np.asarray(codes, dtype=np.int64)
         return self._key
 
@@ -79,6 +82,7 @@ class _Context:
         self,
         records: pd.DataFrame,
         ent: np.ndarray,
+        rid_rank: np.ndarray,
         trust: Mapping[str, float],
         canonical: Sequence[str],
     ) -> None:
@@ -90,7 +94,7 @@ class _Context:
         self.updated = _updated_at(records)
         self.updated_i8 = self.updated.asi8
         self.trust = _trust_array(records[schema.SOURCE], trust)
-        self.rid_rank = dense_rank(self.record_id)[0]
+        self.rid_rank = rid_rank
         nat = self.updated_i8 == _NAT
         self.newest_first = np.where(nat, _LAST, -self.updated_i8)
         self.oldest_first = np.where(nat, _LAST, self.updated_i8)
@@ -248,9 +252,9 @@ def _merge(
     resolved = _resolve_policies(policies, default, fields)
     if not records.index.equals(pd.RangeIndex(len(records))):
         records = records.reset_index(drop=True)
-    ent, entity_ids = _entities(records, clusters)
+    ent, entity_ids, rid_rank = _entities(records, clusters)
     n_ent = len(entity_ids)
-    ctx = _Context(records, ent, trust or {}, canonical)
+    ctx = _Context(records, ent, rid_rank, trust or {}, canonical)
 
     out: dict[str, Any] = {
         schema.ENTITY_ID: _arrow(np.asarray(entity_ids, dtype=object)),
@@ -405,37 +409,44 @@ def _resolve_policies(
     return {f: given.get(f, DEFAULT_POLICIES.get(f, default)) for f in fields}
 
 
-def _entities(records: pd.DataFrame, clusters: pd.DataFrame) -> tuple[np.ndarray, Any]:
-    """Entity code of each record (codes follow the sorted entity_id)."""
+def _entities(records: pd.DataFrame, clusters: pd.DataFrame) -> tuple[np.ndarray, Any, np.ndarray]:
+    """Entity code of each record (codes follow the sorted entity_id), the entity ids, and
+    each record's rank in record_id order."""
     rid = records[schema.RECORD_ID]
     if rid.isna().any():
         raise DataError("records has null record_id values; every record needs an id")
     if records[schema.SOURCE].isna().any():
         raise DataError("records has null source values; every record needs its source")
-    if not rid.is_unique:
+    rid_rank, _ = dense_rank(rid)
+    if len(rid) and int(rid_rank.max()) + 1 != len(rid):
         dup = rid[rid.duplicated()].unique()[:5].tolist()
         raise DataError(f"records has duplicate record_id values, e.g. {dup}")
     crid = clusters[schema.RECORD_ID]
-    if not crid.is_unique:
-        dup = crid[crid.duplicated()].unique()[:5].tolist()
-        raise DataError(
-            f"clusters lists record(s) {dup} more than once; every record must be in "
-            "exactly one entity"
-        )
     if clusters[schema.ENTITY_ID].isna().any():
         raise DataError("clusters has null entity_id values; give every record an entity")
-    where = pd.Index(crid).get_indexer(rid)
-    if (where < 0).any():
-        lost = rid[where < 0].head(5).tolist()
-        raise DataError(
-            f"{int((where < 0).sum())} record(s) are not in clusters, e.g. {lost}; every "
-            "record must be in exactly one entity"
-        )
-    if len(clusters) != len(records):
-        extra = crid[~crid.isin(rid)].head(5).tolist()
-        raise DataError(f"clusters lists record_id(s) that are not in records, e.g. {extra}")
+    rid_values = rid.to_numpy(dtype=object)
+    if len(crid) == len(rid) and np.array_equal(crid.to_numpy(dtype=object), rid_values):
+        where = np.arange(len(rid))  # the clusters of a run list the records in order
+    else:
+        if not crid.is_unique:
+            dup = crid[crid.duplicated()].unique()[:5].tolist()
+            raise DataError(
+                f"clusters lists record(s) {dup} more than once; every record must be in "
+                "exactly one entity"
+            )
+        where = pd.Index(crid).get_indexer(rid)
+        if (where < 0).any():
+            lost = rid[where < 0].head(5).tolist()
+            raise DataError(
+                f"{int((where < 0).sum())} record(s) are not in clusters, e.g. {lost}; every "
+                "record must be in exactly one entity"
+            )
+        if len(clusters) != len(records):
+            extra = crid[~crid.isin(rid)].head(5).tolist()
+            raise DataError(
+                f"clusters lists record_id(s) that are not in records, e.g. {extra}")
     codes, uniques = dense_rank(clusters[schema.ENTITY_ID])
-    return codes[where].astype(np.int64), uniques
+    return codes[where].astype(np.int64), uniques, rid_rank
 
 
 def _updated_at(records: pd.DataFrame) -> pd.DatetimeIndex:
@@ -532,6 +543,10 @@ def _build_candidates(
         # No standardised form: compare the casefolded surviving value.
         std_values = pc.utf8_lower(values) if pa.types.is_string(values.type) else values
         return _Candidates(pos[keep], values, std_values.to_numpy(zero_copy_only=False))
+    if std.dtype == schema.TEXT:
+        # Arrow-backed text: compared through its codes, no Python string per value.
+        std_text = std.array._pa_array.combine_chunks()  # noqa: SLF001
+        return _Candidates(pos[keep], values, std_text.filter(pa.array(keep)))
     std_values = std.to_numpy(dtype=object, na_value=None)[keep]
     if is_bool_dtype(std.dtype) or infer_dtype(std_values, skipna=True) == "boolean":
         # Flags: the standardised bool survives.
@@ -628,7 +643,8 @@ def _choose_callable(
             "source": ctx.source[cands.pos],
             "updated_at": ctx.updated[cands.pos],
             "value": cands.values().to_numpy(zero_copy_only=False),
-            "std": cands.std,
+            "std": cands.std.to_numpy(zero_copy_only=False)
+            if isinstance(cands.std, pa.Array) else cands.std,
         }
     )
     ent = ctx.ent[cands.pos]
@@ -724,5 +740,7 @@ def _sources(ctx: _Context, n_ent: int) -> pa.Array:
     sources = ctx.arrow(schema.SOURCE)
     codes, names = sources.indices.to_numpy(), sources.dictionary.to_numpy(zero_copy_only=False)
     width = max(len(names), 1)
-    pairs = np.unique(ctx.ent * width + codes)
+    present = np.zeros(n_ent * width, dtype=bool)
+    present[ctx.ent * width + codes] = True
+    pairs = np.flatnonzero(present)  # sorted by entity, then source
     return _lists(pairs // width, n_ent)(_arrow(np.asarray(names, dtype=object)[pairs % width]))
