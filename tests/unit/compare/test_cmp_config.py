@@ -165,7 +165,7 @@ def test_all_problems_reported_together():
 def test_bad_type_and_bad_entry():
     assert problems({"field": "x"}) == [
         'comparisons[2].type: missing; expected one of "exact", "name", "email", "phone", '
-        '"date", "address", "postcode", "string", "numeric"'
+        '"date", "address", "postcode", "string", "numeric", "text"'
     ]
     assert problems({"type": "fuzzy"})[0].startswith(
         'comparisons[2].type: expected one of "exact", "name"'
@@ -245,10 +245,12 @@ def test_public_names():
             "PostcodeComparison",
             "PreparedComparison",
             "StringComparison",
+            "TextComparison",
             "compare",
             "comparison_from_config",
             "default_comparisons",
             "prepare",
+            "tokenise",
         ]
     )
     assert all(hasattr(cmp, name) for name in cmp.__all__)

@@ -1,0 +1,194 @@
+"""Zero-config: choose a whole :class:`~unifyprofile.Config` from the tables themselves.
+
+:func:`infer_config` reads the columns' names and values (see
+:func:`unifyprofile.sources.infer_roles`), maps person fields onto the canonical schema
+and every other useful column onto a field of its own, and picks comparisons and
+blocking rules for what it found:
+
+* person fields: the preset comparisons and blocking rules
+  (:func:`~unifyprofile.compare.default_comparisons`,
+  :func:`~unifyprofile.resolver.default_blocking_rules`);
+* free text (titles, descriptions, product names, author lists): a
+  :class:`~unifyprofile.compare.TextComparison` (TF-IDF cosine, model codes as strong
+  tokens) and a rare-token blocking rule (``field:rare3``);
+* identifiers: exact agreement, and a blocking rule; years and small categorical
+  fields: exact agreement.
+
+:func:`fit_blocking` then adds looser blocking rules while the estimated number of pairs
+stays within a budget, which is what lifts blocking recall on messy person data.
+The result is an ordinary config: ``dump_config`` writes it for a user to edit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from unifyprofile import schema
+from unifyprofile.blocking import BlockingRule
+from unifyprofile.blocking._block import _count
+from unifyprofile.compare import Comparison, ExactMatch, TextComparison, default_comparisons
+from unifyprofile.config import Config
+from unifyprofile.sources import Source
+from unifyprofile.sources._infer import ColumnRole, _canonical_mapping, _norm, infer_roles
+
+__all__ = ["LOOSE_PERSON_RULES", "fit_blocking", "infer_config"]
+
+_RESERVED = {schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID, schema.UPDATED_AT,
+             schema.ENTITY_ID, "source_row", "i", "j"}
+
+#: Looser person rules tried after the preset ones, kept only within the pair budget.
+LOOSE_PERSON_RULES: tuple[tuple[str, ...], ...] = (
+    ("dob",), ("last_name",), ("first_name:nick", "city"), ("last_name:soundex", "city"),
+    ("email:prefix4",), ("first_name:nick", "dob:year"), ("last_name:prefix2", "dob:year"),
+    ("postcode", "first_name:prefix1"), ("address:tokens",), ("full_name",),
+    ("phone:suffix6",), ("first_name:nick",), ("city", "dob:year"),
+)
+
+#: Candidate pairs the looser rules may add, per record (and at least this many in all).
+PAIRS_PER_RECORD = 40
+MIN_PAIR_BUDGET = 100_000
+
+
+def _field_name(column: str, role: str, used: set[str]) -> str:
+    name = _norm(column) or "column"
+    if not re.match(r"^[a-z_]", name):
+        name = f"c_{name}"
+    if name in _RESERVED or name in schema.CANONICAL_FIELDS or name in schema.ID_FIELDS \
+            or name.endswith(("_std", "_flag", "_nick")):
+        name = f"{name}_{role}"
+    while name in used:
+        name = f"{name}_2"
+    used.add(name)
+    return name
+
+
+def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
+                 id_column: str = "record_id",
+                 paths: Mapping[str, str | Path] | None = None,
+                 base: Config | None = None) -> tuple[Config, dict[str, ColumnRole]]:
+    """A config for ``tables`` chosen from their columns' names and values.
+
+    Args:
+        tables: source name -> table (strings; None = missing).  For a link task the
+            two tables to link, else one table to deduplicate (several tables are
+            deduplicated together).
+        link: link the two tables (``link_only``) instead of deduplicating.  The
+            sources are then taken as each free of duplicates (one record per entity,
+            a cannot-link constraint), so each record links to at most one on the
+            other side.
+        id_column: the column holding each record's id.
+        paths: source name -> file, written into the config instead of in-memory data.
+        base: settings to start from (threshold, guards, ...); its sources,
+            comparisons and blocking rules are replaced.
+
+    Returns:
+        The config and the role found for every column.
+    """
+    union = pd.concat([t.drop(columns=[id_column], errors="ignore") for t in tables.values()],
+                      ignore_index=True, sort=False)
+    roles = infer_roles(union, exclude=())
+    canonical = _canonical_mapping({c: r.role for c, r in roles.items()})
+    used = set(canonical)
+    generic: dict[str, tuple[str, str]] = {}  # field -> (column, role)
+    for column, role in roles.items():
+        if role.role in ("text", "identifier", "categorical", "year"):
+            generic[_field_name(column, role.role, used)] = (column, role.role)
+    fields = set(canonical)
+    comparisons: list[Comparison] = list(default_comparisons(sorted(fields, key=_order)))
+    blocking: list[BlockingRule] = []
+    from unifyprofile.resolver import default_blocking_rules
+
+    blocking.extend(default_blocking_rules(fields))
+    n_rows = max(len(union), 1)
+    for field, (column, role) in generic.items():
+        values = union[column].dropna()
+        if role == "text":
+            comparisons.append(TextComparison(field))
+            blocking.append(BlockingRule.parse([f"{field}:rare3"]))
+        elif role == "identifier":
+            comparisons.append(ExactMatch(field))
+            if values.nunique() < 0.95 * len(values) or link:
+                blocking.append(BlockingRule.parse([field]))
+        elif role in ("categorical", "year"):
+            if len(values) >= 0.05 * n_rows:
+                comparisons.append(ExactMatch(field, tf_adjust=True))
+    sources = []
+    for name, table in tables.items():
+        columns: dict[str, str | tuple[str, ...]] = {}
+        for field, column in canonical.items():
+            present = [c for c in ([column] if isinstance(column, str) else column)
+                       if c in table.columns]
+            if present:
+                columns[field] = present[0] if len(present) == 1 else tuple(present)
+        for field, (column, _) in generic.items():
+            if column in table.columns:
+                columns[field] = column
+        path = None if paths is None else paths.get(name)
+        sources.append(Source(name, path=path, data=None if path is not None else table,
+                              id_column=id_column, columns=columns, unique_per_person=link))
+    start = base or Config()
+    config = dataclasses.replace(
+        start, sources=tuple(sources), comparisons=tuple(comparisons),
+        blocking=tuple(dict.fromkeys(blocking)),
+        link_type="link_only" if link else start.link_type)
+    return config, roles
+
+
+def _order(field: str) -> int:
+    order = (*schema.CANONICAL_FIELDS, *schema.ID_FIELDS)
+    return order.index(field) if field in order else len(order)
+
+
+def fit_blocking(config: Config, records: pd.DataFrame,
+                 budget: int | None = None) -> tuple[Config, list[str]]:
+    """Add looser person blocking rules while the candidate pairs stay within a budget.
+
+    The rules of ``config`` are kept.  Each rule of :data:`LOOSE_PERSON_RULES` whose
+    fields the records have is counted (pairs it alone would make, before anything is
+    compared) and added while the running total stays within ``budget``.
+
+    Args:
+        config: the config (usually from :func:`infer_config`).
+        records: the standardised records.
+        budget: most pairs in all; default ``max(PAIRS_PER_RECORD * records,
+            MIN_PAIR_BUDGET)``.
+
+    Returns:
+        The config with the added rules, and one note per rule with its pair count.
+    """
+    side = None
+    if config.link_type == "link_only":
+        side = pd.factorize(records[schema.SOURCE])[0]
+    budget = budget if budget is not None else max(PAIRS_PER_RECORD * len(records),
+                                                   MIN_PAIR_BUDGET)
+    fields = {c[:-4] for c in records.columns if c.endswith("_std")}
+    rules = list(config.blocking)
+    notes = []
+    total = 0
+    for rule in rules:
+        rows, codes = rule.entries(records)
+        count = _count(codes, None if side is None else side[rows])
+        total += count
+        notes.append(f"blocking rule '{rule.name}': about {count:,} pairs")
+    for keys in LOOSE_PERSON_RULES:
+        if not all(k.split(":")[0] in fields for k in keys):
+            continue
+        rule = BlockingRule.parse(list(keys))
+        if rule in rules:
+            continue
+        codes = rule.codes(records)
+        count = _count(codes, side)
+        if total + count > budget:
+            notes.append(f"blocking rule '{rule.name}' left out: {count:,} pairs would pass "
+                         f"the budget of {budget:,}")
+            continue
+        total += count
+        rules.append(rule)
+        notes.append(f"blocking rule '{rule.name}': about {count:,} pairs")
+    notes.append(f"estimated candidate pairs before comparing: at most {total:,}")
+    return dataclasses.replace(config, blocking=tuple(rules)), notes
