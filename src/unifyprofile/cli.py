@@ -138,11 +138,18 @@ def evaluate(
                                                    "or left.csv + right.csv + truth.csv.")],
     config: Annotated[Path | None, typer.Option("--config", help="TOML config.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    write_config: Annotated[Path | None, typer.Option(
+        "--write-config", help="Write the config used (inferred without --config) as TOML, "
+                               "to edit and pass back with --config.")] = None,
 ) -> None:
-    """Resolve a labelled dataset and print precision, recall and F1 against its truth."""
+    """Resolve a labelled dataset and print precision, recall and F1 against its truth.
+
+    Without --config the config is inferred from the tables (zero-config): column roles
+    from names and values, comparisons, blocking rules within a pair budget, threshold.
+    """
     from unifyprofile.evaluate import evaluate_directory
 
-    report = evaluate_directory(directory, config)
+    report = evaluate_directory(directory, config, write_config=write_config)
     if json_output:
         out.print(json.dumps(report), highlight=False, soft_wrap=True)
         return

@@ -80,7 +80,9 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
         link: link the two tables (``link_only``) instead of deduplicating.  The
             sources are then taken as each free of duplicates (one record per entity,
             a cannot-link constraint), so each record links to at most one on the
-            other side.
+            other side, strongest link first; the threshold becomes ``1 / (records of
+            the larger table)``: a link needs evidence for a match that beats a prior
+            of one partner among that many.
         id_column: the column holding each record's id.
         paths: source name -> file, written into the config instead of in-memory data.
         base: settings to start from (threshold, guards, ...); its sources,
@@ -132,9 +134,15 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
         sources.append(Source(name, path=path, data=None if path is not None else table,
                               id_column=id_column, columns=columns, unique_per_person=link))
     start = base or Config()
+    threshold = start.threshold
+    if link and len(tables) == 2:
+        # One-to-one linkage: the constraint keeps each record's strongest link, so the
+        # threshold only has to say that the evidence favours a match over a prior of
+        # one true partner among the other table's records.
+        threshold = 1.0 / max(max(len(t) for t in tables.values()), 2)
     config = dataclasses.replace(
         start, sources=tuple(sources), comparisons=tuple(comparisons),
-        blocking=tuple(dict.fromkeys(blocking)),
+        blocking=tuple(dict.fromkeys(blocking)), threshold=threshold,
         link_type="link_only" if link else start.link_type)
     return config, roles
 

@@ -132,7 +132,7 @@ def key_lists(records: pd.DataFrame, key: Key) -> tuple[np.ndarray, np.ndarray]:
         >>> rows.tolist(), (bool(codes[0] == codes[1]), bool(codes[2] == codes[3]))
         ([0, 1, 2, 3], (True, True))
     """
-    from unifyprofile.compare._tokens import tokenise
+    from unifyprofile.compare._tokens import is_strong, tokenise
 
     if not key.multi or key.transform is None:
         codes = key_codes(records, key)
@@ -145,7 +145,9 @@ def key_lists(records: pd.DataFrame, key: Key) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(uniques))
     flat = np.empty(int(lengths.sum()), dtype=object)
     flat[:] = [t for ts in token_lists for t in ts]
-    token_codes, _ = pd.factorize(flat)
+    token_codes, vocabulary = pd.factorize(flat)
+    weak = np.fromiter((not is_strong(str(t)) for t in vocabulary), dtype=bool,
+                       count=len(vocabulary))
     owner = np.repeat(np.arange(len(uniques)), lengths)
     # Document frequency counts records, not distinct values.
     per_value = np.bincount(value_codes[value_codes >= 0], minlength=len(uniques))
@@ -154,9 +156,10 @@ def key_lists(records: pd.DataFrame, key: Key) -> tuple[np.ndarray, np.ndarray]:
     usable = (df[token_codes] >= 2) & (df[token_codes] <= RARE_MAX_RECORDS) if len(flat) \
         else np.zeros(0, dtype=bool)
     owner, token_codes = owner[usable], token_codes[usable]
-    # Rarest first within each value; ties broken by the token code (stable, order-free
-    # enough: the same vocabulary gives the same choice).
-    order = np.lexsort((token_codes, df[token_codes], owner))
+    # Rarest first within each value; among equally rare tokens numbers and model codes
+    # first (they identify an item), then by the token itself.
+    order = np.lexsort((vocabulary[token_codes].astype(str), weak[token_codes],
+                        df[token_codes], owner))
     owner, token_codes = owner[order], token_codes[order]
     first = np.searchsorted(owner, owner, side="left")
     keep = (np.arange(len(owner)) - first) < n_keep

@@ -217,6 +217,10 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str]:
         if p.length <= 10 and p.digits >= 0.5:
             return "postcode", said
         hint = None
+    if hint in ("address", "city", "state", "country", "company", "gender", "ssn"):
+        if hint in ("state", "country", "gender") and p.words > 4:
+            return "text", f"{said} but values are long"
+        return hint, said
     if hint == "amount" or (p.currency >= 0.5 and p.amount >= 0.9):
         if p.amount >= 0.8:
             return "amount", f"{said}; {p.amount:.0%} amounts"
@@ -229,10 +233,6 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str]:
         if p.words <= 5 and p.digits < 0.1 and p.length <= 40:
             return "full_name", f"{said}; short values without digits"
         return "text", f"{said} but values are long or hold digits (titles, product names)"
-    if hint in ("address", "city", "state", "country", "company", "gender", "ssn"):
-        if hint in ("state", "country", "gender") and p.words > 4:
-            return "text", f"{said} but values are long"
-        return hint, said
     if hint == "text":
         return "text", said
     if p.phone >= 0.8 and p.number < 0.5:
