@@ -312,14 +312,18 @@ def infer_columns(columns: Iterable[str], table: pd.DataFrame | None = None
     names = [c for c in columns if c != "record_id"]
     if table is not None:
         roles = {c: r.role for c, r in infer_roles(table[names]).items()}
-    else:
-        roles = {}
-        for column in names:
-            role = _name_role(column)
-            if role is not None and role not in GENERIC_ROLES and role not in roles.values() \
-                    or role == "address":
-                roles[column] = role  # type: ignore[assignment]
-    return _canonical_mapping(roles)
+        return _canonical_mapping(roles)
+    normed = {_norm(c): c for c in names}
+    mapping: dict[str, str | list[str]] = {}
+    for field, synonyms in _SYNONYMS.items():
+        for synonym in synonyms:
+            if synonym in normed:
+                mapping[field] = normed[synonym]
+                break
+    address = [normed[p] for p in _ADDRESS_PARTS if p in normed]
+    if address:
+        mapping["address"] = address if len(address) > 1 else address[0]
+    return mapping
 
 
 def _canonical_mapping(roles: Mapping[str, str]) -> dict[str, str | list[str]]:
