@@ -49,6 +49,9 @@ LOOSE_PERSON_RULES: tuple[tuple[str, ...], ...] = (
     ("phone:suffix6",), ("first_name:nick",), ("city", "dob:year"),
 )
 
+#: Share of records that must hold a value for a non-person column to be compared.
+MIN_FILLED = 0.5
+
 #: Candidate pairs the looser rules may add, per record (and at least this many in all).
 PAIRS_PER_RECORD = 40
 MIN_PAIR_BUDGET = 100_000
@@ -98,7 +101,11 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     used = set(canonical)
     generic: dict[str, tuple[str, str]] = {}  # field -> (column, role)
     for column, role in roles.items():
-        if role.role in ("text", "identifier", "categorical", "year"):
+        filled = float(union[column].notna().mean()) if len(union) else 0.0
+        # A sparse extra column is mostly evidence about which list a record came from
+        # (its columns are filled together), not about the entity: leave it out.
+        if role.role in ("text", "identifier", "categorical", "year") \
+                and filled >= MIN_FILLED:
             generic[_field_name(column, role.role, used)] = (column, role.role)
     fields = set(canonical)
     comparisons: list[Comparison] = list(default_comparisons(sorted(fields, key=_order)))
@@ -106,9 +113,9 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     from unifyprofile.resolver import default_blocking_rules
 
     blocking.extend(default_blocking_rules(fields))
-    n_rows = max(len(union), 1)
     for field, (column, role) in generic.items():
         values = union[column].dropna()
+        n_rows = max(len(union), 1)
         if role == "text":
             comparisons.append(TextComparison(field))
             blocking.append(BlockingRule.parse([f"{field}:rare3"]))
@@ -116,9 +123,8 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
             comparisons.append(ExactMatch(field))
             if values.nunique() < 0.95 * len(values) or link:
                 blocking.append(BlockingRule.parse([field]))
-        elif role in ("categorical", "year"):
-            if len(values) >= 0.05 * n_rows:
-                comparisons.append(ExactMatch(field, tf_adjust=True))
+        elif role in ("categorical", "year") and len(values) >= MIN_FILLED * n_rows:
+            comparisons.append(ExactMatch(field, tf_adjust=True))
     sources = []
     for name, table in tables.items():
         columns: dict[str, str | tuple[str, ...]] = {}

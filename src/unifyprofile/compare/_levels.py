@@ -1010,12 +1010,12 @@ class TextComparison(Comparison):
         ...     "Sony Bravia KDL-46V3000 LCD TV", "Canon EOS camera", "LCD TV Sony Bravia"]})
         >>> c = TextComparison("title")
         >>> c.level_names
-        ('else', 'cos>=0.30', 'cos>=0.50', 'cos>=0.70', 'cos>=0.90', 'exact')
+        ('else', 'cos>=0.35', 'cos>=0.50', 'cos>=0.65', 'cos>=0.80', 'cos>=0.90', 'exact')
         >>> c.prepare(records).levels(np.zeros(4, dtype=np.int64), np.arange(1, 5)).tolist()
-        [5, 0, 0, 2]
+        [6, 0, 0, 2]
     """
 
-    thresholds: tuple[float, ...] = (0.9, 0.7, 0.5, 0.3)
+    thresholds: tuple[float, ...] = (0.9, 0.8, 0.65, 0.5, 0.35)
     strong_weight: float = 2.0
     codes_must_agree: bool = True
 
