@@ -49,6 +49,7 @@ def _sources(bench: Benchmark, config: Config | None) -> list[Source]:
                     default_region=base.default_region,
                     dayfirst=base.dayfirst,
                     trust=base.trust,
+                    unique_per_person=base.unique_per_person,
                 )
             )
         else:
