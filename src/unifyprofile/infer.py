@@ -100,13 +100,13 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     canonical = _canonical_mapping({c: r.role for c, r in roles.items()})
     used = set(canonical)
     generic: dict[str, tuple[str, str]] = {}  # field -> (column, role)
-    for column, role in roles.items():
+    for column, found in roles.items():
         filled = float(union[column].notna().mean()) if len(union) else 0.0
         # A sparse extra column is mostly evidence about which list a record came from
         # (its columns are filled together), not about the entity: leave it out.
-        if role.role in ("text", "identifier", "categorical", "year") \
+        if found.role in ("text", "identifier", "categorical", "year") \
                 and filled >= MIN_FILLED:
-            generic[_field_name(column, role.role, used)] = (column, role.role)
+            generic[_field_name(column, found.role, used)] = (column, found.role)
     fields = set(canonical)
     comparisons: list[Comparison] = list(default_comparisons(sorted(fields, key=_order)))
     blocking: list[BlockingRule] = []
@@ -128,8 +128,8 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     sources = []
     for name, table in tables.items():
         columns: dict[str, str | tuple[str, ...]] = {}
-        for field, column in canonical.items():
-            present = [c for c in ([column] if isinstance(column, str) else column)
+        for field, mapped in canonical.items():
+            present = [c for c in ([mapped] if isinstance(mapped, str) else mapped)
                        if c in table.columns]
             if present:
                 columns[field] = present[0] if len(present) == 1 else tuple(present)

@@ -221,12 +221,12 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str]:
         if hint in ("state", "country", "gender") and p.words > 4:
             return "text", f"{said} but values are long"
         return hint, said
-    if hint == "amount" or (p.currency >= 0.5 and p.amount >= 0.9):
-        if p.amount >= 0.8:
-            return "amount", f"{said}; {p.amount:.0%} amounts"
-    if hint == "identifier" or (p.number >= 0.95 and p.unique_ratio >= 0.5):
-        if p.words <= 3 and p.digits >= 0.5:
-            return "identifier", f"{said}; short codes with digits"
+    amount_like = hint == "amount" or (p.currency >= 0.5 and p.amount >= 0.9)
+    if amount_like and p.amount >= 0.8:
+        return "amount", f"{said}; {p.amount:.0%} amounts"
+    code_like = hint == "identifier" or (p.number >= 0.95 and p.unique_ratio >= 0.5)
+    if code_like and p.words <= 3 and p.digits >= 0.5:
+        return "identifier", f"{said}; short codes with digits"
     if hint in ("first_name", "middle_name", "last_name") and p.words <= 4 and p.letters >= 0.8:
         return hint, said
     if hint == "full_name":
