@@ -150,6 +150,12 @@ def evaluate(
     from unifyprofile.evaluate import evaluate_directory
 
     report = evaluate_directory(directory, config, write_config=write_config)
+    # Notes (the inferred blocking rules and their estimated pairs) go to stderr, so
+    # that --json prints exactly the documented object.
+    for note in report.pop("notes", []):
+        console.print(escape(note), highlight=False, soft_wrap=True)
+    if write_config is not None:
+        console.print(f"config written to {escape(str(write_config))}", highlight=False)
     if json_output:
         out.print(json.dumps(report), highlight=False, soft_wrap=True)
         return
