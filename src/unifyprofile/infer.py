@@ -108,7 +108,12 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
                 and filled >= MIN_FILLED:
             generic[_field_name(column, found.role, used)] = (column, found.role)
     fields = set(canonical)
-    comparisons: list[Comparison] = list(default_comparisons(sorted(fields, key=_order)))
+    # Term-frequency adjustment on phones: a landline shared by a dozen records (a head
+    # office, a household) is much weaker evidence than a number held by one.  (Not on
+    # e-mail: a personal address repeats only within one person's duplicates.)
+    comparisons: list[Comparison] = [
+        dataclasses.replace(c, tf_adjust=True) if c.field == "phone" else c
+        for c in default_comparisons(sorted(fields, key=_order))]
     blocking: list[BlockingRule] = []
     from unifyprofile.resolver import default_blocking_rules
 
