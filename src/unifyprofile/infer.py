@@ -36,7 +36,8 @@ from unifyprofile.config import Config
 from unifyprofile.sources import Source
 from unifyprofile.sources._infer import ColumnRole, _canonical_mapping, _norm, infer_roles
 
-__all__ = ["LOOSE_PERSON_RULES", "fit_blocking", "infer_config"]
+__all__ = ["DEDUP_THRESHOLD", "KEEP_APART_BELOW", "LOOSE_PERSON_RULES", "fit_blocking",
+           "infer_config"]
 
 _RESERVED = {schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID, schema.UPDATED_AT,
              schema.ENTITY_ID, "source_row", "i", "j"}
@@ -48,6 +49,11 @@ LOOSE_PERSON_RULES: tuple[tuple[str, ...], ...] = (
     ("postcode", "first_name:prefix1"), ("address:tokens",), ("full_name",),
     ("phone:suffix6",), ("first_name:nick",), ("city", "dob:year"),
 )
+
+#: Match probability a pair needs to link when deduplicating without a config.
+DEDUP_THRESHOLD = 0.8
+#: Pairs scored below this are kept in different entities however links chain them.
+KEEP_APART_BELOW = 0.001
 
 #: Share of records that must hold a value for a non-person column to be compared.
 MIN_FILLED = 0.5
@@ -145,7 +151,10 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
         sources.append(Source(name, path=path, data=None if path is not None else table,
                               id_column=id_column, columns=columns, unique_per_person=link))
     start = base or Config()
-    threshold = start.threshold
+    threshold = start.threshold if base is not None else DEDUP_THRESHOLD
+    guards = start.guards
+    if not link and guards.keep_apart_below is None:
+        guards = dataclasses.replace(guards, keep_apart_below=KEEP_APART_BELOW)
     if link and len(tables) == 2:
         # One-to-one linkage: the constraint keeps each record's strongest link, so the
         # threshold only has to say that the evidence favours a match over a prior of
@@ -153,7 +162,7 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
         threshold = 1.0 / max(max(len(t) for t in tables.values()), 2)
     config = dataclasses.replace(
         start, sources=tuple(sources), comparisons=tuple(comparisons),
-        blocking=tuple(dict.fromkeys(blocking)), threshold=threshold,
+        blocking=tuple(dict.fromkeys(blocking)), threshold=threshold, guards=guards,
         link_type="link_only" if link else start.link_type)
     return config, roles
 
