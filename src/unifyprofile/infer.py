@@ -154,7 +154,12 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     threshold = start.threshold if base is not None else DEDUP_THRESHOLD
     guards = start.guards
     if not link and guards.keep_apart_below is None:
-        guards = dataclasses.replace(guards, keep_apart_below=KEEP_APART_BELOW)
+        # Evidence, not size, keeps entities apart: with clear non-matches held apart a
+        # size cap only cuts real entities that have many records (a prolific inventor,
+        # a big customer), so it is lifted to the number of records.
+        guards = dataclasses.replace(guards, keep_apart_below=KEEP_APART_BELOW,
+                                     max_cluster_size=max(guards.max_cluster_size,
+                                                          len(union)))
     if link and len(tables) == 2:
         # One-to-one linkage: the constraint keeps each record's strongest link, so the
         # threshold only has to say that the evidence favours a match over a prior of
