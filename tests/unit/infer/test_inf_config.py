@@ -48,6 +48,7 @@ def test_dedup_config_for_people_uses_person_presets():
         "forename": "first_name", "family_name": "last_name", "born": "dob"}
     assert config.threshold == DEDUP_THRESHOLD
     assert config.guards.keep_apart_below == KEEP_APART_BELOW
+    assert config.guards.max_cluster_size >= len(people)
     assert any(isinstance(c, NameComparison) and c.field == "first_name"
                for c in config.comparisons)
     records, _, _, _ = Resolver(config).prepare()
