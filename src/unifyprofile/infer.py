@@ -11,8 +11,8 @@ blocking rules for what it found:
 * free text (titles, descriptions, product names, author lists): a
   :class:`~unifyprofile.compare.TextComparison` (TF-IDF cosine, model codes as strong
   tokens) and a rare-token blocking rule (``field:rare3``);
-* identifiers: exact agreement, and a blocking rule; years and small categorical
-  fields: exact agreement.
+* identifiers: exact agreement, and a blocking rule; amounts: relative difference;
+  years and small categorical fields: exact agreement.
 
 :func:`fit_blocking` then adds looser blocking rules while the estimated number of pairs
 stays within a budget, which is what lifts blocking recall on messy person data.
@@ -31,7 +31,13 @@ import pandas as pd
 from unifyprofile import schema
 from unifyprofile.blocking import BlockingRule
 from unifyprofile.blocking._block import _count
-from unifyprofile.compare import Comparison, ExactMatch, TextComparison, default_comparisons
+from unifyprofile.compare import (
+    Comparison,
+    ExactMatch,
+    NumericComparison,
+    TextComparison,
+    default_comparisons,
+)
 from unifyprofile.config import Config
 from unifyprofile.sources import Source
 from unifyprofile.sources._infer import ColumnRole, _canonical_mapping, _norm, infer_roles
@@ -110,7 +116,7 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
         filled = float(union[column].notna().mean()) if len(union) else 0.0
         # A sparse extra column is mostly evidence about which list a record came from
         # (its columns are filled together), not about the entity: leave it out.
-        if found.role in ("text", "identifier", "categorical", "year") \
+        if found.role in ("text", "identifier", "categorical", "year", "amount") \
                 and filled >= MIN_FILLED:
             generic[_field_name(column, found.role, used)] = (column, found.role)
     fields = set(canonical)
@@ -134,6 +140,8 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
             comparisons.append(ExactMatch(field))
             if values.nunique() < 0.95 * len(values) or link:
                 blocking.append(BlockingRule.parse([field]))
+        elif role == "amount":
+            comparisons.append(NumericComparison(field))
         elif role in ("categorical", "year") and len(values) >= MIN_FILLED * n_rows:
             comparisons.append(ExactMatch(field, tf_adjust=True))
     sources = []

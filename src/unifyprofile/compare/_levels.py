@@ -50,6 +50,14 @@ __all__ = [
 ]
 
 _DIGITS = re.compile(r"\d+")
+_AMOUNT_NOISE = re.compile(r"[^\d.,\-]")
+_THOUSANDS = re.compile(r",(?=\d{3}(?:\D|$))")
+
+
+def _amount_text(text: str) -> str:
+    """``"$1,299.00"`` -> ``"1299.00"``, ``"EUR 12,50"`` -> ``"12.50"``."""
+    kept = _THOUSANDS.sub("", _AMOUNT_NOISE.sub("", text))
+    return kept.replace(",", ".") if kept.count(",") == 1 and "." not in kept else kept
 _NON_DIGITS = re.compile(r"\D+")
 
 
@@ -916,7 +924,9 @@ class NumericComparison(Comparison):
     """A number by relative difference ``|a - b| / max(|a|, |b|)``.
 
     Levels: ``"else"``, ``"within <r>%"`` for each tolerance (largest first),
-    ``"exact"`` (numerically equal).  Values that do not parse as numbers are null.
+    ``"exact"`` (numerically equal).  Currency signs, letters, spaces and thousands
+    separators are dropped before parsing (``"$1,299.00"`` is 1299); values that still
+    do not parse as numbers are null.
 
     Args:
         field: the numeric field.
@@ -945,6 +955,13 @@ class NumericComparison(Comparison):
         column = _resolve(records, self.field, self.name)
         codes, uniques = k.factorize(records[column], column=column)
         parsed = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
+        text = ~pd.Series(uniques, dtype=object).map(
+            lambda u: isinstance(u, (int, float, np.number))).to_numpy(dtype=bool)
+        retry = parsed.isna().to_numpy() & text
+        if retry.any():
+            # Amounts as people type them: "$1,299.00", "EUR 12.50", "12 000".
+            cleaned = pd.Series(uniques[retry], dtype=object).astype(str).map(_amount_text)
+            parsed[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy()
         numbers = parsed.to_numpy(dtype=np.float64, na_value=np.nan)
         numbers[~np.isfinite(numbers)] = np.nan
         values = np.where(codes >= 0, numbers[np.maximum(codes, 0)], np.nan)
