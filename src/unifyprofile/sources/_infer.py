@@ -86,6 +86,12 @@ _NUMBER = re.compile(r"^[-+]?\d+([.,]\d+)?$")
 _WORDS = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]")
 
+_ORGANISATION = re.compile(
+    r"\b(?:inc|ltd|llc|llp|plc|gmbh|corp|corporation|company|co|pty|ag|sa|bv|"
+    r"limited|group|holdings|school|center|centre|university|college|hospital|bank|"
+    r"church|services|association|foundation|institute|club|store|shop|restaurant)\b\.?",
+    re.IGNORECASE)
+
 _SAMPLE = 3000
 
 
@@ -155,6 +161,7 @@ class _Profile:
     currency: float
     number: float
     words: float
+    organisation: float
     length: float
     letters: float
     digits: float
@@ -183,6 +190,7 @@ def _profile(column: pd.Series, n_rows: int) -> _Profile:
         currency=float(sample.str.contains(_CURRENCY).mean()) if len(sample) else 0.0,
         number=_share(sample, _NUMBER),
         words=float(words.mean()) if len(sample) else 0.0,
+        organisation=float(sample.str.contains(_ORGANISATION).mean()) if len(sample) else 0.0,
         length=float(sample.str.len().mean()) if len(sample) else 0.0,
         letters=float(sample.str.contains(_LETTERS).mean()) if len(sample) else 0.0,
         digits=float(sample.str.contains(r"\d").mean()) if len(sample) else 0.0,
@@ -230,6 +238,8 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str]:
     if hint in ("first_name", "middle_name", "last_name") and p.words <= 4 and p.letters >= 0.8:
         return hint, said
     if hint == "full_name":
+        if p.organisation >= 0.1 and p.words <= 8:
+            return "company", f"{said} but {p.organisation:.0%} look like organisations"
         if p.words <= 5 and p.digits < 0.1 and p.length <= 40:
             return "full_name", f"{said}; short values without digits"
         return "text", f"{said} but values are long or hold digits (titles, product names)"

@@ -49,6 +49,8 @@ def test_named_columns(name, values, expected):
         ("name", ["Sony Bravia KDL-40V3000 40' LCD HDTV", "Canon EOS 400D Digital SLR Camera",
                   "Bose Acoustimass 5 Series III Speaker System", "Linksys EZXS88W Switch"],
          "text"),
+        ("name", ["Acme Widgets Inc.", "Hitachi, Ltd.", "Chicago Commons Association",
+                  "Blue Bottle Coffee", "Lincoln Park Zoo", "Genentech"], "company"),
         # No name hint: the values alone.
         ("col7", ["a@b.com", "c@d.org", "e@f.net", "g@h.io"], "email"),
         ("col8", ["Semantic integration of environmental models for global systems",
