@@ -243,7 +243,9 @@ def test_evaluate_json_prints_one_object(
         "seconds",
     ]
     assert (report["dataset"], report["task"], report["records"]) == ("tiny", "dedup", 8)
-    assert report["threshold"] == 0.95
+    from unifyprofile.infer import DEDUP_THRESHOLD
+
+    assert report["threshold"] == DEDUP_THRESHOLD  # zero-config dedup
     assert report["candidate_pairs"] >= 3
     assert 0 <= report["blocking_recall"] <= 1
     for metric in ("pairwise", "cluster", "bcubed"):
