@@ -106,20 +106,51 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     Returns:
         The config and the role found for every column.
     """
-    union = pd.concat([t.drop(columns=[id_column], errors="ignore") for t in tables.values()],
-                      ignore_index=True, sort=False)
-    roles = infer_roles(union, exclude=())
-    canonical = _canonical_mapping({c: r.role for c, r in roles.items()})
-    used = set(canonical)
-    generic: dict[str, tuple[str, str]] = {}  # field -> (column, role)
+    data = {name: t.drop(columns=[id_column], errors="ignore") for name, t in tables.items()}
+    union = pd.concat(list(data.values()), ignore_index=True, sort=False)
+    first = next(iter(data.values()))
+    shared = [c for c in first.columns if all(c in t.columns for t in data.values())]
+    # Columns every table has are judged on all their values together; a column only
+    # some tables have is judged in its own table.
+    roles = infer_roles(union[shared], exclude=())
+    own = {name: infer_roles(t[[c for c in t.columns if c not in shared]], exclude=())
+           for name, t in data.items()}
+    mappings = {name: _canonical_mapping({**{c: r.role for c, r in roles.items()},
+                                          **{c: r.role for c, r in own[name].items()}})
+                for name in data}
+    canonical_fields = set.intersection(*(set(m) for m in mappings.values())) if mappings \
+        else set()
+    used = set(canonical_fields)
+    # field -> (role, {table: column})
+    generic: dict[str, tuple[str, dict[str, str]]] = {}
+    kinds = ("text", "identifier", "categorical", "year", "amount")
     for column, found in roles.items():
         filled = float(union[column].notna().mean()) if len(union) else 0.0
         # A sparse extra column is mostly evidence about which list a record came from
         # (its columns are filled together), not about the entity: leave it out.
-        if found.role in ("text", "identifier", "categorical", "year", "amount") \
-                and filled >= MIN_FILLED:
-            generic[_field_name(column, found.role, used)] = (column, found.role)
-    fields = set(canonical)
+        if found.role in kinds and filled >= MIN_FILLED:
+            generic[_field_name(column, found.role, used)] = (
+                found.role, dict.fromkeys(data, column))
+    # Columns named differently in each table but holding the same kind of thing (a
+    # "memo" here, a "description" there) are compared when each table has one.
+    for kind in kinds:
+        picks = {}
+        for name, table in data.items():
+            candidates = [c for c, r in own[name].items() if r.role == kind
+                          and table[c].notna().mean() >= MIN_FILLED]
+            if len(candidates) == 1:
+                picks[name] = candidates[0]
+        if len(data) > 1 and len(picks) == len(data):
+            generic[_field_name(next(iter(picks.values())), kind, used)] = (kind, picks)
+    all_roles = dict(roles)
+    for found_own in own.values():
+        all_roles.update(found_own)
+    roles = all_roles
+    fields = set(canonical_fields)
+    if "full_name" in fields:
+        # Standardising splits a full name into first and last names, so the name
+        # presets (nicknames, swaps, phonetic blocking) apply to it too.
+        fields |= {"first_name", "last_name"}
     # Term-frequency adjustment on phones: a landline shared by a dozen records (a head
     # office, a household) is much weaker evidence than a number held by one.  (Not on
     # e-mail: a personal address repeats only within one person's duplicates.)
@@ -130,9 +161,10 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     from unifyprofile.resolver import default_blocking_rules
 
     blocking.extend(default_blocking_rules(fields))
-    for field, (column, role) in generic.items():
-        values = union[column].dropna()
-        n_rows = max(len(union), 1)
+    for field, (role, columns_by_table) in generic.items():
+        values = pd.concat([data[name][column] for name, column in columns_by_table.items()],
+                           ignore_index=True).dropna()
+        n_rows = max(sum(len(data[name]) for name in columns_by_table), 1)
         if role == "text":
             comparisons.append(TextComparison(field))
             blocking.append(BlockingRule.parse([f"{field}:rare3"]))
@@ -144,17 +176,23 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
             comparisons.append(NumericComparison(field))
         elif role in ("categorical", "year") and len(values) >= MIN_FILLED * n_rows:
             comparisons.append(ExactMatch(field, tf_adjust=True))
+    if not blocking:
+        # Nothing person-like, no free text: block on any shared rare token of any
+        # compared column, so there are candidate pairs at all.
+        blocking.extend(BlockingRule.parse([f"{field}:rare3"]) for field in generic)
     sources = []
     for name, table in tables.items():
         columns: dict[str, str | tuple[str, ...]] = {}
-        for field, mapped in canonical.items():
+        for field, mapped in mappings[name].items():
+            if field not in canonical_fields:
+                continue
             present = [c for c in ([mapped] if isinstance(mapped, str) else mapped)
                        if c in table.columns]
             if present:
                 columns[field] = present[0] if len(present) == 1 else tuple(present)
-        for field, (column, _) in generic.items():
-            if column in table.columns:
-                columns[field] = column
+        for field, (_, columns_by_table) in generic.items():
+            if name in columns_by_table:
+                columns[field] = columns_by_table[name]
         path = None if paths is None else paths.get(name)
         sources.append(Source(name, path=path, data=None if path is not None else table,
                               id_column=id_column, columns=columns, unique_per_person=link))
