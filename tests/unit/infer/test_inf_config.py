@@ -76,3 +76,19 @@ def test_identifier_columns_are_compared_exactly():
     assert roles["sku"].role == "identifier"
     assert ExactMatch("sku") in config.comparisons
     assert BlockingRule.parse(["sku"]) in config.blocking
+
+
+def test_differently_named_columns_of_the_same_kind_are_aligned_across_tables():
+    left = pd.DataFrame({"record_id": ["a1", "a2", "a3"],
+                         "product_title": ["Sony Bravia KDL-40V3000 LCD TV",
+                                           "Canon EOS 400D camera body",
+                                           "Linksys EZXS88W ethernet switch"]})
+    right = pd.DataFrame({"record_id": ["b1", "b2"],
+                          "description": ["sony kdl40v3000 40 inch lcd",
+                                          "canon eos-400d digital slr"]})
+    config, _ = infer_config({"left": left, "right": right}, link=True)
+    texts = [c for c in config.comparisons if isinstance(c, TextComparison)]
+    assert len(texts) == 1
+    by_source = {s.name: dict(s.columns) for s in config.sources}
+    assert by_source["left"][texts[0].field] == "product_title"
+    assert by_source["right"][texts[0].field] == "description"
