@@ -131,7 +131,12 @@ def evaluate_directory(
 
 
 def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:
-    """Score a :class:`~unifyprofile.Result` of a benchmark against its truth."""
+    """Score a :class:`~unifyprofile.Result` of a benchmark against its truth.
+
+    ``pairwise`` scores the candidate pairs the run linked (above the threshold or by a
+    rule) whose two records also ended in one entity: a link that clustering cut (a
+    one-to-one or cannot-link constraint, a keep-apart guard) is not reported as a match.
+    """
     clusters = result.clusters.set_index(schema.RECORD_ID)[schema.ENTITY_ID]
     if bench.task == "dedup":
         truth = pd.Series(bench.truth.to_numpy(), index="records:" + bench.truth.index.astype(str))
