@@ -180,6 +180,11 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
         # Nothing person-like, no free text: block on any shared rare token of any
         # compared column, so there are candidate pairs at all.
         blocking.extend(BlockingRule.parse([f"{field}:rare3"]) for field in generic)
+    if not blocking:
+        # Only a few person fields the preset rules do not use alone (a postcode, a
+        # city): block on each of them.
+        blocking.extend(BlockingRule.parse([field])
+                        for field in sorted(canonical_fields, key=_order))
     sources = []
     for name, table in tables.items():
         columns: dict[str, str | tuple[str, ...]] = {}
