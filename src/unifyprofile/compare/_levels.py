@@ -955,9 +955,8 @@ class NumericComparison(Comparison):
         column = _resolve(records, self.field, self.name)
         codes, uniques = k.factorize(records[column], column=column)
         parsed = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
-        text = ~pd.Series(uniques, dtype=object).map(
-            lambda u: isinstance(u, (int, float, np.number))).to_numpy(dtype=bool)
-        retry = parsed.isna().to_numpy() & text
+        # Numbers always parse, so what is left unparsed is text worth cleaning.
+        retry = parsed.isna().to_numpy() & pd.notna(uniques)
         if retry.any():
             # Amounts as people type them: "$1,299.00", "EUR 12.50", "12 000".
             cleaned = pd.Series(uniques[retry], dtype=object).astype(str).map(_amount_text)
