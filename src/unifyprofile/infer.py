@@ -12,7 +12,7 @@ blocking rules for what it found:
   :class:`~unifyprofile.compare.TextComparison` (TF-IDF cosine, model codes as strong
   tokens) and a rare-token blocking rule (``field:rare3``);
 * identifiers: exact agreement, and a blocking rule; amounts: relative difference;
-  years and small categorical fields: exact agreement.
+  other dates: days apart; years and small categorical fields: exact agreement.
 
 :func:`fit_blocking` then adds looser blocking rules while the estimated number of pairs
 stays within a budget, which is what lifts blocking recall on messy person data.
@@ -33,6 +33,7 @@ from unifyprofile.blocking import BlockingRule
 from unifyprofile.blocking._block import _count
 from unifyprofile.compare import (
     Comparison,
+    DateComparison,
     ExactMatch,
     NumericComparison,
     TextComparison,
@@ -123,7 +124,7 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     used = set(canonical_fields)
     # field -> (role, {table: column})
     generic: dict[str, tuple[str, dict[str, str]]] = {}
-    kinds = ("text", "identifier", "categorical", "year", "amount")
+    kinds = ("text", "identifier", "categorical", "year", "amount", "date")
     for column, found in roles.items():
         filled = float(union[column].notna().mean()) if len(union) else 0.0
         # A sparse extra column is mostly evidence about which list a record came from
@@ -174,6 +175,8 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
                 blocking.append(BlockingRule.parse([field]))
         elif role == "amount":
             comparisons.append(NumericComparison(field))
+        elif role == "date":
+            comparisons.append(DateComparison(field, within_days=(7, 90, 365)))
         elif role in ("categorical", "year") and len(values) >= MIN_FILLED * n_rows:
             comparisons.append(ExactMatch(field, tf_adjust=True))
     if not blocking:

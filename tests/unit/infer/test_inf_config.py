@@ -92,3 +92,17 @@ def test_differently_named_columns_of_the_same_kind_are_aligned_across_tables():
     by_source = {s.name: dict(s.columns) for s in config.sources}
     assert by_source["left"][texts[0].field] == "product_title"
     assert by_source["right"][texts[0].field] == "description"
+
+
+def test_amounts_and_dates_are_compared_as_such():
+    left = pd.DataFrame({"record_id": ["a1", "a2"], "amount": ["$1,299.00", "$15.00"],
+                         "booked": ["2023-01-05", "2023-02-11"],
+                         "payer": ["Ann Smith", "Bob Jones"]})
+    right = pd.DataFrame({"record_id": ["b1", "b2"], "amount": ["1299", "15"],
+                          "booked": ["2023-01-06", "2023-02-11"],
+                          "payer": ["ANN SMITH", "Bob Jones"]})
+    config, roles = infer_config({"left": left, "right": right}, link=True)
+    assert roles["amount"].role == "amount" and roles["booked"].role == "date"
+    types = {c.field: c.type_name for c in config.comparisons}
+    assert types["amount"] == "numeric"
+    assert types["booked"] == "date"
