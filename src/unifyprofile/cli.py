@@ -1,4 +1,4 @@
-"""Command line: ``unifyprofile run``, ``evaluate``, ``blocking``.
+"""Command line: ``unifyprofile run``, ``evaluate``, ``infer``, ``blocking``.
 
 User mistakes (a bad config, a missing file, a blocking rule that explodes) print one
 clear message and exit with the error's code, without a traceback:
@@ -138,11 +138,24 @@ def evaluate(
                                                    "or left.csv + right.csv + truth.csv.")],
     config: Annotated[Path | None, typer.Option("--config", help="TOML config.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    write_config: Annotated[Path | None, typer.Option(
+        "--write-config", help="Write the config used (inferred without --config) as TOML, "
+                               "to edit and pass back with --config.")] = None,
 ) -> None:
-    """Resolve a labelled dataset and print precision, recall and F1 against its truth."""
+    """Resolve a labelled dataset and print precision, recall and F1 against its truth.
+
+    Without --config the config is inferred from the tables (zero-config): column roles
+    from names and values, comparisons, blocking rules within a pair budget, threshold.
+    """
     from unifyprofile.evaluate import evaluate_directory
 
-    report = evaluate_directory(directory, config)
+    report = evaluate_directory(directory, config, write_config=write_config)
+    # Notes (the inferred blocking rules and their estimated pairs) go to stderr, so
+    # that --json prints exactly the documented object.
+    for note in report.pop("notes", []):
+        console.print(escape(note), highlight=False, soft_wrap=True)
+    if write_config is not None:
+        console.print(f"config written to {escape(str(write_config))}", highlight=False)
     if json_output:
         out.print(json.dumps(report), highlight=False, soft_wrap=True)
         return
@@ -158,6 +171,88 @@ def evaluate(
     out.print(f"records {report['records']:,}  candidate pairs {report['candidate_pairs']:,}  "
               f"blocking recall {report['blocking_recall']:.4f}  threshold "
               f"{report['threshold']}  {report['seconds']:.2f} s")
+
+
+def _id_column(tables: dict[str, Any], given: str | None) -> str:
+    import re
+
+    from unifyprofile.errors import ConfigError
+
+    if given is not None:
+        missing = [n for n, t in tables.items() if given not in t.columns]
+        if missing:
+            raise ConfigError(f"--id-column {given!r}: not a column of {', '.join(missing)}")
+        return given
+    first = next(iter(tables.values()))
+    named = [c for c in first.columns
+             if re.sub(r"[^a-z0-9]", "", str(c).lower()) in ("recordid", "id")
+             or str(c).lower().endswith(("_id", " id"))]
+    for column in named:
+        if all(column in t.columns and t[column].notna().all() and t[column].is_unique
+               for t in tables.values()):
+            return str(column)
+    raise ConfigError("no id column found (a column such as record_id or id, unique and "
+                      "never empty in every table); name it with --id-column")
+
+
+@app.command("infer")
+def infer_command(
+    files: Annotated[list[Path], typer.Argument(help="CSV exports (one to deduplicate, or "
+                                                     "several; two with --link).")],
+    link: Annotated[bool, typer.Option("--link", help="Link two tables (each free of "
+                                                      "duplicates) instead of deduplicating."
+                                       )] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the TOML "
+                                                "config here (default: print it).")] = None,
+    id_column: Annotated[str | None, typer.Option("--id-column", help="Column holding each "
+                                                  "record's id (default: record_id, id or "
+                                                  "a unique *_id column).")] = None,
+) -> None:
+    """Infer a config from the tables themselves: column roles from names and values,
+    comparisons, blocking rules within a pair budget, and a threshold (zero-config)."""
+    import dataclasses
+
+    import pandas as pd
+
+    from unifyprofile.config import dump_config
+    from unifyprofile.errors import ConfigError, SourceError
+    from unifyprofile.infer import fit_blocking, infer_config
+    from unifyprofile.resolver import Resolver
+
+    if link and len(files) != 2:
+        raise ConfigError(f"--link needs exactly two files, got {len(files)}")
+    tables: dict[str, pd.DataFrame] = {}
+    paths: dict[str, Path] = {}
+    for path in files:
+        if not path.is_file():
+            raise SourceError(f"{path}: file not found")
+        name = "".join(ch if ch.isalnum() else "_" for ch in path.stem) or "source"
+        while name in tables:
+            name += "_2"
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False,
+                                sep="\t" if path.suffix.lower() == ".tsv" else ",")
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+            raise SourceError(f"{path}: cannot be read as a CSV with a header row: "
+                              f"{error}") from error
+        tables[name] = frame.astype(object).where(frame.ne(""), None)
+        paths[name] = path.resolve()
+    key = _id_column(tables, id_column)
+    config, roles = infer_config(tables, link=link, id_column=key)
+    records, _, _, _ = Resolver(config).prepare()
+    config, notes = fit_blocking(config, records)
+    config = dataclasses.replace(config, sources=infer_config(
+        tables, link=link, id_column=key, paths=paths)[0].sources)
+    for column, role in roles.items():
+        console.print(f"{escape(column)}: {role.role} ({escape(role.reason)})", highlight=False)
+    for note in notes:
+        console.print(escape(note), highlight=False)
+    text = dump_config(config)
+    if output is None:
+        out.print(text, highlight=False, markup=False, soft_wrap=True)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"config written to {escape(str(output))}", highlight=False)
 
 
 @app.command("blocking")

@@ -322,9 +322,13 @@ class Resolver:
             linked = (fired >= 0) | ((probability >= config.threshold) & ~vetoed)
             strength = np.where(fired >= 0, RULE_WEIGHT + weight, weight)
             constraints = _constraints(records, config, sources)
+            apart = None
+            if config.guards.keep_apart_below is not None:
+                low = (probability < config.guards.keep_apart_below) & (fired < 0)
+                apart = (cand.i[low], cand.j[low])
             clustering = cluster(n, cand.i[linked], cand.j[linked], strength[linked],
                                  constraints=constraints,
-                                 max_cluster_size=config.guards.max_cluster_size)
+                                 max_cluster_size=config.guards.max_cluster_size, apart=apart)
             clusters = clusters_table(records[schema.RECORD_ID], clustering.labels)
         with self._stage("golden"):
             trust = {s.name: s.trust for s in sources}

@@ -3,7 +3,9 @@
 A blocking rule is a list of keys; two records are a candidate pair under the rule when
 every key has the same non-null value on both.  Rules are unioned: a pair is produced by
 the first rule that matches it and skipped by every later rule (checked on the key codes,
-so no global sort of all pairs is needed and no pair appears twice).
+so no global sort of all pairs is needed and no pair appears twice).  A rule with a
+multi-valued key (``title:rare3``) pairs records that share any of their values; its
+pairs are made from the (record, value) list and deduplicated against the other rules.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from unifyprofile.blocking._keys import Key, key_codes, parse_key
+from unifyprofile.blocking._keys import Key, key_codes, key_lists, parse_key
 from unifyprofile.errors import BlockingError, ConfigError
 
 __all__ = ["LINK_TYPES", "BlockingRule", "Candidates", "analyse_blocking", "block"]
@@ -47,8 +49,40 @@ class BlockingRule:
     def to_config(self) -> list[str]:
         return [str(k) for k in self.keys]
 
+    @property
+    def multi(self) -> bool:
+        """Whether a key gives several values per record (then :meth:`codes` is all -1)."""
+        return any(k.multi for k in self.keys)
+
+    def entries(self, records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows, codes)``: one entry per record and value of the combined key."""
+        multi = [k for k in self.keys if k.multi]
+        if len(multi) > 1:
+            raise ConfigError(f"blocking rule '{self.name}': at most one multi-valued key "
+                              "(rareN) per rule")
+        if not multi:
+            codes = self.codes(records)
+            rows = np.flatnonzero(codes >= 0)
+            return rows, codes[rows]
+        rows, combined = key_lists(records, multi[0])
+        for key in self.keys:
+            if key.multi:
+                continue
+            part = key_codes(records, key)[rows]
+            keep = part >= 0
+            rows, combined, part = rows[keep], combined[keep], part[keep]
+            combined = pd.factorize(combined)[0].astype(np.int64) * (int(part.max(initial=0))
+                                                                     + 1) + part
+        return rows, pd.factorize(combined)[0].astype(np.int64)
+
     def codes(self, records: pd.DataFrame) -> np.ndarray:
-        """One int64 code per record for the combined key (-1 if any key is null)."""
+        """One int64 code per record for the combined key (-1 if any key is null).
+
+        A multi-valued rule has no single code per record: every code is -1 (use
+        :meth:`entries`).
+        """
+        if self.multi:
+            return np.full(len(records), -1, dtype=np.int64)
         parts = [key_codes(records, k) for k in self.keys]
         combined = parts[0].copy()
         null = combined < 0
@@ -94,6 +128,8 @@ def _groups(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _count(codes: np.ndarray, side: np.ndarray | None) -> int:
+    """Pairs within equal codes (for a multi-valued rule, ``codes`` are its entries'
+    codes and ``side`` their sides: the count is then an upper bound)."""
     present = codes >= 0
     if side is None:
         sizes = np.bincount(codes[present])
@@ -141,25 +177,27 @@ def analyse_blocking(records: pd.DataFrame, rules: Sequence[BlockingRule],
         by an earlier rule), ``cumulative`` and ``largest_block`` (the most common key
         value and its record count).
     """
-    rows = []
+    table = []
     cumulative = 0
     cand = block(records, rules, link_type=link_type, side=side, max_pairs_per_rule=None)
     new = np.bincount(cand.rule, minlength=len(rules))
     sides = _sides(records, link_type, side)
     for n, rule in enumerate(rules):
-        codes = rule.codes(records)
+        rows, codes = rule.entries(records)
         cumulative += int(new[n])
         present = codes[codes >= 0]
         if len(present):
             counts = np.bincount(present)
             top = int(counts.argmax())
-            example = records.index[np.flatnonzero(codes == top)[0]]
+            example = records.index[rows[np.flatnonzero(codes == top)[0]]]
             largest = f"{counts[top]:,} records (like row {example})"
         else:
             largest = "-"
-        rows.append({"rule": rule.name, "pairs": _count(codes, sides), "new_pairs": int(new[n]),
-                     "cumulative": cumulative, "largest_block": largest})
-    return pd.DataFrame(rows)
+        table.append({"rule": rule.name,
+                      "pairs": _count(codes, None if sides is None else sides[rows]),
+                      "new_pairs": int(new[n]), "cumulative": cumulative,
+                      "largest_block": largest})
+    return pd.DataFrame(table)
 
 
 def _sides(records: pd.DataFrame, link_type: str, side: np.ndarray | None) -> np.ndarray | None:
@@ -195,9 +233,12 @@ def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: st
     """
     sides = _sides(records, link_type, side)
     all_codes = [rule.codes(records) for rule in rules]
+    entries = [rule.entries(records) if rule.multi else None for rule in rules]
     if max_pairs_per_rule is not None:
-        for rule, codes in zip(rules, all_codes, strict=True):
-            count = _count(codes, sides)
+        for rule, codes, entry in zip(rules, all_codes, entries, strict=True):
+            rows = np.arange(len(codes)) if entry is None else entry[0]
+            codes = codes if entry is None else entry[1]
+            count = _count(codes, None if sides is None else sides[rows])
             if count > max_pairs_per_rule:
                 top = np.bincount(codes[codes >= 0]).argmax()
                 raise BlockingError(
@@ -209,8 +250,16 @@ def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: st
                 )
     out_i, out_j, out_r = [], [], []
     for n, codes in enumerate(all_codes):
+        entry = entries[n]
+        if entry is not None:
+            rows, codes = entry
         order, starts, sizes = _groups(codes)
         for i, j in _pairs(order, starts, sizes, chunk_pairs):
+            if entry is not None:
+                a, b = rows[i], rows[j]
+                i, j = np.minimum(a, b), np.maximum(a, b)
+                distinct = i != j
+                i, j = i[distinct], j[distinct]
             keep = np.ones(len(i), dtype=bool)
             if sides is not None:
                 keep &= sides[i] != sides[j]
@@ -223,5 +272,14 @@ def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: st
     if not out_i:
         empty = np.zeros(0, dtype=np.int64)
         return Candidates(empty, empty.copy(), np.zeros(0, dtype=np.int16), all_codes)
-    return Candidates(np.concatenate(out_i).astype(np.int64),
-                      np.concatenate(out_j).astype(np.int64), np.concatenate(out_r), all_codes)
+    i, j, r = (np.concatenate(out_i).astype(np.int64), np.concatenate(out_j).astype(np.int64),
+               np.concatenate(out_r))
+    if any(e is not None for e in entries):
+        # Multi-valued rules repeat pairs (two shared tokens) and cannot be skipped by
+        # code: keep each pair once, from the earliest rule that made it.
+        order = np.lexsort((r, j, i))
+        i, j, r = i[order], j[order], r[order]
+        first = np.ones(len(i), dtype=bool)
+        first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
+        i, j, r = i[first], j[first], r[first]
+    return Candidates(i, j, r, all_codes)

@@ -10,6 +10,12 @@ A key is ``field`` or ``field:transform``.  ``field`` reads the standardised col
 ``suffixN``    the last N characters (``suffix4``: e.g. the end of a phone number)
 ``year``       the first four characters (the year of a ``YYYY-MM-DD`` date)
 ``tokens``     the sorted set of words, so word order does not matter
+``rareN``      *any* of the record's N rarest word tokens (``rare3``): a
+               multi-valued key, so two records meet when they share one
+               of their rare tokens (see :func:`key_lists`).  Tokens come
+               from :func:`unifyprofile.compare.tokenise` (model codes kept
+               whole); a token held by one record only, or by more than
+               ``RARE_MAX_RECORDS`` records, is never used.
 =============  ==========================================================
 """
 
@@ -26,9 +32,12 @@ from unifyprofile._columns import arrow_codes
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.standardise import nickname_key, soundex
 
-__all__ = ["Key", "key_codes", "parse_key"]
+__all__ = ["RARE_MAX_RECORDS", "Key", "key_codes", "key_lists", "parse_key"]
 
-_TRANSFORM = re.compile(r"^(soundex|nick|year|tokens|prefix(\d+)|suffix(\d+))$")
+_TRANSFORM = re.compile(r"^(soundex|nick|year|tokens|prefix(\d+)|suffix(\d+)|rare(\d+))$")
+
+#: A token held by more records than this is too common to block on.
+RARE_MAX_RECORDS = 100
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,11 @@ class Key:
 
     field: str
     transform: str | None = None
+
+    @property
+    def multi(self) -> bool:
+        """Whether a record holds several values of this key (``rareN``)."""
+        return self.transform is not None and self.transform.startswith("rare")
 
     def __str__(self) -> str:
         return self.field if self.transform is None else f"{self.field}:{self.transform}"
@@ -55,7 +69,7 @@ def parse_key(text: str, where: str = "key") -> Key:
     if transform and not _TRANSFORM.match(transform):
         raise ConfigError(
             f"{where}: unknown transform '{transform}' in {text!r}; use one of soundex, nick, "
-            "year, tokens, prefixN, suffixN (e.g. prefix3)"
+            "year, tokens, prefixN, suffixN, rareN (e.g. prefix3)"
         )
     return Key(field.strip(), transform or None)
 
@@ -77,6 +91,8 @@ def key_codes(records: pd.DataFrame, key: Key) -> np.ndarray:
     Equal values get equal codes, so two records agree on the key exactly when their
     codes are equal and not -1.
     """
+    if key.multi:
+        raise DataError(f"key '{key}' gives several values per record; use key_lists")
     values = _column(records, key)
     encoded = arrow_codes(values)
     if encoded is not None:
@@ -105,3 +121,61 @@ def _transform(uniques: pd.Series, transform: str) -> pd.Series:
         return text.map(lambda s: " ".join(sorted(set(s.split()))))
     n = int(re.sub(r"\D", "", transform))
     return text.str[:n] if transform.startswith("prefix") else text.str[-n:]
+
+
+def key_lists(records: pd.DataFrame, key: Key) -> tuple[np.ndarray, np.ndarray]:
+    """Every (record, value) of a multi-valued key such as ``title:rare3``.
+
+    Returns:
+        ``(rows, codes)``: int64 row positions and the code of one of that record's
+        values; a record appears once per value (none when it has none).
+
+    Examples:
+        >>> records = pd.DataFrame({"title": ["XML query KDL-40", "xml query kdl40",
+        ...                                   "query engine", "engine xml"]})
+        >>> rows, codes = key_lists(records, parse_key("title:rare1"))
+        >>> rows.tolist(), (bool(codes[0] == codes[1]), bool(codes[2] == codes[3]))
+        ([0, 1, 2, 3], (True, True))
+    """
+    from unifyprofile.compare._tokens import is_strong, tokenise
+
+    if not key.multi or key.transform is None:
+        codes = key_codes(records, key)
+        rows = np.flatnonzero(codes >= 0)
+        return rows, codes[rows]
+    n_keep = int(key.transform[len("rare"):])
+    values = _column(records, key)
+    value_codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    token_lists = [tokenise(str(u)) for u in uniques]
+    lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(uniques))
+    flat = np.empty(int(lengths.sum()), dtype=object)
+    flat[:] = [t for ts in token_lists for t in ts]
+    token_codes, vocabulary = pd.factorize(flat)
+    weak = np.fromiter((not is_strong(str(t)) for t in vocabulary), dtype=bool,
+                       count=len(vocabulary))
+    owner = np.repeat(np.arange(len(uniques)), lengths)
+    # Document frequency counts records, not distinct values.
+    per_value = np.bincount(value_codes[value_codes >= 0], minlength=len(uniques))
+    df = np.bincount(token_codes, weights=per_value[owner]).astype(np.int64) if len(flat) \
+        else np.zeros(0, dtype=np.int64)
+    usable = (df[token_codes] >= 2) & (df[token_codes] <= RARE_MAX_RECORDS) if len(flat) \
+        else np.zeros(0, dtype=bool)
+    owner, token_codes = owner[usable], token_codes[usable]
+    # Rarest first within each value; among equally rare tokens numbers and model codes
+    # first (they identify an item), then by the token itself.
+    order = np.lexsort((vocabulary[token_codes].astype(str), weak[token_codes],
+                        df[token_codes], owner))
+    owner, token_codes = owner[order], token_codes[order]
+    first = np.searchsorted(owner, owner, side="left")
+    keep = (np.arange(len(owner)) - first) < n_keep
+    owner, token_codes = owner[keep], token_codes[keep]
+    # Expand from distinct values to the records holding them.
+    starts = np.searchsorted(owner, np.arange(len(uniques)), side="left")
+    counts = np.bincount(owner, minlength=len(uniques))
+    present = np.flatnonzero(value_codes >= 0)
+    per_record = counts[value_codes[present]]
+    rows = np.repeat(present, per_record)
+    offsets = np.arange(int(per_record.sum())) - np.repeat(np.cumsum(per_record) - per_record,
+                                                           per_record)
+    picked = np.repeat(starts[value_codes[present]], per_record) + offsets
+    return rows.astype(np.int64), token_codes[picked].astype(np.int64)

@@ -33,8 +33,10 @@ from ._levels import (
     PostcodeComparison,
     PreparedComparison,
     StringComparison,
+    TextComparison,
 )
 from ._stage import compare, prepare
+from ._tokens import tokenise
 
 __all__ = [
     "COMPARISON_TYPES",
@@ -49,8 +51,10 @@ __all__ = [
     "PostcodeComparison",
     "PreparedComparison",
     "StringComparison",
+    "TextComparison",
     "compare",
     "comparison_from_config",
     "default_comparisons",
     "prepare",
+    "tokenise",
 ]

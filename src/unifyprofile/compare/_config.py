@@ -28,6 +28,7 @@ from ._levels import (
     PhoneComparison,
     PostcodeComparison,
     StringComparison,
+    TextComparison,
 )
 from ._validate import _IDENTIFIER
 
@@ -46,6 +47,7 @@ COMPARISON_TYPES: Mapping[str, type[Comparison]] = {
         PostcodeComparison,
         StringComparison,
         NumericComparison,
+        TextComparison,
     )
 }
 

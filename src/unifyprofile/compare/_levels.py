@@ -46,9 +46,18 @@ __all__ = [
     "PostcodeComparison",
     "PreparedComparison",
     "StringComparison",
+    "TextComparison",
 ]
 
 _DIGITS = re.compile(r"\d+")
+_AMOUNT_NOISE = re.compile(r"[^\d.,\-]")
+_THOUSANDS = re.compile(r",(?=\d{3}(?:\D|$))")
+
+
+def _amount_text(text: str) -> str:
+    """``"$1,299.00"`` -> ``"1299.00"``, ``"EUR 12,50"`` -> ``"12.50"``."""
+    kept = _THOUSANDS.sub("", _AMOUNT_NOISE.sub("", text))
+    return kept.replace(",", ".") if kept.count(",") == 1 and "." not in kept else kept
 _NON_DIGITS = re.compile(r"\D+")
 
 
@@ -916,7 +925,9 @@ class NumericComparison(Comparison):
     """A number by relative difference ``|a - b| / max(|a|, |b|)``.
 
     Levels: ``"else"``, ``"within <r>%"`` for each tolerance (largest first),
-    ``"exact"`` (numerically equal).  Values that do not parse as numbers are null.
+    ``"exact"`` (numerically equal).  Currency signs, letters, spaces and thousands
+    separators are dropped before parsing (``"$1,299.00"`` is 1299); values that still
+    do not parse as numbers are null.
 
     Args:
         field: the numeric field.
@@ -945,6 +956,12 @@ class NumericComparison(Comparison):
         column = _resolve(records, self.field, self.name)
         codes, uniques = k.factorize(records[column], column=column)
         parsed = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
+        # Numbers always parse, so what is left unparsed is text worth cleaning.
+        retry = parsed.isna().to_numpy() & pd.notna(uniques)
+        if retry.any():
+            # Amounts as people type them: "$1,299.00", "EUR 12.50", "12 000".
+            cleaned = pd.Series(uniques[retry], dtype=object).astype(str).map(_amount_text)
+            parsed[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy()
         numbers = parsed.to_numpy(dtype=np.float64, na_value=np.nan)
         numbers[~np.isfinite(numbers)] = np.nan
         values = np.where(codes >= 0, numbers[np.maximum(codes, 0)], np.nan)
@@ -967,3 +984,124 @@ class _PreparedNumeric(PreparedComparison):
         return (len(self._relative) - np.searchsorted(self._relative, gap, side="left")).astype(
             np.int8
         )
+
+
+# ------------------------------------------------------------------------------ text
+
+
+def _rowwise_dot(matrix: sp.csr_matrix, ua: np.ndarray, ub: np.ndarray,
+                 chunk: int = 250_000) -> np.ndarray:
+    """``matrix[ua[k]] . matrix[ub[k]]`` for every k, in bounded chunks."""
+    out = np.empty(len(ua), dtype=np.float64)
+    for start in range(0, len(ua), chunk):
+        a = matrix[ua[start:start + chunk]]
+        b = matrix[ub[start:start + chunk]]
+        out[start:start + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class TextComparison(Comparison):
+    """Free text (titles, descriptions, product names) by TF-IDF cosine over word tokens.
+
+    Values are split into tokens (see :func:`unifyprofile.compare.tokenise`: ASCII-folded,
+    lowercased, model codes such as ``KDL-40V3000`` kept whole).  Each token is weighted
+    by its inverse document frequency over the records, times ``strong_weight`` when it
+    holds a digit (numbers and model codes identify an item far better than words), and
+    two values are compared by the cosine of their weight vectors.
+
+    Levels: ``"else"``, ``"cos>=<t>"`` for each threshold (lowest first), ``"exact"``
+    (the same set of tokens).  With ``codes_must_agree`` a pair whose values both hold
+    strong tokens but share none is capped at the lowest cosine level: two product names
+    alike in every word but the model number are different products.
+
+    Args:
+        field: the text field.
+        thresholds: cosine thresholds in (0, 1] (any order).
+        strong_weight: factor (>= 1) on the weight of tokens with digits.
+        codes_must_agree: cap pairs whose strong tokens are disjoint.
+
+    Examples:
+        >>> records = pd.DataFrame({"title": [
+        ...     "Sony Bravia KDL-40V3000 LCD TV", "sony bravia kdl40v3000 lcd tv",
+        ...     "Sony Bravia KDL-46V3000 LCD TV", "Canon EOS camera", "LCD TV Sony Bravia"]})
+        >>> c = TextComparison("title")
+        >>> c.level_names
+        ('else', 'cos>=0.35', 'cos>=0.50', 'cos>=0.65', 'cos>=0.80', 'cos>=0.90', 'exact')
+        >>> c.prepare(records).levels(np.zeros(4, dtype=np.int64), np.arange(1, 5)).tolist()
+        [6, 0, 0, 2]
+    """
+
+    thresholds: tuple[float, ...] = (0.9, 0.8, 0.65, 0.5, 0.35)
+    strong_weight: float = 2.0
+    codes_must_agree: bool = True
+
+    type_name: ClassVar[str] = "text"
+    _params: ClassVar[dict[str, v.Param]] = {
+        **Comparison._params,
+        "thresholds": v.THRESHOLDS,
+        "strong_weight": v.AT_LEAST_ONE,
+        "codes_must_agree": v.BOOLEAN,
+    }
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        fuzzy = tuple(f"cos>={_fmt(t)}" for t in sorted(self.thresholds))
+        return ("else", *fuzzy, "exact")
+
+    def prepare(self, records: pd.DataFrame) -> PreparedComparison:
+        from ._tokens import is_strong, token_matrix, tokenise
+
+        raw_codes, raw_uniques = self._factorize(records)
+        # Exact agreement means the same set of tokens, whatever the case or punctuation.
+        keys = np.empty(len(raw_uniques), dtype=object)
+        keys[:] = [" ".join(sorted(tokenise(str(u)))) or None for u in raw_uniques]
+        key_codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+        codes = np.where(raw_codes >= 0, key_codes[np.maximum(raw_codes, 0)], -1)
+        codes = codes.astype(np.int64)
+        binary, vocabulary = token_matrix(np.asarray(uniques, dtype=object))
+        counts = np.bincount(codes[codes >= 0], minlength=len(uniques)).astype(np.float64)
+        documents = max(float(counts.sum()), 1.0)
+        df = np.asarray(binary.T @ counts).ravel()
+        idf = np.log1p(documents / np.maximum(df, 1.0))
+        strong = np.fromiter((is_strong(str(t)) for t in vocabulary), dtype=bool,
+                             count=len(vocabulary))
+        if len(strong) < binary.shape[1]:
+            strong = np.zeros(binary.shape[1], dtype=bool)
+        idf = np.where(strong, idf * self.strong_weight, idf)
+        weighted = binary @ sp.diags(idf)
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        unit = sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-12)) @ weighted)
+        strong_part = sp.csr_matrix(binary @ sp.diags(strong.astype(np.float64)))
+        return _PreparedText(self, codes, unit, strong_part)
+
+
+class _PreparedText(_Cascade):
+    comparison: TextComparison
+
+    def __init__(self, comparison: TextComparison, codes: np.ndarray, unit: sp.csr_matrix,
+                 strong: sp.csr_matrix) -> None:
+        super().__init__(comparison, codes)
+        self._unit = unit
+        self._strong = strong
+        self._has_strong = np.diff(strong.indptr) > 0
+        self._ascending = np.array(sorted(comparison.thresholds))
+
+    def cosine(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the values with codes ``ca`` and ``cb`` (pairwise)."""
+        return k.per_pair(ca, cb, lambda ua, ub: _rowwise_dot(self._unit, ua, ub))
+
+    def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        def levels(ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
+            scores = _rowwise_dot(self._unit, ua, ub)
+            out = _count_at_least(scores + 1e-9, self._ascending)
+            if self.comparison.codes_must_agree:
+                both = self._has_strong[ua] & self._has_strong[ub]
+                if both.any():
+                    shared = np.zeros(len(ua), dtype=np.float64)
+                    shared[both] = _rowwise_dot(self._strong, ua[both], ub[both])
+                    conflict = both & (shared == 0)
+                    out[conflict] = np.minimum(out[conflict], 1)
+            return out
+
+        return k.per_pair(ca, cb, levels).astype(np.int8)

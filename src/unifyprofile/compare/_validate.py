@@ -122,6 +122,15 @@ DAYS = Param("a non-empty list of distinct positive integers (days)", _positive_
 POSITIVE_INT = Param("a positive integer", _positive_int)
 
 
+def _at_least_one(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 1:
+        raise _Invalid
+    return float(value)
+
+
+AT_LEAST_ONE = Param("a number >= 1", _at_least_one)
+
+
 def choice(options: tuple[str, ...]) -> Param:
     """A parameter that takes one of ``options``.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from unifyprofile.evaluate._metrics import (
 from unifyprofile.sources import Source
 from unifyprofile.sources._infer import infer_columns
 
-__all__ = ["evaluate_directory", "evaluate_result"]
+__all__ = ["evaluate_directory", "evaluate_result", "zero_config"]
 
 
 def _sources(bench: Benchmark, config: Config | None) -> list[Source]:
@@ -48,6 +49,7 @@ def _sources(bench: Benchmark, config: Config | None) -> list[Source]:
                     default_region=base.default_region,
                     dayfirst=base.dayfirst,
                     trust=base.trust,
+                    unique_per_person=base.unique_per_person,
                 )
             )
         else:
@@ -57,29 +59,84 @@ def _sources(bench: Benchmark, config: Config | None) -> list[Source]:
     return out
 
 
+def zero_config(bench: Benchmark, *, directory: str | Path | None = None
+                ) -> Config:
+    """The config zero-config mode infers for a benchmark's tables (no truth is read).
+
+    Args:
+        bench: the benchmark.
+        directory: when given, sources point at the CSV files there (for writing the
+            config out) instead of holding the tables in memory.
+    """
+    from unifyprofile.infer import infer_config
+
+    tables = (
+        {"records": bench.records}
+        if bench.task == "dedup"
+        else {"left": bench.left, "right": bench.right}
+    )
+    paths = None
+    if directory is not None:
+        folder = Path(directory).resolve()
+        paths = {name: folder / f"{name}.csv" for name in tables}
+    config, _ = infer_config({k: v for k, v in tables.items() if v is not None},
+                             link=bench.task == "link", paths=paths)
+    return config
+
+
 def evaluate_directory(
-    directory: str | Path, config_path: str | Path | None = None
+    directory: str | Path, config_path: str | Path | None = None, *,
+    write_config: str | Path | None = None,
 ) -> dict[str, Any]:
-    """Resolve the benchmark in ``directory`` and score it (see ``unifyprofile evaluate``)."""
+    """Resolve the benchmark in ``directory`` and score it (see ``unifyprofile evaluate``).
+
+    Args:
+        directory: the benchmark folder.
+        config_path: a TOML config; without one the config is inferred (zero-config).
+        write_config: write the config used (inferred or given) here as TOML, with the
+            sources pointing at the benchmark's CSV files.
+    """
+    from unifyprofile.config import dump_config
+    from unifyprofile.infer import fit_blocking
     from unifyprofile.resolver import Resolver
 
     start = time.perf_counter()
     bench = load_benchmark(directory)
     config = load_config(config_path) if config_path is not None else None
-    sources = _sources(bench, config)
-    base = config or Config()
-    if bench.task == "link":
-        base = Config(
-            **{**{f: getattr(base, f) for f in base.__dataclass_fields__}, "link_type": "link_only"}
-        )
-    result = Resolver(base.with_sources(sources)).run()
+    notes: list[str] = []
+    if config is None:
+        base = zero_config(bench)
+        resolver = Resolver(base)
+        records, table, hubs, used = resolver.prepare()
+        base, notes = fit_blocking(base, records)
+        resolver = Resolver(base)
+        result = resolver.resolve(records, used)
+        result.rejects = table.rejects
+        result.notes = table.notes + notes + result.notes
+        written = dataclasses.replace(
+            base, sources=zero_config(bench, directory=directory).sources)
+    else:
+        sources = _sources(bench, config)
+        base = config
+        if bench.task == "link":
+            base = dataclasses.replace(base, link_type="link_only")
+        result = Resolver(base.with_sources(sources)).run()
+        written = base
+    if write_config is not None:
+        Path(write_config).write_text(dump_config(written), encoding="utf-8")
     report = evaluate_result(result, bench)
+    report["notes"] = notes
     report["seconds"] = time.perf_counter() - start
     return report
 
 
 def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:
-    """Score a :class:`~unifyprofile.Result` of a benchmark against its truth."""
+    """Score a :class:`~unifyprofile.Result` of a benchmark against its truth.
+
+    ``pairwise`` scores the candidate pairs the run linked (above the threshold or by a
+    rule) whose two records also ended in one entity: a link that clustering cut (a
+    one-to-one or cannot-link constraint, a keep-apart guard) is not reported as a match.
+    """
     clusters = result.clusters.set_index(schema.RECORD_ID)[schema.ENTITY_ID]
     if bench.task == "dedup":
         truth = pd.Series(bench.truth.to_numpy(), index="records:" + bench.truth.index.astype(str))
@@ -103,7 +160,11 @@ def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:
             "record_id_r": scored["record_id_r"].astype(str),
         }
     )
-    linked = candidates[scored["linked"].to_numpy()]
+    # A link that clustering cut (a cannot-link constraint, a size guard) is not a match
+    # the run reports, so pairs count only when both records ended in one entity.
+    entity = clusters.reindex(candidates["record_id_l"]).to_numpy() == clusters.reindex(
+        candidates["record_id_r"]).to_numpy()
+    linked = candidates[scored["linked"].to_numpy() & entity]
     report: dict[str, Any] = {
         "dataset": Path(bench.name).name,
         "task": bench.task,

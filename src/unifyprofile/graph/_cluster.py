@@ -56,8 +56,8 @@ class Clustering:
 
 
 def cluster(n_records: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, *,
-            constraints: Sequence[Constraint] = (), max_cluster_size: int | None = None
-            ) -> Clustering:
+            constraints: Sequence[Constraint] = (), max_cluster_size: int | None = None,
+            apart: tuple[np.ndarray, np.ndarray] | None = None) -> Clustering:
     """Partition ``n_records`` records given their links.
 
     Args:
@@ -67,6 +67,10 @@ def cluster(n_records: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, *,
             first.
         constraints: cannot-link constraints.
         max_cluster_size: split clusters with more records than this.
+        apart: pairs ``(i, j)`` known to be different entities (compared and scored as
+            clear non-matches).  A component that chains such a pair together through
+            other links is rebuilt strongest link first, skipping a link that would
+            join the two records of an apart pair.
 
     Returns:
         A :class:`Clustering` with labels numbered by first appearance.
@@ -83,7 +87,19 @@ def cluster(n_records: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, *,
     graph = coo_matrix((np.ones(len(i), dtype=np.int8), (i, j)), shape=(n_records, n_records))
     _, labels = connected_components(graph, directed=False)
     labels = labels.astype(np.int64)
+    ai = aj = np.zeros(0, dtype=np.int64)
+    if apart is not None:
+        ai = np.asarray(apart[0], dtype=np.int64)
+        aj = np.asarray(apart[1], dtype=np.int64)
+        inside = labels[ai] == labels[aj]
+        ai, aj = ai[inside], aj[inside]
     bad = _offending(labels, constraints, max_cluster_size)
+    if len(ai):
+        bad = np.union1d(bad, labels[ai])
+    apart_of: dict[int, set[int]] = {}
+    for a, b in zip(ai.tolist(), aj.tolist(), strict=True):
+        apart_of.setdefault(a, set()).add(b)
+        apart_of.setdefault(b, set()).add(a)
     cut_rows: list[tuple[int, int, float, str]] = []
     if len(bad):
         next_label = int(labels.max()) + 1
@@ -97,7 +113,7 @@ def cluster(n_records: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, *,
         for chunk in np.split(bad_edges, bounds):
             members = np.flatnonzero(labels == edge_comp[chunk[0]])
             parts, cut = _split(members, i[chunk], j[chunk], weight[chunk], constraints,
-                                max_cluster_size)
+                                max_cluster_size, apart_of)
             cut_rows.extend(cut)
             for part in parts[1:]:
                 labels[part] = next_label
@@ -132,10 +148,14 @@ def _offending(labels: np.ndarray, constraints: Sequence[Constraint],
 
 
 def _split(members: np.ndarray, i: np.ndarray, j: np.ndarray, weight: np.ndarray,
-           constraints: Sequence[Constraint], max_size: int | None
+           constraints: Sequence[Constraint], max_size: int | None,
+           apart_of: dict[int, set[int]] | None = None
            ) -> tuple[list[np.ndarray], list[tuple[int, int, float, str]]]:
     """Constrained maximum spanning forest of one component (edges sorted strongest first)."""
     parent = {int(m): int(m) for m in members}
+    apart_of = apart_of or {}
+    group: dict[int, set[int]] = {int(m): {int(m)} for m in members}
+    against: dict[int, set[int]] = {int(m): set(apart_of.get(int(m), ())) for m in members}
     size = dict.fromkeys(parent, 1)
     values: list[dict[int, set[int]]] = [
         {int(m): ({int(c.codes[m])} if c.codes[m] >= 0 else set()) for m in members}
@@ -160,6 +180,9 @@ def _split(members: np.ndarray, i: np.ndarray, j: np.ndarray, weight: np.ndarray
                 break
         if reason is None and max_size is not None and size[ra] + size[rb] > max_size:
             reason = f"max_cluster_size {max_size}"
+        if reason is None and against and (
+                not against[ra].isdisjoint(group[rb]) or not against[rb].isdisjoint(group[ra])):
+            reason = "kept apart: a pair across the link was scored a non-match"
         if reason is not None:
             cut.append((a, b, w, reason))
             continue
@@ -167,6 +190,8 @@ def _split(members: np.ndarray, i: np.ndarray, j: np.ndarray, weight: np.ndarray
             ra, rb = rb, ra
         parent[rb] = ra
         size[ra] += size[rb]
+        group[ra] |= group.pop(rb)
+        against[ra] |= against.pop(rb)
         for vals in values:
             vals[ra] |= vals.pop(rb)
     roots = np.array([find(int(m)) for m in members])

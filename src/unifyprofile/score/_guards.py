@@ -39,6 +39,11 @@ class Guards:
             different) forbids a probabilistic link, e.g. ``["first_name", "dob"]`` keeps
             household members who share surname, address and landline apart.
             Deterministic rules still link.
+        keep_apart_below: when set, a compared pair whose match probability is below
+            this (and that no rule linked) is a clear non-match, and clustering keeps its
+            two records in different entities even when other links chain them together
+            (the component is rebuilt strongest link first).  Stops long chains of
+            "similar enough" links from merging different entities.
     """
 
     placeholders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -47,6 +52,7 @@ class Guards:
     unique_identifiers: tuple[str, ...] = ()
     max_cluster_size: int = 100
     veto: tuple[str, ...] = ()
+    keep_apart_below: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "placeholders", MappingProxyType(
@@ -55,7 +61,7 @@ class Guards:
     @classmethod
     def from_config(cls, entry: Mapping[str, Any], where: str = "guards") -> Guards:
         allowed = {"placeholders", "hub_fields", "max_people_per_value",
-                   "unique_identifiers", "max_cluster_size", "veto"}
+                   "unique_identifiers", "max_cluster_size", "veto", "keep_apart_below"}
         problems = [f"{where}.{k}: unknown key; allowed keys are {', '.join(sorted(allowed))}"
                     for k in entry if k not in allowed]
         kwargs: dict[str, Any] = {}
@@ -66,6 +72,14 @@ class Guards:
                     problems.append(f"{where}.{key}: expected an integer >= 1, got {value!r}")
                 else:
                     kwargs[key] = value
+        if "keep_apart_below" in entry:
+            value = entry["keep_apart_below"]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not 0 < value < 1:
+                problems.append(f"{where}.keep_apart_below: expected a probability in "
+                                f"(0, 1), got {value!r}")
+            else:
+                kwargs["keep_apart_below"] = float(value)
         for key in ("hub_fields", "unique_identifiers", "veto"):
             if key in entry:
                 value = entry[key]
@@ -94,6 +108,8 @@ class Guards:
             "max_cluster_size": self.max_cluster_size,
             "veto": list(self.veto),
         }
+        if self.keep_apart_below is not None:
+            out["keep_apart_below"] = self.keep_apart_below
         if self.placeholders:
             out["placeholders"] = {k: list(v) for k, v in self.placeholders.items()}
         return out

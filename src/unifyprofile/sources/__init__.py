@@ -1,5 +1,6 @@
 """Sources: read exports and map their columns onto the canonical schema."""
 
+from unifyprofile.sources._infer import ColumnRole, infer_roles
 from unifyprofile.sources._read import SourceTable, read_source, read_sources
 from unifyprofile.sources._source import FORMATS, KINDS, Source
 from unifyprofile.sources.presets import PRESETS, Preset
@@ -8,9 +9,11 @@ __all__ = [
     "FORMATS",
     "KINDS",
     "PRESETS",
+    "ColumnRole",
     "Preset",
     "Source",
     "SourceTable",
+    "infer_roles",
     "read_source",
     "read_sources",
 ]

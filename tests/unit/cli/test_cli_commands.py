@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from unifyprofile import cli
+from unifyprofile.config import load_config
 
 DEMO = Path(__file__).resolve().parents[3] / "examples" / "cx_demo"
 OUTPUTS = ("clusters", "golden", "pairs", "rejects")
@@ -243,7 +244,9 @@ def test_evaluate_json_prints_one_object(
         "seconds",
     ]
     assert (report["dataset"], report["task"], report["records"]) == ("tiny", "dedup", 8)
-    assert report["threshold"] == 0.95
+    from unifyprofile.infer import DEDUP_THRESHOLD
+
+    assert report["threshold"] == DEDUP_THRESHOLD  # zero-config dedup
     assert report["candidate_pairs"] >= 3
     assert 0 <= report["blocking_recall"] <= 1
     for metric in ("pairwise", "cluster", "bcubed"):
@@ -259,3 +262,48 @@ def test_evaluate_missing_folder_exits_3(
     assert code == 3
     assert stderr.startswith(f"error: {tmp_path / 'nope'}: benchmark folder not found")
     assert "Traceback" not in stderr
+
+
+def _catalogues(tmp_path: Path) -> tuple[Path, Path]:
+    left = tmp_path / "shop_a.csv"
+    right = tmp_path / "shop_b.csv"
+    left.write_text(
+        "id,title,price\n"
+        "a1,Sony Bravia KDL-40V3000 40in LCD TV,$899.00\n"
+        "a2,Canon EOS 400D Digital SLR Camera,$599.00\n"
+        "a3,Linksys EZXS88W 8-port Ethernet Switch,$39.99\n", encoding="utf-8")
+    right.write_text(
+        "id,title,price\n"
+        "b1,sony kdl40v3000 lcd television,899\n"
+        "b2,Canon EOS-400D SLR body,589.50\n"
+        "b3,Bose Acoustimass 5 speakers,399\n", encoding="utf-8")
+    return left, right
+
+
+def test_infer_writes_a_config_that_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    left, right = _catalogues(tmp_path)
+    target = tmp_path / "inferred.toml"
+    code, _, stderr = _main(monkeypatch, capsys, "infer", str(left), str(right), "--link",
+                            "-o", str(target))
+    assert code == 0, stderr
+    assert "title: text" in stderr
+    assert "estimated candidate pairs before comparing" in stderr
+    config = load_config(target)
+    assert config.link_type == "link_only"
+    assert [s.name for s in config.sources] == ["shop_a", "shop_b"]
+    assert {c.type_name for c in config.comparisons} == {"text", "numeric"}
+    code, stdout, stderr = _main(monkeypatch, capsys, "run", str(target), "--out",
+                                 str(tmp_path / "out"), "--json")
+    assert code == 0, stderr
+
+
+def test_infer_without_an_id_column_names_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("title\nfoo bar\nfoo bar\n", encoding="utf-8")
+    code, _, stderr = _main(monkeypatch, capsys, "infer", str(path))
+    assert code == 2
+    assert "--id-column" in stderr

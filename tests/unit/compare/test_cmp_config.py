@@ -18,6 +18,7 @@ from unifyprofile.compare import (
     PhoneComparison,
     PostcodeComparison,
     StringComparison,
+    TextComparison,
     compare,
     comparison_from_config,
     default_comparisons,
@@ -36,6 +37,7 @@ SPECS = [
     PostcodeComparison(prefix=2),
     StringComparison("company", metric="jaccard", thresholds=(0.5,)),
     NumericComparison("income", relative=(0.05,)),
+    TextComparison("title", thresholds=(0.8, 0.4), strong_weight=3.0, codes_must_agree=False),
 ]
 
 
@@ -71,6 +73,7 @@ def test_registry_names_every_comparison():
         "postcode",
         "string",
         "numeric",
+        "text",
     }
     assert all(cls.type_name == key for key, cls in COMPARISON_TYPES.items())
 
@@ -162,7 +165,7 @@ def test_all_problems_reported_together():
 def test_bad_type_and_bad_entry():
     assert problems({"field": "x"}) == [
         'comparisons[2].type: missing; expected one of "exact", "name", "email", "phone", '
-        '"date", "address", "postcode", "string", "numeric"'
+        '"date", "address", "postcode", "string", "numeric", "text"'
     ]
     assert problems({"type": "fuzzy"})[0].startswith(
         'comparisons[2].type: expected one of "exact", "name"'
@@ -242,10 +245,12 @@ def test_public_names():
             "PostcodeComparison",
             "PreparedComparison",
             "StringComparison",
+            "TextComparison",
             "compare",
             "comparison_from_config",
             "default_comparisons",
             "prepare",
+            "tokenise",
         ]
     )
     assert all(hasattr(cmp, name) for name in cmp.__all__)

@@ -250,3 +250,25 @@ def test_clusters_table_lists_every_record_once():
 def test_self_links_are_harmless(n):
     c = cluster(n, _arr([0]), _arr([0]), _arr([1.0]))
     assert c.labels.tolist() == list(range(n))
+
+
+def test_apart_pairs_break_a_chain_at_its_weakest_link():
+    # 0 -5- 1 -1- 2 -4- 3: records 0 and 3 were scored a clear non-match.
+    c = cluster(4, _arr([0, 1, 2]), _arr([1, 2, 3]), _arr([5.0, 1.0, 4.0]),
+                apart=(_arr([0]), _arr([3])))
+    assert _partition(c.labels) == {frozenset({0, 1}), frozenset({2, 3})}
+    assert c.cut["reason"].str.startswith("kept apart").all()
+    assert c.cut[["i", "j"]].values.tolist() == [[1, 2]]
+
+
+def test_apart_pairs_in_different_components_change_nothing():
+    c = cluster(4, _arr([0, 2]), _arr([1, 3]), _arr([1.0, 1.0]), apart=(_arr([0]), _arr([2])))
+    assert _partition(c.labels) == {frozenset({0, 1}), frozenset({2, 3})}
+    assert c.cut.empty
+
+
+def test_apart_pair_that_is_itself_linked_strongly_still_separates():
+    # A triangle 0-1-2 where 1 and 2 are apart: 0 joins the stronger side.
+    c = cluster(3, _arr([0, 0, 1]), _arr([1, 2, 2]), _arr([3.0, 2.0, 1.0]),
+                apart=(_arr([1]), _arr([2])))
+    assert _partition(c.labels) == {frozenset({0, 1}), frozenset({2})}

@@ -159,3 +159,12 @@ def test_guards_config_round_trip_and_errors():
     assert "guards.max_people_per_value: expected an integer >= 1, got 0" in text
     assert "guards.veto: expected a list of field names" in text
     assert "guards.colour: unknown key" in text
+
+
+def test_keep_apart_below_round_trips_and_is_checked():
+    guards = Guards.from_config({"keep_apart_below": 0.001})
+    assert guards.keep_apart_below == 0.001
+    assert Guards.from_config(guards.to_config()) == guards
+    assert "keep_apart_below" not in Guards().to_config()
+    with pytest.raises(ConfigError, match=r"guards.keep_apart_below: expected a probability"):
+        Guards.from_config({"keep_apart_below": 1.5})

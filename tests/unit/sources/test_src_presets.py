@@ -15,12 +15,14 @@ from unifyprofile.sources._infer import infer_columns
 
 def test_public_names() -> None:
     assert sorted(sources_pkg.__all__) == [
+        "ColumnRole",
         "FORMATS",
         "KINDS",
         "PRESETS",
         "Preset",
         "Source",
         "SourceTable",
+        "infer_roles",
         "read_source",
         "read_sources",
     ]

@@ -1,0 +1,79 @@
+"""Word tokens of free text, shared by text comparisons and rare-token blocking.
+
+Text is ASCII-folded and lowercased, then split into words.  A word that holds a digit
+(a number or a model code such as ``KDL-40V3000`` or ``dslr-a200``) is kept whole with
+its inner separators removed, so ``kdl40v3000`` is one token however it was punctuated;
+other words split on their inner hyphens, slashes and dots.  Tokens with digits are
+"strong": they identify a product, a part or an edition far more than a word does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from unidecode import unidecode
+
+__all__ = ["is_strong", "token_matrix", "tokenise"]
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-/.'+][a-z0-9]+)*")
+_INNER = re.compile(r"[-/.'+]")
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    return unidecode(unicodedata.normalize("NFKC", text)).lower()
+
+
+def tokenise(text: str) -> list[str]:
+    """Distinct tokens of ``text`` in order of first appearance.
+
+    >>> tokenise("Sony Bravia KDL-40V3000 40' LCD HDTV - kdl40v3000")
+    ['sony', 'bravia', 'kdl40v3000', '40', 'lcd', 'hdtv']
+    >>> tokenise("Semi-structured data: the XML-QL 2.0 approach")
+    ['semi', 'structured', 'data', 'the', 'xml', 'ql', '20', 'approach']
+    """
+    out: dict[str, None] = {}
+    for word in _WORD.findall(_fold(text)):
+        if _DIGIT.search(word):
+            out[_INNER.sub("", word)] = None
+        else:
+            for part in _INNER.split(word):
+                if part:
+                    out[part] = None
+    return list(out)
+
+
+def is_strong(token: str) -> bool:
+    """A token with a digit (a number or model code) and at least two characters.
+
+    >>> is_strong("kdl40v3000"), is_strong("40"), is_strong("5"), is_strong("sony")
+    (True, True, False, False)
+    """
+    return len(token) >= 2 and _DIGIT.search(token) is not None
+
+
+def token_matrix(uniques: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Binary value x token matrix (one row per value) and the token vocabulary.
+
+    Args:
+        uniques: distinct text values (object array of str).
+
+    Returns:
+        ``(matrix, vocabulary)``: CSR float64 with a 1 where the value holds the token.
+    """
+    token_lists = [tokenise(str(u)) for u in uniques]
+    lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
+    flat = np.empty(int(lengths.sum()), dtype=object)
+    flat[:] = [t for ts in token_lists for t in ts]
+    codes, vocabulary = pd.factorize(flat)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    data = np.ones(len(flat), dtype=np.float64)
+    shape = (len(uniques), max(len(vocabulary), 1))
+    matrix = sp.csr_matrix((data, codes.astype(np.int64), indptr), shape=shape)
+    return matrix, np.asarray(vocabulary, dtype=object)

@@ -1,0 +1,81 @@
+"""TextComparison: TF-IDF cosine over word tokens, model codes as strong tokens."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from unifyprofile.compare import TextComparison, comparison_from_config, tokenise
+from unifyprofile.errors import ConfigError
+
+TITLES = [
+    "Sony Bravia KDL-40V3000 40' LCD HDTV",      # 0
+    "sony bravia kdl40v3000 lcd hdtv 40",        # 1 same tokens, other punctuation
+    "Sony Bravia KDL-46V3000 46' LCD HDTV",      # 2 same words, other model code
+    "Semantic integration of environmental models",  # 3
+    "Semantic Integration of Environmental Models for Decision Making",  # 4
+    None,                                        # 5
+    "Canon EOS 400D camera",                     # 6
+]
+
+
+def levels(pairs, comparison=None, titles=TITLES):
+    comparison = comparison or TextComparison("title")
+    records = pd.DataFrame({comparison.field: titles})
+    i = np.array([a for a, _ in pairs], dtype=np.int64)
+    j = np.array([b for _, b in pairs], dtype=np.int64)
+    return comparison.prepare(records).levels(i, j).tolist()
+
+
+def test_tokens_keep_model_codes_whole():
+    assert tokenise("KDL-40V3000 / kdl40v3000, DSLR-A200") == ["kdl40v3000", "dslra200"]
+    assert tokenise("Ünïcode—Text  ok") == ["unicode", "text", "ok"]
+
+
+def test_levels_table():
+    c = TextComparison("title")
+    exact = len(c.level_names) - 1
+    got = levels([(0, 1), (0, 2), (3, 4), (0, 5), (0, 6), (3, 6)])
+    assert got[0] == exact                      # same token set
+    assert got[1] <= 1                          # model codes differ: capped
+    assert 2 <= got[2] < exact                  # a longer version of a title
+    assert got[3] == -1                         # null
+    assert got[4] == 0 and got[5] == 0          # unrelated
+
+
+def test_codes_must_agree_can_be_turned_off():
+    titles = ["acme widget pro deluxe xk100", "acme widget pro deluxe xk200"] + [
+        f"unrelated item {k}" for k in range(10)]
+    free = levels([(0, 1)], TextComparison("t", strong_weight=1.0, codes_must_agree=False),
+                  titles)
+    capped = levels([(0, 1)], TextComparison("t", strong_weight=1.0), titles)
+    assert capped[0] == 1 < free[0]
+
+
+def test_rare_words_weigh_more_than_common_ones():
+    titles = ["the data system", "the data engine", "quantum lattice system",
+              "quantum lattice engine"] + ["the data model"] * 20
+    got = levels([(0, 1), (2, 3)], TextComparison("t", thresholds=(0.2, 0.4, 0.6, 0.8)),
+                 titles)
+    assert got[1] > got[0]
+
+
+def test_config_round_trip_and_bad_params():
+    c = TextComparison("title", thresholds=(0.8, 0.4), strong_weight=3.0)
+    assert comparison_from_config(c.to_config()) == c
+    with pytest.raises(ConfigError, match="strong_weight"):
+        comparison_from_config({"type": "text", "field": "title", "strong_weight": 0.5})
+
+
+def test_many_pairs_are_vectorised_and_stable():
+    rng = np.random.default_rng(0)
+    words = np.array(["alpha", "beta", "gamma", "delta", "x100", "x200", "omega", "sigma"])
+    titles = [" ".join(rng.choice(words, 4)) for _ in range(500)]
+    i = rng.integers(0, 500, 20_000)
+    j = rng.integers(0, 500, 20_000)
+    prepared = TextComparison("t").prepare(pd.DataFrame({"t": titles}))
+    a = prepared.levels(i, j)
+    b = prepared.levels(j, i)
+    assert (a == b).all()
+    assert a.min() >= 0 and a.max() <= 6

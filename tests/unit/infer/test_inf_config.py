@@ -1,0 +1,108 @@
+"""infer_config: a whole config from tables, and fit_blocking's pair budget."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from unifyprofile.blocking import BlockingRule
+from unifyprofile.compare import ExactMatch, NameComparison, TextComparison
+from unifyprofile.config import dump_config, parse_config
+from unifyprofile.infer import DEDUP_THRESHOLD, KEEP_APART_BELOW, fit_blocking, infer_config
+from unifyprofile.resolver import Resolver
+
+LEFT = pd.DataFrame({
+    "record_id": ["a1", "a2", "a3", "a4"],
+    "name": ["Sony Bravia KDL-40V3000 40' LCD HDTV", "Canon EOS 400D Digital SLR Camera",
+             "Bose Acoustimass 5 Series III Speaker System", "Linksys EZXS88W Switch"],
+    "notes": [None, None, None, "only here"],
+})
+RIGHT = pd.DataFrame({
+    "record_id": ["b1", "b2", "b3"],
+    "name": ["Sony KDL40V3000 LCD TV", "Canon EOS-400D SLR", "Linksys EtherFast EZXS88W"],
+    "notes": [None, None, None],
+})
+
+
+def test_link_config_for_product_names():
+    config, roles = infer_config({"left": LEFT, "right": RIGHT}, link=True)
+    assert roles["name"].role == "text"
+    assert config.link_type == "link_only"
+    assert config.threshold == 1 / 4
+    assert TextComparison("name") in config.comparisons
+    assert BlockingRule.parse(["name:rare3"]) in config.blocking
+    # A column filled in one record of seven is not compared.
+    assert all(c.field != "notes" for c in config.comparisons)
+    assert all(s.unique_per_person for s in config.sources)
+
+
+def test_dedup_config_for_people_uses_person_presets():
+    people = pd.DataFrame({
+        "record_id": [str(k) for k in range(6)],
+        "forename": ["Ann", "Anne", "Bob", "Robert", "Cy", "Di"],
+        "family_name": ["Lee", "Lee", "Smith", "Smith", "Ng", "Ng"],
+        "born": ["1980-01-02", "1980-01-02", "1975-05-05", "1975-05-05", "1990-09-09",
+                 "1991-09-09"],
+    })
+    config, roles = infer_config({"records": people})
+    assert {c: r.role for c, r in roles.items()} == {
+        "forename": "first_name", "family_name": "last_name", "born": "dob"}
+    assert config.threshold == DEDUP_THRESHOLD
+    assert config.guards.keep_apart_below == KEEP_APART_BELOW
+    assert config.guards.max_cluster_size >= len(people)
+    assert any(isinstance(c, NameComparison) and c.field == "first_name"
+               for c in config.comparisons)
+    records, _, _, _ = Resolver(config).prepare()
+    fitted, notes = fit_blocking(config, records, budget=10)
+    assert len(fitted.blocking) >= len(config.blocking)
+    assert notes[-1].startswith("estimated candidate pairs before comparing")
+    assert any("left out" in n for n in notes) or len(fitted.blocking) > len(config.blocking)
+
+
+def test_inferred_config_dumps_and_parses_back():
+    config, _ = infer_config({"left": LEFT, "right": RIGHT}, link=True,
+                             paths={"left": "left.csv", "right": "right.csv"})
+    again = parse_config(__import__("tomllib").loads(dump_config(config)))
+    assert again.comparisons == config.comparisons
+    assert again.blocking == config.blocking
+    assert again.threshold == config.threshold
+    assert [s.columns for s in again.sources] == [s.columns for s in config.sources]
+
+
+def test_identifier_columns_are_compared_exactly():
+    table = pd.DataFrame({"record_id": [str(k) for k in range(40)],
+                          "sku": [f"AB-{k % 20:04d}" for k in range(40)],
+                          "title": [f"widget model {k % 20} deluxe edition" for k in range(40)]})
+    config, roles = infer_config({"records": table})
+    assert roles["sku"].role == "identifier"
+    assert ExactMatch("sku") in config.comparisons
+    assert BlockingRule.parse(["sku"]) in config.blocking
+
+
+def test_differently_named_columns_of_the_same_kind_are_aligned_across_tables():
+    left = pd.DataFrame({"record_id": ["a1", "a2", "a3"],
+                         "product_title": ["Sony Bravia KDL-40V3000 LCD TV",
+                                           "Canon EOS 400D camera body",
+                                           "Linksys EZXS88W ethernet switch"]})
+    right = pd.DataFrame({"record_id": ["b1", "b2"],
+                          "description": ["sony kdl40v3000 40 inch lcd",
+                                          "canon eos-400d digital slr"]})
+    config, _ = infer_config({"left": left, "right": right}, link=True)
+    texts = [c for c in config.comparisons if isinstance(c, TextComparison)]
+    assert len(texts) == 1
+    by_source = {s.name: dict(s.columns) for s in config.sources}
+    assert by_source["left"][texts[0].field] == "product_title"
+    assert by_source["right"][texts[0].field] == "description"
+
+
+def test_amounts_and_dates_are_compared_as_such():
+    left = pd.DataFrame({"record_id": ["a1", "a2"], "amount": ["$1,299.00", "$15.00"],
+                         "booked": ["2023-01-05", "2023-02-11"],
+                         "payer": ["Ann Smith", "Bob Jones"]})
+    right = pd.DataFrame({"record_id": ["b1", "b2"], "amount": ["1299", "15"],
+                          "booked": ["2023-01-06", "2023-02-11"],
+                          "payer": ["ANN SMITH", "Bob Jones"]})
+    config, roles = infer_config({"left": left, "right": right}, link=True)
+    assert roles["amount"].role == "amount" and roles["booked"].role == "date"
+    types = {c.field: c.type_name for c in config.comparisons}
+    assert types["amount"] == "numeric"
+    assert types["booked"] == "date"
