@@ -50,16 +50,29 @@ def config(records: Path):
     )
 
 
-def child_unifyprofile(records: Path, out: Path) -> None:
-    """One end-to-end run; prints a JSON line with stage seconds and counts."""
+def child_unifyprofile(records: Path, out: Path, profile: Path | None = None) -> None:
+    """One end-to-end run; prints a JSON line with stage seconds and counts.  With
+    ``profile``, the run is profiled (cProfile) and the 40 costliest functions written."""
     import unifyprofile as up
 
+    profiler = None
+    if profile is not None:
+        import cProfile
+        profiler = cProfile.Profile()
+        profiler.enable()
     start = time.perf_counter()
     result = up.Resolver(config(records)).run()
     written = time.perf_counter()
     result.write(out, csv=False, tables=("clusters", "golden"))
     end = time.perf_counter()
     seconds = dict(result.timings, write=end - written, total=end - start)
+    if profiler is not None:
+        import io
+        import pstats
+        profiler.disable()
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(40)
+        profile.write_text(text.getvalue(), encoding="utf-8")
     result.links[["record_id_l", "record_id_r"]].astype(str).to_parquet(
         out / "links.parquet", index=False)
     print(json.dumps({"tool": "unifyprofile", "version": up.__version__,
@@ -103,12 +116,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/unifyprofile-scale"))
     parser.add_argument("--tools", nargs="+", default=["unifyprofile", "splink"])
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile one unifyprofile run per size (cProfile, written to "
+                             "WORK/n<size>/profile.txt); not timed")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-to", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--records", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "unifyprofile":
-        child_unifyprofile(args.records, args.out)
+        child_unifyprofile(args.records, args.out, args.profile_to)
         return
 
     rows = []
@@ -134,6 +151,9 @@ def main() -> None:
                            "--out", str(out / "clusters.parquet")]
                 clusters, links = out / "clusters.parquet", None
             runs = [run_child(command) for _ in range(args.runs)]
+            if args.profile and tool == "unifyprofile":
+                run_child([*command, "--profile-to", str(directory / "profile.txt")])
+                print(f"profile: {directory / 'profile.txt'}", file=sys.stderr)
             report = runs[-1][0]
             stages = {k: statistics.median(r[0]["seconds"][k] for r in runs)
                       for k in report["seconds"]}
