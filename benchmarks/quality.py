@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shlex
 import subprocess
 import sys
@@ -147,8 +148,9 @@ def run_peer(tool: str, directory: Path, truth: Truth, args: argparse.Namespace)
             return {"status": "failed", "reason": f"timed out after {args.peer_timeout:.0f} s"}
         wall = time.perf_counter() - start
         if done.returncode != 0:
-            lines = [ln for ln in done.stderr.strip().splitlines() if ln.strip()]
-            reason = lines[-1] if lines else f"exit status {done.returncode}"
+            lines = [ln.strip() for ln in done.stderr.strip().splitlines() if ln.strip()]
+            errors = [ln for ln in lines if re.match(r"^[\w.]+(Error|Exception)\b", ln)]
+            reason = (errors or lines or [f"exit status {done.returncode}"])[-1]
             if "No module named" in reason:
                 return {"status": "not installed", "reason": reason}
             print(done.stderr[-3000:], file=sys.stderr)
