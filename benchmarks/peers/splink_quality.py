@@ -11,7 +11,8 @@ against the truth**:
   from ``invalid_dates_as_null=True`` (taken from the ``febrl4`` example) because febrl
   has impossible birth dates.
 * febrl4: the ``febrl4`` example's "detailed" model, verbatim.
-* splink_fake_1000: the README quickstart (which is written for this very file).
+* splink_fake_1000: the README quickstart (which is written for this very file), with
+  blocking on dob and email added to its first_name / surname rules.
 * dedupe_csv_example, patentsview_inventors: the person/organisation pattern of the
   ``deduplicate_50k_synthetic`` and ``business_rates_match`` examples on these columns.
 * dblp_acm, abt_buy: the ``business_rates_match`` pattern for names and titles: token
@@ -170,7 +171,10 @@ SETTINGS: dict[str, dict] = {
             cl.ExactMatch("city").configure(term_frequency_adjustments=True),
             cl.EmailComparison("email"),
         ],
-        "blocking": [block_on("first_name"), block_on("surname")],
+        # the quickstart's two rules, plus dob and email (it blocks on names only,
+        # which cannot find the many duplicates with a mistyped or missing name)
+        "blocking": [block_on("first_name"), block_on("surname"), block_on("dob"),
+                     block_on("email")],
         "deterministic": [block_on("first_name", "surname")],
         "recall": 0.7,
         "u_max_pairs": 1e6,
@@ -267,7 +271,7 @@ SETTINGS: dict[str, dict] = {
         "blocking": [block_on("title"), block_on("year", "substr(title,1,8)"),
                      *rarest_token_rules("rarest")],
         "deterministic": None,  # one-to-one link: prior 1 / max(n_left, n_right)
-        "u_max_pairs": 1e7,
+        "u_max_pairs": 1e6,
         "u_seed": 42,
         "em": [block_on("year"), "l.rarest[1] = r.rarest[1]"],
         "em_without_tf": True,
@@ -297,7 +301,9 @@ SETTINGS: dict[str, dict] = {
                 ],
             ),
         ],
-        "blocking": [block_on("name"), *rarest_token_rules("rarest")],
+        # the cookbook's array blocking (arrays_to_explode) on model-number tokens
+        "blocking": [block_on("name"), *rarest_token_rules("rarest"),
+                     block_on("codes", arrays_to_explode=["codes"])],
         "deterministic": None,  # one-to-one link: prior 1 / max(n_left, n_right)
         "u_max_pairs": 1e7,
         "u_seed": 42,
