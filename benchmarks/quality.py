@@ -254,8 +254,11 @@ def main() -> None:
 
 def render(results: dict, tuned: dict, tools: list[str], args: argparse.Namespace) -> str:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    command = "python benchmarks/quality.py " + " ".join(
-        shlex.quote(a) for a in sys.argv[1:])
+    argv = sys.argv[1:]
+    if "--json" in argv:  # where the raw numbers were saved does not change them
+        i = argv.index("--json")
+        argv = argv[:i] + argv[i + 2:]
+    command = "python benchmarks/quality.py " + " ".join(shlex.quote(a) for a in argv)
     versions = {}
     for row in results.values():
         for tool in tools:
