@@ -31,7 +31,7 @@ from _benchio import read_benchmark, report, write_clusters, write_pairs  # noqa
 
 def to_arrow(table: tuple[list[str], list[dict]]) -> pa.Table:
     columns, rows = table
-    return pa.table({c: pa.array([r[c] for r in rows], pa.string()) for c in columns})
+    return pa.table({c: pa.array([r.get(c) for r in rows], pa.string()) for c in columns})
 
 
 def main() -> None:
@@ -59,9 +59,20 @@ def main() -> None:
             outputs = [{"label": "auto", "clusters": write_clusters(args.out / "clusters.csv",
                                                                    rows)}]
         else:
-            left, right = to_arrow(tables["left"]), to_arrow(tables["right"])
+            # match_df stacks the two tables, so both get every column (all-null where a
+            # side lacks it, e.g. abt_buy's right-only manufacturer).
+            columns = list(dict.fromkeys(tables["left"][0] + tables["right"][0]))
+            left, right = (to_arrow((columns, tables[side][1])) for side in ("left", "right"))
+            try:  # match_df is typed for polars DataFrames; give it those when it can
+                import polars as pl
+            except ImportError:
+                pass
+            else:
+                left, right = pl.from_arrow(left), pl.from_arrow(right)
             result = gm.match_df(left, right, exclude_columns=["record_id"])
             matched = result.matched
+            if not isinstance(matched, pa.Table):  # a polars DataFrame when polars is there
+                matched = matched.to_arrow()
             pairs = zip(
                 matched.column("target_record_id").to_pylist(),
                 matched.column("ref_record_id").to_pylist(),
