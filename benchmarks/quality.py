@@ -195,6 +195,18 @@ def _cell(result: dict | None) -> tuple[str, str]:
     return f"{result['f1']:.4f}", f"{result['seconds']:.1f}"
 
 
+def _precision_recall(result: dict | None, task: str) -> str:
+    if not result or result["status"] != "ok":
+        return "–"
+    if "best" in result:
+        best = result["best"]
+        scores = best["cluster"] if task == "dedup" else best["pairwise"]
+    else:
+        report = result["report"]
+        scores = report["cluster"] if task == "dedup" else report["pairwise"]
+    return f"{scores['precision']:.4f} / {scores['recall']:.4f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, required=True, help="benchdata directory")
@@ -305,6 +317,12 @@ def render(results: dict, tuned: dict, tools: list[str], args: argparse.Namespac
             if tool != "unifyprofile":
                 cells += list(_cell(row.get(tool)))
         lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "Precision / recall behind each F1 above:", "",
+              "| dataset | " + " | ".join(f"{t} P / R" for t in tools) + " |",
+              "| --- | " + " | ".join("---" for _ in tools) + " |"]
+    for name, row in results.items():
+        lines.append(f"| {name} | " + " | ".join(_precision_recall(row.get(t), row["task"])
+                                                  for t in tools) + " |")
     lines.append("")
     if "unifyprofile" in tools:
         lines += ["Tuned unifyprofile configs (`benchmarks/configs/<dataset>.toml`), reported "
