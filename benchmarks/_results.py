@@ -18,3 +18,16 @@ def write_section(path: Path, section: str) -> None:
         end = text.find("\n## ", start + len(heading))
         text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
     path.write_text(text, encoding="utf-8")
+
+
+def remove_section(path: Path, heading: str) -> None:
+    """Drop the section that starts with ``heading`` (e.g. one a script no longer writes)."""
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    start = text.find(heading + "\n")
+    if start < 0:
+        return
+    end = text.find("\n## ", start + len(heading))
+    text = text[:start] + (text[end + 1:] if end >= 0 else "")
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
