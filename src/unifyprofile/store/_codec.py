@@ -49,27 +49,30 @@ def decode(rows: Iterable[Sequence[Any]], columns: Sequence[str],
     Every column of ``columns`` is present (null where a record has no value), in order.
     """
     rows = list(rows)
+    n = len(rows)
     data = [json.loads(r[3]) for r in rows]
-    out = pd.DataFrame.from_records(data, columns=list(columns)) if data else \
-        pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
-    out = out.astype(object).where(out.notna(), None) if len(out) else out
-    out.insert(0, schema.SOURCE_RECORD_ID, [r[2] for r in rows])
-    out.insert(0, schema.SOURCE, [r[1] for r in rows])
-    out.insert(0, schema.RECORD_ID, [r[0] for r in rows])
+    out: dict[str, Any] = {
+        schema.RECORD_ID: _objects(r[0] for r in rows),
+        schema.SOURCE: _objects(r[1] for r in rows),
+        schema.SOURCE_RECORD_ID: _objects(r[2] for r in rows),
+    }
     for column in columns:
-        out[column] = _restore(out[column], dtypes.get(column, "object"))
-    return out
+        values = np.fromiter((d.get(column) for d in data), dtype=object, count=n)
+        out[column] = _restore(values, dtypes.get(column, "object"))
+    return pd.DataFrame(out)
 
 
-def _restore(values: pd.Series, dtype: str) -> pd.Series:
+def _objects(values: Iterable[Any]) -> np.ndarray:
+    return np.fromiter(values, dtype=object)
+
+
+def _restore(values: np.ndarray, dtype: str) -> Any:
     if dtype.startswith("datetime64"):
-        return pd.Series(pd.to_datetime(values, utc=True), index=values.index)
+        return pd.to_datetime(pd.Series(values, dtype=object), utc=True)
     if dtype in ("boolean", "bool"):
-        return values.astype("boolean")
-    if dtype in ("int64", "Int64") and values.notna().all():
+        return pd.array(values, dtype="boolean")
+    if dtype in ("int64", "Int64") and not any(v is None for v in values):
         return values.astype(np.int64)
     if dtype == "float64":
-        return values.astype(np.float64)
-    if dtype == "object":
-        return values.map(lambda v: v if not isinstance(v, float) or not np.isnan(v) else None)
+        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
     return values

@@ -300,7 +300,21 @@ class IdentityStore:
                 "hubs": hubs,
                 "model": model,
             }
+            self._state["narrow"] = self._narrow_columns(self._state)
         return self._state
+
+    def _narrow_columns(self, state: dict[str, Any]) -> list[str]:
+        """The stored columns that scoring reads (comparisons, rules, blocking keys)."""
+        wanted: set[str] = set()
+        for comparison in state["model"].comparisons:
+            wanted |= set(comparison.columns) | {comparison.field}
+            wanted |= {c[:-4] for c in comparison.columns if c.endswith("_std")}
+        keys = [k for r in state["rules"] for k in r.keys]
+        keys += [k for r in self.config.rules for k in r.keys]
+        for key in keys:
+            wanted |= {schema.std(key.field), key.field, f"{key.field}_nick"}
+        wanted |= {schema.flag(f) for f in state["hubs"]}
+        return [c for c in state["columns"] if c in wanted]
 
     # ------------------------------------------------------------------ reading input
     def _sources_for(self, data: Data, source: str | None
@@ -661,7 +675,8 @@ class IdentityStore:
         rid = records[schema.RECORD_ID].to_numpy(dtype=object)
         order = np.argsort(labels, kind="stable")
         bounds = np.flatnonzero(np.diff(labels[order])) + 1
-        groups = [rid[g].tolist() for g in np.split(order, bounds)] if len(rid) else []
+        parts = np.split(order, bounds) if len(rid) else []
+        groups = [rid[g].tolist() for g in parts]
         olds = sorted(set(old.values()))
         age: dict[str, int] = {}
         for part in _chunks(olds):
@@ -670,7 +685,7 @@ class IdentityStore:
                 f"SELECT entity_id, age FROM entities WHERE entity_id IN ({marks})", part))
         assignment = assign_ids(groups, old, age, self._taken)
         ids = np.empty(len(rid), dtype=object)
-        for members_idx, eid in zip(np.split(order, bounds), assignment.ids, strict=True):
+        for members_idx, eid in zip(parts, assignment.ids, strict=True):
             ids[members_idx] = eid
         clusters = pd.DataFrame({schema.RECORD_ID: rid, schema.ENTITY_ID: ids})
         self._step("golden", 0, 1)
@@ -826,6 +841,17 @@ class IdentityStore:
         self._db.execute("DELETE FROM probe")
         return sorted((str(x), str(y)) for x, y in found)
 
+    def _neighbours(self, query: pd.DataFrame) -> list[str]:
+        """Stored records sharing a blocking-key value with the one-row ``query``."""
+        found: set[str] = set()
+        for n, rule in enumerate(self._frozen()["rules"]):
+            value = rule.values(query)[0]
+            if value is not None:
+                found.update(r for (r,) in self._db.execute(
+                    "SELECT record_id FROM block_keys WHERE rule = ? AND value = ?",
+                    (n, value)))
+        return sorted(found)
+
     def _components(self, seeds: list[str]) -> list[str]:
         """Every record connected to ``seeds`` by linked edges (seeds included)."""
         seen = set(seeds)
@@ -859,7 +885,7 @@ class IdentityStore:
                              (*part, *part))
             self._db.execute(f"DELETE FROM block_keys WHERE record_id IN ({marks})", part)
 
-    def _load(self, rids: Sequence[str]) -> pd.DataFrame | None:
+    def _load(self, rids: Sequence[str], narrow: bool = False) -> pd.DataFrame | None:
         rows: list[Any] = []
         for part in _chunks(list(rids)):
             marks = ",".join("?" * len(part))
@@ -870,7 +896,7 @@ class IdentityStore:
             return None
         rows.sort(key=lambda r: r[0])
         state = self._frozen()
-        return decode(rows, state["columns"], state["dtypes"])
+        return decode(rows, state["narrow" if narrow else "columns"], state["dtypes"])
 
     # ------------------------------------------------------------------ erasure
     def erase(self, record_ids: Iterable[str] | None = None, *, entity_id: str | None = None,
@@ -1001,16 +1027,16 @@ class IdentityStore:
         frame = standardise(frame, region=src.default_region if src else "US",
                             dayfirst=src.dayfirst if src else False,
                             placeholders=dict(config.guards.placeholders))
-        query, _, _ = self._as_stored(frame)
-        query = self._apply_hubs(query)
-        pairs = self._candidates(query)
-        others = [b for _, b in pairs]
+        query = self._apply_hubs(frame.reindex(columns=[*FIXED, *state["narrow"]]))
+        others = self._neighbours(query)
         columns = ["record_id", "entity_id", "match_weight", "match_probability", "rule",
                    "linked", *[c.name for c in state["model"].comparisons]]
         if not others:
             return Resolution(None, 0.0, None, pd.DataFrame(columns=columns), [])
-        stored = self._apply_hubs(self._load(others))  # type: ignore[arg-type]
-        sub = pd.concat([query, stored], ignore_index=True)
+        stored = self._apply_hubs(self._load(others, narrow=True))  # type: ignore[arg-type]
+        sub = pd.DataFrame({c: np.concatenate([query[c].to_numpy(dtype=object),
+                                               stored[c].to_numpy(dtype=object)])
+                            for c in stored.columns})
         i = np.zeros(len(stored), dtype=np.int64)
         j = np.arange(1, len(sub), dtype=np.int64)
         side = self._side(sub)

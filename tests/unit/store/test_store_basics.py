@@ -1,0 +1,123 @@
+"""Building, ingesting, updating, reopening an identity store file."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pandas as pd
+import pytest
+
+import unifyprofile as up
+from unifyprofile.errors import ConfigError, StoreError
+from unifyprofile.store import SCHEMA_VERSION
+
+from store_testdata import make_config, partition, people
+
+
+def test_first_ingest_fits_and_resolves_like_a_batch_run(config, store_path):
+    data = people()
+    with up.IdentityStore(store_path, config) as store:
+        changes = store.ingest(data, source="crm")
+        assert store.fitted
+        assert changes.records == 8
+        assert len(changes.created) == 6
+        clusters = store.clusters()
+    batch = up.Resolver(config.with_sources(
+        [up.Source("crm", data=data, id_column="id",
+                   columns=dict(config.sources[0].columns))])).run()
+    assert partition(clusters) == partition(batch.clusters)
+    # A fresh store names entities as a batch run does.
+    assert sorted(clusters["entity_id"]) == sorted(batch.clusters["entity_id"])
+    assert ["crm:a1", "crm:a2"] in partition(clusters)
+
+
+def test_reopen_without_config_uses_the_stored_one(config, store_path):
+    with up.IdentityStore(store_path, config) as store:
+        store.ingest(people(), source="crm")
+    with up.IdentityStore(store_path) as store:
+        assert store.config.threshold == config.threshold
+        assert len(store.clusters()) == 8
+        assert store.build().summary()["created"] == 0
+
+
+def test_a_different_matching_config_is_refused(config, store_path):
+    with up.IdentityStore(store_path, config) as store:
+        store.ingest(people(), source="crm")
+    with pytest.raises(StoreError, match="resolver.*refit=True"):
+        up.IdentityStore(store_path, make_config(threshold=0.9))
+
+
+def test_a_newer_schema_is_refused(config, store_path):
+    up.IdentityStore(store_path, config).close()
+    db = sqlite3.connect(store_path)
+    db.execute("INSERT INTO schema_version VALUES (?, 'later')", (SCHEMA_VERSION + 1,))
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer than this unifyprofile supports"):
+        up.IdentityStore(store_path)
+
+
+def test_not_a_store_file(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="not a unifyprofile store"):
+        up.IdentityStore(path)
+
+
+def test_store_without_model_says_how_to_get_one(config, store_path):
+    with up.IdentityStore(store_path, config) as store, \
+            pytest.raises(StoreError, match="first ingest fits one"):
+        store.resolve({"email": "x@y.org"})
+
+
+def test_unknown_source_is_named(config, store_path):
+    with up.IdentityStore(store_path, config) as store, \
+            pytest.raises(ConfigError, match="no source named 'shop'.*crm"):
+        store.ingest(people(), source="shop")
+
+
+def test_update_replaces_the_stored_record(config, store_path):
+    with up.IdentityStore(store_path, config) as store:
+        store.ingest(people(), source="crm")
+        before = store.lookup(store.clusters().set_index("record_id").at["crm:c1", "entity_id"])
+        assert before is not None and before.golden["email"] == ["chen.wei@web.cn"]
+        changed = people()[people()["id"] == "c1"].assign(email="chen.new@web.cn")
+        changes = store.ingest(changed, source="crm")
+        assert changes.records == 1
+        assert changes.updated == [before.entity_id]
+        after = store.lookup(before.entity_id)
+        assert after is not None and after.golden["email"] == ["chen.new@web.cn"]
+        records = store.records()
+        assert len(records) == 8
+        assert records.set_index("record_id").at["crm:c1", "email"] == "chen.new@web.cn"
+
+
+def test_rejected_rows_are_reported_not_dropped(config, store_path):
+    data = pd.concat([people(), people().iloc[[0]]], ignore_index=True)  # repeated id
+    with up.IdentityStore(store_path, config) as store:
+        changes = store.ingest(data, source="crm")
+        assert len(changes.rejects) >= 1
+        assert "crm" in set(changes.rejects["source"])
+
+
+def test_consent_opt_out_wins_in_the_golden_profile(config, store_path):
+    with up.IdentityStore(store_path, config) as store:
+        store.ingest(people(), source="crm")
+        entity = store.clusters().set_index("record_id").at["crm:a1", "entity_id"]
+        profile = store.lookup(entity)
+        assert profile is not None
+        # a1 says false, a2 says true: the opt-out survives, with its record as provenance.
+        assert profile.golden["marketing_opt_out"] is True
+        assert profile.golden["marketing_opt_out__record_id"] == "crm:a2"
+        assert profile.golden["marketing_opt_out__rule"] == "any"
+
+
+def test_canonical_records_can_be_ingested(config, store_path):
+    with up.IdentityStore(store_path, config) as store:
+        store.ingest(people(), source="crm")
+        records = store.records()
+        copy = store_path.with_name("copy.db")
+        with up.IdentityStore(copy, config) as other:
+            other.ingest(records[["record_id", "source", "source_record_id", "first_name",
+                                  "last_name", "email", "phone", "dob", "marketing_opt_out"]])
+            assert partition(other.clusters()) == partition(store.clusters())
