@@ -171,6 +171,7 @@ class IdentityStore:
                  progress: Progress | None = None) -> None:
         self.path = Path(path)
         self._progress = progress
+        self._closed = False
         try:
             self._db = sqlite3.connect(str(self.path), isolation_level=None,
                                        check_same_thread=False)
@@ -188,7 +189,10 @@ class IdentityStore:
 
     # ------------------------------------------------------------------ lifecycle
     def close(self) -> None:
-        """Close the file (a checkpoint folds the write-ahead log into it)."""
+        """Close the file (a checkpoint folds the write-ahead log into it).  Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
         try:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
