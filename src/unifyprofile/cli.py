@@ -1,4 +1,4 @@
-"""Command line: ``unifyprofile run``, ``evaluate``, ``blocking``.
+"""Command line: ``unifyprofile run``, ``evaluate``, ``blocking``, ``ingest``.
 
 User mistakes (a bad config, a missing file, a blocking rule that explodes) print one
 clear message and exit with the error's code, without a traceback:
@@ -12,6 +12,7 @@ code  meaning
 4     blocking would produce too many pairs
 5     a table broke a stage's contract
 6     a model was used before fitting
+7     the identity store cannot do it
 ====  =====================================
 """
 
@@ -174,6 +175,45 @@ def blocking_command(
     records, _, _, _ = resolver.prepare()
     report = analyse_blocking(records, resolver.blocking_rules(records), cfg.link_type)
     out.print(report.to_string(index=False), highlight=False)
+
+
+@app.command()
+def ingest(
+    config: Annotated[Path, typer.Argument(help="TOML config file.")],
+    file: Annotated[Path | None, typer.Argument(
+        help="Export to ingest (new or changed records). Its source is --source, or the "
+             "config source whose file name it matches (crm_contacts_2026-11-23.csv matches "
+             "crm_contacts.csv). Omitted: every source of the config.")] = None,
+    store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
+        "profiles.db"),
+    source: Annotated[str | None, typer.Option("--source", help="Source of FILE.")] = None,
+    json_summary: Annotated[
+        bool, typer.Option("--json", help="Print the change summary as JSON.")
+    ] = False,
+) -> None:
+    """Ingest records into an identity store; print which entities changed.
+
+    The first ingest into a new store fits the model and resolves everything; later ones
+    update only the entities the records touch.
+    """
+    from unifyprofile.store import IdentityStore
+
+    with IdentityStore(store_path, config) as store:
+        changes = store.ingest(file, source=source)
+        stats = store.stats()
+    summary = changes.summary()
+    if json_summary:
+        out.print_json(json.dumps({**summary, "store": stats}))
+        return
+    for note in changes.notes:
+        console.print(f"[yellow]warning:[/] {escape(note)}", highlight=False)
+    table = Table(title=f"unifyprofile ingest (run {changes.run_id})", show_header=False,
+                  title_justify="left")
+    for key in ("records", "rejects", "created", "updated", "merged", "split", "erased"):
+        table.add_row(key, f"{summary[key]:,}")
+    table.add_row("store", f"{store_path}: {stats['records']:,} records, "
+                           f"{stats['golden']:,} entities")
+    out.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover

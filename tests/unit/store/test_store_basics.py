@@ -121,3 +121,39 @@ def test_canonical_records_can_be_ingested(config, store_path):
             other.ingest(records[["record_id", "source", "source_record_id", "first_name",
                                   "last_name", "email", "phone", "dob", "marketing_opt_out"]])
             assert partition(other.clusters()) == partition(store.clusters())
+
+
+def test_cli_ingest_matches_the_file_to_its_source(tmp_path):
+    import json
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parents[3] / "examples" / "cx_demo"
+    for name in ("unify.toml", "crm_contacts.csv", "csm_cases.csv",
+                 "ecommerce_customers.parquet", "support_chats.jsonl"):
+        shutil.copy(demo / name, tmp_path / name)
+    crm = pd.read_csv(demo / "crm_contacts.csv", dtype=str, on_bad_lines="skip")
+    daily = tmp_path / "crm_contacts_2026-11-23.csv"
+    crm.head(5).assign(Email="someone.new@example.org").to_csv(daily, index=False)
+    store = tmp_path / "profiles.db"
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "unifyprofile.cli", *args],
+                              capture_output=True, text=True, timeout=600)
+
+    first = cli("ingest", str(tmp_path / "unify.toml"), "--store", str(store), "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["created"] > 1000
+    second = cli("ingest", str(tmp_path / "unify.toml"), str(daily), "--store", str(store),
+                 "--json")
+    assert second.returncode == 0, second.stderr
+    summary = json.loads(second.stdout)
+    assert summary["records"] == 5
+    assert summary["store"]["records"] == json.loads(first.stdout)["store"]["records"]
+    unknown = tmp_path / "mystery.csv"
+    crm.head(2).to_csv(unknown, index=False)
+    third = cli("ingest", str(tmp_path / "unify.toml"), str(unknown), "--store", str(store))
+    assert third.returncode == 2
+    assert "matches no source" in third.stderr and "--source" in third.stderr
