@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
+
 import unifyprofile as up
 from unifyprofile.compare import DateComparison, EmailComparison, NameComparison, PhoneComparison
 from unifyprofile.score import DeterministicRule, Guards

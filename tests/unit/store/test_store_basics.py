@@ -6,12 +6,11 @@ import sqlite3
 
 import pandas as pd
 import pytest
+from store_testdata import make_config, partition, people
 
 import unifyprofile as up
 from unifyprofile.errors import ConfigError, StoreError
 from unifyprofile.store import SCHEMA_VERSION
-
-from store_testdata import make_config, partition, people
 
 
 def test_first_ingest_fits_and_resolves_like_a_batch_run(config, store_path):
