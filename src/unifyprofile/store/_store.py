@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from unifyprofile import schema
-from unifyprofile.blocking import BlockingRule, block
+from unifyprofile.blocking import BlockingRule, Key, block, key_values
 from unifyprofile.config import Config, dump_config, load_config, parse_config
 from unifyprofile.errors import ConfigError, StoreError
 from unifyprofile.golden import merge
@@ -848,8 +848,15 @@ class IdentityStore:
     def _neighbours(self, query: pd.DataFrame) -> list[str]:
         """Stored records sharing a blocking-key value with the one-row ``query``."""
         found: set[str] = set()
+        # Each key once, though several rules share it (first_name:nick, ...).
+        keys: dict[Key, Any] = {}
         for n, rule in enumerate(self._frozen()["rules"]):
-            value = rule.values(query)[0]
+            parts = []
+            for key in rule.keys:
+                if key not in keys:
+                    keys[key] = key_values(query, key)[0]
+                parts.append(keys[key])
+            value = None if any(v is None for v in parts) else "\x1f".join(parts)
             if value is not None:
                 found.update(r for (r,) in self._db.execute(
                     "SELECT record_id FROM block_keys WHERE rule = ? AND value = ?",
