@@ -544,7 +544,8 @@ class IdentityStore:
             old = dict(self._db.execute(
                 "SELECT record_id, entity_id FROM records WHERE entity_id IS NOT NULL"))
             union = _union(stored, new)
-            assert union is not None
+            if union is None:  # a fitted store with no records and nothing new
+                union = _empty_like(self._frozen()["columns"])
             records, lines, more = self._as_stored(union)
             changes = Changes(run_id, records=0 if new is None else len(new),
                               notes=notes + more)

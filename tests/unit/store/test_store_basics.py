@@ -156,3 +156,16 @@ def test_cli_ingest_matches_the_file_to_its_source(tmp_path):
     third = cli("ingest", str(tmp_path / "unify.toml"), str(unknown), "--store", str(store))
     assert third.returncode == 2
     assert "matches no source" in third.stderr and "--source" in third.stderr
+
+
+def test_fit_then_ingest_in_steps(config, store_path):
+    with up.IdentityStore(store_path, config) as store:
+        store.fit(people(), source="crm")
+        assert store.fitted and store.stats()["records"] == 0
+        assert store.build().records == 0
+        first = store.ingest(people().iloc[:3], source="crm")
+        second = store.ingest(people().iloc[3:], source="crm")
+        assert first.records + second.records == 8
+        assert ["crm:b1", "crm:b2"] in partition(store.clusters())
+        with pytest.raises(StoreError, match="already holds records.*refit=True"):
+            store.fit(people(), source="crm")
