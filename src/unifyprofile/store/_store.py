@@ -433,14 +433,15 @@ class IdentityStore:
         first = self.config.sources[0].name
         return (records[schema.SOURCE].to_numpy(dtype=object) != first).astype(np.int64)
 
-    def _score(self, records: pd.DataFrame, i: np.ndarray, j: np.ndarray
-               ) -> tuple[np.ndarray, Any]:
+    def _score(self, records: pd.DataFrame, i: np.ndarray, j: np.ndarray,
+               frequencies: list[np.ndarray | None] | None = None) -> tuple[np.ndarray, Any]:
         model = self._frozen()["model"]
         prepared = [c.prepare(records) for c in model.comparisons]
         levels = compare_pairs(prepared, i, j)
         rules = prepare_rules(records, self.config.rules)
-        scored = score_pairs(levels, i, j, model, self.config, rules,
-                             self._frequencies(records))
+        if frequencies is None:
+            frequencies = self._frequencies(records)
+        scored = score_pairs(levels, i, j, model, self.config, rules, frequencies)
         return levels, scored
 
     def _fit(self, records: pd.DataFrame) -> None:
@@ -1055,9 +1056,10 @@ class IdentityStore:
         if side is not None:
             keep = side[i] != side[j]
             i, j = i[keep], j[keep]
-        levels, scored = self._score(sub, i, j)
+        frequencies = self._frequencies(sub)
+        levels, scored = self._score(sub, i, j, frequencies)
         contributions = state["model"].contributions(
-            levels, [None if f is None else f[i] for f in self._frequencies(sub)])
+            levels, [None if f is None else f[i] for f in frequencies])
         rid = sub[schema.RECORD_ID].to_numpy(dtype=object)[j]
         member = self._memberships(rid.tolist())
         names = [r.name for r in config.rules]
