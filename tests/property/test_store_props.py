@@ -21,12 +21,14 @@ import unifyprofile as up
 from unifyprofile.compare import DateComparison, EmailComparison, NameComparison, PhoneComparison
 from unifyprofile.score import DeterministicRule, Guards
 
-FIELDS = ["first_name", "last_name", "email", "phone", "dob", "postcode", "marketing_opt_out"]
+FIELDS = ["first_name", "last_name", "email", "phone", "dob", "postcode", "marketing_opt_out",
+          "customer_id"]
 
 
 def _pool() -> pd.DataFrame:
-    """People with duplicates: nicknames, typos, missing values, a household, and one
-    person with many records so that the size guard has to split."""
+    """People with duplicates: nicknames, typos, missing values, a household, one person
+    with many records so that the size guard has to split, and two different customer ids
+    in one person's records (a cannot-link constraint)."""
     rows = [
         ("p1a", "Robert", "Smith", "rob.smith@mail.com", "415-555-0101", "1980-01-02", "94110",
          None),
@@ -47,6 +49,8 @@ def _pool() -> pd.DataFrame:
         ("p6a", "James", "Smith", "jsmith@corp.com", "617-555-0188", "1999-07-07", "02101", None),
         ("p6b", "Jim", "Smith", "jsmith@corp.com", None, None, "02101", None),
     ]
+    ids = {"p1a": "C1", "p1d": "C9", "p2a": "C2", "p2c": "C2"}  # C9: a cannot-link
+    rows = [(*row, ids.get(row[0])) for row in rows]
     return pd.DataFrame(rows, columns=["id", *FIELDS])
 
 
@@ -75,7 +79,8 @@ def _config() -> up.Config:
         comparisons=(NameComparison("first_name", swap_with="last_name"),
                      NameComparison("last_name", nicknames=False),
                      EmailComparison(), PhoneComparison(), DateComparison("dob")),
-        guards=Guards(veto=("first_name",), max_cluster_size=3),
+        guards=Guards(veto=("first_name",), max_cluster_size=3,
+                      unique_identifiers=("customer_id",)),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 
 import pandas as pd
@@ -169,3 +170,24 @@ def test_fit_then_ingest_in_steps(config, store_path):
         assert ["crm:b1", "crm:b2"] in partition(store.clusters())
         with pytest.raises(StoreError, match="already holds records.*refit=True"):
             store.fit(people(), source="crm")
+
+
+def test_hub_values_are_frozen_at_fit_time(store_path):
+    from unifyprofile.score import Guards
+
+    config = dataclasses.replace(make_config(), guards=Guards(hub_fields=("phone",),
+                                                              max_people_per_value=2))
+    shop_phone = "+1 800 555 0100"
+    fit_rows = [(f"s{k}", name, "Doe", None, shop_phone, None, None)
+                for k, name in enumerate(["Ann", "Ben", "Cid"])]
+    with up.IdentityStore(store_path, config) as store:
+        store.ingest(people(fit_rows), source="crm")
+        assert len(store.clusters()["entity_id"].unique()) == 3
+        # A later record with the shop's phone and Ann's first name: without the frozen
+        # hub list the phone rule would link it to Ann.
+        changes = store.ingest(people([("s9", "Ann", "Roe", None, shop_phone, None, None)]),
+                               source="crm")
+        assert len(changes.created) == 1
+        assert store.edges().empty
+        stored = store.records().set_index("record_id")
+        assert stored.at["crm:s9", "phone_std"] == "+18005550100"  # kept, not used
