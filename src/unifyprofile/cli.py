@@ -1,4 +1,4 @@
-"""Command line: ``unifyprofile run``, ``evaluate``, ``blocking``, ``ingest``.
+"""Command line: ``unifyprofile run``, ``evaluate``, ``blocking``, ``ingest``, ``erase``.
 
 User mistakes (a bad config, a missing file, a blocking rule that explodes) print one
 clear message and exit with the error's code, without a traceback:
@@ -214,6 +214,39 @@ def ingest(
     table.add_row("store", f"{store_path}: {stats['records']:,} records, "
                            f"{stats['golden']:,} entities")
     out.print(table)
+
+
+@app.command()
+def erase(
+    store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
+        "profiles.db"),
+    record_id: Annotated[list[str] | None, typer.Option(
+        "--record-id", help="A record to erase (repeatable).")] = None,
+    entity_id: Annotated[str | None, typer.Option(
+        "--entity-id", help="Erase every record of this entity.")] = None,
+    match: Annotated[list[str] | None, typer.Option(
+        "--match", help="FIELD=VALUE: erase the records holding it (repeatable: all must "
+                        "hold).")] = None,
+) -> None:
+    """Forget records everywhere in an identity store and compact the file."""
+    from unifyprofile.errors import ConfigError
+    from unifyprofile.store import IdentityStore
+
+    matching = None
+    if match:
+        bad = [m for m in match if "=" not in m]
+        if bad:
+            raise ConfigError(f"--match expects FIELD=VALUE, got {bad[0]!r} "
+                              "(e.g. --match email=ann@x.org)")
+        matching = dict(m.split("=", 1) for m in match)
+    if not store_path.exists():
+        raise ConfigError(f"--store {store_path}: no such file; give the store to erase from")
+    with IdentityStore(store_path) as store:
+        changes = store.erase(record_id or None, entity_id=entity_id, match=matching)
+    summary = changes.summary()
+    out.print(f"erased {summary['records']:,} record(s); entities erased "
+              f"{summary['erased']:,}, updated {summary['updated']:,}, split "
+              f"{summary['split']:,}; file compacted", highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -191,3 +191,24 @@ def test_hub_values_are_frozen_at_fit_time(store_path):
         assert store.edges().empty
         stored = store.records().set_index("record_id")
         assert stored.at["crm:s9", "phone_std"] == "+18005550100"  # kept, not used
+
+
+def test_cli_erase(config, store_path):
+    import subprocess
+    import sys
+
+    with up.IdentityStore(store_path, config) as store:
+        store.ingest(people(), source="crm")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "unifyprofile.cli", "erase", "--store",
+                               str(store_path), *args], capture_output=True, text=True,
+                              timeout=300)
+
+    done = cli("--match", "email=boris@post.org")
+    assert done.returncode == 0, done.stderr
+    assert "erased 2 record(s)" in done.stdout
+    assert b"boris@post.org" not in store_path.read_bytes()
+    assert cli("--match", "email").returncode == 2
+    both = cli("--record-id", "crm:a1", "--entity-id", "E1")
+    assert both.returncode == 7 and "exactly one" in both.stderr
