@@ -262,8 +262,8 @@ class IdentityStore:
                 raise StoreError(
                     f"{self.path}: the config differs from the one this store was built "
                     f"with in {', '.join(differs)}; open the store without a config to use "
-                    "the stored one, or call store.build(refit=True) with the new config "
-                    "to refit and re-resolve everything")
+                    "the stored one, or switch with store.build(refit=True, config=...), "
+                    "which refits and re-resolves everything")
         return config
 
     @property
@@ -512,8 +512,8 @@ class IdentityStore:
                                               if k != "notes"}), changes.run_id))
 
     # ------------------------------------------------------------------ public: writing
-    def build(self, data: Data = None, *, source: str | None = None, refit: bool = False
-              ) -> Changes:
+    def build(self, data: Data = None, *, source: str | None = None, refit: bool = False,
+              config: Config | str | Path | None = None) -> Changes:
         """Batch run: re-resolve every stored record (plus ``data``) in one go.
 
         The model is fitted first when the store has none or ``refit`` is true (then the
@@ -525,7 +525,18 @@ class IdentityStore:
             data: new or changed records, as for :meth:`ingest` (None: none).
             source: the source of a DataFrame or file ``data``.
             refit: fit the model again on all the records.
+            config: a new config to resolve with from now on; one whose matching settings
+                differ from the stored config needs ``refit=True``.
         """
+        if config is not None:
+            new_config = load_config(config) if isinstance(config, (str, Path)) else config
+            stored = self._meta("config")
+            differs = _matching_differences(stored, new_config) if stored else []
+            if differs and not refit:
+                raise StoreError(f"the new config differs in {', '.join(differs)}; pass "
+                                 "refit=True to refit the model with it")
+            self._config = new_config
+            self._state = None
         if data is None:
             return self._build(None, None, [], refit)
         return self._build(*self._read(data, source), refit)

@@ -43,8 +43,17 @@ def test_reopen_without_config_uses_the_stored_one(config, store_path):
 def test_a_different_matching_config_is_refused(config, store_path):
     with up.IdentityStore(store_path, config) as store:
         store.ingest(people(), source="crm")
+        before = store.clusters()
+    looser = make_config(threshold=0.9)
     with pytest.raises(StoreError, match="resolver.*refit=True"):
-        up.IdentityStore(store_path, make_config(threshold=0.9))
+        up.IdentityStore(store_path, looser)
+    with up.IdentityStore(store_path) as store:
+        with pytest.raises(StoreError, match="differs in resolver; pass refit=True"):
+            store.build(config=looser)
+        store.build(refit=True, config=looser)
+        assert store.clusters().equals(before)  # same people, same ids
+    with up.IdentityStore(store_path, looser) as store:  # the new config is now the stored one
+        assert store.config.threshold == 0.9
 
 
 def test_a_newer_schema_is_refused(config, store_path):
