@@ -14,6 +14,7 @@ from unifyprofile import (
     score,
     sources,
     standardise,
+    store,
 )
 from unifyprofile.blocking import BlockingRule
 from unifyprofile.config import Config, dump_config, load_config
@@ -21,6 +22,7 @@ from unifyprofile.errors import UnifyProfileError
 from unifyprofile.resolver import Resolver, Result
 from unifyprofile.score import FellegiSunter
 from unifyprofile.sources import Source
+from unifyprofile.store import IdentityStore
 
 __version__ = "0.1.0"
 
@@ -28,6 +30,7 @@ __all__ = [
     "BlockingRule",
     "Config",
     "FellegiSunter",
+    "IdentityStore",
     "Resolver",
     "Result",
     "Source",
@@ -42,4 +45,5 @@ __all__ = [
     "score",
     "sources",
     "standardise",
+    "store",
 ]

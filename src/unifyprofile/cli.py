@@ -1,4 +1,4 @@
-"""Command line: ``unifyprofile run``, ``evaluate``, ``infer``, ``blocking``.
+"""Command line: ``unifyprofile run``, ``evaluate``, ``infer``, ``blocking``, ``ingest``, ``erase``.
 
 User mistakes (a bad config, a missing file, a blocking rule that explodes) print one
 clear message and exit with the error's code, without a traceback:
@@ -12,6 +12,7 @@ code  meaning
 4     blocking would produce too many pairs
 5     a table broke a stage's contract
 6     a model was used before fitting
+7     the identity store cannot do it
 ====  =====================================
 """
 
@@ -269,6 +270,78 @@ def blocking_command(
     records, _, _, _ = resolver.prepare()
     report = analyse_blocking(records, resolver.blocking_rules(records), cfg.link_type)
     out.print(report.to_string(index=False), highlight=False)
+
+
+@app.command()
+def ingest(
+    config: Annotated[Path, typer.Argument(help="TOML config file.")],
+    file: Annotated[Path | None, typer.Argument(
+        help="Export to ingest (new or changed records). Its source is --source, or the "
+             "config source whose file name it matches (crm_contacts_2026-11-23.csv matches "
+             "crm_contacts.csv). Omitted: every source of the config.")] = None,
+    store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
+        "profiles.db"),
+    source: Annotated[str | None, typer.Option("--source", help="Source of FILE.")] = None,
+    json_summary: Annotated[
+        bool, typer.Option("--json", help="Print the change summary as JSON.")
+    ] = False,
+) -> None:
+    """Ingest records into an identity store; print which entities changed.
+
+    The first ingest into a new store fits the model and resolves everything; later ones
+    update only the entities the records touch.
+    """
+    from unifyprofile.store import IdentityStore
+
+    with IdentityStore(store_path, config) as store:
+        changes = store.ingest(file, source=source)
+        stats = store.stats()
+    summary = changes.summary()
+    if json_summary:
+        out.print_json(json.dumps({**summary, "store": stats}))
+        return
+    for note in changes.notes:
+        console.print(f"[yellow]warning:[/] {escape(note)}", highlight=False)
+    table = Table(title=f"unifyprofile ingest (run {changes.run_id})", show_header=False,
+                  title_justify="left")
+    for key in ("records", "rejects", "created", "updated", "merged", "split", "erased"):
+        table.add_row(key, f"{summary[key]:,}")
+    table.add_row("store", f"{store_path}: {stats['records']:,} records, "
+                           f"{stats['golden']:,} entities")
+    out.print(table)
+
+
+@app.command()
+def erase(
+    store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
+        "profiles.db"),
+    record_id: Annotated[list[str] | None, typer.Option(
+        "--record-id", help="A record to erase (repeatable).")] = None,
+    entity_id: Annotated[str | None, typer.Option(
+        "--entity-id", help="Erase every record of this entity.")] = None,
+    match: Annotated[list[str] | None, typer.Option(
+        "--match", help="FIELD=VALUE: erase the records holding it (repeatable: all must "
+                        "hold).")] = None,
+) -> None:
+    """Forget records everywhere in an identity store and compact the file."""
+    from unifyprofile.errors import ConfigError
+    from unifyprofile.store import IdentityStore
+
+    matching = None
+    if match:
+        bad = [m for m in match if "=" not in m]
+        if bad:
+            raise ConfigError(f"--match expects FIELD=VALUE, got {bad[0]!r} "
+                              "(e.g. --match email=ann@x.org)")
+        matching = dict(m.split("=", 1) for m in match)
+    if not store_path.exists():
+        raise ConfigError(f"--store {store_path}: no such file; give the store to erase from")
+    with IdentityStore(store_path) as store:
+        changes = store.erase(record_id or None, entity_id=entity_id, match=matching)
+    summary = changes.summary()
+    out.print(f"erased {summary['records']:,} record(s); entities erased "
+              f"{summary['erased']:,}, updated {summary['updated']:,}, split "
+              f"{summary['split']:,}; file compacted", highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

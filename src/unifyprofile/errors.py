@@ -9,7 +9,8 @@ not know this library::
      ├── SourceError(ValueError)          a source cannot be read or mapped
      ├── BlockingError(ValueError)        a blocking rule would produce too many pairs
      ├── NotFittedError(RuntimeError)     a model is used before ``fit``
-     └── DataError(ValueError)            a table breaks a stage's column contract
+     ├── DataError(ValueError)            a table breaks a stage's column contract
+     └── StoreError(RuntimeError)         an identity store file cannot be used as asked
 
 Messages name where the problem is (file, source, row, column, key path), what was
 expected, what was found, and how to fix it.
@@ -23,6 +24,7 @@ __all__ = [
     "DataError",
     "NotFittedError",
     "SourceError",
+    "StoreError",
     "UnifyProfileError",
 ]
 
@@ -77,3 +79,10 @@ class NotFittedError(UnifyProfileError, RuntimeError):
     """A model was used to score before it was fitted or loaded."""
 
     exit_code = 6
+
+
+class StoreError(UnifyProfileError, RuntimeError):
+    """An identity store cannot do what was asked: a newer or foreign file, a store
+    without a model, a config that differs from the one the store was built with."""
+
+    exit_code = 7

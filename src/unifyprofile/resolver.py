@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,16 +22,16 @@ import pyarrow.parquet as pq
 from unifyprofile import schema
 from unifyprofile._columns import order_of
 from unifyprofile.blocking import BlockingRule, Candidates, block
-from unifyprofile.compare import Comparison, default_comparisons
+from unifyprofile.compare import Comparison, PreparedComparison, default_comparisons
 from unifyprofile.config import Config
 from unifyprofile.errors import ConfigError
 from unifyprofile.golden import merge
 from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
-from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
+from unifyprofile.score import FellegiSunter, PreparedRules, demote_hubs, prepare_rules
 from unifyprofile.sources import Source, SourceTable, read_sources
 from unifyprofile.standardise import standardise
 
-__all__ = ["Resolver", "Result", "default_blocking_rules"]
+__all__ = ["Resolver", "Result", "Scored", "compare_pairs", "default_blocking_rules", "score_pairs"]
 
 #: Pairs compared and scored at a time; bounds memory.
 CHUNK_PAIRS = 2_000_000
@@ -221,9 +221,15 @@ class Resolver:
         result.timings = dict(self._timings)
         return result
 
-    def prepare(self, data: Mapping[str, pd.DataFrame] | None = None
+    def prepare(self, data: Mapping[str, pd.DataFrame] | None = None, *,
+                demote: bool = True
                 ) -> tuple[pd.DataFrame, SourceTable, pd.DataFrame, list[Source]]:
         """Read and standardise the sources, and demote hub values.
+
+        Args:
+            data: in-memory tables by source name, replacing those sources' files.
+            demote: demote hub values (a property of the whole population; the identity
+                store applies the hub list frozen when its model was fitted instead).
 
         Returns:
             The standardised records, what reading produced (rejects, notes), the
@@ -249,7 +255,10 @@ class Resolver:
             dayfirst = src.map({n: s.dayfirst for n, s in by_name.items()}).astype(bool)
             records = standardise(table.records, region=region, dayfirst=dayfirst,
                                   placeholders=dict(config.guards.placeholders))
-            records, hubs = demote_hubs(records, config.guards)
+            if demote:
+                records, hubs = demote_hubs(records, config.guards)
+            else:
+                hubs = pd.DataFrame(columns=["field", "value", "records", "people"])
         return records, table, hubs, sources
 
     def blocking_rules(self, records: pd.DataFrame) -> list[BlockingRule]:
@@ -277,7 +286,8 @@ class Resolver:
         """Resolve already standardised records (positions 0..n-1)."""
         config = self.config
         sources = sources or list(config.sources)
-        records = records.reset_index(drop=True)
+        if not records.index.equals(pd.RangeIndex(len(records))):
+            records = records.reset_index(drop=True)  # a copy: only when needed
         n = len(records)
         side = None
         if config.link_type == "link_only":
@@ -289,13 +299,7 @@ class Resolver:
         comparisons = self.comparisons(records)
         with self._stage("compare"):
             prepared = [c.prepare(records) for c in comparisons]
-            levels = np.empty((len(cand), len(comparisons)), dtype=np.int8)
-            for start in range(0, len(cand), CHUNK_PAIRS):
-                stop = min(start + CHUNK_PAIRS, len(cand))
-                for k, prep in enumerate(prepared):
-                    levels[start:stop, k] = prep.levels(cand.i[start:stop], cand.j[start:stop])
-                if self._progress:
-                    self._progress("compare", stop, len(cand))
+            levels = compare_pairs(prepared, cand.i, cand.j, self._progress)
         model = self.model
         if model is None:
             with self._stage("fit"):
@@ -304,23 +308,15 @@ class Resolver:
                     sessions=_training_sessions(cand, all_rules, comparisons),
                     order=order_of(records[schema.RECORD_ID]))
         with self._stage("score"):
-            freqs = [p.value_frequency for p in prepared]
-            weight = np.empty(len(cand), dtype=np.float64)
-            for start in range(0, len(cand), CHUNK_PAIRS):
-                stop = min(start + CHUNK_PAIRS, len(cand))
-                i = cand.i[start:stop]
-                weight[start:stop] = model.match_weight(
-                    levels[start:stop], [None if f is None else f[i] for f in freqs])
-            probability = model.match_probability(weight)
             rules = prepare_rules(records, config.rules)
-            fired = rules.fired(cand.i, cand.j)
+            scored = score_pairs(levels, cand.i, cand.j, model, config, rules,
+                                 [p.value_frequency for p in prepared])
+            weight, probability, fired = scored.weight, scored.probability, scored.fired
             # The prepared comparisons hold per-record codes and distinct values: free
             # them before the golden stage, the run's memory peak.
-            del prepared, freqs
+            del prepared
         with self._stage("cluster"):
-            vetoed = _vetoed(levels, comparisons, config.guards.veto)
-            linked = (fired >= 0) | ((probability >= config.threshold) & ~vetoed)
-            strength = np.where(fired >= 0, RULE_WEIGHT + weight, weight)
+            linked, strength = scored.linked, scored.strength
             constraints = _constraints(records, config, sources)
             apart = None
             if config.guards.keep_apart_below is not None:
@@ -344,6 +340,64 @@ class Resolver:
         return Result(records=records, clusters=clusters, golden=golden, pairs=pairs,
                       rejects=pd.DataFrame(columns=list(schema.REJECT_COLUMNS)), model=model,
                       config=config, cut=cut, timings=dict(self._timings))
+
+
+def compare_pairs(prepared: list[PreparedComparison], i: np.ndarray, j: np.ndarray,
+                  progress: Progress | None = None) -> np.ndarray:
+    """Comparison levels of the pairs ``(i, j)``: int8, one column per comparison.
+
+    Pairs are compared in chunks of :data:`CHUNK_PAIRS` so memory stays bounded.
+    """
+    levels = np.empty((len(i), len(prepared)), dtype=np.int8)
+    for start in range(0, len(i), CHUNK_PAIRS):
+        stop = min(start + CHUNK_PAIRS, len(i))
+        for k, prep in enumerate(prepared):
+            levels[start:stop, k] = prep.levels(i[start:stop], j[start:stop])
+        if progress:
+            progress("compare", stop, len(i))
+    return levels
+
+
+@dataclass
+class Scored:
+    """Scores of compared pairs: what :func:`score_pairs` returns."""
+
+    weight: np.ndarray
+    probability: np.ndarray
+    #: Index of the deterministic rule that fired, -1 where none did.
+    fired: np.ndarray
+    #: A rule fired, or the probability reached the threshold without a veto.
+    linked: np.ndarray
+    #: Link strength for clustering: rule links rank above every probabilistic one.
+    strength: np.ndarray
+
+
+def score_pairs(levels: np.ndarray, i: np.ndarray, j: np.ndarray, model: FellegiSunter,
+                config: Config, rules: PreparedRules,
+                frequencies: Sequence[np.ndarray | None]) -> Scored:
+    """Score compared pairs and decide which are links.
+
+    Args:
+        levels: the output of :func:`compare_pairs` for ``(i, j)``.
+        i, j: row positions of the pairs.
+        model: a fitted model.
+        config: threshold, veto guards.
+        rules: the deterministic rules prepared on the same records.
+        frequencies: per comparison, the term frequency of each record's value (indexed
+            by row position) or None; the left record's frequency is used.
+    """
+    weight = np.empty(len(i), dtype=np.float64)
+    for start in range(0, len(i), CHUNK_PAIRS):
+        stop = min(start + CHUNK_PAIRS, len(i))
+        left = i[start:stop]
+        weight[start:stop] = model.match_weight(
+            levels[start:stop], [None if f is None else f[left] for f in frequencies])
+    probability = model.match_probability(weight)
+    fired = rules.fired(i, j)
+    vetoed = _vetoed(levels, list(model.comparisons), config.guards.veto)
+    linked = (fired >= 0) | ((probability >= config.threshold) & ~vetoed)
+    strength = np.where(fired >= 0, RULE_WEIGHT + weight, weight)
+    return Scored(weight, probability, fired, linked, strength)
 
 
 def _vetoed(levels: np.ndarray, comparisons: list[Comparison],

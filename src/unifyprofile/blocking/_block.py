@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from unifyprofile.blocking._keys import Key, key_codes, key_lists, parse_key
+from unifyprofile.blocking._keys import Key, key_codes, key_lists, key_values, parse_key
 from unifyprofile.errors import BlockingError, ConfigError
 
 __all__ = ["LINK_TYPES", "BlockingRule", "Candidates", "analyse_blocking", "block"]
@@ -74,6 +74,22 @@ class BlockingRule:
             combined = pd.factorize(combined)[0].astype(np.int64) * (int(part.max(initial=0))
                                                                      + 1) + part
         return rows, pd.factorize(combined)[0].astype(np.int64)
+
+    def values(self, records: pd.DataFrame) -> np.ndarray:
+        """One string per record for the combined key (None if any key is null).
+
+        Records share a block exactly when their values are equal and not None.
+        """
+        parts = [key_values(records, k) for k in self.keys]
+        if len(parts) == 1:
+            return parts[0]
+        out = np.full(len(records), None, dtype=object)
+        present = np.ones(len(records), dtype=bool)
+        for part in parts:
+            present &= part != None  # noqa: E711 - elementwise on an object array
+        joined = ["\x1f".join(vals) for vals in zip(*(p[present] for p in parts), strict=True)]
+        out[present] = joined
+        return out
 
     def codes(self, records: pd.DataFrame) -> np.ndarray:
         """One int64 code per record for the combined key (-1 if any key is null).

@@ -32,7 +32,7 @@ from unifyprofile._columns import arrow_codes
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.standardise import nickname_key, soundex
 
-__all__ = ["RARE_MAX_RECORDS", "Key", "key_codes", "key_lists", "parse_key"]
+__all__ = ["RARE_MAX_RECORDS", "Key", "key_codes", "key_lists", "key_values", "parse_key"]
 
 _TRANSFORM = re.compile(r"^(soundex|nick|year|tokens|prefix(\d+)|suffix(\d+)|rare(\d+))$")
 
@@ -106,6 +106,30 @@ def key_codes(records: pd.DataFrame, key: Key) -> np.ndarray:
     out = np.full(len(codes), -1, dtype=np.int64)
     present = codes >= 0
     out[present] = sub_codes[codes[present]]
+    return out
+
+
+def key_values(records: pd.DataFrame, key: Key) -> np.ndarray:
+    """The key's value of each record as a string (None where it is null).
+
+    Two records agree on the key exactly when their values are equal and not None, as
+    with :func:`key_codes`; values (unlike codes) can be stored and compared across
+    tables, which is what the identity store's blocking index keeps.
+
+    >>> key_values(pd.DataFrame({"last_name_std": ["smith", None]}),
+    ...            parse_key("last_name:soundex")).tolist()
+    ['S530', None]
+    """
+    values = _column(records, key)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(uniques) == 0:
+        return np.full(len(codes), None, dtype=object)
+    text = pd.Series(np.asarray(uniques, dtype=object)).astype(str)
+    derived = text if key.transform is None else _transform(text, key.transform)
+    table = np.array([None if pd.isna(v) else str(v) for v in derived], dtype=object)
+    out = np.full(len(codes), None, dtype=object)
+    present = codes >= 0
+    out[present] = table[codes[present]]
     return out
 
 

@@ -190,6 +190,10 @@ def distinct_pairs(
     return keys // width, keys % width, inverse.astype(np.int64, copy=False)
 
 
+#: Distinct value pairs from which ``cpdist`` runs on all cores.
+_THREADED_MIN = 2_000
+
+
 def pair_scores(
     uniques: np.ndarray,
     a: np.ndarray,
@@ -224,7 +228,9 @@ def pair_scores(
         scorer=scorer,
         score_cutoff=score_cutoff,
         dtype=dtype,
-        workers=-1,
+        # Threads pay off on big chunks; on a handful of values (the store resolving one
+        # record) starting them costs more than the comparisons.
+        workers=-1 if len(ua) >= _THREADED_MIN else 1,
     ).reshape(-1)
     return scores[inverse]
 

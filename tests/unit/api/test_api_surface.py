@@ -8,9 +8,9 @@ from unifyprofile import errors
 
 def test_top_level_names():
     assert sorted(up.__all__) == sorted([
-        "BlockingRule", "Config", "FellegiSunter", "Resolver", "Result", "Source",
+        "BlockingRule", "Config", "FellegiSunter", "IdentityStore", "Resolver", "Result", "Source",
         "UnifyProfileError", "blocking", "compare", "dump_config", "evaluate", "golden",
-        "graph", "load_config", "score", "sources", "standardise",
+        "graph", "load_config", "score", "sources", "standardise", "store",
     ])
     for name in up.__all__:
         assert hasattr(up, name), name
@@ -22,6 +22,7 @@ def test_top_level_names():
     (errors.BlockingError, ValueError, 4),
     (errors.DataError, ValueError, 5),
     (errors.NotFittedError, RuntimeError, 6),
+    (errors.StoreError, RuntimeError, 7),
 ])
 def test_errors_are_library_and_builtin_errors(error, builtin, code):
     assert issubclass(error, up.UnifyProfileError)

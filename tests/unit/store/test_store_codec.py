@@ -1,0 +1,66 @@
+"""Records survive the trip through the store's JSON columns unchanged; file matching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import unifyprofile as up
+from unifyprofile.blocking import BlockingRule, key_values, parse_key
+from unifyprofile.errors import ConfigError
+from unifyprofile.standardise import standardise
+from unifyprofile.store import match_source
+from unifyprofile.store._codec import FIXED, decode, encode, frame_dtypes
+
+
+def test_round_trip_keeps_values_and_types():
+    records = standardise(pd.DataFrame({
+        "record_id": ["crm:1", "crm:2"], "source": ["crm", "crm"],
+        "source_record_id": ["1", "2"], "first_name": ["José", None],
+        "email": ["a@x.org", "b@y.org"], "updated_at": ["2024-01-02T03:04:05Z", None],
+        "marketing_opt_out": ["yes", None], "postcode": ["02101", None],
+    }))
+    records["tags"] = [["vip", "b2b"], None]
+    records["source_row"] = np.array([1, 2], dtype=np.int64)
+    columns = [c for c in records.columns if c not in FIXED]
+    lines = encode(records, columns)
+    back = decode(zip(records["record_id"], records["source"], records["source_record_id"],
+                      lines, strict=True), columns, frame_dtypes(records))
+    pd.testing.assert_frame_equal(back, records, check_dtype=True)
+    assert back.at[0, "postcode"] == "02101"  # strings stay strings
+
+
+def test_missing_columns_come_back_null():
+    back = decode([("s:1", "s", "1", '{"email": "a@x.org"}')], ["email", "phone"], {})
+    assert back.to_dict("records") == [{"record_id": "s:1", "source": "s",
+                                        "source_record_id": "1", "email": "a@x.org",
+                                        "phone": None}]
+
+
+def test_key_values_agree_with_key_codes():
+    records = pd.DataFrame({"last_name_std": ["smith", "smyth", None, "jones"],
+                            "first_name_std": ["bob", "robert", "ann", None],
+                            "first_name_nick": ["robert", "robert", None, None]})
+    rule = BlockingRule.parse(["last_name:soundex", "first_name:nick"])
+    values = rule.values(records)
+    codes = rule.codes(records)
+    assert values.tolist() == ["S530\x1frobert", "S530\x1frobert", None, None]
+    same_value = values[:, None] == values[None, :]
+    same_code = (codes[:, None] == codes[None, :]) & (codes[:, None] >= 0)
+    present = np.array([v is not None for v in values])
+    assert ((same_value & present[:, None]) == same_code).all()
+    assert key_values(records, parse_key("last_name")).tolist() == ["smith", "smyth", None,
+                                                                    "jones"]
+
+
+def test_files_match_their_source_by_name():
+    config = up.Config(sources=(up.Source("crm", path="crm_contacts.csv"),
+                                up.Source("shop", path="exports/shop.parquet")))
+    assert match_source(config, Path("crm_contacts.csv")) == "crm"
+    assert match_source(config, Path("/in/crm_contacts_2026-11-23.csv")) == "crm"
+    assert match_source(config, Path("shop_delta.parquet")) == "shop"
+    with pytest.raises(ConfigError, match="matches no source.*--source"):
+        match_source(config, Path("desk.csv"))
