@@ -29,6 +29,9 @@ from unifyprofile.standardise import standardise
 
 __all__ = ["Resolver", "Result", "default_blocking_rules"]
 
+#: Engines a Resolver can run on.
+ENGINES = ("local", "spark")
+
 #: Pairs compared and scored at a time; bounds memory.
 CHUNK_PAIRS = 2_000_000
 
@@ -152,6 +155,9 @@ class Resolver:
         config: a :class:`~unifyprofile.Config` (see :func:`~unifyprofile.load_config`).
         model: a fitted model to score with instead of fitting one on the data.
         progress: called as ``progress(stage, done, total)`` while stages run.
+        engine: ``"local"`` (pandas on this machine) or ``"spark"`` (the same stages
+            scheduled on Spark; needs ``unifyprofile[spark]``).
+        spark: the ``SparkSession`` for ``engine="spark"`` (default: the active one).
 
     Examples:
         >>> import pandas as pd, unifyprofile as up
@@ -169,10 +175,18 @@ class Resolver:
     """
 
     def __init__(self, config: Config, *, model: FellegiSunter | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, engine: str = "local",
+                 spark: Any = None) -> None:
         if not isinstance(config, Config):
             raise ConfigError(f"Resolver needs a Config, got {type(config).__name__}; "
                               "use unifyprofile.load_config(path)")
+        if engine not in ENGINES:
+            raise ConfigError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+        if spark is not None and engine != "spark":
+            raise ConfigError("spark= is a session for engine=\"spark\"; pass engine=\"spark\" "
+                              "too, or leave spark out")
+        self.engine = engine
+        self.spark = spark
         self.config = config
         self.model = model
         self._progress = progress
@@ -192,8 +206,16 @@ class Resolver:
         """Read the sources, resolve them and return a :class:`Result`.
 
         Args:
-            data: in-memory tables by source name, replacing those sources' files.
+            data: in-memory tables by source name, replacing those sources' files
+                (with ``engine="spark"`` also Spark DataFrames).
+
+        Returns:
+            A :class:`Result`; with ``engine="spark"`` a
+            :class:`~unifyprofile.engines.spark.SparkResult` with the same attributes,
+            whose tables are Spark DataFrames.
         """
+        if self.engine == "spark":
+            return _run_on_spark(self, data)
         self._timings = {}
         records, table, hubs, sources = self.prepare(data)
         result = self.resolve(records, sources)
@@ -321,6 +343,12 @@ class Resolver:
         return Result(records=records, clusters=clusters, golden=golden, pairs=pairs,
                       rejects=pd.DataFrame(columns=list(schema.REJECT_COLUMNS)), model=model,
                       config=config, cut=cut, timings=dict(self._timings))
+
+
+def _run_on_spark(resolver: Resolver, data: Mapping[str, Any] | None) -> Any:
+    from unifyprofile.engines import spark  # optional extra: imported only when asked for
+
+    return spark.run(resolver, resolver.spark, data)
 
 
 def _vetoed(levels: np.ndarray, comparisons: list[Comparison],

@@ -14,7 +14,7 @@ from unifyprofile.blocking._block import (
     analyse_blocking,
     block,
 )
-from unifyprofile.blocking._keys import Key, key_codes, parse_key
+from unifyprofile.blocking._keys import Key, key_codes, key_values, parse_key
 
 __all__ = [
     "LINK_TYPES",
@@ -24,5 +24,6 @@ __all__ = [
     "analyse_blocking",
     "block",
     "key_codes",
+    "key_values",
     "parse_key",
 ]

@@ -25,7 +25,7 @@ from unifyprofile import schema
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.standardise import nickname_key, soundex
 
-__all__ = ["Key", "key_codes", "parse_key"]
+__all__ = ["Key", "key_codes", "key_values", "parse_key"]
 
 _TRANSFORM = re.compile(r"^(soundex|nick|year|tokens|prefix(\d+)|suffix(\d+))$")
 
@@ -86,6 +86,30 @@ def key_codes(records: pd.DataFrame, key: Key) -> np.ndarray:
     present = codes >= 0
     out[present] = sub_codes[codes[present]]
     return out
+
+
+def key_values(records: pd.DataFrame, key: Key) -> pd.Series:
+    """The key's value per record as a string (``None`` where it is null).
+
+    Two records get equal values exactly when :func:`key_codes` gives them equal codes,
+    but unlike codes the values mean the same in every table, so an engine can compute
+    them on parts of the records and join on them.
+
+    >>> records = pd.DataFrame({"last_name_std": ["smith", "smyth", None]})
+    >>> key_values(records, parse_key("last_name:soundex")).tolist()
+    ['S530', 'S530', None]
+    """
+    values = _column(records, key)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    out = np.full(len(codes), None, dtype=object)
+    if len(uniques) == 0:
+        return pd.Series(out, index=records.index, dtype=object)
+    plain = pd.Series(np.asarray(uniques, dtype=object))
+    derived = plain.astype(str) if key.transform is None else _transform(plain, key.transform)
+    text = np.asarray([None if pd.isna(d) else str(d) for d in derived], dtype=object)
+    present = codes >= 0
+    out[present] = text[codes[present]]
+    return pd.Series(out, index=records.index, dtype=object)
 
 
 def _transform(uniques: pd.Series, transform: str) -> pd.Series:

@@ -34,7 +34,7 @@ from ._levels import (
     PreparedComparison,
     StringComparison,
 )
-from ._stage import compare, prepare
+from ._stage import compare, prepare, value_keys
 
 __all__ = [
     "COMPARISON_TYPES",
@@ -53,4 +53,5 @@ __all__ = [
     "comparison_from_config",
     "default_comparisons",
     "prepare",
+    "value_keys",
 ]

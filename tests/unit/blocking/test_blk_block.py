@@ -42,6 +42,7 @@ def test_public_names() -> None:
         "analyse_blocking",
         "block",
         "key_codes",
+        "key_values",
         "parse_key",
     ]
     assert LINK_TYPES == ("dedupe", "link_only")

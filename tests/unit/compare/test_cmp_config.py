@@ -246,6 +246,7 @@ def test_public_names():
             "comparison_from_config",
             "default_comparisons",
             "prepare",
+            "value_keys",
         ]
     )
     assert all(hasattr(cmp, name) for name in cmp.__all__)
