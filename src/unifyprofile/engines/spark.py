@@ -29,11 +29,13 @@ the ``unifyprofile[spark]`` extra.
 from __future__ import annotations
 
 import json
+import os
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -61,7 +63,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 if TYPE_CHECKING:
     from unifyprofile.resolver import Resolver
 
-__all__ = ["SparkResult", "run"]
+__all__ = ["SparkResult", "default_session", "run"]
 
 POS = "_pos"
 #: Rounds of large-star + small-star before giving up; each round at least roughly halves
@@ -85,6 +87,8 @@ class SparkResult:
     notes: list[str] = field(default_factory=list)
     rows_read: dict[str, int] = field(default_factory=dict)
     hubs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Links the guards cut: ``i``, ``j``, ``weight``, ``reason``, ``record_id_l/_r``.
+    cut: DataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
     cc_rounds: int = 0
 
@@ -100,9 +104,9 @@ class SparkResult:
                 sizes.groupBy("count").count().orderBy("count").collect()}
         per_source = {str(r[0]): int(r[1]) for r in
                       self.records.groupBy(schema.SOURCE).count().collect()}
-        counts = self.pairs.agg(
+        counts = _first(self.pairs.agg(
             F.count(F.lit(1)), F.sum(F.col("linked").cast("long")),
-            F.sum(F.col("rule").isNotNull().cast("long"))).first()
+            F.sum(F.col("rule").isNotNull().cast("long"))))
         return {
             "rows_read": dict(self.rows_read),
             "records": per_source,
@@ -114,6 +118,7 @@ class SparkResult:
             "cluster_sizes": {str(k): v for k, v in dist.items()},
             "largest_cluster": max(dist, default=0),
             "hub_values_demoted": int(len(self.hubs)),
+            "links_cut_by_guards": int(self.cut.count()) if self.cut is not None else 0,
             "connected_component_rounds": self.cc_rounds,
             "seconds": {k: round(v, 3) for k, v in self.timings.items()},
         }
@@ -148,6 +153,18 @@ class SparkResult:
 # ------------------------------------------------------------------- arrow plumbing
 
 
+def _pandas(frame: DataFrame) -> pd.DataFrame:
+    """A small Spark result on the driver (counts, samples, reports)."""
+    return cast(pd.DataFrame, frame.toPandas())
+
+
+def _first(frame: DataFrame) -> Any:
+    row = frame.first()
+    if row is None:  # an aggregate without groups always has a row
+        raise RuntimeError("Spark returned no row for an aggregate")
+    return row
+
+
 def _spark_type(values: pd.Series) -> T.DataType:
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype):
@@ -162,6 +179,9 @@ def _spark_type(values: pd.Series) -> T.DataType:
     if len(present):
         first = present.iloc[0]
         if isinstance(first, (list, tuple, np.ndarray)):
+            elements = [x for v in present for x in v if x is not None]
+            if elements and isinstance(elements[0], pd.Timestamp):
+                return T.ArrayType(T.TimestampType())
             return T.ArrayType(T.StringType())
         if isinstance(first, (bool, np.bool_)):
             return T.BooleanType()
@@ -187,9 +207,11 @@ def _to_arrow_ready(table: pd.DataFrame, struct: T.StructType) -> pd.DataFrame:
                 lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v))
                 else str(v))
         elif isinstance(kind, T.ArrayType):
+            element = (lambda x: x if isinstance(x, pd.Timestamp) else pd.Timestamp(x)) \
+                if isinstance(kind.elementType, T.TimestampType) else str
             values = values.map(
-                lambda v: None if v is None or (np.ndim(v) == 0 and pd.isna(v))
-                else [None if x is None else str(x) for x in list(v)])
+                lambda v, element=element: None if v is None or (np.ndim(v) == 0 and pd.isna(v))
+                else [None if x is None or x is pd.NaT else element(x) for x in list(v)])
         elif isinstance(kind, T.BooleanType):
             values = values.astype("boolean")
         elif isinstance(kind, T.TimestampType):
@@ -232,12 +254,15 @@ class _Run:
         self._start = 0.0
 
     def _tick(self, name: str) -> None:
+        """End the current stage (if any) and start ``name`` (if not empty)."""
         now = time.perf_counter()
+        progress = self.resolver._progress
         if self._stage_name:
             self.timings[self._stage_name] = self.timings.get(self._stage_name, 0.0) + (
                 now - self._start)
+            if progress:
+                progress(self._stage_name, 1, 1)
         self._stage_name, self._start = name, now
-        progress = self.resolver._progress
         if progress and name:
             progress(name, 0, 1)
 
@@ -311,12 +336,12 @@ class _Run:
             both = records.filter(F.col(column).isNotNull() & F.col(people).isNotNull())
             suspects = (both.groupBy(column).agg(F.countDistinct(people).alias("n"))
                         .filter(F.col("n") > guards.max_people_per_value).select(column))
-            rows = records.join(F.broadcast(suspects), column, "left_semi").select(
-                column, people).toPandas()
+            rows = _pandas(records.join(F.broadcast(suspects), column, "left_semi").select(
+                column, people))
             if not len(rows):
                 continue
-            counts = records.join(F.broadcast(suspects), column, "left_semi").groupBy(
-                column).count().toPandas()
+            counts = _pandas(records.join(F.broadcast(suspects), column, "left_semi").groupBy(
+                column).count())
             _, report = demote_hubs(rows, guards.__class__(
                 **{**{f: getattr(guards, f) for f in guards.__dataclass_fields__},
                    "hub_fields": (field_name,)}))
@@ -374,8 +399,8 @@ class _Run:
             for n, rule in enumerate(rules):
                 sizes = keys.filter(F.col(rule_cols[n]).isNotNull()).groupBy(
                     rule_cols[n]).count()
-                row = sizes.agg(F.sum(F.col("count") * (F.col("count") - 1) / 2),
-                                F.max("count")).first()
+                row = _first(sizes.agg(F.sum(F.col("count") * (F.col("count") - 1) / 2),
+                                       F.max("count")))
                 count = int(row[0] or 0)
                 if count > limit:
                     raise BlockingError(
@@ -409,9 +434,10 @@ class _Run:
     def levels(self, pairs: DataFrame, records: DataFrame, comparisons: list[Comparison],
                extra: list[str]) -> DataFrame:
         """Comparison levels (and the rule that fired) of ``pairs`` (``i``, ``j``, ...)."""
+        rules = self.config.rules
+        records = records.select(POS, *_read_by(records.columns, comparisons, rules))
         struct = records.schema
         names = [f.name for f in struct.fields]
-        rules = self.config.rules
         tz = self.tz
         joined = (pairs.join(records.select(*[F.col(c).alias(f"l_{c}") for c in names]),
                              F.col("i") == F.col(f"l_{POS}"))
@@ -448,7 +474,7 @@ class _Run:
             comparisons: list[Comparison]) -> FellegiSunter:
         model = FellegiSunter(comparisons, seed=self.config.seed)
         lv = [f"lv{k}" for k in range(len(comparisons))]
-        counted = pairs.groupBy(*lv, "sessions").count().toPandas()
+        counted = _pandas(pairs.groupBy(*lv, "sessions").count())
         patterns = counted[lv].to_numpy(dtype=np.int64).reshape(-1, len(lv))
         counts = counted["count"].to_numpy(dtype=np.int64)
         masks = counted["sessions"].to_numpy(dtype=np.int64)
@@ -460,8 +486,7 @@ class _Run:
             sessions.append((patterns[hit], counts[hit], fixed))
         # u: the same random pairs as the local engine, by rank of record id.
         ri, rj = model.random_ranks(n)
-        ranks = records.select(POS, schema.RECORD_ID).rdd.sortBy(lambda r: r[1]).zipWithIndex() \
-            .map(lambda t: (t[1], t[0][0])).toDF(["rank", POS])
+        ranks = _ranks(records.select(POS, schema.RECORD_ID), schema.RECORD_ID)
         draws = self.spark.createDataFrame(
             pd.DataFrame({"ri": ri.astype(np.int64), "rj": rj.astype(np.int64)}))
         random = (draws.join(ranks.withColumnRenamed("rank", "ri")
@@ -469,7 +494,7 @@ class _Run:
                   .join(ranks.withColumnRenamed("rank", "rj").withColumnRenamed(POS, "pj"), "rj")
                   .filter(F.col("pi") != F.col("pj"))
                   .select(F.least("pi", "pj").alias("i"), F.greatest("pi", "pj").alias("j")))
-        sample = self.levels(random, records, comparisons, []).groupBy(*lv).count().toPandas()
+        sample = _pandas(self.levels(random, records, comparisons, []).groupBy(*lv).count())
         total_pairs = n * (n - 1) // 2
         return model.fit_counts(
             (sample[lv].to_numpy(dtype=np.int64), sample["count"].to_numpy(dtype=np.int64)),
@@ -588,6 +613,12 @@ class _Run:
         out_schema = T.StructType([T.StructField(POS, T.LongType(), False),
                                    T.StructField(schema.RECORD_ID, T.StringType(), False),
                                    T.StructField(schema.ENTITY_ID, T.StringType(), False)])
+        # The guards' output carries both tables: members (entity_id set) and the links
+        # they cut (``cut_j`` set), told apart after one pass.
+        split_schema = T.StructType([
+            *out_schema.fields, T.StructField("cut_j", T.LongType(), True),
+            T.StructField("cut_weight", T.DoubleType(), True),
+            T.StructField("cut_reason", T.StringType(), True)])
 
         def split(group_edges: pd.DataFrame, group_members: pd.DataFrame) -> pd.DataFrame:
             nodes = group_members.sort_values("node", kind="stable").reset_index(drop=True)
@@ -605,12 +636,37 @@ class _Run:
             result = cluster(len(nodes), i, j, group_edges["strength"].to_numpy(np.float64),
                              constraints=constraints, max_cluster_size=max_size)
             table = clusters_table(nodes[schema.RECORD_ID], result.labels)
-            return pd.DataFrame({POS: nodes["node"].to_numpy(np.int64),
-                                 schema.RECORD_ID: table[schema.RECORD_ID],
-                                 schema.ENTITY_ID: table[schema.ENTITY_ID]})
+            node = nodes["node"].to_numpy(np.int64)
+            cut = result.cut
+            rid = nodes[schema.RECORD_ID].to_numpy(dtype=object)
+            return pd.concat([
+                pd.DataFrame({POS: node, schema.RECORD_ID: table[schema.RECORD_ID],
+                              schema.ENTITY_ID: table[schema.ENTITY_ID]}),
+                pd.DataFrame({POS: node[cut["i"].to_numpy(np.int64)],
+                              schema.RECORD_ID: rid[cut["i"].to_numpy(np.int64)],
+                              schema.ENTITY_ID: "",
+                              "cut_j": node[cut["j"].to_numpy(np.int64)],
+                              "cut_weight": cut["weight"].to_numpy(np.float64),
+                              "cut_reason": cut["reason"].astype(str)}),
+            ], ignore_index=True)
 
-        linked = edges.groupBy("edge_component").cogroup(members.groupBy("component")) \
-            .applyInPandas(split, out_schema)
+        # Components travel in buckets (by hash): one cluster() call per bucket handles
+        # its components together, as the local engine does for all of them.
+        buckets = self._buckets()
+        edges = edges.withColumn("bucket", F.pmod(F.xxhash64("edge_component"), F.lit(buckets)))
+        members = members.withColumn("bucket", F.pmod(F.xxhash64("component"), F.lit(buckets)))
+        linked = edges.groupBy("bucket").cogroup(members.groupBy("bucket")) \
+            .applyInPandas(split, split_schema).localCheckpoint()
+        self.cut = (linked.filter(F.col("cut_j").isNotNull())
+                    .select(F.col(POS).alias("i"), F.col("cut_j").alias("j"),
+                            F.col("cut_weight").alias("weight"),
+                            F.col("cut_reason").alias("reason"))
+                    .join(records.select(F.col(POS).alias("i"),
+                                         F.col(schema.RECORD_ID).alias("record_id_l")), "i")
+                    .join(records.select(F.col(POS).alias("j"),
+                                         F.col(schema.RECORD_ID).alias("record_id_r")), "j")
+                    .select("i", "j", "weight", "reason", "record_id_l", "record_id_r"))
+        linked = linked.filter(F.col("cut_j").isNull()).select(*out_schema.fieldNames())
 
         def alone(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
             for batch in batches:
@@ -632,10 +688,12 @@ class _Run:
         default = config.default_survivorship
         struct = records.schema
         tz = self.tz
-        table = records.join(clusters.select(POS, schema.ENTITY_ID), POS)
+        buckets = self._buckets()
+        table = records.join(clusters.select(POS, schema.ENTITY_ID), POS).withColumn(
+            "_bucket", F.pmod(F.xxhash64(schema.ENTITY_ID), F.lit(buckets)))
 
         def golden_of(batch: pd.DataFrame) -> pd.DataFrame:
-            recs = _from_arrow(batch.drop(columns=[schema.ENTITY_ID]), struct, tz)
+            recs = _from_arrow(batch.drop(columns=[schema.ENTITY_ID, "_bucket"]), struct, tz)
             return merge(recs.reset_index(drop=True),
                          batch[[schema.RECORD_ID, schema.ENTITY_ID]].reset_index(drop=True),
                          policies, default=default, trust=trust)
@@ -643,17 +701,25 @@ class _Run:
         # Columns of golden depend on the record columns and policies, not on values;
         # types are learned from the entities of a sample of records.
         sample_ids = table.select(schema.ENTITY_ID).distinct().limit(300)
-        sample = table.join(sample_ids, schema.ENTITY_ID).toPandas()
+        sample = _pandas(table.join(sample_ids, schema.ENTITY_ID))
         inferred = golden_of(sample)
         out_schema = _schema_of(inferred)
 
         def run(batch: pd.DataFrame) -> pd.DataFrame:
             return _to_arrow_ready(golden_of(batch), out_schema)
 
-        return table.groupBy(schema.ENTITY_ID).applyInPandas(run, out_schema)
+        # Entities travel in buckets (by hash of entity id): merge() is vectorised over
+        # many entities, and one call per entity would cost more than the merging.
+        return table.groupBy("_bucket").applyInPandas(run, out_schema)
 
     # ---------------------------------------------------------------- all
     resolver_sources: list[Source]
+    n_records: int = 0
+    cut: DataFrame | None = None
+
+    def _buckets(self) -> int:
+        """Groups for per-entity work: enough to fill the cores, about 20k records each."""
+        return max(self.spark.sparkContext.defaultParallelism, self.n_records // 20_000, 1)
 
     def run(self, data: Mapping[str, Any] | None) -> SparkResult:
         config = self.config
@@ -664,11 +730,12 @@ class _Run:
         raw, table, sources = self.read(data)
         self.resolver_sources = sources
         n = len(raw)
+        self.n_records = n
         self._tick("standardise")
         records = self.standardise(raw, sources)
         records, hubs = self.demote_hubs(records)
         records = records.localCheckpoint()
-        sample = records.limit(200).toPandas()
+        sample = _pandas(records.limit(200))
         rules = self.resolver.blocking_rules(sample)
         comparisons = self.resolver.comparisons(sample)
         self._tick("block")
@@ -695,7 +762,43 @@ class _Run:
                                                                 schema.ENTITY_ID),
             golden=golden, pairs=out_pairs, rejects=table.rejects, model=model,
             config=config, notes=list(table.notes), rows_read=dict(table.rows_read),
-            hubs=hubs, timings=dict(self.timings), cc_rounds=rounds)
+            hubs=hubs, cut=self.cut, timings=dict(self.timings), cc_rounds=rounds)
+
+
+def _read_by(available: list[str], comparisons: list[Comparison],
+             rules: Any) -> list[str]:
+    """The record columns comparisons and deterministic rules read (only these travel
+    with each pair)."""
+    wanted: list[str] = []
+    for comparison in comparisons:
+        for column in comparison.columns:
+            wanted += [column, column.removesuffix("_std")]
+        wanted.append(comparison.field)
+    for rule in rules:
+        for key in rule.keys:
+            wanted += [schema.std(key.field), key.field, f"{key.field}_nick"]
+    return [c for c in dict.fromkeys(wanted) if c in available and c != POS]
+
+
+def _ranks(table: DataFrame, column: str) -> DataFrame:
+    """``rank`` (0-based, by ``column``, unique values) and ``_pos`` per row, without
+    collecting anything but one count per partition: a range-partitioned sort, then each
+    row's index inside its partition plus the rows of the partitions before it."""
+    ordered = table.sort(column).select(
+        POS, F.spark_partition_id().alias("pid"),
+        F.monotonically_increasing_id().alias("mid")).localCheckpoint()
+    sizes: dict[int, int] = {int(r[0]): int(r[1])
+                             for r in ordered.groupBy("pid").count().collect()}
+    offsets, total = {}, 0
+    for pid in sorted(sizes):
+        offsets[pid] = total
+        total += sizes[pid]
+    offset = F.create_map(*[x for pid, off in offsets.items()
+                            for x in (F.lit(pid), F.lit(off))]) if offsets else F.lit(None)
+    # monotonically_increasing_id = partition id << 33 | index inside the partition.
+    return ordered.select(
+        (offset[F.col("pid")] + F.col("mid") - F.shiftleft(F.col("pid").cast("long"), 33))
+        .alias("rank"), POS)
 
 
 def _pairs_table(scored: DataFrame, records: DataFrame, comparisons: list[Comparison],
@@ -726,6 +829,18 @@ def run(resolver: Resolver, spark: SparkSession | None,
         spark: the session; default the active one (or a new local one).
         data: tables by source name (pandas or Spark DataFrames) replacing files.
     """
-    session = spark or SparkSession.builder.getOrCreate()
-    return _Run(resolver, session).run(data)
+    return _Run(resolver, spark or default_session()).run(data)
+
+
+def default_session() -> SparkSession:
+    """The active Spark session, or a new local one using every core of this machine.
+
+    A new local session runs its Python workers with this interpreter, so they import
+    the same unifyprofile."""
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return (SparkSession.builder.appName("unifyprofile").master("local[*]")
+            .config("spark.sql.session.timeZone", "UTC").getOrCreate())
 
