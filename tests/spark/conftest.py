@@ -8,10 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 
-pytest.importorskip(
-    "pyspark", reason="pyspark is not installed: pip install 'unifyprofile[spark]' to run "
-    "the Spark engine tests")
-
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[object]:

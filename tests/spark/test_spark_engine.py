@@ -18,6 +18,10 @@ import unifyprofile as up
 from unifyprofile.errors import ConfigError
 from unifyprofile.score import DeterministicRule, Guards
 
+pytest.importorskip(
+    "pyspark", reason="pyspark is not installed: pip install 'unifyprofile[spark]' to run "
+    "the Spark engine tests")
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "cx_demo" / "unify.toml"
 FIELDS = ("first_name", "last_name", "dob", "email", "phone", "address", "city", "postcode")

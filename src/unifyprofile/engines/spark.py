@@ -836,11 +836,14 @@ def default_session() -> SparkSession:
     """The active Spark session, or a new local one using every core of this machine.
 
     A new local session runs its Python workers with this interpreter, so they import
-    the same unifyprofile."""
+    the same unifyprofile; its memory is ``UNIFYPROFILE_SPARK_MEMORY`` (default 4g)."""
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return (SparkSession.builder.appName("unifyprofile").master("local[*]")
-            .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.memory", os.environ.get("UNIFYPROFILE_SPARK_MEMORY", "4g"))
+            .config("spark.sql.execution.arrow.maxRecordsPerBatch", "50000")
+            .getOrCreate())
 
