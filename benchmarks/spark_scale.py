@@ -158,8 +158,8 @@ def write_results(rows: list[dict], args: argparse.Namespace) -> None:
         "cluster's speed-up; see docs/scaling.md for how the work splits across "
         "executors.",
         "",
-        "| records | engine | wall s | peak memory MiB (process tree) | candidate pairs | cluster F1 "
-        "| same partition as local | stages (s) |",
+        "| records | engine | wall s | peak memory MiB (process tree) | candidate pairs "
+        "| cluster F1 | same partition as local | stages (s) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
