@@ -8,8 +8,8 @@ stage          how it is distributed
 =============  ==================================================================
 read           the existing readers, on the driver (one pandas table per source)
 standardise    ``mapInPandas(standardise)`` per partition of records
-hub guard      distinct (value, person) counts by ``groupBy``; :func:`demote_hubs` on
-               the few candidate values decides, a broadcast join nulls them
+hub guard      distinct people per value by ``groupBy``; :func:`demote_hubs` on the
+               rows of the few candidate values decides; ``isin`` nulls them
 block          per rule, a self-join on :func:`~unifyprofile.blocking.key_values`;
                a pair found by an earlier rule is dropped (same as local)
 compare        both records joined to each pair; ``prepare(...).levels`` per batch
@@ -18,8 +18,9 @@ fit            pattern counts by ``groupBy`` -> :meth:`FellegiSunter.fit_counts`
 score          ``mapInPandas(match_weight)`` with term frequencies counted by
                ``groupBy``; deterministic rules by ``prepare_rules(...).fired``
 cluster        large-star / small-star connected components over DataFrames, then
-               ``groupBy(component).applyInPandas(cluster)`` for the guards
-golden         ``groupBy(entity_id).applyInPandas(merge)``
+               ``cogroup`` of edges and members by a hash bucket of the component ->
+               ``cluster`` (guards) and ``clusters_table`` (entity ids)
+golden         ``groupBy(hash bucket of entity_id).applyInPandas(merge)``
 =============  ==================================================================
 
 pyspark is optional: importing this module without it raises an ImportError that names
