@@ -92,6 +92,10 @@ def run(
     json_summary: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON.")
     ] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local, or spark (needs unifyprofile[spark]; "
+                          "uses the active Spark session or a local one).")
+    ] = "local",
 ) -> None:
     """Resolve the sources of CONFIG and write clusters, golden profiles, pairs, rejects."""
     from unifyprofile.config import load_config
@@ -101,9 +105,9 @@ def run(
     bar, update = _progress_bar(not quiet and not json_summary)
     if bar:
         with bar:
-            result = Resolver(cfg, progress=update).run()
+            result = Resolver(cfg, progress=update, engine=engine).run()
     else:
-        result = Resolver(cfg).run()
+        result = Resolver(cfg, engine=engine).run()
     result.write(out_dir)
     summary = result.summary()
     if json_summary:

@@ -33,6 +33,9 @@ from unifyprofile.standardise import standardise
 
 __all__ = ["Resolver", "Result", "Scored", "compare_pairs", "default_blocking_rules", "score_pairs"]
 
+#: Engines a Resolver can run on.
+ENGINES = ("local", "spark")
+
 #: Pairs compared and scored at a time; bounds memory.
 CHUNK_PAIRS = 2_000_000
 
@@ -169,6 +172,9 @@ class Resolver:
         config: a :class:`~unifyprofile.Config` (see :func:`~unifyprofile.load_config`).
         model: a fitted model to score with instead of fitting one on the data.
         progress: called as ``progress(stage, done, total)`` while stages run.
+        engine: ``"local"`` (pandas on this machine) or ``"spark"`` (the same stages
+            scheduled on Spark; needs ``unifyprofile[spark]``).
+        spark: the ``SparkSession`` for ``engine="spark"`` (default: the active one).
 
     Examples:
         >>> import pandas as pd, unifyprofile as up
@@ -186,10 +192,18 @@ class Resolver:
     """
 
     def __init__(self, config: Config, *, model: FellegiSunter | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, engine: str = "local",
+                 spark: Any = None) -> None:
         if not isinstance(config, Config):
             raise ConfigError(f"Resolver needs a Config, got {type(config).__name__}; "
                               "use unifyprofile.load_config(path)")
+        if engine not in ENGINES:
+            raise ConfigError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+        if spark is not None and engine != "spark":
+            raise ConfigError("spark= is a session for engine=\"spark\"; pass engine=\"spark\" "
+                              "too, or leave spark out")
+        self.engine = engine
+        self.spark = spark
         self.config = config
         self.model = model
         self._progress = progress
@@ -209,8 +223,16 @@ class Resolver:
         """Read the sources, resolve them and return a :class:`Result`.
 
         Args:
-            data: in-memory tables by source name, replacing those sources' files.
+            data: in-memory tables by source name, replacing those sources' files
+                (with ``engine="spark"`` also Spark DataFrames).
+
+        Returns:
+            A :class:`Result`; with ``engine="spark"`` a
+            :class:`~unifyprofile.engines.spark.SparkResult` with the same attributes,
+            whose tables are Spark DataFrames.
         """
+        if self.engine == "spark":
+            return _run_on_spark(self, data)
         self._timings = {}
         records, table, hubs, sources = self.prepare(data)
         result = self.resolve(records, sources)
@@ -398,6 +420,12 @@ def score_pairs(levels: np.ndarray, i: np.ndarray, j: np.ndarray, model: Fellegi
     linked = (fired >= 0) | ((probability >= config.threshold) & ~vetoed)
     strength = np.where(fired >= 0, RULE_WEIGHT + weight, weight)
     return Scored(weight, probability, fired, linked, strength)
+
+
+def _run_on_spark(resolver: Resolver, data: Mapping[str, Any] | None) -> Any:
+    from unifyprofile.engines import spark  # optional extra: imported only when asked for
+
+    return spark.run(resolver, resolver.spark, data)
 
 
 def _vetoed(levels: np.ndarray, comparisons: list[Comparison],

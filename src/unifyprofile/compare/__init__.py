@@ -35,7 +35,7 @@ from ._levels import (
     StringComparison,
     TextComparison,
 )
-from ._stage import compare, prepare
+from ._stage import compare, prepare, value_keys
 from ._tokens import tokenise
 
 __all__ = [
@@ -57,4 +57,5 @@ __all__ = [
     "default_comparisons",
     "prepare",
     "tokenise",
+    "value_keys",
 ]

@@ -10,9 +10,10 @@ import pandas as pd
 
 from unifyprofile.errors import ConfigError, DataError
 
-from ._levels import Comparison, PreparedComparison
+from . import _kernels as k
+from ._levels import Comparison, NumericComparison, PreparedComparison, _resolve
 
-__all__ = ["compare", "prepare"]
+__all__ = ["compare", "prepare", "value_keys"]
 
 
 def prepare(records: pd.DataFrame, comparisons: Sequence[Comparison]) -> list[PreparedComparison]:
@@ -107,3 +108,33 @@ def compare(
     for c, p in zip(comparisons, prepared, strict=True):
         columns[c.name] = p.levels(i, j)
     return pd.DataFrame(columns, copy=False)
+
+
+def value_keys(records: pd.DataFrame, comparison: Comparison) -> np.ndarray:
+    """The value behind ``comparison.prepare(records).value_codes``, per record.
+
+    Two records get equal keys exactly when they get equal value codes (``None`` where
+    the code is ``-1``), and a key means the same in every table, so an engine that
+    prepares comparisons on parts of the records can still count term frequencies over
+    all of them.
+
+    >>> from unifyprofile.compare import ExactMatch
+    >>> value_keys(pd.DataFrame({"city_std": ["paris", "paris", " ", None]}),
+    ...            ExactMatch("city")).tolist()
+    ['paris', 'paris', None, None]
+    """
+    column = _resolve(records, comparison.field, comparison.name)
+    values = records[column]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        values = values.dt.strftime("%Y-%m-%d")
+    codes, uniques = k.factorize(values, column=column)
+    keys = np.asarray(uniques, dtype=object)
+    if isinstance(comparison, NumericComparison):
+        numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan)
+        keys = np.asarray([repr(float(x)) if np.isfinite(x) else None for x in numbers],
+                          dtype=object)
+    out = np.full(len(codes), None, dtype=object)
+    present = codes >= 0
+    out[present] = keys[codes[present]]
+    return out

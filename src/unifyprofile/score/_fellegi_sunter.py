@@ -122,23 +122,44 @@ class FellegiSunter:
         """
         self._check_levels(levels)
         sizes = [len(c.level_names) for c in self.comparisons]
-        # Everything below works on counts of distinct level patterns, computed once.
-        sample, sample_counts = _patterns(
-            self._random_levels(prepared, n_records, side, order), sizes)
-        self.u_ = self._u_from(sample, sample_counts)
         if side is None:
             total_pairs = n_records * (n_records - 1) // 2
         else:
             total_pairs = int((side == 0).sum()) * int((side == 1).sum())
-        everything = _patterns(levels, sizes)
         if not sessions:
             sessions = [(np.ones(len(levels), dtype=bool), ())]
+        return self.fit_counts(
+            _patterns(self._random_levels(prepared, n_records, side, order), sizes),
+            _patterns(levels, sizes),
+            [(*_patterns(levels[mask], sizes), fixed) for mask, fixed in sessions],
+            total_pairs)
+
+    def fit_counts(self, random: tuple[np.ndarray, np.ndarray],
+                   pairs: tuple[np.ndarray, np.ndarray],
+                   sessions: Sequence[tuple[np.ndarray, np.ndarray, Sequence[int]]],
+                   total_pairs: int) -> FellegiSunter:
+        """:meth:`fit` from counts of level patterns, for engines that count them apart.
+
+        Args:
+            random: ``(patterns, counts)`` of the random pairs that estimate ``u``:
+                ``patterns`` is an int matrix of level rows (one column per comparison),
+                ``counts`` how many pairs have each row.  Rows may repeat and come in
+                any order.
+            pairs: ``(patterns, counts)`` of all candidate pairs.
+            sessions: ``(patterns, counts, fixed)`` per training session: the pairs of
+                the session and the comparisons it leaves out (see :meth:`fit`).
+            total_pairs: number of possible pairs (``n (n - 1) / 2`` when deduplicating).
+        """
+        sizes = [len(c.level_names) for c in self.comparisons]
+        sample, sample_counts = _merge_patterns(*random, sizes)
+        self.u_ = self._u_from(sample, sample_counts)
+        everything = _merge_patterns(*pairs, sizes)
         trained = []
-        for mask, fixed in sessions:
-            if mask.any() and len(fixed) < len(sizes):
-                sub = levels[mask].copy()
+        for patterns, counts, fixed in sessions:
+            if np.sum(counts) > 0 and len(fixed) < len(sizes):
+                sub = np.array(patterns, dtype=np.int64, copy=True).reshape(-1, len(sizes))
                 sub[:, list(fixed)] = -1
-                trained.append((_patterns(sub, sizes), set(fixed)))
+                trained.append((_merge_patterns(sub, counts, sizes), set(fixed)))
         for _ in range(self.u_refinements + 1):
             self.m_ = self._train_m(trained, everything)
             self.lambda_ = self._fit_lambda(*everything, total_pairs)
@@ -176,15 +197,23 @@ class FellegiSunter:
             out.append(fallback[c])
         return out
 
-    def _random_levels(self, prepared: Sequence[PreparedComparison], n: int,
-                       side: np.ndarray | None, order: np.ndarray | None) -> np.ndarray:
+    def random_ranks(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The random pairs ``u`` is estimated from, as ranks in the canonical record order
+        (deduplication), before self pairs are dropped.  Engines that cannot hold the
+        order in memory map ranks to records themselves."""
         rng = np.random.default_rng(self.seed)
         size = int(min(self.u_sample_pairs, max(n * (n - 1) // 2, 1) * 4))
+        return rng.integers(0, n, size), rng.integers(0, n, size)
+
+    def _random_levels(self, prepared: Sequence[PreparedComparison], n: int,
+                       side: np.ndarray | None, order: np.ndarray | None) -> np.ndarray:
         ranked = np.arange(n) if order is None else np.asarray(order, dtype=np.int64)
         if side is None:
-            i = ranked[rng.integers(0, n, size)]
-            j = ranked[rng.integers(0, n, size)]
+            ri, rj = self.random_ranks(n)
+            i, j = ranked[ri], ranked[rj]
         else:
+            rng = np.random.default_rng(self.seed)
+            size = int(min(self.u_sample_pairs, max(n * (n - 1) // 2, 1) * 4))
             left, right = ranked[side[ranked] == 0], ranked[side[ranked] == 1]
             i = left[rng.integers(0, len(left), size)]
             j = right[rng.integers(0, len(right), size)]
@@ -381,12 +410,21 @@ def _initial_m(size: int) -> np.ndarray:
 
 def _patterns(levels: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of ``levels`` and their counts, via one int64 code per row."""
+    return _merge_patterns(levels, np.ones(len(levels), dtype=np.int64), sizes)
+
+
+def _merge_patterns(levels: np.ndarray, counts: np.ndarray,
+                    sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``levels`` (sorted by code) and the summed counts of each."""
+    levels = np.asarray(levels, dtype=np.int64).reshape(-1, len(sizes))
     radix = np.cumprod([1] + [s + 1 for s in sizes[:-1]]).astype(np.int64)
-    codes = ((levels.astype(np.int64) + 1) * radix).sum(axis=1)
-    uniq, counts = np.unique(codes, return_counts=True)
+    codes = ((levels + 1) * radix).sum(axis=1)
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    total = np.bincount(inverse.reshape(-1), weights=np.asarray(counts, dtype=np.float64),
+                        minlength=len(uniq)).round().astype(np.int64)
     patterns = np.empty((len(uniq), len(sizes)), dtype=np.int64)
     rest = uniq.copy()
     for k, s in enumerate(sizes):
         patterns[:, k] = rest % (s + 1) - 1
         rest //= s + 1
-    return patterns, counts
+    return patterns, total

@@ -251,6 +251,7 @@ def test_public_names():
             "default_comparisons",
             "prepare",
             "tokenise",
+            "value_keys",
         ]
     )
     assert all(hasattr(cmp, name) for name in cmp.__all__)

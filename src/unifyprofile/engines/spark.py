@@ -1,0 +1,855 @@
+"""The Spark engine: the local pipeline's stages, scheduled over a Spark cluster.
+
+Nothing here decides whether two records match.  Every decision is made by the same stage
+functions the local engine calls, run inside Spark on Arrow batches:
+
+=============  ==================================================================
+stage          how it is distributed
+=============  ==================================================================
+read           the existing readers, on the driver (one pandas table per source)
+standardise    ``mapInPandas(standardise)`` per partition of records
+hub guard      distinct people per value by ``groupBy``; :func:`demote_hubs` on the
+               rows of the few candidate values decides; ``isin`` nulls them
+block          per rule, a self-join on :meth:`~unifyprofile.blocking.BlockingRule.values`;
+               a pair found by an earlier rule is dropped (same as local)
+compare        both records joined to each pair; ``prepare(...).levels`` per batch
+fit            pattern counts by ``groupBy`` -> :meth:`FellegiSunter.fit_counts`; u's
+               random pairs drawn on the driver by record-id rank (as local)
+score          ``mapInPandas(match_weight)`` with term frequencies counted by
+               ``groupBy``; deterministic rules by ``prepare_rules(...).fired``
+cluster        large-star / small-star connected components over DataFrames, then
+               ``cogroup`` of edges and members by a hash bucket of the component ->
+               ``cluster`` (guards) and ``clusters_table`` (entity ids)
+golden         ``groupBy(hash bucket of entity_id).applyInPandas(merge)``
+=============  ==================================================================
+
+pyspark is optional: importing this module without it raises an ImportError that names
+the ``unifyprofile[spark]`` extra.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+import pandas as pd
+
+from unifyprofile import schema
+from unifyprofile.blocking import BlockingRule
+from unifyprofile.compare import Comparison, value_keys
+from unifyprofile.config import Config
+from unifyprofile.errors import BlockingError, ConfigError
+from unifyprofile.golden import merge
+from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
+from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
+from unifyprofile.sources import Source, read_sources
+from unifyprofile.standardise import standardise
+
+try:
+    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        "the Spark engine needs pyspark: pip install 'unifyprofile[spark]'"
+    ) from exc
+
+if TYPE_CHECKING:
+    from unifyprofile.resolver import Resolver
+
+__all__ = ["SparkResult", "default_session", "run"]
+
+POS = "_pos"
+#: Rounds of large-star + small-star before giving up; each round at least roughly halves
+#: the depth of every component's tree, so real graphs need well under 20 (docs/scaling.md).
+_CC_MAX_ROUNDS = 64
+
+
+@dataclass
+class SparkResult:
+    """What a Spark run produced: the local :class:`~unifyprofile.resolver.Result`'s
+    tables as Spark DataFrames (``records``, ``clusters``, ``golden``, ``pairs``) and the
+    small ones (``rejects``, ``hubs``) as pandas."""
+
+    records: DataFrame
+    clusters: DataFrame
+    golden: DataFrame
+    pairs: DataFrame
+    rejects: pd.DataFrame
+    model: FellegiSunter
+    config: Config
+    notes: list[str] = field(default_factory=list)
+    rows_read: dict[str, int] = field(default_factory=dict)
+    hubs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Links the guards cut: ``i``, ``j``, ``weight``, ``reason``, ``record_id_l/_r``.
+    cut: DataFrame | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    cc_rounds: int = 0
+
+    @property
+    def links(self) -> DataFrame:
+        """Pairs that were linked."""
+        return self.pairs.filter(F.col("linked"))
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for a batch job's log (computed by Spark)."""
+        sizes = self.clusters.groupBy(schema.ENTITY_ID).count()
+        dist = {int(r[0]): int(r[1]) for r in
+                sizes.groupBy("count").count().orderBy("count").collect()}
+        per_source = {str(r[0]): int(r[1]) for r in
+                      self.records.groupBy(schema.SOURCE).count().collect()}
+        counts = _first(self.pairs.agg(
+            F.count(F.lit(1)), F.sum(F.col("linked").cast("long")),
+            F.sum(F.col("rule").isNotNull().cast("long"))))
+        return {
+            "rows_read": dict(self.rows_read),
+            "records": per_source,
+            "rejects": int(len(self.rejects)),
+            "candidate_pairs": int(counts[0] or 0),
+            "matches": int(counts[1] or 0),
+            "rule_matches": int(counts[2] or 0),
+            "entities": int(sum(dist.values())),
+            "cluster_sizes": {str(k): v for k, v in dist.items()},
+            "largest_cluster": max(dist, default=0),
+            "hub_values_demoted": int(len(self.hubs)),
+            "links_cut_by_guards": int(self.cut.count()) if self.cut is not None else 0,
+            "connected_component_rounds": self.cc_rounds,
+            "seconds": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+    def write(self, directory: str | Path, *, csv: bool = False,
+              tables: tuple[str, ...] = ("clusters", "golden", "pairs", "rejects")
+              ) -> list[Path]:
+        """Write the tables as Parquet directories (Spark), the model and a summary.
+
+        ``csv`` is accepted for symmetry with the local result and ignored: CSV cannot
+        hold the list columns of golden profiles without a conversion Spark should not
+        do on the driver.
+        """
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        spark_tables = {"clusters": self.clusters, "golden": self.golden,
+                        "pairs": self.pairs.drop("i", "j")}
+        for name in tables:
+            path = out / f"{name}.parquet"
+            if name == "rejects":
+                self.rejects.to_parquet(path, index=False)
+            else:
+                spark_tables[name].write.mode("overwrite").parquet(str(path))
+            written.append(path)
+        self.model.save(out / "model.json")
+        (out / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n",
+                                          encoding="utf-8")
+        return [*written, out / "model.json", out / "summary.json"]
+
+
+# ------------------------------------------------------------------- arrow plumbing
+
+
+def _pandas(frame: DataFrame) -> pd.DataFrame:
+    """A small Spark result on the driver (counts, samples, reports)."""
+    return cast(pd.DataFrame, frame.toPandas())
+
+
+def _first(frame: DataFrame) -> Any:
+    row = frame.first()
+    if row is None:  # an aggregate without groups always has a row
+        raise RuntimeError("Spark returned no row for an aggregate")
+    return row
+
+
+def _python_objects(values: pd.Series) -> pd.Series:
+    """An Arrow-backed column as plain Python objects (None for nulls), as Spark expects."""
+    if isinstance(values.dtype, pd.ArrowDtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        arrow = values.array._pa_array  # noqa: SLF001
+        return pd.Series(arrow.to_pylist(), index=values.index, dtype=object)
+    return values
+
+
+def _spark_type(values: pd.Series) -> T.DataType:
+    values = _python_objects(values)
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return T.BooleanType()
+    if pd.api.types.is_integer_dtype(dtype):
+        return T.LongType()
+    if pd.api.types.is_float_dtype(dtype):
+        return T.DoubleType()
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return T.TimestampType()
+    present = values.dropna()
+    if len(present):
+        first = present.iloc[0]
+        if isinstance(first, (list, tuple, np.ndarray)):
+            elements = [x for v in present for x in v if x is not None]
+            if elements and isinstance(elements[0], datetime):
+                return T.ArrayType(T.TimestampType())
+            return T.ArrayType(T.StringType())
+        if isinstance(first, (bool, np.bool_)):
+            return T.BooleanType()
+        if isinstance(first, pd.Timestamp):
+            return T.TimestampType()
+    return T.StringType()
+
+
+def _schema_of(table: pd.DataFrame) -> T.StructType:
+    return T.StructType([T.StructField(str(c), _spark_type(table[c]), True)
+                         for c in table.columns])
+
+
+def _to_arrow_ready(table: pd.DataFrame, struct: T.StructType) -> pd.DataFrame:
+    """Coerce a pandas batch to the declared schema (Arrow is strict about types)."""
+    out = {}
+    for f in struct.fields:
+        values = _python_objects(table[f.name]) if f.name in table.columns else pd.Series(
+            [None] * len(table), index=table.index, dtype=object)
+        kind = f.dataType
+        if isinstance(kind, T.StringType):
+            values = values.astype(object).map(
+                lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v))
+                else str(v))
+        elif isinstance(kind, T.ArrayType):
+            element = (lambda x: x if isinstance(x, pd.Timestamp) else pd.Timestamp(x)) \
+                if isinstance(kind.elementType, T.TimestampType) else str
+            values = values.map(
+                lambda v, element=element: None if v is None or (np.ndim(v) == 0 and pd.isna(v))
+                else [None if x is None or x is pd.NaT else element(x) for x in list(v)])
+        elif isinstance(kind, T.BooleanType):
+            values = values.astype("boolean")
+        elif isinstance(kind, T.TimestampType):
+            values = pd.to_datetime(values, utc=True)
+        out[f.name] = values
+    return pd.DataFrame(out, index=table.index)
+
+
+def _from_arrow(table: pd.DataFrame, struct: T.StructType, tz: str = "UTC") -> pd.DataFrame:
+    """Undo what Arrow did to a pandas batch: arrays back to lists, booleans nullable,
+    timestamps (naive, in the session time zone ``tz``) back to UTC."""
+    table = table.copy()
+    for f in struct.fields:
+        if f.name not in table.columns:
+            continue
+        if isinstance(f.dataType, T.ArrayType):
+            table[f.name] = table[f.name].map(
+                lambda v: None if v is None else list(v))
+        elif isinstance(f.dataType, T.BooleanType):
+            table[f.name] = table[f.name].astype("boolean")
+        elif isinstance(f.dataType, T.TimestampType):
+            stamps = pd.to_datetime(table[f.name])
+            if stamps.dt.tz is None:
+                stamps = stamps.dt.tz_localize(tz)
+            table[f.name] = stamps.dt.tz_convert("UTC")
+    return table
+
+
+# ------------------------------------------------------------------- the run
+
+
+class _Run:
+    def __init__(self, resolver: Resolver, spark: SparkSession) -> None:
+        self.resolver = resolver
+        self.config = resolver.config
+        self.spark = spark
+        self.timings: dict[str, float] = {}
+        self.tz = str(spark.conf.get("spark.sql.session.timeZone") or "UTC")
+        self._stage_name = ""
+        self._start = 0.0
+
+    def _tick(self, name: str) -> None:
+        """End the current stage (if any) and start ``name`` (if not empty)."""
+        now = time.perf_counter()
+        progress = self.resolver._progress
+        if self._stage_name:
+            self.timings[self._stage_name] = self.timings.get(self._stage_name, 0.0) + (
+                now - self._start)
+            if progress:
+                progress(self._stage_name, 1, 1)
+        self._stage_name, self._start = name, now
+        if progress and name:
+            progress(name, 0, 1)
+
+    # ---------------------------------------------------------------- read
+    def read(self, data: Mapping[str, Any] | None) -> tuple[pd.DataFrame, Any, list[Source]]:
+        config = self.config
+        sources = list(config.sources)
+        if data:
+            unknown = set(data) - {s.name for s in sources}
+            if unknown:
+                raise ConfigError(f"data given for unknown sources: {', '.join(sorted(unknown))}"
+                                  f"; sources are {', '.join(s.name for s in sources)}")
+            given = {name: table.toPandas() if isinstance(table, DataFrame) else table
+                     for name, table in data.items()}
+            sources = [Source(**{**{f: getattr(s, f) for f in s.__dataclass_fields__},
+                                 "data": given[s.name], "path": None})
+                       if s.name in given else s for s in sources]
+        if not sources:
+            raise ConfigError("no sources: add at least one [[sources]] table")
+        table = read_sources(sources, config.base_dir)
+        return table.records.reset_index(drop=True), table, sources
+
+    # ---------------------------------------------------------------- standardise
+    def standardise(self, raw: pd.DataFrame, sources: list[Source]) -> DataFrame:
+        by_name = {s.name: s for s in sources}
+        regions = {n: s.default_region for n, s in by_name.items()}
+        dayfirst = {n: bool(s.dayfirst) for n, s in by_name.items()}
+        placeholders = dict(self.config.guards.placeholders)
+        tz = self.tz
+
+        def std(batch: pd.DataFrame) -> pd.DataFrame:
+            src = batch[schema.SOURCE]
+            return standardise(batch, region=src.map(regions),
+                               dayfirst=src.map(dayfirst).astype(bool),
+                               placeholders=placeholders)
+
+        raw = raw.assign(**{POS: np.arange(len(raw), dtype=np.int64)})
+        in_schema = _schema_of(raw)
+        # The columns standardise adds depend on the columns, not the values: learn them
+        # (and their types) from a sample.
+        sample = std(raw.head(200).reset_index(drop=True))
+        out_schema = _schema_of(sample)
+        for f in out_schema.fields:  # a column that is null throughout the sample
+            if f.name in in_schema.fieldNames():
+                f.dataType = in_schema[f.name].dataType
+
+        def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+            for batch in batches:
+                if len(batch):
+                    yield _to_arrow_ready(std(_from_arrow(batch, in_schema, tz)
+                                              .reset_index(drop=True)), out_schema)
+
+        parts = max(self.spark.sparkContext.defaultParallelism, len(raw) // 200_000)
+        frame = self.spark.createDataFrame(_to_arrow_ready(raw, in_schema), in_schema)
+        return frame.repartition(parts).mapInPandas(run, out_schema)
+
+    # ---------------------------------------------------------------- hubs
+    def demote_hubs(self, records: DataFrame) -> tuple[DataFrame, pd.DataFrame]:
+        guards = self.config.guards
+        people = "first_name_nick"
+        empty = pd.DataFrame(columns=["field", "value", "records", "people"])
+        if people not in records.columns:
+            return records, empty
+        reports = []
+        for field_name in guards.hub_fields:
+            column = schema.std(field_name)
+            if column not in records.columns:
+                continue
+            # Only a value with more distinct people than the limit can be a hub; the
+            # existing guard decides on those values' rows alone.
+            both = records.filter(F.col(column).isNotNull() & F.col(people).isNotNull())
+            suspects = (both.groupBy(column).agg(F.countDistinct(people).alias("n"))
+                        .filter(F.col("n") > guards.max_people_per_value).select(column))
+            rows = _pandas(records.join(F.broadcast(suspects), column, "left_semi").select(
+                column, people))
+            if not len(rows):
+                continue
+            counts = _pandas(records.join(F.broadcast(suspects), column, "left_semi").groupBy(
+                column).count())
+            _, report = demote_hubs(rows, guards.__class__(
+                **{**{f: getattr(guards, f) for f in guards.__dataclass_fields__},
+                   "hub_fields": (field_name,)}))
+            if not len(report):
+                continue
+            report["records"] = report["value"].map(
+                dict(zip(counts[column], counts["count"], strict=True))).astype(int)
+            reports.append(report)
+            hubs = report["value"].tolist()
+            flag = schema.flag(field_name)
+            hit = F.col(column).isin(hubs)
+            if flag not in records.columns:
+                records = records.withColumn(flag, F.lit(None).cast("string"))
+            records = records.withColumn(flag, F.when(hit, F.lit("hub")).otherwise(F.col(flag)))
+            records = records.withColumn(column, F.when(hit, F.lit(None)).otherwise(
+                F.col(column)))
+        report_all = pd.concat(reports, ignore_index=True) if reports else empty
+        return records, report_all
+
+    # ---------------------------------------------------------------- keys
+    def keys(self, records: DataFrame, rules: list[BlockingRule],
+             comparisons: list[Comparison]) -> DataFrame:
+        """Per record: position, one string per blocking rule (null if any key is null)
+        and the term-frequency key of each TF-adjusted comparison."""
+        struct = records.schema
+        tz = self.tz
+        tf = [n for n, c in enumerate(comparisons) if c.tf_adjust]
+        out_schema = T.StructType(
+            [T.StructField(POS, T.LongType(), False)]
+            + [T.StructField(f"k{n}", T.StringType(), True) for n in range(len(rules))]
+            + [T.StructField(f"tfkey{n}", T.StringType(), True) for n in tf])
+
+        def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+            for batch in batches:
+                batch = _from_arrow(batch, struct, tz).reset_index(drop=True)
+                cols: dict[str, Any] = {POS: batch[POS].to_numpy(dtype=np.int64)}
+                for n, rule in enumerate(rules):
+                    cols[f"k{n}"] = rule.values(batch)
+                for n in tf:
+                    cols[f"tfkey{n}"] = value_keys(batch, comparisons[n])
+                yield pd.DataFrame(cols)
+
+        return records.mapInPandas(run, out_schema)
+
+    # ---------------------------------------------------------------- block
+    def block(self, keys: DataFrame, rules: list[BlockingRule]) -> DataFrame:
+        limit = self.config.max_pairs_per_rule
+        rule_cols = [f"k{n}" for n in range(len(rules))]
+        if limit is not None:
+            for n, rule in enumerate(rules):
+                sizes = keys.filter(F.col(rule_cols[n]).isNotNull()).groupBy(
+                    rule_cols[n]).count()
+                row = _first(sizes.agg(F.sum(F.col("count") * (F.col("count") - 1) / 2),
+                                       F.max("count")))
+                count = int(row[0] or 0)
+                if count > limit:
+                    raise BlockingError(
+                        f"blocking rule '{rule.name}' would produce {count:,} candidate pairs, "
+                        f"more than max_pairs_per_rule = {limit:,} (its largest block has "
+                        f"{int(row[1]):,} records). Add a key to the rule (e.g. "
+                        f"[\"{rule.name.split(' & ')[0]}\", \"dob:year\"]), remove it, or "
+                        "raise max_pairs_per_rule under [blocking]")
+        side = keys.select(POS, *rule_cols)
+        left = side.select(*[F.col(c).alias(f"l_{c}") for c in side.columns])
+        right = side.select(*[F.col(c).alias(f"r_{c}") for c in side.columns])
+        mask = sum((F.coalesce(F.col(f"l_{c}") == F.col(f"r_{c}"), F.lit(False))
+                    .cast("long") * (1 << m) for m, c in enumerate(rule_cols)), F.lit(0))
+        found = []
+        for n, c in enumerate(rule_cols):
+            cond = (F.col(f"l_{c}") == F.col(f"r_{c}")) & (F.col(f"l_{POS}") < F.col(f"r_{POS}"))
+            pairs = left.filter(F.col(f"l_{c}").isNotNull()).join(
+                right.filter(F.col(f"r_{c}").isNotNull()), cond)
+            for earlier in rule_cols[:n]:  # first rule wins, as in the local engine
+                pairs = pairs.filter(~F.coalesce(F.col(f"l_{earlier}") == F.col(f"r_{earlier}"),
+                                                 F.lit(False)))
+            found.append(pairs.select(F.col(f"l_{POS}").alias("i"), F.col(f"r_{POS}").alias("j"),
+                                      F.lit(n).cast("int").alias("blocking"),
+                                      mask.alias("sessions")))
+        out = found[0]
+        for more in found[1:]:
+            out = out.unionByName(more)
+        return out
+
+    # ---------------------------------------------------------------- compare
+    def levels(self, pairs: DataFrame, records: DataFrame, comparisons: list[Comparison],
+               extra: list[str]) -> DataFrame:
+        """Comparison levels (and the rule that fired) of ``pairs`` (``i``, ``j``, ...)."""
+        rules = self.config.rules
+        records = records.select(POS, *_read_by(records.columns, comparisons, rules))
+        struct = records.schema
+        names = [f.name for f in struct.fields]
+        tz = self.tz
+        joined = (pairs.join(records.select(*[F.col(c).alias(f"l_{c}") for c in names]),
+                             F.col("i") == F.col(f"l_{POS}"))
+                  .join(records.select(*[F.col(c).alias(f"r_{c}") for c in names]),
+                        F.col("j") == F.col(f"r_{POS}")))
+        keep = ["i", "j", *extra]
+        out_schema = T.StructType(
+            [pairs.schema[c] for c in keep]
+            + [T.StructField(f"lv{n}", T.ByteType(), False) for n in range(len(comparisons))]
+            + [T.StructField("fired", T.IntegerType(), False)])
+
+        def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+            for batch in batches:
+                m = len(batch)
+                if not m:
+                    continue
+                both = pd.concat(
+                    [batch[[f"l_{c}" for c in names]].set_axis(names, axis=1),
+                     batch[[f"r_{c}" for c in names]].set_axis(names, axis=1)],
+                    ignore_index=True)
+                both = _from_arrow(both, struct, tz)
+                a, b = np.arange(m), np.arange(m, 2 * m)
+                out = {c: batch[c].to_numpy() for c in keep}
+                for n, comparison in enumerate(comparisons):
+                    out[f"lv{n}"] = comparison.prepare(both).levels(a, b)
+                out["fired"] = (prepare_rules(both, rules).fired(a, b).astype(np.int32)
+                                if rules else np.full(m, -1, dtype=np.int32))
+                yield pd.DataFrame(out)
+
+        return joined.mapInPandas(run, out_schema)
+
+    # ---------------------------------------------------------------- fit
+    def fit(self, pairs: DataFrame, records: DataFrame, n: int, rules: list[BlockingRule],
+            comparisons: list[Comparison]) -> FellegiSunter:
+        model = FellegiSunter(comparisons, seed=self.config.seed)
+        lv = [f"lv{k}" for k in range(len(comparisons))]
+        counted = _pandas(pairs.groupBy(*lv, "sessions").count())
+        patterns = counted[lv].to_numpy(dtype=np.int64).reshape(-1, len(lv))
+        counts = counted["count"].to_numpy(dtype=np.int64)
+        masks = counted["sessions"].to_numpy(dtype=np.int64)
+        sessions = []
+        for s, rule in enumerate(rules):
+            fields = {k.field for k in rule.keys}
+            fixed = [k for k, c in enumerate(comparisons) if c.field in fields]
+            hit = (masks >> s) & 1 == 1
+            sessions.append((patterns[hit], counts[hit], fixed))
+        # u: the same random pairs as the local engine, by rank of record id.
+        ri, rj = model.random_ranks(n)
+        ranks = _ranks(records.select(POS, schema.RECORD_ID), schema.RECORD_ID)
+        draws = self.spark.createDataFrame(
+            pd.DataFrame({"ri": ri.astype(np.int64), "rj": rj.astype(np.int64)}))
+        random = (draws.join(ranks.withColumnRenamed("rank", "ri")
+                             .withColumnRenamed(POS, "pi"), "ri")
+                  .join(ranks.withColumnRenamed("rank", "rj").withColumnRenamed(POS, "pj"), "rj")
+                  .filter(F.col("pi") != F.col("pj"))
+                  .select(F.least("pi", "pj").alias("i"), F.greatest("pi", "pj").alias("j")))
+        sample = _pandas(self.levels(random, records, comparisons, []).groupBy(*lv).count())
+        total_pairs = n * (n - 1) // 2
+        return model.fit_counts(
+            (sample[lv].to_numpy(dtype=np.int64), sample["count"].to_numpy(dtype=np.int64)),
+            (patterns, counts), sessions, total_pairs)
+
+    # ---------------------------------------------------------------- score
+    def score(self, pairs: DataFrame, keys: DataFrame, model: FellegiSunter,
+              comparisons: list[Comparison]) -> DataFrame:
+        tf = [n for n, c in enumerate(comparisons) if c.tf_adjust]
+        scored = pairs
+        for n in tf:
+            # The share of non-null records holding the left record's value.
+            col = f"tfkey{n}"
+            present = keys.filter(F.col(col).isNotNull())
+            total = present.count()
+            freq = present.groupBy(col).count().select(
+                col, (F.col("count") / F.lit(float(max(total, 1)))).alias(f"tf{n}"))
+            scored = scored.join(
+                keys.select(F.col(POS).alias("i"), col).join(freq, col, "left").drop(col),
+                "i", "left")
+        config = self.config
+        names = [c.name for c in comparisons]
+        veto_idx = [names.index(v) for v in config.guards.veto]
+        out_schema = T.StructType(
+            [f for f in pairs.schema.fields]
+            + [T.StructField("match_weight", T.DoubleType(), False),
+               T.StructField("match_probability", T.DoubleType(), False),
+               T.StructField("strength", T.DoubleType(), False),
+               T.StructField("linked", T.BooleanType(), False)])
+        keep = pairs.columns
+        threshold = config.threshold
+
+        def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+            for batch in batches:
+                if not len(batch):
+                    continue
+                levels = batch[[f"lv{k}" for k in range(len(comparisons))]].to_numpy(np.int8)
+                freqs = [batch[f"tf{k}"].to_numpy(np.float64) if k in tf else None
+                         for k in range(len(comparisons))]
+                weight = model.match_weight(levels, freqs)
+                probability = model.match_probability(weight)
+                fired = batch["fired"].to_numpy()
+                vetoed = np.zeros(len(batch), dtype=bool)
+                for k in veto_idx:
+                    vetoed |= levels[:, k] == 0
+                out = batch[keep].copy()
+                out["match_weight"] = weight
+                out["match_probability"] = probability
+                out["strength"] = np.where(fired >= 0, RULE_WEIGHT + weight, weight)
+                out["linked"] = (fired >= 0) | ((probability >= threshold) & ~vetoed)
+                yield out
+
+        return scored.mapInPandas(run, out_schema)
+
+    # ---------------------------------------------------------------- cluster
+    def components(self, edges: DataFrame) -> tuple[DataFrame, int]:
+        """``(node, component)`` for every node of ``edges`` (``i``, ``j``): the
+        component is its smallest node.  Alternating large-star / small-star."""
+        e = edges.select(F.col("i").alias("u"), F.col("j").alias("v")).distinct()
+        rounds = 0
+        while True:
+            rounds += 1
+            # large-star: each node's larger neighbours hang off the smallest of its
+            # neighbourhood (itself included).
+            both = e.unionByName(e.select(F.col("v").alias("u"), F.col("u").alias("v")))
+            low = both.groupBy("u").agg(F.min("v").alias("m"))
+            low = low.withColumn("m", F.least("m", "u"))
+            large = (both.filter(F.col("v") > F.col("u")).join(low, "u")
+                     .select(F.col("v").alias("u"), F.col("m").alias("v")))
+            # small-star: each node and its smaller neighbours hang off the smallest.
+            ordered = large.select(F.greatest("u", "v").alias("u"),
+                                   F.least("u", "v").alias("v")).distinct()
+            small_min = ordered.groupBy("u").agg(F.min("v").alias("m"))
+            small = (ordered.join(small_min, "u")
+                     .select(F.col("v").alias("a"), F.col("m").alias("b"))
+                     .unionByName(small_min.select(F.col("u").alias("a"),
+                                                   F.col("m").alias("b")))
+                     .filter(F.col("a") != F.col("b"))
+                     .select(F.greatest("a", "b").alias("u"), F.least("a", "b").alias("v"))
+                     .distinct())
+            small = small.localCheckpoint()
+            e = small
+            # Converged when every component is a star around its smallest node: no node
+            # is both a child and a parent, and no child has two parents.
+            parents = small.select(F.col("v").alias("u")).distinct()
+            deep = small.join(parents, "u").limit(1).count()
+            forked = small.groupBy("u").count().filter(F.col("count") > 1).limit(1).count()
+            if deep == 0 and forked == 0:
+                break
+            if rounds >= _CC_MAX_ROUNDS:
+                raise RuntimeError(f"connected components did not converge in {rounds} "
+                                   "rounds of large-star / small-star")
+        labels = e.select(F.col("u").alias("node"), F.col("v").alias("component")).unionByName(
+            e.select(F.col("v").alias("node"), F.col("v").alias("component"))).distinct()
+        return labels.localCheckpoint(), rounds
+
+    def clusters(self, scored: DataFrame, records: DataFrame) -> tuple[DataFrame, int]:
+        config = self.config
+        links = scored.filter(F.col("linked")).select("i", "j", "strength").localCheckpoint()
+        labels, rounds = self.components(links.select("i", "j"))
+        unique_cols = []
+        for name in config.guards.unique_identifiers:
+            column = schema.std(name) if schema.std(name) in records.columns else name
+            if column not in records.columns:
+                raise ConfigError(f"guards.unique_identifiers: no field '{name}' in the "
+                                  "records; map a source column to it or remove it")
+            unique_cols.append((name, column))
+        per_person = [s.name for s in self.resolver_sources if s.unique_per_person]
+        max_size = config.guards.max_cluster_size
+        members = (labels.join(records.select(
+            F.col(POS).alias("node"), schema.RECORD_ID, schema.SOURCE,
+            *[F.col(c).alias(f"u{n}") for n, (_, c) in enumerate(unique_cols)]), "node"))
+        # Named apart, or Spark cannot tell the two sides' ``component`` columns apart.
+        edges = links.join(labels.select(F.col("node").alias("i"),
+                                         F.col("component").alias("edge_component")), "i")
+        out_schema = T.StructType([T.StructField(POS, T.LongType(), False),
+                                   T.StructField(schema.RECORD_ID, T.StringType(), False),
+                                   T.StructField(schema.ENTITY_ID, T.StringType(), False)])
+        # The guards' output carries both tables: members (entity_id set) and the links
+        # they cut (``cut_j`` set), told apart after one pass.
+        split_schema = T.StructType([
+            *out_schema.fields, T.StructField("cut_j", T.LongType(), True),
+            T.StructField("cut_weight", T.DoubleType(), True),
+            T.StructField("cut_reason", T.StringType(), True)])
+
+        def split(group_edges: pd.DataFrame, group_members: pd.DataFrame) -> pd.DataFrame:
+            nodes = group_members.sort_values("node", kind="stable").reset_index(drop=True)
+            where = pd.Series(np.arange(len(nodes)), index=nodes["node"].to_numpy())
+            i = where[group_edges["i"].to_numpy()].to_numpy()
+            j = where[group_edges["j"].to_numpy()].to_numpy()
+            constraints = []
+            for n, (name, _) in enumerate(unique_cols):
+                codes, _ = pd.factorize(nodes[f"u{n}"], use_na_sentinel=True)
+                constraints.append(Constraint(name, codes.astype(np.int64)))
+            for source in per_person:
+                mine = (nodes[schema.SOURCE] == source).to_numpy()
+                constraints.append(Constraint(f"one record per person in '{source}'",
+                                              np.where(mine, np.arange(len(nodes)), -1)))
+            result = cluster(len(nodes), i, j, group_edges["strength"].to_numpy(np.float64),
+                             constraints=constraints, max_cluster_size=max_size)
+            table = clusters_table(nodes[schema.RECORD_ID], result.labels)
+            node = nodes["node"].to_numpy(np.int64)
+            cut = result.cut
+            rid = nodes[schema.RECORD_ID].to_numpy(dtype=object)
+            return pd.concat([
+                pd.DataFrame({POS: node, schema.RECORD_ID: table[schema.RECORD_ID],
+                              schema.ENTITY_ID: table[schema.ENTITY_ID]}),
+                pd.DataFrame({POS: node[cut["i"].to_numpy(np.int64)],
+                              schema.RECORD_ID: rid[cut["i"].to_numpy(np.int64)],
+                              schema.ENTITY_ID: "",
+                              "cut_j": node[cut["j"].to_numpy(np.int64)],
+                              "cut_weight": cut["weight"].to_numpy(np.float64),
+                              "cut_reason": cut["reason"].astype(str)}),
+            ], ignore_index=True)
+
+        # Components travel in buckets (by hash): one cluster() call per bucket handles
+        # its components together, as the local engine does for all of them.
+        buckets = self._buckets()
+        edges = edges.withColumn("bucket", F.pmod(F.xxhash64("edge_component"), F.lit(buckets)))
+        members = members.withColumn("bucket", F.pmod(F.xxhash64("component"), F.lit(buckets)))
+        linked = edges.groupBy("bucket").cogroup(members.groupBy("bucket")) \
+            .applyInPandas(split, split_schema).localCheckpoint()
+        self.cut = (linked.filter(F.col("cut_j").isNotNull())
+                    .select(F.col(POS).alias("i"), F.col("cut_j").alias("j"),
+                            F.col("cut_weight").alias("weight"),
+                            F.col("cut_reason").alias("reason"))
+                    .join(records.select(F.col(POS).alias("i"),
+                                         F.col(schema.RECORD_ID).alias("record_id_l")), "i")
+                    .join(records.select(F.col(POS).alias("j"),
+                                         F.col(schema.RECORD_ID).alias("record_id_r")), "j")
+                    .select("i", "j", "weight", "reason", "record_id_l", "record_id_r"))
+        linked = linked.filter(F.col("cut_j").isNull()).select(*out_schema.fieldNames())
+
+        def alone(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+            for batch in batches:
+                table = clusters_table(batch[schema.RECORD_ID], np.arange(len(batch)))
+                yield pd.DataFrame({POS: batch[POS].to_numpy(np.int64),
+                                    schema.RECORD_ID: table[schema.RECORD_ID],
+                                    schema.ENTITY_ID: table[schema.ENTITY_ID]})
+
+        singles = records.select(POS, schema.RECORD_ID).join(
+            labels.select(F.col("node").alias(POS)), POS, "left_anti").mapInPandas(
+            alone, out_schema)
+        return linked.unionByName(singles), rounds
+
+    # ---------------------------------------------------------------- golden
+    def golden(self, records: DataFrame, clusters: DataFrame) -> DataFrame:
+        config = self.config
+        trust = {s.name: s.trust for s in self.resolver_sources}
+        policies = dict(config.survivorship)
+        default = config.default_survivorship
+        struct = records.schema
+        tz = self.tz
+        buckets = self._buckets()
+        table = records.join(clusters.select(POS, schema.ENTITY_ID), POS).withColumn(
+            "_bucket", F.pmod(F.xxhash64(schema.ENTITY_ID), F.lit(buckets)))
+
+        def golden_of(batch: pd.DataFrame) -> pd.DataFrame:
+            recs = _from_arrow(batch.drop(columns=[schema.ENTITY_ID, "_bucket"]), struct, tz)
+            return merge(recs.reset_index(drop=True),
+                         batch[[schema.RECORD_ID, schema.ENTITY_ID]].reset_index(drop=True),
+                         policies, default=default, trust=trust)
+
+        # Columns of golden depend on the record columns and policies, not on values;
+        # types are learned from the entities of a sample of records.
+        sample_ids = table.select(schema.ENTITY_ID).distinct().limit(300)
+        sample = _pandas(table.join(sample_ids, schema.ENTITY_ID))
+        inferred = golden_of(sample)
+        out_schema = _schema_of(inferred)
+
+        def run(batch: pd.DataFrame) -> pd.DataFrame:
+            return _to_arrow_ready(golden_of(batch), out_schema)
+
+        # Entities travel in buckets (by hash of entity id): merge() is vectorised over
+        # many entities, and one call per entity would cost more than the merging.
+        return table.groupBy("_bucket").applyInPandas(run, out_schema)
+
+    # ---------------------------------------------------------------- all
+    resolver_sources: list[Source]
+    n_records: int = 0
+    cut: DataFrame | None = None
+
+    def _buckets(self) -> int:
+        """Groups for per-entity work: enough to fill the cores, about 20k records each."""
+        return max(self.spark.sparkContext.defaultParallelism, self.n_records // 20_000, 1)
+
+    def run(self, data: Mapping[str, Any] | None) -> SparkResult:
+        config = self.config
+        if config.link_type != "dedupe":
+            raise ConfigError("the Spark engine supports link_type = \"dedupe\" only so far; "
+                              "use the local engine for link_only")
+        self._tick("read")
+        raw, table, sources = self.read(data)
+        self.resolver_sources = sources
+        n = len(raw)
+        self.n_records = n
+        self._tick("standardise")
+        records = self.standardise(raw, sources)
+        records, hubs = self.demote_hubs(records)
+        records = records.localCheckpoint()
+        sample = _pandas(records.limit(200))
+        rules = self.resolver.blocking_rules(sample)
+        comparisons = self.resolver.comparisons(sample)
+        self._tick("block")
+        keys = self.keys(records, rules, comparisons).localCheckpoint()
+        candidates = self.block(keys, rules)
+        self._tick("compare")
+        pairs = self.levels(candidates, records, comparisons,
+                            ["blocking", "sessions"]).localCheckpoint()
+        model = self.resolver.model
+        if model is None:
+            self._tick("fit")
+            model = self.fit(pairs, records, n, rules, comparisons)
+        self._tick("score")
+        scored = self.score(pairs, keys, model, comparisons).localCheckpoint()
+        self._tick("cluster")
+        clusters, rounds = self.clusters(scored, records)
+        clusters = clusters.localCheckpoint()
+        self._tick("golden")
+        golden = self.golden(records, clusters).localCheckpoint()
+        self._tick("")
+        out_pairs = _pairs_table(scored, records, comparisons, rules, config)
+        return SparkResult(
+            records=records.drop(POS), clusters=clusters.select(schema.RECORD_ID,
+                                                                schema.ENTITY_ID),
+            golden=golden, pairs=out_pairs, rejects=table.rejects, model=model,
+            config=config, notes=list(table.notes), rows_read=dict(table.rows_read),
+            hubs=hubs, cut=self.cut, timings=dict(self.timings), cc_rounds=rounds)
+
+
+def _read_by(available: list[str], comparisons: list[Comparison],
+             rules: Any) -> list[str]:
+    """The record columns comparisons and deterministic rules read (only these travel
+    with each pair)."""
+    wanted: list[str] = []
+    for comparison in comparisons:
+        for column in comparison.columns:
+            wanted += [column, column.removesuffix("_std")]
+        wanted.append(comparison.field)
+    for rule in rules:
+        for key in rule.keys:
+            wanted += [schema.std(key.field), key.field, f"{key.field}_nick"]
+    return [c for c in dict.fromkeys(wanted) if c in available and c != POS]
+
+
+def _ranks(table: DataFrame, column: str) -> DataFrame:
+    """``rank`` (0-based, by ``column``, unique values) and ``_pos`` per row, without
+    collecting anything but one count per partition: a range-partitioned sort, then each
+    row's index inside its partition plus the rows of the partitions before it."""
+    ordered = table.sort(column).select(
+        POS, F.spark_partition_id().alias("pid"),
+        F.monotonically_increasing_id().alias("mid")).localCheckpoint()
+    sizes: dict[int, int] = {int(r[0]): int(r[1])
+                             for r in ordered.groupBy("pid").count().collect()}
+    offsets, total = {}, 0
+    for pid in sorted(sizes):
+        offsets[pid] = total
+        total += sizes[pid]
+    offset = F.create_map(*[x for pid, off in offsets.items()
+                            for x in (F.lit(pid), F.lit(off))]) if offsets else F.lit(None)
+    # monotonically_increasing_id = partition id << 33 | index inside the partition.
+    return ordered.select(
+        (offset[F.col("pid")] + F.col("mid") - F.shiftleft(F.col("pid").cast("long"), 33))
+        .alias("rank"), POS)
+
+
+def _pairs_table(scored: DataFrame, records: DataFrame, comparisons: list[Comparison],
+                 rules: list[BlockingRule], config: Config) -> DataFrame:
+    ids = records.select(POS, schema.RECORD_ID)
+    rule_names = F.array(*[F.lit(r.name) for r in config.rules]) if config.rules else None
+    blocking_names = F.array(*[F.lit(r.name) for r in rules])
+    return (scored
+            .join(ids.select(F.col(POS).alias("i"), F.col(schema.RECORD_ID).alias("record_id_l")),
+                  "i")
+            .join(ids.select(F.col(POS).alias("j"), F.col(schema.RECORD_ID).alias("record_id_r")),
+                  "j")
+            .select("i", "j", "record_id_l", "record_id_r",
+                    *[F.col(f"lv{k}").alias(c.name) for k, c in enumerate(comparisons)],
+                    "match_weight", "match_probability",
+                    (F.when(F.col("fired") >= 0, rule_names[F.col("fired")])
+                     if rule_names is not None else F.lit(None).cast("string")).alias("rule"),
+                    blocking_names[F.col("blocking")].alias("blocking_rule"),
+                    "linked"))
+
+
+def run(resolver: Resolver, spark: SparkSession | None,
+        data: Mapping[str, Any] | None = None) -> SparkResult:
+    """Run ``resolver``'s config on Spark (``Resolver(config, engine="spark")`` calls this).
+
+    Args:
+        resolver: the resolver whose config, model and progress callback are used.
+        spark: the session; default the active one (or a new local one).
+        data: tables by source name (pandas or Spark DataFrames) replacing files.
+    """
+    return _Run(resolver, spark or default_session()).run(data)
+
+
+def default_session() -> SparkSession:
+    """The active Spark session, or a new local one using every core of this machine.
+
+    A new local session runs its Python workers with this interpreter, so they import
+    the same unifyprofile; its memory is ``UNIFYPROFILE_SPARK_MEMORY`` (default 4g)."""
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return (SparkSession.builder.appName("unifyprofile").master("local[*]")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.memory", os.environ.get("UNIFYPROFILE_SPARK_MEMORY", "4g"))
+            .config("spark.sql.execution.arrow.maxRecordsPerBatch", "50000")
+            .getOrCreate())
+

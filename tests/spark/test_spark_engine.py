@@ -1,0 +1,180 @@
+"""The Spark engine gives the local engine's answer: same partition, golden profiles,
+pair scores and (on the example data) the same fitted model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from spark_compare import assert_same_golden, assert_same_pairs, assert_same_partition
+
+import unifyprofile as up
+from unifyprofile.errors import ConfigError
+from unifyprofile.score import DeterministicRule, Guards
+
+pytest.importorskip(
+    "pyspark", reason="pyspark is not installed: pip install 'unifyprofile[spark]' to run "
+    "the Spark engine tests")
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "examples" / "cx_demo" / "unify.toml"
+FIELDS = ("first_name", "last_name", "dob", "email", "phone", "address", "city", "postcode")
+
+
+@pytest.fixture(scope="module")
+def demo(spark: Any) -> tuple[Any, Any]:
+    config = up.load_config(DEMO)
+    return up.Resolver(config).run(), up.Resolver(config, engine="spark", spark=spark).run()
+
+
+def test_demo_same_partition(demo: tuple[Any, Any]) -> None:
+    local, spark = demo
+    assert_same_partition(local.clusters, spark.clusters.toPandas())
+
+
+def test_demo_same_model(demo: tuple[Any, Any]) -> None:
+    local, spark = demo
+    for a, b in zip(local.model.m_, spark.model.m_, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-9)
+    for a, b in zip(local.model.u_, spark.model.u_, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-9)
+    assert spark.model.lambda_ == pytest.approx(local.model.lambda_, rel=1e-9)
+
+
+def test_demo_same_pairs(demo: tuple[Any, Any]) -> None:
+    local, spark = demo
+    assert_same_pairs(local.pairs, spark.pairs.toPandas())
+
+
+def test_demo_same_golden(demo: tuple[Any, Any]) -> None:
+    local, spark = demo
+    assert_same_golden(local.golden, spark.golden.toPandas())
+
+
+def test_demo_same_hubs_and_summary(demo: tuple[Any, Any]) -> None:
+    local, spark = demo
+    pd.testing.assert_frame_equal(spark.hubs.reset_index(drop=True),
+                                  local.hubs.reset_index(drop=True), check_dtype=False)
+    ours, theirs = spark.summary(), local.summary()
+    for key in ("records", "candidate_pairs", "matches", "rule_matches", "entities",
+                "cluster_sizes", "largest_cluster", "hub_values_demoted", "links_cut_by_guards"):
+        assert ours[key] == theirs[key], key
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("generated")
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--records",
+                    "1500", "--seed", "3", "--out", str(out)], check=True)
+    return out / "records.parquet"
+
+
+def _generated_config(path: Path, **guards: Any) -> up.Config:
+    source = up.Source("customers", path=path, id_column="record_id",
+                       columns={c: c for c in FIELDS})
+    return up.Config(
+        sources=(source,),
+        rules=tuple(DeterministicRule.from_config({"name": k, "keys": [k, "first_name:nick"]})
+                    for k in ("email", "phone")),
+        blocking=tuple(up.BlockingRule.parse(r) for r in (
+            ["email"], ["phone"], ["last_name:soundex", "first_name:nick"],
+            ["last_name", "postcode"], ["first_name:nick", "dob"], ["dob", "postcode"])),
+        guards=Guards(veto=("first_name", "dob"), **guards),
+        seed=1,
+    )
+
+
+@pytest.mark.parametrize("guards", [{}, {"max_cluster_size": 2,
+                                         "unique_identifiers": ("email",)}],
+                         ids=["plain", "guards-split"])
+def test_generated_data_given_model(spark: Any, generated: Path,
+                                    guards: dict[str, Any]) -> None:
+    """Both engines score with one fitted model; the guards case splits components."""
+    config = _generated_config(generated, **guards)
+    local = up.Resolver(config).run()
+    result = up.Resolver(config, engine="spark", spark=spark, model=local.model).run()
+    assert_same_partition(local.clusters, result.clusters.toPandas())
+    assert_same_pairs(local.pairs, result.pairs.toPandas())
+    assert_same_golden(local.golden, result.golden.toPandas())
+    cut = result.cut.toPandas()
+    assert len(cut) == len(local.cut)
+    if guards:
+        assert len(local.cut) > 0  # the guards did split something
+        key = ["record_id_l", "record_id_r", "reason"]
+        assert (sorted(map(tuple, cut[key].to_numpy().tolist()))
+                == sorted(map(tuple, local.cut[key].to_numpy().tolist())))
+
+
+def test_spark_dataframe_input_and_write(spark: Any, demo: tuple[Any, Any],
+                                         tmp_path: Path) -> None:
+    local, _ = demo
+    config = up.load_config(DEMO)
+    crm = spark.read.option("header", True).csv(str(DEMO.parent / "crm_contacts.csv"))
+    result = up.Resolver(config, engine="spark", spark=spark,
+                         model=local.model).run({"crm": crm})
+    written = result.write(tmp_path)
+    clusters = pd.read_parquet(tmp_path / "clusters.parquet")
+    assert_same_partition(local.clusters, clusters)
+    assert (tmp_path / "model.json") in written
+
+
+def test_connected_components_long_chain(spark: Any) -> None:
+    from unifyprofile.engines.spark import _Run
+
+    # A path of 40 nodes (worst case for label propagation) and a star, shuffled ids.
+    rng = np.random.default_rng(0)
+    ids = rng.permutation(100)
+    edges = [(ids[k], ids[k + 1]) for k in range(39)] + [(ids[50], ids[60 + k])
+                                                          for k in range(10)]
+    frame = spark.createDataFrame(
+        pd.DataFrame({"i": [int(min(e)) for e in edges], "j": [int(max(e)) for e in edges]}))
+    run = _Run(up.Resolver(up.load_config(DEMO)), spark)
+    labels, rounds = run.components(frame)
+    got = labels.toPandas().set_index("node")["component"].to_dict()
+    assert got == {**{int(n): int(ids[:40].min()) for n in ids[:40]},
+                   **{int(n): int(min(ids[50], *ids[60:70])) for n in [ids[50], *ids[60:70]]}}
+    assert rounds < 10
+
+
+def test_bad_engine_and_link_only(spark: Any) -> None:
+    config = up.load_config(DEMO)
+    with pytest.raises(ConfigError, match="engine: expected one of local, spark"):
+        up.Resolver(config, engine="dask")
+    with pytest.raises(ConfigError, match="spark= is a session"):
+        up.Resolver(config, spark=spark)
+    linking = up.Config(**{**{f: getattr(config, f) for f in config.__dataclass_fields__},
+                           "link_type": "link_only"})
+    with pytest.raises(ConfigError, match="link_only"):
+        up.Resolver(linking, engine="spark", spark=spark).run()
+
+
+def test_cli_engine_spark(spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    """``unifyprofile run --engine spark`` writes Parquet outputs equal to the local run's."""
+    from unifyprofile import cli
+
+    crm = pd.read_csv(DEMO.parent / "crm_contacts.csv", dtype=str).head(60)
+    crm.to_csv(tmp_path / "crm.csv", index=False)
+    (tmp_path / "unify.toml").write_text(
+        '[[sources]]\nname = "crm"\npreset = "salesforce_contacts"\npath = "crm.csv"\n'
+        'default_region = "US"\n', encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["unifyprofile", "run", str(tmp_path / "unify.toml"),
+                                      "--engine", "spark", "--json",
+                                      "--out", str(tmp_path / "out")])
+    try:
+        cli.main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    assert code == 0, capsys.readouterr().err
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["records"] == {"crm": 60}
+    local = up.Resolver(up.load_config(tmp_path / "unify.toml")).run()
+    assert_same_partition(local.clusters, pd.read_parquet(tmp_path / "out" / "clusters.parquet"))
+    assert_same_golden(local.golden, pd.read_parquet(tmp_path / "out" / "golden.parquet"))

@@ -1,0 +1,50 @@
+"""``key_values`` agree with ``key_codes``: equal values exactly where codes are equal."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from unifyprofile.blocking import key_codes, key_values, parse_key
+from unifyprofile.compare import (
+    DateComparison,
+    EmailComparison,
+    ExactMatch,
+    NameComparison,
+    NumericComparison,
+    value_keys,
+)
+
+RECORDS = pd.DataFrame({
+    "first_name_std": ["bob", "robert", "bob", None, "ann", " "],
+    "first_name_nick": ["robert", "robert", "robert", None, None, None],
+    "last_name_std": ["smith", "smyth", "jones", "smith", None, "x"],
+    "dob_std": ["1980-01-02", "1980-05-06", None, "1980-01-02", "1975-01-01", "bad"],
+    "email_std": ["a@x.com", "a@x.com", "b@x.com", None, "c@y.org", "a@x.com"],
+    "amount": ["10", "10.0", "11", None, "x", "10"],
+})
+
+
+def _same_partition(a: np.ndarray, b: np.ndarray) -> None:
+    ca = pd.factorize(pd.Series(a, dtype=object), use_na_sentinel=True)[0]
+    cb = np.asarray(b)
+    assert ((ca < 0) == (cb < 0)).all()
+    assert (np.equal.outer(ca, ca) == np.equal.outer(cb, cb))[(ca >= 0)][:, ca >= 0].all()
+
+
+@pytest.mark.parametrize("key", ["first_name", "first_name:nick", "last_name:soundex",
+                                 "dob:year", "email:prefix3", "email:suffix5",
+                                 "last_name:tokens"])
+def test_key_values_partition_like_key_codes(key: str) -> None:
+    parsed = parse_key(key)
+    _same_partition(np.asarray(key_values(RECORDS, parsed)), key_codes(RECORDS, parsed))
+
+
+@pytest.mark.parametrize("comparison", [
+    NameComparison("first_name", swap_with="last_name"), ExactMatch("email"),
+    EmailComparison("email"), DateComparison("dob"), NumericComparison("amount")],
+    ids=lambda c: type(c).__name__)
+def test_value_keys_partition_like_value_codes(comparison: object) -> None:
+    prepared = comparison.prepare(RECORDS)  # type: ignore[attr-defined]
+    _same_partition(value_keys(RECORDS, comparison), prepared.value_codes)  # type: ignore[arg-type]
