@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import platform
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def machine() -> str:
+    """The machine a figure was measured on, as the sections of RESULTS.md name it."""
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def write_section(path: Path, section: str) -> None:

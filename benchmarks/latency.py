@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import subprocess
 import sys
@@ -36,6 +34,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import RESULTS, write_section  # noqa: E402
+from _results import machine as results_machine  # noqa: E402
 from scale import COLUMNS, config  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -134,7 +133,7 @@ def _stability(before: pd.DataFrame, after: pd.DataFrame, entity_ids) -> dict[st
 
 
 def write_results(f: dict, args: argparse.Namespace) -> None:
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    machine = results_machine()
     lines = [
         "## Identity store: resolve latency, incremental ingest, id stability",
         "",

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import re
 import shlex
 import subprocess
@@ -41,6 +39,7 @@ from typing import Any
 
 import pandas as pd
 from _results import RESULTS, remove_section, write_section
+from _results import machine as results_machine
 
 from unifyprofile.errors import UnifyProfileError
 from unifyprofile.evaluate import (
@@ -265,7 +264,7 @@ def main() -> None:
 
 
 def render(results: dict, tuned: dict, tools: list[str], args: argparse.Namespace) -> str:
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    machine = results_machine()
     argv = sys.argv[1:]
     if "--json" in argv:  # where the raw numbers were saved does not change them
         i = argv.index("--json")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from _results import RESULTS, write_section
+from _results import machine as results_machine
 
 HERE = Path(__file__).resolve().parent
 SPLINK_PYTHON = HERE.parent / ".venv-bench" / "bin" / "python"
@@ -166,7 +166,7 @@ def main() -> None:
 
 
 def write_results(rows: list[dict], args: argparse.Namespace) -> None:
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    machine = results_machine()
     lines = [
         "## Scale: end to end, unifyprofile and Splink side by side",
         "",

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from _results import RESULTS, write_section
+from _results import machine as results_machine
 from scale import config, quality, run_child
 
 HERE = Path(__file__).resolve().parent
@@ -146,7 +146,7 @@ def main() -> None:
 
 
 def write_results(rows: list[dict], args: argparse.Namespace) -> None:
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    machine = results_machine()
     lines = [
         "## Spark engine: local[*] next to the local engine",
         "",

@@ -258,16 +258,7 @@ class Resolver:
             demoted hub values and the sources used.
         """
         config = self.config
-        sources = list(config.sources)
-        if data:
-            unknown = set(data) - {s.name for s in sources}
-            if unknown:
-                raise ConfigError(f"data given for unknown sources: {', '.join(sorted(unknown))}"
-                                  f"; sources are {', '.join(s.name for s in sources)}")
-            sources = [Source(**{**_source_fields(s), "data": data[s.name], "path": None})
-                       if s.name in data else s for s in sources]
-        if not sources:
-            raise ConfigError("no sources: add at least one [[sources]] table")
+        sources = sources_with_data(config, data)
         with self._stage("read"):
             table = read_sources(sources, config.base_dir)
         by_name = {s.name: s for s in sources}
@@ -453,6 +444,22 @@ def _training_sessions(cand: Candidates, rules: list[BlockingRule],
         fixed = [n for n, c in enumerate(comparisons) if c.field in fields]
         sessions.append((mask, fixed))
     return sessions
+
+
+def sources_with_data(config: Config, data: Mapping[str, Any] | None) -> list[Source]:
+    """The config's sources, with in-memory tables in place of the files of those named in
+    ``data``."""
+    sources = list(config.sources)
+    if data:
+        unknown = set(data) - {s.name for s in sources}
+        if unknown:
+            raise ConfigError(f"data given for unknown sources: {', '.join(sorted(unknown))}"
+                              f"; sources are {', '.join(s.name for s in sources)}")
+        sources = [Source(**{**_source_fields(s), "data": data[s.name], "path": None})
+                   if s.name in data else s for s in sources]
+    if not sources:
+        raise ConfigError("no sources: add at least one [[sources]] table")
+    return sources
 
 
 def _source_fields(source: Source) -> dict[str, Any]:

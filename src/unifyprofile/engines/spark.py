@@ -49,6 +49,7 @@ from unifyprofile.config import Config
 from unifyprofile.errors import BlockingError, ConfigError
 from unifyprofile.golden import merge
 from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
+from unifyprofile.resolver import sources_with_data
 from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
 from unifyprofile.sources import Source, read_sources
 from unifyprofile.standardise import standardise
@@ -280,19 +281,9 @@ class _Run:
     # ---------------------------------------------------------------- read
     def read(self, data: Mapping[str, Any] | None) -> tuple[pd.DataFrame, Any, list[Source]]:
         config = self.config
-        sources = list(config.sources)
-        if data:
-            unknown = set(data) - {s.name for s in sources}
-            if unknown:
-                raise ConfigError(f"data given for unknown sources: {', '.join(sorted(unknown))}"
-                                  f"; sources are {', '.join(s.name for s in sources)}")
-            given = {name: table.toPandas() if isinstance(table, DataFrame) else table
-                     for name, table in data.items()}
-            sources = [Source(**{**{f: getattr(s, f) for f in s.__dataclass_fields__},
-                                 "data": given[s.name], "path": None})
-                       if s.name in given else s for s in sources]
-        if not sources:
-            raise ConfigError("no sources: add at least one [[sources]] table")
+        given = {name: table.toPandas() if isinstance(table, DataFrame) else table
+                 for name, table in (data or {}).items()}
+        sources = sources_with_data(config, given)
         table = read_sources(sources, config.base_dir)
         return table.records.reset_index(drop=True), table, sources
 
