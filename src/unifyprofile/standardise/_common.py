@@ -206,6 +206,9 @@ def std_flag_columns(codes: np.ndarray, std: Any, flag: Any, values: pd.Series) 
 
 
 FastPath = Callable[[pa.Array], tuple[np.ndarray, pa.Array, pa.Array]]
+
+#: Fewer distinct values than this are parsed one by one, without the vectorised path.
+FAST_PATH_MIN = 256
 """Parses what it can of an Arrow string array at once: (done mask, std, flag)."""
 
 
@@ -225,6 +228,12 @@ def parse_fast(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(std, flag) object arrays for distinct raw values: ``fast`` decides what it can in
     Arrow, ``slow(k)`` gives the pair of each value ``k`` it leaves undone."""
+    if len(uniques) < FAST_PATH_MIN:
+        # A few values (one record resolved against a store): Arrow's per-call cost
+        # would exceed the parsing itself.
+        pairs = [slow(k) for k in range(len(uniques))]
+        return (np.array([p[0] for p in pairs] + [None], dtype=object)[:-1],
+                np.array([p[1] for p in pairs] + [None], dtype=object)[:-1])
     text = pa.array([u if isinstance(u, str) else None for u in uniques], pa.string())
     done, std_arrow, flag_arrow = fast(text)
     std = std_arrow.to_numpy(zero_copy_only=False).astype(object)
