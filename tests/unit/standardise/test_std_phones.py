@@ -78,22 +78,29 @@ def test_index_preserved():
     assert out.loc["b"].tolist() == [None, None]
 
 
-def test_north_american_fast_path_equals_phonenumbers(monkeypatch):
-    """The regex fast path for +1 numbers gives what phonenumbers gives."""
+def _numbers(seed, extra=()):
+    """3,000 phone numbers in common layouts (most North American), with regions."""
     import random
 
-    from unifyprofile.standardise import phones
-
-    rng = random.Random(7)
+    rng = random.Random(seed)
     texts = []
     for _ in range(3000):
         a, e, line = rng.randint(100, 999), rng.randint(100, 999), rng.randint(0, 9999)
         texts.append(rng.choice([
             f"({a}) {e}-{line:04d}", f"{a}.{e}.{line:04d}", f"+1 {a} {e} {line:04d}",
             f"{a}{e}{line:04d}", f"1-{a}-{e}-{line:04d}", f"+1 ({a}) {e}-{line:04d} x12",
-            f"{a}-{e}-{line:04d} ext. 9", f"+{a}{e}{line:04d}", f"+44 20 {e} {line:04d}",
+            f"{a}-{e}-{line:04d} ext. 9", f"{a}-{e}-{line:04d} EXT. 9", f"+{a}{e}{line:04d}",
+            f"+44 20 {e} {line:04d}", *extra,
         ]))
-    regions = [rng.choice(["US", "CA", "GB", None]) for _ in texts]
+    return texts, [rng.choice(["US", "CA", "GB", None]) for _ in texts]
+
+
+def test_north_american_fast_path_equals_phonenumbers(monkeypatch):
+    """The regex fast path for +1 numbers gives what phonenumbers gives."""
+
+    from unifyprofile.standardise import phones
+
+    texts, regions = _numbers(7)
     phones._parse_phone.cache_clear()
     fast = [phones._parse_phone(t, r) for t, r in zip(texts, regions, strict=True)]
     monkeypatch.setattr(phones, "_nanp", lambda text, region: None)
@@ -105,23 +112,13 @@ def test_north_american_fast_path_equals_phonenumbers(monkeypatch):
 
 def test_arrow_fast_path_equals_the_parser():
     """Numbers the vectorised path decides get exactly what the one-by-one parser gives."""
-    import random
 
     import pyarrow as pa
 
     from unifyprofile.standardise import phones
 
-    rng = random.Random(11)
-    texts = []
-    for _ in range(3000):
-        a, e, line = rng.randint(100, 999), rng.randint(100, 999), rng.randint(0, 9999)
-        texts.append(rng.choice([
-            f"({a}) {e}-{line:04d}", f"{a}.{e}.{line:04d}", f"+1 {a} {e} {line:04d}",
-            f"{a}{e}{line:04d}", f"1-{a}-{e}-{line:04d}", f"+1 ({a}) {e}-{line:04d} x12",
-            f"{a}-{e}-{line:04d} EXT. 9", f"+{a}{e}{line:04d}", f"+44 20 {e} {line:04d}",
-            "(234) 567-8901", "222-222-2222", "1 (987) 654-3210", " 212 555 0134 ",
-        ]))
-    regions = [rng.choice(["US", "CA", "GB", None]) for _ in texts]
+    texts, regions = _numbers(11, extra=(
+        "(234) 567-8901", "222-222-2222", "1 (987) 654-3210", " 212 555 0134 "))
     done, std, flag = phones._parse_fast(pa.array(texts), pa.array(regions, pa.string()))
     assert done.sum() > 1000
     for k in done.nonzero()[0]:
