@@ -1,12 +1,25 @@
-"""Shared by the benchmark scripts: each owns one section of RESULTS.md."""
+"""Shared by the benchmark scripts: the generated data they run on, and RESULTS.md, of
+which each script owns one section."""
 
 from __future__ import annotations
 
 import os
 import platform
+import subprocess
+import sys
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def generated(work: Path, size: int) -> Path:
+    """The folder of ``generate.py --records SIZE --seed 1`` under ``work``, made if missing."""
+    directory = work / f"n{size}"
+    if not (directory / "records.parquet").exists():
+        subprocess.run([sys.executable, str(Path(__file__).with_name("generate.py")),
+                        "--records", str(size), "--seed", "1", "--out", str(directory)],
+                       check=True)
+    return directory
 
 
 def machine() -> str:

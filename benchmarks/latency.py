@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -33,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import RESULTS, write_section  # noqa: E402
+from _results import RESULTS, generated, write_section  # noqa: E402
 from _results import machine as results_machine  # noqa: E402
 from scale import COLUMNS, config  # noqa: E402
 
@@ -53,10 +52,7 @@ def main() -> None:
     import unifyprofile as up
     from unifyprofile.graph import entity_ids
 
-    directory = args.work / f"n{args.records}"
-    if not (directory / "records.parquet").exists():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--records",
-                        str(args.records), "--seed", "1", "--out", str(directory)], check=True)
+    directory = generated(args.work, args.records)
     records = pd.read_parquet(directory / "records.parquet")
     rng = np.random.default_rng(1)
     order = rng.permutation(len(records))

@@ -22,7 +22,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from _results import RESULTS, write_section
+from _results import RESULTS, generated, write_section
 from _results import machine as results_machine
 
 HERE = Path(__file__).resolve().parent
@@ -130,10 +130,7 @@ def main() -> None:
 
     rows = []
     for size in args.sizes:
-        directory = args.work / f"n{size}"
-        if not (directory / "records.parquet").exists():
-            subprocess.run([sys.executable, str(HERE / "generate.py"), "--records", str(size),
-                            "--seed", "1", "--out", str(directory)], check=True)
+        directory = generated(args.work, size)
         for tool in args.tools:
             if tool == "splink" and not SPLINK_PYTHON.exists():
                 print("splink: no .venv-bench (see benchmarks/peers/README.md); skipped",

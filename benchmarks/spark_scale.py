@@ -16,14 +16,13 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from _results import RESULTS, write_section
+from _results import RESULTS, generated, write_section
 from _results import machine as results_machine
 from scale import config, quality, run_child
 
@@ -113,10 +112,7 @@ def main() -> None:
         return
     rows = []
     for size in args.sizes:
-        directory = args.work / f"n{size}"
-        if not (directory / "records.parquet").exists():
-            subprocess.run([sys.executable, str(HERE / "generate.py"), "--records", str(size),
-                            "--seed", "1", "--out", str(directory)], check=True)
+        directory = generated(args.work, size)
         outs = {}
         for engine in args.engines:
             out = directory / f"out-engine-{engine}"
