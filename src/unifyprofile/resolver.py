@@ -295,13 +295,14 @@ class Resolver:
             return list(self.config.comparisons)
         return list(default_comparisons(_fields(records)))
 
-    def resolve(self, records: pd.DataFrame, sources: list[Source] | None = None) -> Result:
-        """Resolve already standardised records (positions 0..n-1)."""
+    def fit(self, records: pd.DataFrame) -> FellegiSunter:
+        """Fit the model on standardised ``records`` (block, compare, EM) without scoring,
+        clustering or merging them."""
+        return self._compared(_positional(records)).fit()
+
+    def _compared(self, records: pd.DataFrame) -> _Compared:
+        """Block and compare ``records`` (positions 0..n-1)."""
         config = self.config
-        sources = sources or list(config.sources)
-        if not records.index.equals(pd.RangeIndex(len(records))):
-            records = records.reset_index(drop=True)  # a copy: only when needed
-        n = len(records)
         side = None
         if config.link_type == "link_only":
             side = pd.factorize(records[schema.SOURCE])[0]
@@ -313,13 +314,18 @@ class Resolver:
         with self._stage("compare"):
             prepared = [c.prepare(records) for c in comparisons]
             levels = compare_pairs(prepared, cand.i, cand.j, self._progress)
-        model = self.model
-        if model is None:
-            with self._stage("fit"):
-                model = FellegiSunter(comparisons, seed=config.seed).fit(
-                    levels, prepared, n, side=side,
-                    sessions=_training_sessions(cand, all_rules, comparisons),
-                    order=order_of(records[schema.RECORD_ID]))
+        return _Compared(self, records, side, all_rules, cand, comparisons, prepared, levels)
+
+    def resolve(self, records: pd.DataFrame, sources: list[Source] | None = None) -> Result:
+        """Resolve already standardised records (positions 0..n-1)."""
+        config = self.config
+        sources = sources or list(config.sources)
+        records = _positional(records)
+        n = len(records)
+        compared = self._compared(records)
+        all_rules, cand, comparisons = compared.rules, compared.cand, compared.comparisons
+        prepared, levels = compared.prepared, compared.levels
+        model = self.model or compared.fit()
         with self._stage("score"):
             rules = prepare_rules(records, config.rules)
             scored = score_pairs(levels, cand.i, cand.j, model, config, rules,
@@ -327,7 +333,7 @@ class Resolver:
             weight, probability, fired = scored.weight, scored.probability, scored.fired
             # The prepared comparisons hold per-record codes and distinct values: free
             # them before the golden stage, the run's memory peak.
-            del prepared
+            del prepared, compared
         with self._stage("cluster"):
             linked, strength = scored.linked, scored.strength
             constraints = _constraints(records, config, sources)
@@ -353,6 +359,34 @@ class Resolver:
         return Result(records=records, clusters=clusters, golden=golden, pairs=pairs,
                       rejects=pd.DataFrame(columns=list(schema.REJECT_COLUMNS)), model=model,
                       config=config, cut=cut, timings=dict(self._timings))
+
+
+def _positional(records: pd.DataFrame) -> pd.DataFrame:
+    if records.index.equals(pd.RangeIndex(len(records))):
+        return records
+    return records.reset_index(drop=True)  # a copy: only when needed
+
+
+@dataclass
+class _Compared:
+    """Candidate pairs of some records and their comparison levels."""
+
+    resolver: Resolver
+    records: pd.DataFrame
+    side: np.ndarray | None
+    rules: list[BlockingRule]
+    cand: Candidates
+    comparisons: list[Comparison]
+    prepared: list[PreparedComparison]
+    levels: np.ndarray
+
+    def fit(self) -> FellegiSunter:
+        """The model fitted (EM) on these pairs."""
+        with self.resolver._stage("fit"):
+            return FellegiSunter(self.comparisons, seed=self.resolver.config.seed).fit(
+                self.levels, self.prepared, len(self.records), side=self.side,
+                sessions=_training_sessions(self.cand, self.rules, self.comparisons),
+                order=order_of(self.records[schema.RECORD_ID]))
 
 
 def compare_pairs(prepared: list[PreparedComparison], i: np.ndarray, j: np.ndarray,

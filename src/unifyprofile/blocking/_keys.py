@@ -22,6 +22,7 @@ A key is ``field`` or ``field:transform``.  ``field`` reads the standardised col
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +31,9 @@ import pandas as pd
 from unifyprofile import schema
 from unifyprofile._columns import arrow_codes
 from unifyprofile.errors import ConfigError, DataError
-from unifyprofile.standardise import nickname_key, soundex
+from unifyprofile.standardise._common import text_func
+from unifyprofile.standardise.names import formal_name
+from unifyprofile.standardise.phonetic import soundex_code
 
 __all__ = ["RARE_MAX_RECORDS", "Key", "key_codes", "key_lists", "key_values", "parse_key"]
 
@@ -121,6 +124,10 @@ def key_values(records: pd.DataFrame, key: Key) -> np.ndarray:
     ['S530', None]
     """
     values = _column(records, key)
+    if len(values) <= _FEW:  # a record being resolved: no vectorising overhead
+        one = _one(key.transform)
+        return np.array([None if v is None or v is pd.NA or v != v else one(str(v))
+                         for v in values.tolist()], dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if len(uniques) == 0:
         return np.full(len(codes), None, dtype=object)
@@ -133,18 +140,36 @@ def key_values(records: pd.DataFrame, key: Key) -> np.ndarray:
     return out
 
 
-def _transform(uniques: pd.Series, transform: str) -> pd.Series:
-    text = uniques.astype(str)
+#: Up to this many records, key values are derived value by value.
+_FEW = 8
+
+
+def _one(transform: str | None) -> Callable[[str], str | None]:
+    """The transform of one value (what :func:`_transform` does to each)."""
+    if transform is None:
+        return str
     if transform == "soundex":
-        return soundex(text)
+        return text_func(soundex_code)  # blank text gives None, as in standardisation
     if transform == "nick":
-        return nickname_key(text)
+        return text_func(formal_name)
+    if transform == "tokens":
+        return lambda s: " ".join(sorted(set(s.split())))
+    if transform == "year":
+        return lambda s: s[:4]
+    n = int(re.sub(r"\D", "", transform))
+    return (lambda s: s[:n]) if transform.startswith("prefix") else (lambda s: s[-n:])
+
+
+def _transform(uniques: pd.Series, transform: str) -> pd.Series:
+    """The transform of distinct values (sliced in pandas, the rest value by value)."""
+    text = uniques.astype(str)
     if transform == "year":
         return text.str[:4]
-    if transform == "tokens":
-        return text.map(lambda s: " ".join(sorted(set(s.split()))))
-    n = int(re.sub(r"\D", "", transform))
-    return text.str[:n] if transform.startswith("prefix") else text.str[-n:]
+    if transform.startswith(("prefix", "suffix")):
+        n = int(re.sub(r"\D", "", transform))
+        return text.str[:n] if transform.startswith("prefix") else text.str[-n:]
+    one = _one(transform)
+    return pd.Series([one(v) for v in text.tolist()], index=text.index, dtype=object)
 
 
 def key_lists(records: pd.DataFrame, key: Key) -> tuple[np.ndarray, np.ndarray]:

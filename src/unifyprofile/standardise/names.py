@@ -34,7 +34,7 @@ from ._common import (
     text_func,
 )
 
-__all__ = ["nickname_key", "split_full_name", "standardise_name"]
+__all__ = ["formal_name", "nickname_key", "split_full_name", "standardise_name"]
 
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _HAN_RUN = re.compile(f"[{_HAN_CHARS}]+")
@@ -392,7 +392,12 @@ def _nicknames() -> dict[str, str]:
     return {row["nickname"]: row["formal"] for row in csv.DictReader(io.StringIO(text))}
 
 
-def _nickname_key_one(name: str) -> str:
+def formal_name(name: str) -> str:
+    """The formal name one standardised first name stands for (see :func:`nickname_key`).
+
+    >>> formal_name("bob")
+    'robert'
+    """
     table = _nicknames()
     if name in table:
         return table[name]
@@ -417,4 +422,4 @@ def nickname_key(first_std: pd.Series) -> pd.Series:
         >>> nickname_key(pd.Series(["bob", "liz", "xiaoming", None])).tolist()
         ['robert', 'elizabeth', 'xiaoming', None]
     """
-    return map_text(first_std, _nickname_key_one)
+    return map_text(first_std, formal_name)

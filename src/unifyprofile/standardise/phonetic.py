@@ -8,7 +8,7 @@ import pandas as pd
 
 from ._common import map_text
 
-__all__ = ["soundex"]
+__all__ = ["soundex", "soundex_code"]
 
 _CODES = {
     **dict.fromkeys("bfpv", "1"),
@@ -23,7 +23,12 @@ _CODES = {
 _NON_LETTER = re.compile("[^a-z]+")
 
 
-def _soundex_one(text: str) -> str | None:
+def soundex_code(text: str) -> str | None:
+    """The Soundex code of one value (see :func:`soundex`).
+
+    >>> soundex_code("tymczak")
+    'T522'
+    """
     letters = _NON_LETTER.sub("", text.lower())
     if not letters:
         return None
@@ -57,4 +62,4 @@ def soundex(values: pd.Series) -> pd.Series:
         >>> soundex(pd.Series(["robert", "rupert", "ashcraft", "tymczak", "", None])).tolist()
         ['R163', 'R163', 'A261', 'T522', None, None]
     """
-    return map_text(values, _soundex_one)
+    return map_text(values, soundex_code)

@@ -9,6 +9,7 @@ pipeline saw.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -16,10 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.json as pajson
 
 from unifyprofile import schema
 
-__all__ = ["FIXED", "decode", "encode", "frame_dtypes"]
+__all__ = ["ARROW_MIN", "FIXED", "decode", "encode", "frame_dtypes"]
 
 #: Columns stored as their own SQL columns, not inside the JSON text.
 FIXED = (schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID)
@@ -43,6 +45,15 @@ def encode(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
     return lines
 
 
+#: From this many rows on, records are parsed by Arrow's JSON reader (a fixed cost of about
+#: a millisecond per call, then many times faster than ``json.loads`` per row).
+ARROW_MIN = 1024
+
+_ARROW_TYPES = {"int64": pa.int64(), "Int64": pa.int64(), "float64": pa.float64(),
+                "boolean": pa.bool_(), "bool": pa.bool_(), "object": pa.string(),
+                str(schema.TEXT): pa.string()}
+
+
 def decode(rows: Iterable[Sequence[Any]], columns: Sequence[str],
            dtypes: Mapping[str, str]) -> pd.DataFrame:
     """Records from ``(record_id, source, source_record_id, json)`` rows.
@@ -50,17 +61,47 @@ def decode(rows: Iterable[Sequence[Any]], columns: Sequence[str],
     Every column of ``columns`` is present (null where a record has no value), in order.
     """
     rows = list(rows)
-    n = len(rows)
-    data = [json.loads(r[3]) for r in rows]
     out: dict[str, Any] = {
         schema.RECORD_ID: _objects(r[0] for r in rows),
         schema.SOURCE: _objects(r[1] for r in rows),
         schema.SOURCE_RECORD_ID: _objects(r[2] for r in rows),
     }
+    parsed = _parse_arrow(rows, columns, dtypes) if len(rows) >= ARROW_MIN else None
+    if parsed is None:
+        data = [json.loads(r[3]) for r in rows]
+        for column in columns:
+            values = np.fromiter((d.get(column) for d in data), dtype=object, count=len(rows))
+            out[column] = _restore(values, dtypes.get(column, "object"))
+        return pd.DataFrame(out)
     for column in columns:
-        values = np.fromiter((d.get(column) for d in data), dtype=object, count=n)
-        out[column] = _restore(values, dtypes.get(column, "object"))
+        dtype = dtypes.get(column, "object")
+        array = parsed.column(column)
+        if dtype == str(schema.TEXT):
+            out[column] = pd.arrays.ArrowExtensionArray(array)
+            continue
+        if pa.types.is_string(array.type):  # Python strings, None for null
+            values = array.to_numpy(zero_copy_only=False)
+        elif array.null_count:
+            values = np.array(array.to_pylist(), dtype=object)
+        else:
+            values = array.to_numpy()
+        out[column] = _restore(values, dtype)
     return pd.DataFrame(out)
+
+
+def _parse_arrow(rows: Sequence[Sequence[Any]], columns: Sequence[str],
+                 dtypes: Mapping[str, str]) -> pa.Table | None:
+    """The JSON texts parsed by Arrow, or None when a column's values do not fit one Arrow
+    type (e.g. an object column holding numbers and text): then row by row."""
+    types = [_ARROW_TYPES.get(dtypes.get(c, "object"), pa.string()) for c in columns]
+    options = pajson.ParseOptions(explicit_schema=pa.schema(list(zip(columns, types,
+                                                                     strict=True))),
+                                  unexpected_field_behavior="ignore")
+    body = "\n".join(r[3] for r in rows).encode()
+    try:
+        return pajson.read_json(io.BytesIO(body), parse_options=options)
+    except pa.ArrowInvalid:
+        return None
 
 
 def _objects(values: Iterable[Any]) -> np.ndarray:

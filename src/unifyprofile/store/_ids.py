@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = ["Assignment", "assign_ids", "new_entity_id"]
@@ -50,7 +50,8 @@ class Assignment:
 
 
 def assign_ids(clusters: Sequence[Sequence[str]], old: Mapping[str, str],
-               age: Mapping[str, int], is_taken: Callable[[str], bool]) -> Assignment:
+               age: Mapping[str, int],
+               taken: Callable[[Collection[str]], Collection[str]]) -> Assignment:
     """Name the new clusters after the old entities, following the ledger rules.
 
     Args:
@@ -58,11 +59,12 @@ def assign_ids(clusters: Sequence[Sequence[str]], old: Mapping[str, str],
         old: record id -> old entity id, for the records that had one (records that
             are gone, e.g. erased, may be listed: an entity left with none is erased).
         age: old entity id -> creation order (smaller is older).
-        is_taken: whether an id was ever used (new ids must be fresh).
+        taken: which of some ids were ever used (new ids must be fresh); called once for
+            the first choice of every new cluster, then only for the rare collision.
 
     Examples:
         >>> a = assign_ids([["r1", "r2", "r3"]], {"r1": "A", "r2": "B"}, {"A": 2, "B": 1},
-        ...                lambda e: e in {"A", "B"})
+        ...                lambda ids: {"A", "B"} & set(ids))
         >>> a.ids, a.merged
         (['B'], [('A', 'B')])
     """
@@ -83,6 +85,9 @@ def assign_ids(clusters: Sequence[Sequence[str]], old: Mapping[str, str],
     for eid, c in main.items():
         claimants[c].append(eid)
     out = Assignment(ids=[""] * len(clusters))
+    first = {n: new_entity_id(min(members)) for n, members in enumerate(clusters)
+             if n not in claimants}
+    busy = set(taken(list(first.values())))
     used: set[str] = set()
     for n, members in enumerate(clusters):
         ids = sorted(claimants.get(n, []), key=lambda e: (age.get(e, 1 << 62), e))
@@ -91,12 +96,11 @@ def assign_ids(clusters: Sequence[Sequence[str]], old: Mapping[str, str],
             out.merged.extend((loser, ids[0]) for loser in ids[1:])
             continue
         smallest = min(members)
-        salt = 0
-        while True:
-            candidate = new_entity_id(smallest, salt)
-            if candidate not in used and candidate not in olds and not is_taken(candidate):
-                break
+        salt, candidate = 0, first[n]
+        while candidate in used or candidate in olds or (
+                candidate in busy if salt == 0 else bool(taken([candidate]))):
             salt += 1
+            candidate = new_entity_id(smallest, salt)
         used.add(candidate)
         out.ids[n] = candidate
         origins = sorted({old[r] for r in members if r in old})

@@ -22,7 +22,7 @@ import dataclasses
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -49,7 +49,7 @@ from unifyprofile.sources import Source
 from unifyprofile.standardise import standardise
 from unifyprofile.store._codec import FIXED, decode, encode, frame_dtypes
 from unifyprofile.store._ids import assign_ids
-from unifyprofile.store._schema import DDL, SCHEMA_VERSION
+from unifyprofile.store._schema import DDL, INDEXES, SCHEMA_VERSION
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -62,6 +62,9 @@ Progress = Callable[[str, int, int], None]
 Data: TypeAlias = "pd.DataFrame | Mapping[str, pd.DataFrame | str | Path] | str | Path | None"
 
 _CHUNK = 500  # SQL parameters per IN (...) list
+#: The columns of :attr:`Resolution.candidates` before the per-comparison evidence.
+_EVIDENCE = ("record_id", "entity_id", "match_weight", "match_probability", "rule", "linked")
+_CACHE_KIB = 256 * 1024  # SQLite page cache: a batch build of a million records fits in it
 
 
 @dataclass
@@ -178,6 +181,7 @@ class IdentityStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA secure_delete=ON")
+            self._db.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a unifyprofile store or unreadable ({exc}); "
@@ -452,7 +456,7 @@ class IdentityStore:
         demoted = demoted.sort_values(schema.RECORD_ID, kind="stable").reset_index(drop=True)
         resolver = Resolver(config)
         rules = resolver.blocking_rules(demoted)
-        model = resolver.resolve(demoted, list(config.sources)).model
+        model = resolver.fit(demoted)
         tf_default: dict[str, float] = {}
         self._db.execute("DELETE FROM tf")
         for k, comparison in enumerate(model.comparisons):
@@ -639,6 +643,8 @@ class IdentityStore:
         labels = self._cluster(demoted, cand.i[linked], cand.j[linked],
                                scored.strength[linked])
         self._step("write", 0, 1)
+        for name in INDEXES:
+            self._db.execute(f"DROP INDEX IF EXISTS {name}")
         for table in ("records", "block_keys", "edges"):
             self._db.execute(f"DELETE FROM {table}")
         rid = demoted[schema.RECORD_ID].to_numpy(dtype=object)
@@ -646,6 +652,8 @@ class IdentityStore:
         self._insert_edges(rid[cand.i[linked]], rid[cand.j[linked]], levels[linked],
                            scored, linked)
         self._assign(demoted, labels, old, changes)
+        for sql in INDEXES.values():
+            self._db.execute(sql)
 
     def _cluster(self, records: pd.DataFrame, i: np.ndarray, j: np.ndarray,
                  strength: np.ndarray) -> np.ndarray:
@@ -762,9 +770,14 @@ class IdentityStore:
         return [f for f in (*schema.CANONICAL_FIELDS, *schema.ID_FIELDS) if f in columns
                 and f in records.columns]
 
-    def _taken(self, entity_id: str) -> bool:
-        return self._db.execute("SELECT 1 FROM entities WHERE entity_id = ?",
-                                (entity_id,)).fetchone() is not None
+    def _taken(self, ids: Collection[str]) -> set[str]:
+        """Which of ``ids`` were ever issued."""
+        out: set[str] = set()
+        for part in _chunks(list(ids)):
+            marks = ",".join("?" * len(part))
+            out.update(e for (e,) in self._db.execute(
+                f"SELECT entity_id FROM entities WHERE entity_id IN ({marks})", part))
+        return out
 
     # ------------------------------------------------------------------ incremental
     def _ingest(self, records: pd.DataFrame, lines: list[str], changes: Changes) -> None:
@@ -909,7 +922,10 @@ class IdentityStore:
                              (*part, *part))
             self._db.execute(f"DELETE FROM block_keys WHERE record_id IN ({marks})", part)
 
-    def _load(self, rids: Sequence[str], narrow: bool = False) -> pd.DataFrame | None:
+    def _load(self, rids: Sequence[str], narrow: bool = False,
+              first: tuple[str, str, str, str] | None = None) -> pd.DataFrame | None:
+        """The stored records ``rids`` in record-id order (``first``, a row in the stored
+        form, goes before them)."""
         rows: list[Any] = []
         for part in _chunks(list(rids)):
             marks = ",".join("?" * len(part))
@@ -919,6 +935,8 @@ class IdentityStore:
         if not rows:
             return None
         rows.sort(key=lambda r: r[0])
+        if first is not None:
+            rows.insert(0, first)
         state = self._frozen()
         return decode(rows, state["narrow" if narrow else "columns"], state["dtypes"])
 
@@ -1044,6 +1062,8 @@ class IdentityStore:
         if source is not None and src is None:
             raise ConfigError(f"no source named {source!r} in the config; sources are "
                               f"{', '.join(s.name for s in config.sources)}")
+        model = state["model"]
+        names = [c.name for c in model.comparisons]
         frame = pd.DataFrame({k: [v] for k, v in record.items() if k not in FIXED})
         frame.insert(0, schema.SOURCE_RECORD_ID, "?")
         frame.insert(0, schema.SOURCE, source or "?")
@@ -1053,15 +1073,15 @@ class IdentityStore:
                             placeholders=dict(config.guards.placeholders))
         query = self._apply_hubs(frame.reindex(columns=[*FIXED, *state["narrow"]]))
         others = self._neighbours(query)
-        columns = ["record_id", "entity_id", "match_weight", "match_probability", "rule",
-                   "linked", *[c.name for c in state["model"].comparisons]]
         if not others:
-            return Resolution(None, 0.0, None, pd.DataFrame(columns=columns), [])
-        stored = self._apply_hubs(self._load(others, narrow=True))  # type: ignore[arg-type]
-        sub = pd.DataFrame({c: np.concatenate([query[c].to_numpy(dtype=object),
-                                               stored[c].to_numpy(dtype=object)])
-                            for c in stored.columns})
-        i = np.zeros(len(stored), dtype=np.int64)
+            return Resolution(None, 0.0, None, pd.DataFrame(columns=[*_EVIDENCE, *names]), [])
+        # The query goes through the same JSON round trip as a stored record, so both
+        # sides of every pair have the types an ingest would give them.
+        sub = self._load(others, narrow=True, first=(
+            "\x00query", source or "?", "?", encode(query, state["narrow"])[0]))
+        assert sub is not None
+        sub = self._apply_hubs(sub)
+        i = np.zeros(len(sub) - 1, dtype=np.int64)
         j = np.arange(1, len(sub), dtype=np.int64)
         side = self._side(sub)
         if side is not None:
@@ -1069,28 +1089,31 @@ class IdentityStore:
             i, j = i[keep], j[keep]
         frequencies = self._frequencies(sub)
         levels, scored = self._score(sub, i, j, frequencies)
-        contributions = state["model"].contributions(
+        contributions = model.contributions(
             levels, [None if f is None else f[i] for f in frequencies])
         rid = sub[schema.RECORD_ID].to_numpy(dtype=object)[j]
+        order = np.lexsort((rid.astype(str), -scored.strength))  # strongest first
+        rid = rid[order]
         member = self._memberships(rid.tolist())
-        names = [r.name for r in config.rules]
+        entity = np.array([member.get(r) for r in rid.tolist()], dtype=object)
+        rule_names = [r.name for r in config.rules]
+        linked = scored.linked[order]
         table = pd.DataFrame({
-            "record_id": rid, "entity_id": [member.get(r) for r in rid],
-            "match_weight": scored.weight, "match_probability": scored.probability,
-            "rule": [names[f] if f >= 0 else None for f in scored.fired.tolist()],
-            "linked": scored.linked, "strength": scored.strength})
-        for k, comparison in enumerate(state["model"].comparisons):
-            table[comparison.name] = contributions[:, k]
-        table = table.sort_values(["strength", "record_id"], ascending=[False, True])
-        table = table.drop(columns="strength").reset_index(drop=True)
-        linked = table[table["linked"]]
-        entities = list(dict.fromkeys(linked["entity_id"].tolist()))
+            "record_id": rid, "entity_id": entity,
+            "match_weight": scored.weight[order],
+            "match_probability": scored.probability[order],
+            "rule": np.array([rule_names[f] if f >= 0 else None
+                              for f in scored.fired[order].tolist()], dtype=object),
+            "linked": linked,
+            **{name: contributions[order, k] for k, name in enumerate(names)}})
+        entities = list(dict.fromkeys(entity[linked].tolist()))
         if not entities:
-            return Resolution(None, float(table["match_probability"].max()), None, table, [])
+            return Resolution(None, float(scored.probability.max()), None, table, [])
         best = entities[0]
-        profile = self.lookup(best)
-        return Resolution(best, float(linked["match_probability"].iloc[0]),
-                          None if profile is None else profile.golden, table, entities)
+        row = self._db.execute("SELECT profile FROM golden WHERE entity_id = ?",
+                               (best,)).fetchone()
+        return Resolution(best, float(table["match_probability"].to_numpy()[linked][0]),
+                          None if row is None else json.loads(row[0]), table, entities)
 
     def lookup(self, entity_id: str) -> Profile | None:
         """The golden profile and record ids of an entity (followed through merges);

@@ -48,3 +48,19 @@ def test_key_values_partition_like_key_codes(key: str) -> None:
 def test_value_keys_partition_like_value_codes(comparison: object) -> None:
     prepared = comparison.prepare(RECORDS)  # type: ignore[attr-defined]
     _same_partition(value_keys(RECORDS, comparison), prepared.value_codes)  # type: ignore[arg-type]
+
+
+TEXTS = ["smith", "bob", "", " ", "o'neil", "liz ann", "1985-03-02", "ab", None, "zz top b",
+         "élan"]
+
+
+@pytest.mark.parametrize("transform", ["", ":soundex", ":nick", ":tokens", ":year",
+                                       ":prefix3", ":suffix2"])
+@pytest.mark.parametrize("dtype", [object, "string[pyarrow]"])
+def test_one_record_gets_the_values_of_many(transform: str, dtype) -> None:
+    # A few records (a record being resolved) take the value-by-value path.
+    records = pd.DataFrame({"x_std": pd.Series(TEXTS * 2, dtype=dtype)})
+    key = parse_key("x" + transform)
+    many = key_values(records, key).tolist()
+    one_by_one = [key_values(records.iloc[[k]], key)[0] for k in range(len(records))]
+    assert one_by_one == many

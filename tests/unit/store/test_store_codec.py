@@ -13,18 +13,31 @@ from unifyprofile.blocking import BlockingRule, key_values, parse_key
 from unifyprofile.errors import ConfigError
 from unifyprofile.standardise import standardise
 from unifyprofile.store import match_source
-from unifyprofile.store._codec import FIXED, decode, encode, frame_dtypes
+from unifyprofile.store._codec import ARROW_MIN, FIXED, decode, encode, frame_dtypes
 
 
-def test_round_trip_keeps_values_and_types():
-    records = standardise(pd.DataFrame({
-        "record_id": ["crm:1", "crm:2"], "source": ["crm", "crm"],
-        "source_record_id": ["1", "2"], "first_name": ["José", None],
-        "email": ["a@x.org", "b@y.org"], "updated_at": ["2024-01-02T03:04:05Z", None],
-        "marketing_opt_out": ["yes", None], "postcode": ["02101", None],
-    }))
-    records["tags"] = [["vip", "b2b"], None]
-    records["source_row"] = np.array([1, 2], dtype=np.int64)
+def _records(rows: int, tags: bool) -> pd.DataFrame:
+    base = pd.DataFrame({
+        "first_name": ["José", None, "Ann"], "email": ["a@x.org", "b@y.org", None],
+        "updated_at": ["2024-01-02T03:04:05Z", None, "2023-05-06"],
+        "marketing_opt_out": ["yes", None, "no"], "postcode": ["02101", None, "1234"],
+    })
+    raw = base.iloc[np.arange(rows) % 3].reset_index(drop=True)
+    raw.insert(0, "source_record_id", [str(k) for k in range(rows)])
+    raw.insert(0, "source", "crm")
+    raw.insert(0, "record_id", "crm:" + raw["source_record_id"])
+    records = standardise(raw)
+    if tags:
+        records["tags"] = [["vip", "b2b"] if k % 2 else None for k in range(rows)]
+    records["source_row"] = np.arange(1, rows + 1, dtype=np.int64)
+    return records
+
+
+# Below ARROW_MIN rows records are parsed one by one, from it on by Arrow; a column Arrow
+# cannot type (lists) sends the whole batch one by one.
+@pytest.mark.parametrize(("rows", "tags"), [(3, True), (ARROW_MIN, False), (ARROW_MIN, True)])
+def test_round_trip_keeps_values_and_types(rows, tags):
+    records = _records(rows, tags)
     columns = [c for c in records.columns if c not in FIXED]
     lines = encode(records, columns)
     back = decode(zip(records["record_id"], records["source"], records["source_record_id"],

@@ -87,7 +87,7 @@ def test_assign_ids_rules():
     old = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "c1": "C"}
     taken = set(age)
     # A splits 2 / 1 and its big part merges with B; C's only record is gone.
-    result = assign_ids([["a1", "a2", "b1"], ["a3"], ["n1"]], old, age, taken.__contains__)
+    result = assign_ids([["a1", "a2", "b1"], ["a3"], ["n1"]], old, age, taken.intersection)
     assert result.ids[0] == "A"
     assert result.merged == [("B", "A")]
     assert result.split == [("A", result.ids[1])]
@@ -98,9 +98,13 @@ def test_assign_ids_rules():
 def test_assign_ids_ties_and_fresh_names():
     # A's records split 1 / 1: the part holding the smallest record id keeps the id.
     result = assign_ids([["a2"], ["a1"]], {"a1": "A", "a2": "A"}, {"A": 1},
-                        lambda e: e == "A")
+                        lambda ids: {"A"} & set(ids))
     assert result.ids == [new_entity_id("a2"), "A"]
     # A name used before is never issued again.
     used = new_entity_id("x1")
-    again = assign_ids([["x1"]], {}, {}, lambda e: e == used)
+    again = assign_ids([["x1"]], {}, {}, lambda ids: {used} & set(ids))
     assert again.ids[0] != used and again.ids[0] == new_entity_id("x1", 1)
+    # Nor is the next salt when it is taken too.
+    both = {used, new_entity_id("x1", 1)}
+    third = assign_ids([["x1"]], {}, {}, lambda ids: both & set(ids))
+    assert third.ids[0] == new_entity_id("x1", 2)
