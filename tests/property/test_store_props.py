@@ -28,7 +28,8 @@ FIELDS = ["first_name", "last_name", "email", "phone", "dob", "postcode", "marke
 def _pool() -> pd.DataFrame:
     """People with duplicates: nicknames, typos, missing values, a household, one person
     with many records so that the size guard has to split, and two different customer ids
-    in one person's records (a cannot-link constraint)."""
+    in one person's records (a cannot-link constraint), and a chain of links whose ends
+    are a clear non-match (``keep_apart_below``)."""
     rows = [
         ("p1a", "Robert", "Smith", "rob.smith@mail.com", "415-555-0101", "1980-01-02", "94110",
          None),
@@ -48,6 +49,10 @@ def _pool() -> pd.DataFrame:
         ("p5a", "Emil", "Novak", "emil@novak.cz", "702-555-0123", "1966-12-12", "89101", None),
         ("p6a", "James", "Smith", "jsmith@corp.com", "617-555-0188", "1999-07-07", "02101", None),
         ("p6b", "Jim", "Smith", "jsmith@corp.com", None, None, "02101", None),
+        # A chain p7a - p7b - p7c whose ends are a clear non-match: kept apart.
+        ("p7a", "Anna", "Lee", "anna.lee@mail.com", "206-555-0111", "1970-01-01", "98101", None),
+        ("p7b", "Anna", "Lee", "anna.lee@mail.com", "503-555-0122", "1982-08-08", "97201", None),
+        ("p7c", "Anna", "Lee", "a.lee@work.com", "503-555-0122", "1982-08-08", "97201", None),
     ]
     ids = {"p1a": "C1", "p1d": "C9", "p2a": "C2", "p2c": "C2"}  # C9: a cannot-link
     rows = [(*row, ids.get(row[0])) for row in rows]
@@ -80,7 +85,7 @@ def _config() -> up.Config:
                      NameComparison("last_name", nicknames=False),
                      EmailComparison(), PhoneComparison(), DateComparison("dob")),
         guards=Guards(veto=("first_name",), max_cluster_size=3,
-                      unique_identifiers=("customer_id",)),
+                      unique_identifiers=("customer_id",), keep_apart_below=0.05),
     )
 
 

@@ -35,11 +35,12 @@ def frame_dtypes(frame: pd.DataFrame) -> dict[str, str]:
 def encode(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
     """One JSON object per row holding ``columns`` (missing columns are left out)."""
     present = [c for c in columns if c in frame.columns]
-    if not len(frame):
-        return []
-    text = frame[present].to_json(orient="records", lines=True, date_format="iso",
-                                  date_unit="ns", force_ascii=False, default_handler=str)
-    lines = text.splitlines()
+    lines: list[str] = []
+    for start in range(0, len(frame), _SLICE):  # one text of a million rows is too big
+        text = frame[present].iloc[start:start + _SLICE].to_json(
+            orient="records", lines=True, date_format="iso", date_unit="ns",
+            force_ascii=False, default_handler=str)
+        lines += text.splitlines()
     if len(lines) != len(frame):  # pragma: no cover - to_json writes one line per row
         raise AssertionError("record encoding lost rows")
     return lines
@@ -48,6 +49,8 @@ def encode(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
 #: From this many rows on, records are parsed by Arrow's JSON reader (a fixed cost of about
 #: a millisecond per call, then many times faster than ``json.loads`` per row).
 ARROW_MIN = 1024
+
+_SLICE = 100_000  # rows turned into one JSON text at a time
 
 _ARROW_TYPES = {"int64": pa.int64(), "Int64": pa.int64(), "float64": pa.float64(),
                 "boolean": pa.bool_(), "bool": pa.bool_(), "object": pa.string(),
@@ -97,11 +100,14 @@ def _parse_arrow(rows: Sequence[Sequence[Any]], columns: Sequence[str],
     options = pajson.ParseOptions(explicit_schema=pa.schema(list(zip(columns, types,
                                                                      strict=True))),
                                   unexpected_field_behavior="ignore")
-    body = "\n".join(r[3] for r in rows).encode()
-    try:
-        return pajson.read_json(io.BytesIO(body), parse_options=options)
-    except pa.ArrowInvalid:
-        return None
+    tables = []
+    for start in range(0, len(rows), _SLICE):
+        body = "\n".join(r[3] for r in rows[start:start + _SLICE]).encode()
+        try:
+            tables.append(pajson.read_json(io.BytesIO(body), parse_options=options))
+        except pa.ArrowInvalid:
+            return None
+    return pa.concat_tables(tables)
 
 
 def _objects(values: Iterable[Any]) -> np.ndarray:

@@ -8,6 +8,7 @@ meta           the config (TOML), the model (JSON), blocking rules, record colum
 records        one row per source record: ids, current entity, raw + standardised JSON
 block_keys     blocking-key index: (rule, key value, record_id); values, not codes
 edges          linked pairs (record ids a < b) with weight, probability, rule, levels
+apart          compared pairs (a < b) scored below ``guards.keep_apart_below``: kept apart
 entities       every entity id ever issued: age (creation order), status, merged_into
 golden         the golden profile of each active entity, with provenance (JSON)
 ledger         created / merged_into / split_from / erased events with run id and time
@@ -22,8 +23,9 @@ from __future__ import annotations
 
 __all__ = ["DDL", "INDEXES", "SCHEMA_VERSION"]
 
-#: Version of the layout below; a file with a newer version is refused.
-SCHEMA_VERSION = 1
+#: Version of the layout below; a file with a newer version is refused.  Version 2 added
+#: ``apart`` (a version-1 file gets the table, empty, and its pairs on the next build).
+SCHEMA_VERSION = 2
 
 #: Secondary indexes by name.  A batch build drops them and creates them again after
 #: filling the tables (one sort instead of a million random B-tree inserts).
@@ -31,6 +33,7 @@ INDEXES = {
     "records_entity": "CREATE INDEX IF NOT EXISTS records_entity ON records(entity_id)",
     "block_keys_record": "CREATE INDEX IF NOT EXISTS block_keys_record ON block_keys(record_id)",
     "edges_b": "CREATE INDEX IF NOT EXISTS edges_b ON edges(b)",
+    "apart_b": "CREATE INDEX IF NOT EXISTS apart_b ON apart(b)",
 }
 
 DDL = """
@@ -47,6 +50,8 @@ CREATE TABLE IF NOT EXISTS edges (
     a TEXT NOT NULL, b TEXT NOT NULL, weight REAL NOT NULL, probability REAL NOT NULL,
     rule TEXT, strength REAL NOT NULL, levels TEXT NOT NULL,
     PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS apart (
+    a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entities (
     entity_id TEXT PRIMARY KEY, age INTEGER NOT NULL, created_run INTEGER NOT NULL,
     status TEXT NOT NULL, merged_into TEXT);

@@ -40,6 +40,7 @@ from unifyprofile.golden import merge
 from unifyprofile.graph import cluster
 from unifyprofile.resolver import (
     Resolver,
+    Scored,
     _constraints,
     compare_pairs,
     score_pairs,
@@ -64,6 +65,7 @@ Data: TypeAlias = "pd.DataFrame | Mapping[str, pd.DataFrame | str | Path] | str 
 _CHUNK = 500  # SQL parameters per IN (...) list
 #: The columns of :attr:`Resolution.candidates` before the per-comparison evidence.
 _EVIDENCE = ("record_id", "entity_id", "match_weight", "match_probability", "rule", "linked")
+_SLICE = 100_000  # rows encoded to JSON at a time
 _CACHE_KIB = 256 * 1024  # SQLite page cache: a batch build of a million records fits in it
 
 
@@ -639,37 +641,55 @@ class IdentityStore:
         self._step("score", 0, 1)
         levels, scored = self._score(demoted, cand.i, cand.j)
         linked = np.flatnonzero(scored.linked)
+        apart = self._apart(scored)
         self._step("cluster", 0, 1)
         labels = self._cluster(demoted, cand.i[linked], cand.j[linked],
-                               scored.strength[linked])
+                               scored.strength[linked], cand.i[apart], cand.j[apart])
         self._step("write", 0, 1)
         for name in INDEXES:
             self._db.execute(f"DROP INDEX IF EXISTS {name}")
-        for table in ("records", "block_keys", "edges"):
+        for table in ("records", "block_keys", "edges", "apart"):
             self._db.execute(f"DELETE FROM {table}")
         rid = demoted[schema.RECORD_ID].to_numpy(dtype=object)
-        self._insert_records(demoted, lines)
         self._insert_edges(rid[cand.i[linked]], rid[cand.j[linked]], levels[linked],
                            scored, linked)
-        self._assign(demoted, labels, old, changes)
+        self._insert_apart(rid[cand.i[apart]], rid[cand.j[apart]])
+        self._assign(demoted, labels, old, changes, lines)
         for sql in INDEXES.values():
             self._db.execute(sql)
 
     def _cluster(self, records: pd.DataFrame, i: np.ndarray, j: np.ndarray,
-                 strength: np.ndarray) -> np.ndarray:
+                 strength: np.ndarray, apart_i: np.ndarray, apart_j: np.ndarray) -> np.ndarray:
         config = self.config
         constraints = _constraints(records, config, list(config.sources))
         return cluster(len(records), i, j, strength, constraints=constraints,
-                       max_cluster_size=config.guards.max_cluster_size).labels
+                       max_cluster_size=config.guards.max_cluster_size,
+                       apart=(apart_i, apart_j)).labels
 
-    def _insert_records(self, records: pd.DataFrame, lines: list[str]) -> None:
+    def _apart(self, scored: Scored) -> np.ndarray:
+        """Positions of the scored pairs that ``guards.keep_apart_below`` keeps apart (as
+        the batch pipeline decides them)."""
+        below = self.config.guards.keep_apart_below
+        if below is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero((scored.probability < below) & (scored.fired < 0))
+
+    def _insert_apart(self, a: np.ndarray, b: np.ndarray) -> None:
+        lo = np.where(a < b, a, b)
+        hi = np.where(a < b, b, a)
+        self._db.executemany("INSERT OR IGNORE INTO apart VALUES (?, ?)",
+                             zip(lo.tolist(), hi.tolist(), strict=True))
+
+    def _insert_records(self, records: pd.DataFrame, lines: list[str],
+                        entity_ids: np.ndarray | None = None) -> None:
         run_id = self._run_id
+        ids = [None] * len(records) if entity_ids is None else entity_ids.tolist()
         self._db.executemany(
             "INSERT INTO records (record_id, source, source_record_id, entity_id, run_id, "
-            "data) VALUES (?, ?, ?, NULL, ?, ?)",
+            "data) VALUES (?, ?, ?, ?, ?, ?)",
             zip(records[schema.RECORD_ID].tolist(), records[schema.SOURCE].tolist(),
-                records[schema.SOURCE_RECORD_ID].tolist(), [run_id] * len(records), lines,
-                strict=True))
+                records[schema.SOURCE_RECORD_ID].tolist(), ids, [run_id] * len(records),
+                lines, strict=True))
         self._insert_keys(records)
 
     def _insert_keys(self, demoted: pd.DataFrame) -> None:
@@ -696,8 +716,11 @@ class IdentityStore:
                 [json.dumps(row) for row in levels.tolist()], strict=True))
 
     def _assign(self, records: pd.DataFrame, labels: np.ndarray, old: Mapping[str, str],
-                changes: Changes) -> None:
-        """Name the clusters (ledger rules), write membership, golden and the ledger."""
+                changes: Changes, lines: list[str] | None = None) -> None:
+        """Name the clusters (ledger rules), write membership, golden and the ledger.
+
+        With ``lines`` (the batch path) the records are inserted here, with their entity
+        ids, instead of updating the entity id of stored records."""
         rid = records[schema.RECORD_ID].to_numpy(dtype=object)
         order = np.argsort(labels, kind="stable")
         bounds = np.flatnonzero(np.diff(labels[order])) + 1
@@ -710,10 +733,17 @@ class IdentityStore:
             age.update(self._db.execute(
                 f"SELECT entity_id, age FROM entities WHERE entity_id IN ({marks})", part))
         assignment = assign_ids(groups, old, age, self._taken)
+        del groups
         ids = np.empty(len(rid), dtype=object)
         for members_idx, eid in zip(parts, assignment.ids, strict=True):
             ids[members_idx] = eid
+        if lines is not None:
+            self._insert_records(records, lines, ids)
+        else:
+            self._db.executemany("UPDATE records SET entity_id = ? WHERE record_id = ?",
+                                 zip(ids.tolist(), rid.tolist(), strict=True))
         clusters = pd.DataFrame({schema.RECORD_ID: rid, schema.ENTITY_ID: ids})
+        fresh = list(dict.fromkeys(assignment.created + [new for _, new in assignment.split]))
         self._step("golden", 0, 1)
         config = self.config
         if not len(records):
@@ -723,26 +753,33 @@ class IdentityStore:
                            default=config.default_survivorship,
                            trust={s.name: s.trust for s in config.sources},
                            fields=self._golden_fields(records))
-        profiles = encode(golden, list(golden.columns))
-        before: dict[str, str] = {}
-        gids = golden[schema.ENTITY_ID].tolist()
-        for part in _chunks(sorted(set(gids) | set(olds))):
-            marks = ",".join("?" * len(part))
-            before.update(self._db.execute(
-                f"SELECT entity_id, profile FROM golden WHERE entity_id IN ({marks})", part))
-            self._db.execute(f"DELETE FROM golden WHERE entity_id IN ({marks})", part)
-        self._db.executemany("INSERT INTO golden VALUES (?, ?, ?)",
-                             zip(gids, golden["record_count"].astype(int).tolist(), profiles,
-                                 strict=True))
-        self._db.executemany("UPDATE records SET entity_id = ? WHERE record_id = ?",
-                             zip(ids.tolist(), rid.tolist(), strict=True))
+        # Profiles are encoded and written a slice at a time: a million JSON texts at
+        # once would be the largest thing in memory.
+        columns, fresh_set = list(golden.columns), set(fresh)
+        for start in range(0, len(golden), _SLICE):
+            part = golden.iloc[start:start + _SLICE]
+            gids = part[schema.ENTITY_ID].tolist()
+            profiles = encode(part, columns)
+            before: dict[str, str] = {}
+            for chunk in _chunks(gids):
+                marks = ",".join("?" * len(chunk))
+                before.update(self._db.execute(
+                    f"SELECT entity_id, profile FROM golden WHERE entity_id IN ({marks})",
+                    chunk))
+                self._db.execute(f"DELETE FROM golden WHERE entity_id IN ({marks})", chunk)
+            self._db.executemany("INSERT INTO golden VALUES (?, ?, ?)",
+                                 zip(gids, part["record_count"].astype(int).tolist(), profiles,
+                                     strict=True))
+            changes.updated += [e for e, p in zip(gids, profiles, strict=True)
+                                if e not in fresh_set and before.get(e) != p]
+        for chunk in _chunks(sorted(set(olds) - set(golden[schema.ENTITY_ID].tolist()))):
+            marks = ",".join("?" * len(chunk))
+            self._db.execute(f"DELETE FROM golden WHERE entity_id IN ({marks})", chunk)
         # The ledger.
         run_id, at = self._run_id, _now()
         next_age = int(self._meta("next_age") or 0)
         sizes = clusters.groupby(schema.ENTITY_ID).size().to_dict()
         events: list[tuple[Any, ...]] = []
-        fresh = assignment.created + [new for _, new in assignment.split]
-        fresh = list(dict.fromkeys(fresh))
         self._db.executemany("INSERT INTO entities VALUES (?, ?, ?, 'active', NULL)",
                              ((eid, next_age + k, run_id) for k, eid in enumerate(fresh)))
         self._set_meta("next_age", str(next_age + len(fresh)))
@@ -761,9 +798,6 @@ class IdentityStore:
         changes.merged += assignment.merged
         changes.split += assignment.split
         changes.erased += assignment.erased
-        fresh_set = set(fresh)
-        changes.updated += [e for e, p in zip(gids, profiles, strict=True)
-                            if e not in fresh_set and before.get(e) != p]
 
     def _golden_fields(self, records: pd.DataFrame) -> list[str]:
         columns = self._frozen()["columns"]
@@ -821,8 +855,10 @@ class IdentityStore:
                 i, j = i[keep], j[keep]
             levels, scored = self._score(sub, i, j)
             linked = np.flatnonzero(scored.linked)
+            apart = self._apart(scored)
             rid = sub[schema.RECORD_ID].to_numpy(dtype=object)
             self._insert_edges(rid[i[linked]], rid[j[linked]], levels[linked], scored, linked)
+            self._insert_apart(rid[i[apart]], rid[j[apart]])
         self._step("cluster", 0, 1)
         scope = self._components(sorted(touched | set(rids)))
         old.update(self._memberships(sorted(set(scope) - set(old))))
@@ -846,7 +882,15 @@ class IdentityStore:
                 strength.append(s)
         i = pos.get_indexer(a).astype(np.int64)
         j = pos.get_indexer(b).astype(np.int64)
-        labels = self._cluster(records, i, j, np.asarray(strength, dtype=np.float64))
+        pairs: list[tuple[str, str]] = []
+        for part in _chunks(scope):
+            marks = ",".join("?" * len(part))
+            pairs += self._db.execute(f"SELECT a, b FROM apart WHERE a IN ({marks})", part)
+        apart_i = pos.get_indexer([x for x, _ in pairs]).astype(np.int64)
+        apart_j = pos.get_indexer([y for _, y in pairs]).astype(np.int64)
+        inside = (apart_i >= 0) & (apart_j >= 0)  # the other side may be outside the scope
+        labels = self._cluster(records, i, j, np.asarray(strength, dtype=np.float64),
+                               apart_i[inside], apart_j[inside])
         self._assign(records, labels, old, changes)
 
     def _candidates(self, demoted: pd.DataFrame) -> list[tuple[str, str]]:
@@ -918,8 +962,9 @@ class IdentityStore:
     def _drop_links(self, rids: list[str]) -> None:
         for part in _chunks(rids):
             marks = ",".join("?" * len(part))
-            self._db.execute(f"DELETE FROM edges WHERE a IN ({marks}) OR b IN ({marks})",
-                             (*part, *part))
+            for table in ("edges", "apart"):
+                self._db.execute(f"DELETE FROM {table} WHERE a IN ({marks}) OR b IN ({marks})",
+                                 (*part, *part))
             self._db.execute(f"DELETE FROM block_keys WHERE record_id IN ({marks})", part)
 
     def _load(self, rids: Sequence[str], narrow: bool = False,

@@ -12,7 +12,7 @@ import unifyprofile as up
 from unifyprofile.blocking import BlockingRule, key_values, parse_key
 from unifyprofile.errors import ConfigError
 from unifyprofile.standardise import standardise
-from unifyprofile.store import match_source
+from unifyprofile.store import _codec, match_source
 from unifyprofile.store._codec import ARROW_MIN, FIXED, decode, encode, frame_dtypes
 
 
@@ -35,8 +35,12 @@ def _records(rows: int, tags: bool) -> pd.DataFrame:
 
 # Below ARROW_MIN rows records are parsed one by one, from it on by Arrow; a column Arrow
 # cannot type (lists) sends the whole batch one by one.
-@pytest.mark.parametrize(("rows", "tags"), [(3, True), (ARROW_MIN, False), (ARROW_MIN, True)])
-def test_round_trip_keeps_values_and_types(rows, tags):
+# A small slice makes encoding and parsing go a slice at a time, as with a million rows.
+@pytest.mark.parametrize(("rows", "tags", "slice_rows"), [
+    (3, True, None), (ARROW_MIN, False, None), (ARROW_MIN, True, None), (ARROW_MIN, False, 300)])
+def test_round_trip_keeps_values_and_types(rows, tags, slice_rows, monkeypatch):
+    if slice_rows:
+        monkeypatch.setattr(_codec, "_SLICE", slice_rows)
     records = _records(rows, tags)
     columns = [c for c in records.columns if c not in FIXED]
     lines = encode(records, columns)
