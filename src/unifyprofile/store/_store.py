@@ -156,6 +156,10 @@ class IdentityStore:
             guards, survivorship) differ from the stored one is refused: call
             :meth:`build` with ``refit=True`` to switch.
         progress: called as ``progress(stage, done, total)`` while work runs.
+        wait: seconds a write waits for another process's write to finish before
+            failing with :class:`~unifyprofile.errors.StoreError` (one process writes at
+            a time; reading -- ``resolve``, ``lookup`` -- never waits under the
+            write-ahead log).
 
     Examples:
         >>> import pandas as pd, unifyprofile as up, tempfile, os
@@ -173,13 +177,14 @@ class IdentityStore:
     """
 
     def __init__(self, path: str | Path, config: Config | str | Path | None = None, *,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, wait: float = 60.0) -> None:
         self.path = Path(path)
         self._progress = progress
+        self._wait = wait
         self._closed = False
         try:
             self._db = sqlite3.connect(str(self.path), isolation_level=None,
-                                       check_same_thread=False)
+                                       check_same_thread=False, timeout=wait)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA secure_delete=ON")
@@ -228,7 +233,15 @@ class IdentityStore:
 
     @contextmanager
     def _tx(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise StoreError(f"{self.path}: another process has been writing to the store "
+                             f"for more than {self._wait:g} s ({exc}); one process writes "
+                             "at a time -- run it after that one, or open the store with a "
+                             "longer wait=") from exc
         try:
             yield
         except BaseException:

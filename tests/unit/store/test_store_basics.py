@@ -67,6 +67,26 @@ def test_a_newer_schema_is_refused(config, store_path):
         up.IdentityStore(store_path)
 
 
+def test_a_second_writer_waits_then_says_why(config, store_path):
+    with up.IdentityStore(store_path, config) as store:
+        store.ingest(people(), source="crm")
+    other = sqlite3.connect(store_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    try:
+        with up.IdentityStore(store_path, wait=0.2) as store:
+            # Reading does not wait for the writer...
+            assert store.resolve({"first_name": "Ann", "last_name": "Lee",
+                                  "email": "ann.lee@mail.com"}).entity_id is not None
+            # ...writing waits, then fails naming the cause and the fix.
+            with pytest.raises(StoreError, match="another process.*0.2 s.*wait="):
+                store.ingest(people()[:1], source="crm")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with up.IdentityStore(store_path) as store:  # and the store is unharmed
+        assert store.ingest(people()[:1], source="crm").summary()["created"] == 0
+
+
 def test_not_a_store_file(tmp_path):
     path = tmp_path / "notes.db"
     path.write_bytes(b"this is not a database" * 100)
