@@ -1077,27 +1077,43 @@ class IdentityStore:
         """Drop frozen TF and hub values that only erased records held."""
         state = self._frozen()
         model = state["model"]
-        for k, comparison in enumerate(model.comparisons):
-            if str(k) not in state["tf_default"]:
-                continue
-            column = _tf_column(gone, comparison.field)
-            for value in gone[column].dropna().astype(str).unique().tolist():
-                if not self._held(column, value):
-                    self._db.execute("DELETE FROM tf WHERE comparison = ? AND value = ?",
-                                     (k, value))
-        for field_name in list(state["hubs"]):
-            column = schema.std(field_name)
-            if column not in gone.columns:
-                continue
-            for value in gone[column].dropna().astype(str).unique().tolist():
-                if value in state["hubs"][field_name] and not self._held(column, value):
-                    self._db.execute("DELETE FROM hubs WHERE field = ? AND value = ?",
-                                     (field_name, value))
+        tf = {k: _tf_column(gone, c.field) for k, c in enumerate(model.comparisons)
+              if str(k) in state["tf_default"]}
+        hubs = {f: schema.std(f) for f in state["hubs"] if schema.std(f) in gone.columns}
+        asked: dict[str, set[str]] = {}
+        for column in [*tf.values(), *hubs.values()]:
+            asked[column] = set(gone[column].dropna().astype(str).tolist())
+        held = self._held(asked)
+        for k, column in tf.items():
+            for value in sorted(asked[column] - held[column]):
+                self._db.execute("DELETE FROM tf WHERE comparison = ? AND value = ?",
+                                 (k, value))
+        for field_name, column in hubs.items():
+            for value in sorted((asked[column] & state["hubs"][field_name]) - held[column]):
+                self._db.execute("DELETE FROM hubs WHERE field = ? AND value = ?",
+                                 (field_name, value))
         self._state = None
 
-    def _held(self, column: str, value: str) -> bool:
-        return self._db.execute("SELECT 1 FROM records WHERE json_extract(data, ?) = ? "
-                                "LIMIT 1", (f'$."{column}"', value)).fetchone() is not None
+    def _held(self, asked: Mapping[str, set[str]]) -> dict[str, set[str]]:
+        """Which of the ``asked`` values (per stored column) a stored record still holds:
+        one scan of the records for all of them."""
+        held: dict[str, set[str]] = {c: set() for c in asked}
+        asked = {c: v for c, v in asked.items() if v}
+        if not asked:
+            return held
+        columns = list(asked)
+        paths = [f'$."{c}"' for c in columns]
+        where = " OR ".join(f"json_extract(data, ?) IN ({','.join('?' * len(asked[c]))})"
+                            for c in columns)
+        params: list[Any] = [*paths]
+        for path, column in zip(paths, columns, strict=True):
+            params += [path, *sorted(asked[column])]
+        picked = ", ".join("json_extract(data, ?)" for _ in columns)
+        for row in self._db.execute(f"SELECT {picked} FROM records WHERE {where}", params):
+            for column, value in zip(columns, row, strict=True):
+                if value is not None and str(value) in asked[column]:
+                    held[column].add(str(value))
+        return held
 
     def compact(self) -> None:
         """Rewrite the file without free pages and empty the write-ahead log."""

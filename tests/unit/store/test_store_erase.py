@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,13 @@ def test_erase_one_record_re_resolves_the_rest(store):
     store.close()
     assert b"+14155550202" not in _bytes(store.path)
     assert b"Annie" not in _bytes(store.path)
+    # Frozen term frequencies: a3's own first name is gone, the surname a1 and a2 share
+    # stays.
+    db = sqlite3.connect(store.path)
+    frozen = {v for (v,) in db.execute("SELECT value FROM tf")}
+    db.close()
+    assert {"ann", "lee", "boris"} <= frozen
+    assert "annie" not in frozen
 
 
 def test_erase_needs_one_selector(store):
