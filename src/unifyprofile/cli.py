@@ -1,4 +1,5 @@
-"""Command line: ``unifyprofile run``, ``evaluate``, ``infer``, ``blocking``, ``ingest``, ``erase``.
+"""Command line: ``unifyprofile run``, ``evaluate``, ``infer``, ``blocking``, ``ingest``,
+``resolve``, ``lookup``, ``erase``.
 
 User mistakes (a bad config, a missing file, a blocking rule that explodes) print one
 clear message and exit with the error's code, without a traceback:
@@ -315,6 +316,63 @@ def ingest(
     out.print(table)
 
 
+def _pairs(values: list[str], option: str, example: str) -> dict[str, str]:
+    """``FIELD=VALUE`` options as a mapping (a clear error for any other form)."""
+    from unifyprofile.errors import ConfigError
+
+    bad = [v for v in values if "=" not in v]
+    if bad:
+        raise ConfigError(f"{option} expects FIELD=VALUE, got {bad[0]!r} (e.g. {option} "
+                          f"{example})")
+    return dict(v.split("=", 1) for v in values)
+
+
+def _open_store(store_path: Path) -> Any:
+    from unifyprofile.errors import ConfigError
+    from unifyprofile.store import IdentityStore
+
+    if not store_path.exists():
+        raise ConfigError(f"--store {store_path}: no such file; give the path of an "
+                          "identity store (made by unifyprofile ingest)")
+    return IdentityStore(store_path)
+
+
+@app.command()
+def resolve(
+    fields: Annotated[list[str], typer.Argument(
+        help="FIELD=VALUE of the record (canonical fields such as email=..., or, with "
+             "--source, that source's own column names).")],
+    store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
+        "profiles.db"),
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Config source the record comes from (its phone region, date "
+                         "order and column names).")] = None,
+) -> None:
+    """Which entity a record belongs to, with the evidence, as JSON; writes nothing."""
+    with _open_store(store_path) as store:
+        answer = store.resolve(_pairs(fields, "resolve", "email=ann@x.org"), source=source)
+    candidates = answer.candidates.astype(object).where(answer.candidates.notna(), None)
+    out.print_json(json.dumps({
+        "entity_id": answer.entity_id, "probability": answer.probability,
+        "entities": answer.entities, "golden": answer.golden,
+        "candidates": candidates.to_dict("records")}, default=str))
+
+
+@app.command()
+def lookup(
+    entity_id: Annotated[str, typer.Argument(help="Entity id (an old one is followed "
+                                                  "through merges).")],
+    store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
+        "profiles.db"),
+) -> None:
+    """An entity's golden profile and record ids, as JSON (null once erased)."""
+    with _open_store(store_path) as store:
+        profile = store.lookup(entity_id)
+    out.print_json(json.dumps(None if profile is None else {
+        "entity_id": profile.entity_id, "golden": profile.golden,
+        "record_ids": profile.record_ids}, default=str))
+
+
 @app.command()
 def erase(
     store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
@@ -328,19 +386,8 @@ def erase(
                         "hold).")] = None,
 ) -> None:
     """Forget records everywhere in an identity store and compact the file."""
-    from unifyprofile.errors import ConfigError
-    from unifyprofile.store import IdentityStore
-
-    matching = None
-    if match:
-        bad = [m for m in match if "=" not in m]
-        if bad:
-            raise ConfigError(f"--match expects FIELD=VALUE, got {bad[0]!r} "
-                              "(e.g. --match email=ann@x.org)")
-        matching = dict(m.split("=", 1) for m in match)
-    if not store_path.exists():
-        raise ConfigError(f"--store {store_path}: no such file; give the store to erase from")
-    with IdentityStore(store_path) as store:
+    matching = _pairs(match, "--match", "email=ann@x.org") if match else None
+    with _open_store(store_path) as store:
         changes = store.erase(record_id or None, entity_id=entity_id, match=matching)
     summary = changes.summary()
     out.print(f"erased {summary['records']:,} record(s); entities erased "

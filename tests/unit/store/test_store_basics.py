@@ -7,7 +7,7 @@ import sqlite3
 
 import pandas as pd
 import pytest
-from store_testdata import ROWS, make_config, partition, people
+from store_testdata import ROWS, entity_of, make_config, partition, people
 
 import unifyprofile as up
 from unifyprofile.errors import ConfigError, StoreError
@@ -266,3 +266,31 @@ def test_keep_apart_like_a_batch_run(store_path):
         store.erase(["crm:g3"])
         store.ingest(data[data["id"] == "g3"], source="crm")
         assert partition(store.clusters()) == partition(batch.clusters)
+
+
+def test_cli_resolve_and_lookup(config, store_path):
+    import json
+    import subprocess
+    import sys
+
+    with up.IdentityStore(store_path, config) as store:
+        store.ingest(people(), source="crm")
+        boris = entity_of(store, "crm:b1")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "unifyprofile.cli", *args],
+                              capture_output=True, text=True, timeout=300)
+
+    found = cli("resolve", "first_name=Boris", "last_name=Ivanov", "email=BORIS@post.org",
+                "--store", str(store_path), "--source", "crm")
+    assert found.returncode == 0, found.stderr
+    answer = json.loads(found.stdout)
+    assert answer["entity_id"] == boris and answer["probability"] > 0.9
+    assert answer["golden"]["email"] == ["boris@post.org"]
+    assert answer["candidates"][0]["rule"] == "email"
+    looked = cli("lookup", boris, "--store", str(store_path))
+    assert looked.returncode == 0, looked.stderr
+    assert json.loads(looked.stdout)["record_ids"] == ["crm:b1", "crm:b2"]
+    assert cli("resolve", "email", "--store", str(store_path)).returncode == 2
+    missing = cli("lookup", boris, "--store", str(store_path.with_name("nope.db")))
+    assert missing.returncode == 2 and "no such" in missing.stderr.replace("\n", " ")
