@@ -325,7 +325,7 @@ class Resolver:
         compared = self._compared(records)
         all_rules, cand, comparisons = compared.rules, compared.cand, compared.comparisons
         prepared, levels = compared.prepared, compared.levels
-        model = self.model or compared.fit()
+        model = self.model if self.model is not None else compared.fit()
         with self._stage("score"):
             rules = prepare_rules(records, config.rules)
             scored = score_pairs(levels, cand.i, cand.j, model, config, rules,
