@@ -1,5 +1,5 @@
 """Command line: ``unifyprofile run``, ``evaluate``, ``infer``, ``blocking``, ``ingest``,
-``resolve``, ``lookup``, ``erase``.
+``resolve``, ``lookup``, ``explain``, ``erase``.
 
 User mistakes (a bad config, a missing file, a blocking rule that explodes) print one
 clear message and exit with the error's code, without a traceback:
@@ -371,6 +371,43 @@ def lookup(
     out.print_json(json.dumps(None if profile is None else {
         "entity_id": profile.entity_id, "golden": profile.golden,
         "record_ids": profile.record_ids}, default=str))
+
+
+@app.command()
+def explain(
+    record_a: Annotated[str, typer.Argument(help="A record id (<source>:<source id>).")],
+    record_b: Annotated[str, typer.Argument(help="Another record id.")],
+    store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
+        "profiles.db"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Why two records are one entity (the chain of links and each link's evidence), or
+    why not (never compared, below the threshold, vetoed, or cut by a guard)."""
+    with _open_store(store_path) as store:
+        why = store.explain(record_a, record_b)
+
+    def rows(table: Any) -> list[dict[str, Any]]:
+        return list(table.astype(object).where(table.notna(), None).to_dict("records"))
+
+    if as_json:
+        out.print_json(json.dumps({
+            "record_ids": why.record_ids, "entity_ids": why.entity_ids,
+            "same_entity": why.same_entity, "reason": why.reason,
+            "path": rows(why.path), "direct": rows(why.direct)[0]}, default=str))
+        return
+    out.print(why.reason, highlight=False)
+    # One column per link of the chain and one for the two records directly, one row
+    # per figure: narrow enough for a terminal however many comparisons there are.
+    steps = [*rows(why.path), {**rows(why.direct)[0], "direct": True}]
+    shown = Table(title="evidence (log2 Bayes factor per comparison)", title_justify="left")
+    shown.add_column("")
+    for step in steps:
+        shown.add_column(f"{step['record_id_l']}\n-> {step['record_id_r']}"
+                         + ("\n(directly)" if step.get("direct") else ""))
+    for key in [c for c in why.direct.columns if c not in ("record_id_l", "record_id_r")]:
+        shown.add_row(key, *[f"{step.get(key):.3f}" if isinstance(step.get(key), float)
+                             else str(step.get(key, "")) for step in steps])
+    out.print(shown)
 
 
 @app.command()

@@ -10,12 +10,20 @@ contract between incremental ingest and a batch run.
 
 from unifyprofile.store._ids import Assignment, assign_ids, new_entity_id
 from unifyprofile.store._schema import SCHEMA_VERSION
-from unifyprofile.store._store import Changes, IdentityStore, Profile, Resolution, match_source
+from unifyprofile.store._store import (
+    Changes,
+    Explanation,
+    IdentityStore,
+    Profile,
+    Resolution,
+    match_source,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
     "Assignment",
     "Changes",
+    "Explanation",
     "IdentityStore",
     "Profile",
     "Resolution",

@@ -37,11 +37,12 @@ from unifyprofile.blocking import BlockingRule, Key, block, key_values
 from unifyprofile.config import Config, dump_config, load_config, parse_config
 from unifyprofile.errors import ConfigError, StoreError
 from unifyprofile.golden import merge
-from unifyprofile.graph import cluster
+from unifyprofile.graph import Clustering, cluster
 from unifyprofile.resolver import (
     Resolver,
     Scored,
     _constraints,
+    _vetoed,
     compare_pairs,
     score_pairs,
 )
@@ -57,7 +58,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["Changes", "IdentityStore", "Profile", "Resolution"]
+__all__ = ["Changes", "Explanation", "IdentityStore", "Profile", "Resolution"]
 
 Progress = Callable[[str, int, int], None]
 Data: TypeAlias = "pd.DataFrame | Mapping[str, pd.DataFrame | str | Path] | str | Path | None"
@@ -134,6 +135,30 @@ class Profile:
     entity_id: str
     golden: dict[str, Any]
     record_ids: list[str]
+
+
+@dataclass
+class Explanation:
+    """The answer of :meth:`IdentityStore.explain` (nothing is written).
+
+    Attributes:
+        record_ids: the two records asked about.
+        entity_ids: the entity each of them is in now.
+        same_entity: whether that is one entity.
+        reason: one sentence: what joins them, or what keeps them apart.
+        path: (one entity) the links joining them, in order from the first record:
+            ``record_id_l``, ``record_id_r``, ``match_weight``, ``match_probability``,
+            ``rule``, ``linked`` and one log2 Bayes factor per comparison.
+        direct: the two records scored against each other now, one row with the same
+            columns and ``compared``: whether blocking compares them at all.
+    """
+
+    record_ids: tuple[str, str]
+    entity_ids: tuple[str, str]
+    same_entity: bool
+    reason: str
+    path: pd.DataFrame
+    direct: pd.DataFrame
 
 
 def _now() -> str:
@@ -657,7 +682,7 @@ class IdentityStore:
         apart = self._apart(scored)
         self._step("cluster", 0, 1)
         labels = self._cluster(demoted, cand.i[linked], cand.j[linked],
-                               scored.strength[linked], cand.i[apart], cand.j[apart])
+                               scored.strength[linked], cand.i[apart], cand.j[apart]).labels
         self._step("write", 0, 1)
         for name in INDEXES:
             self._db.execute(f"DROP INDEX IF EXISTS {name}")
@@ -672,12 +697,12 @@ class IdentityStore:
             self._db.execute(sql)
 
     def _cluster(self, records: pd.DataFrame, i: np.ndarray, j: np.ndarray,
-                 strength: np.ndarray, apart_i: np.ndarray, apart_j: np.ndarray) -> np.ndarray:
+                 strength: np.ndarray, apart_i: np.ndarray, apart_j: np.ndarray) -> Clustering:
         config = self.config
         constraints = _constraints(records, config, list(config.sources))
         return cluster(len(records), i, j, strength, constraints=constraints,
                        max_cluster_size=config.guards.max_cluster_size,
-                       apart=(apart_i, apart_j)).labels
+                       apart=(apart_i, apart_j))
 
     def _apart(self, scored: Scored) -> np.ndarray:
         """Positions of the scored pairs that ``guards.keep_apart_below`` keeps apart (as
@@ -878,11 +903,20 @@ class IdentityStore:
         self._recluster(scope, old, changes)
 
     def _recluster(self, scope: list[str], old: dict[str, str], changes: Changes) -> None:
-        records = self._load(scope)
-        if records is None:
+        clustered = self._clustered(scope)
+        if clustered is None:
             self._assign(_empty_like(self._frozen()["columns"]), np.zeros(0, dtype=np.int64),
                          old, changes)
             return
+        records, clustering = clustered
+        self._assign(records, clustering.labels, old, changes)
+
+    def _clustered(self, scope: list[str]) -> tuple[pd.DataFrame, Clustering] | None:
+        """The stored records ``scope`` (whole components) clustered from their stored
+        links and kept-apart pairs; None when none of them is stored."""
+        records = self._load(scope)
+        if records is None:
+            return None
         records = self._apply_hubs(records)
         pos = pd.Index(records[schema.RECORD_ID])
         a, b, strength = [], [], []
@@ -902,9 +936,8 @@ class IdentityStore:
         apart_i = pos.get_indexer([x for x, _ in pairs]).astype(np.int64)
         apart_j = pos.get_indexer([y for _, y in pairs]).astype(np.int64)
         inside = (apart_i >= 0) & (apart_j >= 0)  # the other side may be outside the scope
-        labels = self._cluster(records, i, j, np.asarray(strength, dtype=np.float64),
-                               apart_i[inside], apart_j[inside])
-        self._assign(records, labels, old, changes)
+        return records, self._cluster(records, i, j, np.asarray(strength, dtype=np.float64),
+                                      apart_i[inside], apart_j[inside])
 
     def _candidates(self, demoted: pd.DataFrame) -> list[tuple[str, str]]:
         """Pairs ``(a, b)``, a < b, of a given record and any stored record sharing a key."""
@@ -1161,25 +1194,15 @@ class IdentityStore:
         if side is not None:
             keep = side[i] != side[j]
             i, j = i[keep], j[keep]
-        frequencies = self._frequencies(sub)
-        levels, scored = self._score(sub, i, j, frequencies)
-        contributions = model.contributions(
-            levels, [None if f is None else f[i] for f in frequencies])
+        evidence, scored, _ = self._evidence(sub, i, j)
         rid = sub[schema.RECORD_ID].to_numpy(dtype=object)[j]
         order = np.lexsort((rid.astype(str), -scored.strength))  # strongest first
         rid = rid[order]
         member = self._memberships(rid.tolist())
         entity = np.array([member.get(r) for r in rid.tolist()], dtype=object)
-        rule_names = [r.name for r in config.rules]
         linked = scored.linked[order]
-        table = pd.DataFrame({
-            "record_id": rid, "entity_id": entity,
-            "match_weight": scored.weight[order],
-            "match_probability": scored.probability[order],
-            "rule": np.array([rule_names[f] if f >= 0 else None
-                              for f in scored.fired[order].tolist()], dtype=object),
-            "linked": linked,
-            **{name: contributions[order, k] for k, name in enumerate(names)}})
+        table = pd.DataFrame({"record_id": rid, "entity_id": entity,
+                              **{k: v[order] for k, v in evidence.items()}})
         entities = list(dict.fromkeys(entity[linked].tolist()))
         if not entities:
             return Resolution(None, float(scored.probability.max()), None, table, [])
@@ -1188,6 +1211,142 @@ class IdentityStore:
                                (best,)).fetchone()
         return Resolution(best, float(table["match_probability"].to_numpy()[linked][0]),
                           None if row is None else json.loads(row[0]), table, entities)
+
+    def _evidence(self, sub: pd.DataFrame, i: np.ndarray, j: np.ndarray
+                  ) -> tuple[dict[str, np.ndarray], Scored, np.ndarray]:
+        """Score the pairs ``(i, j)`` of ``sub`` with the frozen context: the columns of
+        :attr:`Resolution.candidates` after ``entity_id`` (weight, probability, rule,
+        linked, one log2 Bayes factor per comparison), the scores and the levels."""
+        model = self._frozen()["model"]
+        frequencies = self._frequencies(sub)
+        levels, scored = self._score(sub, i, j, frequencies)
+        contributions = model.contributions(
+            levels, [None if f is None else f[i] for f in frequencies])
+        names = [r.name for r in self.config.rules]
+        return {"match_weight": scored.weight, "match_probability": scored.probability,
+                "rule": np.array([names[f] if f >= 0 else None
+                                  for f in scored.fired.tolist()], dtype=object),
+                "linked": scored.linked,
+                **{c.name: contributions[:, k] for k, c in enumerate(model.comparisons)}
+                }, scored, levels
+
+    def explain(self, record_a: str, record_b: str) -> Explanation:
+        """Why two stored records are one entity, or why not; writes nothing.
+
+        One entity: the chain of links that joins them, the one whose weakest link is
+        strongest, with each link's evidence.  Two entities: whether blocking ever
+        compares them, how they score against each other (and whether a veto or the
+        threshold stops the link), or which clustering guard cut the links between them.
+
+        Raises:
+            StoreError: a record id is not in the store.
+        """
+        a, b = str(record_a), str(record_b)
+        member = self._memberships([a, b])
+        for rid in (a, b):
+            if rid not in member:
+                raise StoreError(f"no record {rid!r} in {self.path}; record ids look like "
+                                 "'<source>:<source id>' (see store.clusters())")
+        names = [c.name for c in self._frozen()["model"].comparisons]
+        columns = ["record_id_l", "record_id_r", *_EVIDENCE[2:], *names]
+        sub = self._apply_hubs(self._load(sorted({a, b})))  # type: ignore[arg-type]
+        at = {r: k for k, r in enumerate(sub[schema.RECORD_ID].tolist())}
+        evidence, scored, levels = self._evidence(sub, np.array([at[a]]), np.array([at[b]]))
+        compared = a != b and self._share_key(a, b)
+        direct = pd.DataFrame({"record_id_l": [a], "record_id_r": [b], **evidence,
+                               "compared": [compared]})
+        path = pd.DataFrame(columns=columns)
+        probability = float(scored.probability[0])
+        if a == b:
+            reason = "the same record"
+        elif member[a] == member[b]:
+            links = self._path(a, b, member[a])
+            nodes = sorted({r for link in links for r in link})
+            sub = self._apply_hubs(self._load(nodes))  # type: ignore[arg-type]
+            at = {r: k for k, r in enumerate(sub[schema.RECORD_ID].tolist())}
+            steps, _, _ = self._evidence(sub, np.array([at[x] for x, _ in links]),
+                                         np.array([at[y] for _, y in links]))
+            path = pd.DataFrame({"record_id_l": [x for x, _ in links],
+                                 "record_id_r": [y for _, y in links], **steps})
+            weakest = path.loc[path["match_probability"].idxmin()]
+            reason = (f"one entity ({member[a]}): {len(links)} link(s) join them; the weakest "
+                      f"is {weakest['record_id_l']} - {weakest['record_id_r']} (match "
+                      f"probability {weakest['match_probability']:.3f}"
+                      + (f", rule {weakest['rule']})" if weakest["rule"] else ")"))
+        elif not compared:
+            reason = ("never compared: they share no blocking-key value, so no rule or score "
+                      f"could link them (scored against each other: match probability "
+                      f"{probability:.3f}); a blocking rule on a field they share would "
+                      "compare them")
+        elif not scored.linked[0]:
+            vetoed = _vetoed(levels, list(self._frozen()["model"].comparisons),
+                             self.config.guards.veto)[0]
+            reason = (f"compared, not linked: match probability {probability:.3f}"
+                      + (" but a veto field disagrees (guards.veto: "
+                         f"{', '.join(self.config.guards.veto)})" if vetoed else
+                         f" is below the threshold {self.config.threshold:g}"))
+        else:
+            clustered = self._clustered(self._components([a, b]))
+            assert clustered is not None
+            cut = sorted(set(clustered[1].cut["reason"].tolist()))
+            rule = evidence["rule"][0]
+            reason = (f"linked ({f'rule {rule}, ' if rule else ''}match probability "
+                      f"{probability:.3f}), but clustering keeps them in different entities: "
+                      f"{'; '.join(cut) or 'no link was cut'}")
+        return Explanation((a, b), (member[a], member[b]), member[a] == member[b], reason,
+                           path[columns], direct)
+
+    def _share_key(self, a: str, b: str) -> bool:
+        """Whether two stored records share a blocking-key value (blocking compares them)."""
+        return self._db.execute(
+            "SELECT 1 FROM block_keys x JOIN block_keys y ON x.rule = y.rule AND "
+            "x.value = y.value WHERE x.record_id = ? AND y.record_id = ? LIMIT 1",
+            (a, b)).fetchone() is not None
+
+    def _path(self, a: str, b: str, entity_id: str) -> list[tuple[str, str]]:
+        """Links joining ``a`` to ``b`` inside their entity along its maximum spanning
+        tree: of all chains between them, one whose weakest link is strongest."""
+        rids = [r for (r,) in self._db.execute(
+            "SELECT record_id FROM records WHERE entity_id = ?", (entity_id,))]
+        inside = set(rids)
+        edges: list[tuple[float, str, str]] = []
+        for part in _chunks(rids):
+            marks = ",".join("?" * len(part))
+            edges += [(s, x, y) for x, y, s in self._db.execute(
+                f"SELECT a, b, strength FROM edges WHERE a IN ({marks})", part) if y in inside]
+        parent = {r: r for r in rids}
+
+        def root(r: str) -> str:
+            while parent[r] != r:
+                parent[r] = parent[parent[r]]
+                r = parent[r]
+            return r
+
+        tree: dict[str, list[str]] = {r: [] for r in rids}
+        for _, x, y in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+            rx, ry = root(x), root(y)
+            if rx != ry:
+                parent[rx] = ry
+                tree[x].append(y)
+                tree[y].append(x)
+        came: dict[str, str | None] = {a: None}
+        frontier = [a]
+        while frontier and b not in came:
+            nxt = []
+            for node in frontier:
+                for other in tree[node]:
+                    if other not in came:
+                        came[other] = node
+                        nxt.append(other)
+            frontier = nxt
+        links: list[tuple[str, str]] = []
+        node = b
+        while came.get(node) is not None:
+            prev = came[node]
+            assert prev is not None
+            links.append((prev, node))
+            node = prev
+        return links[::-1]
 
     def lookup(self, entity_id: str) -> Profile | None:
         """The golden profile and record ids of an entity (followed through merges);

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import sqlite3
 
 import pytest
-from store_testdata import entity_of, people
+from store_testdata import ROWS, entity_of, make_config, people
 
 import unifyprofile as up
+from unifyprofile.errors import StoreError
+from unifyprofile.score import Guards
 
 
 @pytest.fixture
@@ -70,3 +73,76 @@ def test_lookup(store):
     assert profile.golden["first_name"] == "Ann"
     assert profile.golden["record_count"] == 2
     assert profile.golden["email__record_id"] == ["crm:a1"]
+
+
+CHAIN = [("g1", "Gina", "Park", "gina.park@mail.com", "+1 206 555 0111", "1970-01-01", None),
+         ("g2", "Gina", "Park", "gina.park@mail.com", "+1 503 555 0122", "1982-08-08", None),
+         ("g3", "Gina", "Park", "g.park@work.com", "+1 503 555 0122", "1982-08-08", None)]
+
+
+def _chain_store(path, keep_apart_below=None):
+    config = dataclasses.replace(make_config(), guards=Guards(
+        veto=("first_name",), keep_apart_below=keep_apart_below))
+    store = up.IdentityStore(path, config)
+    store.ingest(people(ROWS + CHAIN), source="crm")
+    return store
+
+
+def test_explain_one_entity_gives_the_chain_of_links(tmp_path):
+    # g1 - g2 share an e-mail, g2 - g3 a phone; g1 and g3 alone score 0.13.
+    with _chain_store(tmp_path / "s.db") as store:
+        before = _digest(store)
+        why = store.explain("crm:g1", "crm:g3")
+        assert why.same_entity and why.entity_ids[0] == why.entity_ids[1]
+        assert why.path[["record_id_l", "record_id_r", "rule"]].values.tolist() == [
+            ["crm:g1", "crm:g2", "email"], ["crm:g2", "crm:g3", "phone"]]
+        assert why.path["linked"].all()
+        assert "2 link(s)" in why.reason and "one entity" in why.reason
+        direct = why.direct.iloc[0]
+        assert direct["compared"] and not direct["linked"]
+        assert direct["match_probability"] < 0.5
+        # Each link's evidence adds up to its weight.
+        parts = why.path[["first_name", "last_name", "email", "phone", "dob"]]
+        assert parts.sum(axis=1).round(6).tolist() == why.path["match_weight"].round(6).tolist()
+        assert _digest(store) == before  # nothing written
+
+
+def test_explain_why_not(tmp_path):
+    with _chain_store(tmp_path / "s.db", keep_apart_below=0.2) as store:
+        # Linked by the e-mail rule, but g1 is a clear non-match of g3, which g2 joined
+        # first (the phone link is stronger).
+        cut = store.explain("crm:g1", "crm:g2")
+        assert not cut.same_entity and cut.path.empty
+        assert "clustering keeps them in different entities" in cut.reason
+        assert "kept apart" in cut.reason
+        # Compared (same name key), scored below the threshold.
+        low = store.explain("crm:g1", "crm:g3")
+        assert low.reason.startswith("compared, not linked") and "threshold 0.95" in low.reason
+        # Nothing in common for blocking.
+        never = store.explain("crm:c1", "crm:e1")
+        assert never.reason.startswith("never compared")
+        assert not never.direct["compared"].iloc[0]
+        with pytest.raises(StoreError, match="no record 'crm:zz'"):
+            store.explain("crm:zz", "crm:a1")
+
+
+def test_cli_explain(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    _chain_store(tmp_path / "s.db").close()
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "unifyprofile.cli", "explain", *args,
+                               "--store", str(tmp_path / "s.db")],
+                              capture_output=True, text=True, timeout=300)
+
+    shown = cli("crm:g1", "crm:g3")
+    assert shown.returncode == 0, shown.stderr
+    assert "one entity" in shown.stdout and "crm:g2" in shown.stdout and "directly" in shown.stdout
+    answer = json.loads(cli("crm:g1", "crm:g3", "--json").stdout)
+    assert [step["rule"] for step in answer["path"]] == ["email", "phone"]
+    assert answer["direct"]["compared"] is True
+    unknown = cli("crm:g1", "crm:nobody")
+    assert unknown.returncode == 7 and "no record 'crm:nobody'" in unknown.stderr
