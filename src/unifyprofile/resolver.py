@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -26,7 +27,7 @@ from unifyprofile.compare import Comparison, PreparedComparison, default_compari
 from unifyprofile.config import Config
 from unifyprofile.errors import ConfigError
 from unifyprofile.golden import merge
-from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
+from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table, identity_graph
 from unifyprofile.score import FellegiSunter, PreparedRules, demote_hubs, prepare_rules
 from unifyprofile.sources import Source, SourceTable, read_sources
 from unifyprofile.standardise import standardise
@@ -81,6 +82,18 @@ class Result:
     def links(self) -> pd.DataFrame:
         """Pairs that were linked (a rule fired or the probability reached the threshold)."""
         return self.pairs[self.pairs["linked"]]
+
+    def graph(self, entity_id: str | None = None) -> nx.Graph:
+        """The identity graph as networkx: records as nodes (``entity_id``, ``source``),
+        links as edges with their evidence (weight, probability, rule, comparison
+        levels); with ``entity_id`` only that entity's part."""
+        clusters = self.clusters
+        if entity_id is not None:
+            clusters = clusters[clusters[schema.ENTITY_ID] == entity_id]
+        nodes = clusters.merge(self.records[[schema.RECORD_ID, schema.SOURCE]],
+                               on=schema.RECORD_ID, how="left")
+        return identity_graph(nodes, self.links.drop(columns=["i", "j", "linked"],
+                                                     errors="ignore"))
 
     def summary(self) -> dict[str, Any]:
         """Counts for a batch job's log."""

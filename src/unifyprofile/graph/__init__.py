@@ -8,5 +8,7 @@ from unifyprofile.graph._cluster import (
     clusters_table,
     entity_ids,
 )
+from unifyprofile.graph._export import identity_graph, widest_path
 
-__all__ = ["RULE_WEIGHT", "Clustering", "Constraint", "cluster", "clusters_table", "entity_ids"]
+__all__ = ["RULE_WEIGHT", "Clustering", "Constraint", "cluster", "clusters_table", "entity_ids",
+           "identity_graph", "widest_path"]

@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeAlias
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -37,7 +38,7 @@ from unifyprofile.blocking import BlockingRule, Key, block, key_values
 from unifyprofile.config import Config, dump_config, load_config, parse_config
 from unifyprofile.errors import ConfigError, StoreError
 from unifyprofile.golden import merge
-from unifyprofile.graph import Clustering, cluster
+from unifyprofile.graph import Clustering, cluster, identity_graph, widest_path
 from unifyprofile.resolver import (
     Resolver,
     Scored,
@@ -1304,49 +1305,33 @@ class IdentityStore:
             (a, b)).fetchone() is not None
 
     def _path(self, a: str, b: str, entity_id: str) -> list[tuple[str, str]]:
-        """Links joining ``a`` to ``b`` inside their entity along its maximum spanning
-        tree: of all chains between them, one whose weakest link is strongest."""
-        rids = [r for (r,) in self._db.execute(
-            "SELECT record_id FROM records WHERE entity_id = ?", (entity_id,))]
-        inside = set(rids)
-        edges: list[tuple[float, str, str]] = []
-        for part in _chunks(rids):
+        """Links joining ``a`` to ``b`` inside their entity, weakest link strongest."""
+        return [(str(x), str(y)) for x, y in widest_path(self.graph(entity_id), a, b)]
+
+    def graph(self, entity_id: str) -> nx.Graph:
+        """An entity's records and links as a networkx graph (an old id is followed).
+
+        Nodes are record ids (attributes ``entity_id``, ``source``); edges carry
+        ``match_weight``, ``match_probability``, ``rule``, ``strength`` and the level of
+        each comparison.  Empty once the entity is erased.
+        """
+        current = self.current_id(entity_id)
+        records = pd.read_sql_query(
+            "SELECT record_id, entity_id, source FROM records WHERE entity_id = ? ORDER BY "
+            "record_id", self._db, params=(current,))
+        names = [c.name for c in self._frozen()["model"].comparisons]
+        rows: list[Any] = []
+        for part in _chunks(records[schema.RECORD_ID].tolist()):
             marks = ",".join("?" * len(part))
-            edges += [(s, x, y) for x, y, s in self._db.execute(
-                f"SELECT a, b, strength FROM edges WHERE a IN ({marks})", part) if y in inside]
-        parent = {r: r for r in rids}
-
-        def root(r: str) -> str:
-            while parent[r] != r:
-                parent[r] = parent[parent[r]]
-                r = parent[r]
-            return r
-
-        tree: dict[str, list[str]] = {r: [] for r in rids}
-        for _, x, y in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
-            rx, ry = root(x), root(y)
-            if rx != ry:
-                parent[rx] = ry
-                tree[x].append(y)
-                tree[y].append(x)
-        came: dict[str, str | None] = {a: None}
-        frontier = [a]
-        while frontier and b not in came:
-            nxt = []
-            for node in frontier:
-                for other in tree[node]:
-                    if other not in came:
-                        came[other] = node
-                        nxt.append(other)
-            frontier = nxt
-        links: list[tuple[str, str]] = []
-        node = b
-        while came.get(node) is not None:
-            prev = came[node]
-            assert prev is not None
-            links.append((prev, node))
-            node = prev
-        return links[::-1]
+            rows += self._db.execute(
+                f"SELECT a, b, weight, probability, rule, levels FROM edges WHERE a IN "
+                f"({marks}) ORDER BY a, b", part).fetchall()
+        links = pd.DataFrame({
+            "record_id_l": [r[0] for r in rows], "record_id_r": [r[1] for r in rows],
+            "match_weight": [r[2] for r in rows], "match_probability": [r[3] for r in rows],
+            "rule": [r[4] for r in rows],
+            **{name: [json.loads(r[5])[k] for r in rows] for k, name in enumerate(names)}})
+        return identity_graph(records, links)
 
     def lookup(self, entity_id: str) -> Profile | None:
         """The golden profile and record ids of an entity (followed through merges);
