@@ -19,6 +19,7 @@ batch run over the union (:meth:`IdentityStore.build`).  Entity ids follow the l
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import sqlite3
 import sys
@@ -32,6 +33,8 @@ from typing import Any, TypeAlias
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from unifyprofile import schema
 from unifyprofile.blocking import BlockingRule, Key, block, key_values
@@ -736,10 +739,15 @@ class IdentityStore:
         for n, rule in enumerate(self._frozen()["rules"]):
             values = rule.values(demoted)
             present = np.flatnonzero(values != None)  # noqa: E711 - elementwise
-            # In key order the B-tree is filled page by page instead of at random.
-            rows = sorted(zip(values[present].tolist(), rid[present].tolist(), strict=True))
+            # In key order the B-tree is filled page by page instead of at random (Arrow
+            # sorts UTF-8 bytewise, as SQLite compares text).
+            keys = pa.table({"v": pa.array(values[present], pa.string()),
+                             "r": pa.array(rid[present], pa.string())})
+            keys = keys.take(pc.sort_indices(keys, sort_keys=[("v", "ascending"),
+                                                              ("r", "ascending")]))
             self._db.executemany("INSERT OR IGNORE INTO block_keys VALUES (?, ?, ?)",
-                                 ((n, v, r) for v, r in rows))
+                                 zip(itertools.repeat(n), keys.column("v").to_pylist(),
+                                     keys.column("r").to_pylist()))
 
     def _insert_edges(self, a: np.ndarray, b: np.ndarray, levels: np.ndarray, scored: Any,
                       linked: np.ndarray) -> None:
