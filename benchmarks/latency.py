@@ -13,7 +13,8 @@ missing), the records are split at random into a *base* (all but ``2 * --delta``
    ``"E" + hash(smallest record id)`` ids a stateless batch re-run would give);
 3. each query record (never ingested) is resolved with ``store.resolve`` -- standardise,
    blocking-key look-ups, comparing, scoring -- and the wall time of each call is kept:
-   p50 / p95 / p99 / max.
+   p50 / p95 / p99 / max;
+4. one person is erased by e-mail, then the file is compacted (``VACUUM``).
 
 Writes its section of ``benchmarks/RESULTS.md``.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import time
@@ -66,7 +68,9 @@ def main() -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     cfg = config(directory / "records.parquet")
-    figures: dict[str, float | int | str] = {"records": len(records)}
+    figures: dict[str, float | int | str] = {"records": len(records),
+                                             "load_before": os.getloadavg()[0]}
+    wall0, cpu0 = time.perf_counter(), time.process_time()
     with up.IdentityStore(path, cfg) as store:
         start = time.perf_counter()
         store.ingest(base, source="customers")
@@ -101,6 +105,16 @@ def main() -> None:
                        candidates_mean=float(np.mean(candidates)),
                        candidates_max=int(np.max(candidates)))
         stats = store.stats()
+        # Erasure of one person by e-mail (the last step: it changes the store).
+        email = base["email"].dropna().iloc[0]
+        start = time.perf_counter()
+        erased = store.erase(match={"email": email}, compact=False)
+        figures["erase_s"] = time.perf_counter() - start
+        figures["erase_records"] = erased.records
+        start = time.perf_counter()
+        store.compact()
+        figures["compact_s"] = time.perf_counter() - start
+    figures["cpu_share"] = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
     figures["store_mib"] = path.stat().st_size / 2**20
     figures["entities"] = stats["golden"]
     figures["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -156,8 +170,15 @@ def write_results(f: dict, args: argparse.Namespace) -> None:
         f"| resolve: matched an entity | {f['matched']:,} of {f['queries']:,} |",
         f"| resolve: stored records compared (mean / max) | {f['candidates_mean']:.1f} / "
         f"{f['candidates_max']:,} |",
+        f"| erase one person by e-mail ({f['erase_records']} record(s)): find, delete, "
+        f"re-resolve / `compact()` | {f['erase_s']:.1f} s / {f['compact_s']:.1f} s |",
         f"| store file | {f['store_mib']:.0f} MiB, {f['entities']:,} entities |",
-        f"| peak RSS | {f['peak_rss_mib']:.0f} MiB |",
+        f"| peak RSS (the whole process: build, ingest, queries) | "
+        f"{f['peak_rss_mib']:.0f} MiB |",
+        "",
+        f"Load average before the run: {f['load_before']:.1f} on 2 cores; the benchmark "
+        f"process got {f['cpu_share']:.0%} of a core on average (wall times include any "
+        "wait for a core, CPU times do not).",
         "",
     ]
     write_section(RESULTS, "\n".join(lines))
