@@ -25,8 +25,9 @@ from unifyprofile import schema
 from unifyprofile.errors import SourceError
 from unifyprofile.sources._source import Source
 
-__all__ = ["SourceTable", "check_mapping", "empty_column_notes", "id_rejects", "map_rows",
-           "read_source", "read_sources"]
+__all__ = ["SourceTable", "check_mapping", "check_names", "empty_column_notes",
+           "empty_source_error", "id_rejects", "location", "map_rows", "read_source",
+           "read_sources", "unreadable_note", "unreadable_rejects"]
 
 
 @dataclass
@@ -55,10 +56,7 @@ def read_sources(sources: Sequence[Source], base_dir: Path | None = None) -> Sou
         SourceError: a file is missing or unreadable, a mapped column does not exist,
             or a source has no rows.
     """
-    names = [s.name for s in sources]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise SourceError(f"source names must be unique; repeated: {', '.join(dupes)}")
+    check_names(sources)
     tables = [read_source(s, base_dir) for s in sources]
     records = pd.concat([t.records for t in tables], ignore_index=True)
     # Keys stay Python strings; field values stay Arrow-backed (a fraction of the memory
@@ -74,6 +72,14 @@ def read_sources(sources: Sequence[Source], base_dir: Path | None = None) -> Sou
     return SourceTable(records, rejects, notes, rows)
 
 
+def check_names(sources: Sequence[Source]) -> None:
+    """Raise :class:`SourceError` if two sources share a name."""
+    names = [s.name for s in sources]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise SourceError(f"source names must be unique; repeated: {', '.join(dupes)}")
+
+
 def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
     """Read one source and map it onto the canonical schema.
 
@@ -85,18 +91,14 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
     where = _where(source, base_dir)
     raw, unreadable = _load(source, base_dir, where)
     if len(raw) == 0 and not unreadable:
-        raise SourceError(
-            f"source '{source.name}' ({where}) has no data rows; remove it from the config "
-            "or check that the export is complete"
-        )
+        raise empty_source_error(source, where)
     if len(raw) == 0:  # every row unreadable: all of them are rejects, none is lost
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in (
             schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID)})
         empty["source_row"] = pd.Series(dtype="int64")
         return SourceTable(
             empty, pd.DataFrame(unreadable)[list(schema.REJECT_COLUMNS)],
-            [f"source '{source.name}' ({where}): none of its {len(unreadable):,} rows could "
-             "be read; see the rejects"],
+            [unreadable_note(source, where, len(unreadable))],
             {source.name: len(unreadable)})
     check_mapping(source, where, [str(c) for c in raw.columns])
     rows = raw.pop("_row").to_numpy() if "_row" in raw.columns else np.arange(1, len(raw) + 1)
@@ -242,6 +244,46 @@ def _integral(integral: Mapping[str, bool] | None, column: str) -> bool | None:
     return None if integral is None else integral.get(column)
 
 
+def empty_source_error(source: Source, where: str) -> SourceError:
+    """The error for a source without data rows."""
+    return SourceError(
+        f"source '{source.name}' ({where}) has no data rows; remove it from the config "
+        "or check that the export is complete"
+    )
+
+
+def unreadable_note(source: Source, where: str, rows: int) -> str:
+    """The note for a source none of whose rows could be read."""
+    return (f"source '{source.name}' ({where}): none of its {rows:,} rows could be read; "
+            "see the rejects")
+
+
+def unreadable_rejects(source: Source, rows: Sequence[int],
+                       texts: Sequence[str | None]) -> pd.DataFrame:
+    """Rejects for CSV rows that could not be parsed (a wrong number of fields).
+
+    Args:
+        source: the source.
+        rows: their row numbers (1-based, header excluded; -1 if unknown).
+        texts: their raw text.
+    """
+    return pd.DataFrame({
+        "source": source.name, "row": np.asarray(rows, dtype="int64"),
+        "source_record_id": np.full(len(rows), None, dtype=object),
+        "column": np.full(len(rows), None, dtype=object),
+        "reason": [f"unreadable row: wrong number of fields ({(t or '')[:80]!r})"
+                   for t in texts],
+    }, columns=list(schema.REJECT_COLUMNS))
+
+
+def location(source: Source, base_dir: Path | None) -> str:
+    """Where ``source`` is read from: a path (relative ones resolved against
+    ``base_dir``), or a URI such as ``s3://bucket/key`` unchanged."""
+    if "://" in str(source.path):
+        return str(source.path)
+    return str(_path(source, base_dir))
+
+
 def _where(source: Source, base_dir: Path | None) -> str:
     if source.data is not None:
         return "in-memory DataFrame"
@@ -329,12 +371,9 @@ def _read_csv(source: Source, path: Path) -> tuple[pd.DataFrame, list[dict]]:
     if invalid:  # line numbers are only known when parsing on one thread
         table = parse(threads=False)
     frame = table.to_pandas()
-    rejects = [
-        {"source": source.name, "row": (number - 1) if number else -1,
-         "source_record_id": None, "column": None,
-         "reason": f"unreadable row: wrong number of fields ({text[:80]!r})"}
-        for number, text in invalid
-    ]
+    rejects = unreadable_rejects(source, [(number - 1) if number else -1
+                                          for number, _ in invalid],
+                                 [text for _, text in invalid]).to_dict("records")
     if invalid:
         # Data row numbers of the rows that parsed: every row number not taken by a reject.
         bad_rows = {r["row"] for r in rejects}
