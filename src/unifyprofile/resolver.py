@@ -127,7 +127,7 @@ class Result:
             _write_parquet(available[name], out / f"{name}.parquet")
             written.append(out / f"{name}.parquet")
             if csv:
-                _csv_ready(available[name]).to_csv(out / f"{name}.csv", index=False)
+                csv_ready(available[name]).to_csv(out / f"{name}.csv", index=False)
                 written.append(out / f"{name}.csv")
         self.model.save(out / "model.json")
         (out / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n",
@@ -135,7 +135,7 @@ class Result:
         return [*written, out / "model.json", out / "summary.json"]
 
 
-def _csv_ready(table: pd.DataFrame) -> pd.DataFrame:
+def csv_ready(table: pd.DataFrame) -> pd.DataFrame:
     """Lists (collect-all fields) become JSON arrays so the CSV stays one value per cell."""
     out = table.copy()
     for column in out.columns:

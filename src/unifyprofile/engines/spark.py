@@ -34,24 +34,36 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from unifyprofile import schema
 from unifyprofile.blocking import BlockingRule
 from unifyprofile.compare import Comparison, value_keys
 from unifyprofile.config import Config
-from unifyprofile.errors import BlockingError, ConfigError
+from unifyprofile.errors import BlockingError, ConfigError, SourceError
 from unifyprofile.golden import merge
 from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
-from unifyprofile.resolver import sources_with_data
+from unifyprofile.resolver import csv_ready, sources_with_data
 from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
-from unifyprofile.sources import Source, read_sources
+from unifyprofile.sources import Source, read_source
+from unifyprofile.sources._read import (
+    check_mapping,
+    check_names,
+    empty_column_notes,
+    empty_source_error,
+    id_rejects,
+    location,
+    map_rows,
+    unreadable_note,
+    unreadable_rejects,
+)
 from unifyprofile.standardise import standardise
 
 try:
@@ -77,14 +89,14 @@ _CC_MAX_ROUNDS = 64
 @dataclass
 class SparkResult:
     """What a Spark run produced: the local :class:`~unifyprofile.resolver.Result`'s
-    tables as Spark DataFrames (``records``, ``clusters``, ``golden``, ``pairs``) and the
-    small ones (``rejects``, ``hubs``) as pandas."""
+    tables as Spark DataFrames (``records``, ``clusters``, ``golden``, ``pairs``,
+    ``rejects``) and the small one (``hubs``) as pandas."""
 
     records: DataFrame
     clusters: DataFrame
     golden: DataFrame
     pairs: DataFrame
-    rejects: pd.DataFrame
+    rejects: DataFrame
     model: FellegiSunter
     config: Config
     notes: list[str] = field(default_factory=list)
@@ -113,7 +125,7 @@ class SparkResult:
         return {
             "rows_read": dict(self.rows_read),
             "records": per_source,
-            "rejects": int(len(self.rejects)),
+            "rejects": int(self.rejects.count()),
             "candidate_pairs": int(counts[0] or 0),
             "matches": int(counts[1] or 0),
             "rule_matches": int(counts[2] or 0),
@@ -129,28 +141,58 @@ class SparkResult:
     def write(self, directory: str | Path, *, csv: bool = False,
               tables: tuple[str, ...] = ("clusters", "golden", "pairs", "rejects")
               ) -> list[Path]:
-        """Write the tables as Parquet directories (Spark), the model and a summary.
+        """Write the tables as Parquet directories (written by Spark), the model and a
+        summary.
 
-        ``csv`` is accepted for symmetry with the local result and ignored: CSV cannot
-        hold the list columns of golden profiles without a conversion Spark should not
-        do on the driver.
+        Args:
+            directory: created if missing (a local path: the model and summary are
+                written by the driver).
+            csv: also write each table as a CSV directory (``<table>.csv/part-*``) with
+                a header; lists become JSON arrays, by the local result's own
+                conversion.  Off by default: at the sizes Spark is for, Parquet is the
+                output to read back.
+            tables: which of clusters, golden, pairs, rejects to write.
+
+        Returns:
+            The paths written, ``model.json`` and ``summary.json`` last.
         """
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         written = []
-        spark_tables = {"clusters": self.clusters, "golden": self.golden,
-                        "pairs": self.pairs.drop("i", "j")}
+        available = {"clusters": self.clusters, "golden": self.golden,
+                     "pairs": self.pairs.drop("i", "j"), "rejects": self.rejects}
         for name in tables:
             path = out / f"{name}.parquet"
-            if name == "rejects":
-                self.rejects.to_parquet(path, index=False)
-            else:
-                spark_tables[name].write.mode("overwrite").parquet(str(path))
+            available[name].write.mode("overwrite").parquet(str(path))
             written.append(path)
+            if csv:
+                path = out / f"{name}.csv"
+                _csv_ready_frame(available[name]).write.mode("overwrite").option(
+                    "header", "true").option("escape", '"').csv(str(path))
+                written.append(path)
         self.model.save(out / "model.json")
         (out / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n",
                                           encoding="utf-8")
         return [*written, out / "model.json", out / "summary.json"]
+
+
+def _csv_ready_frame(frame: DataFrame) -> DataFrame:
+    """``frame`` with its array columns as JSON text (:func:`~unifyprofile.resolver.csv_ready`
+    per batch)."""
+    lists = [f.name for f in frame.schema.fields if isinstance(f.dataType, T.ArrayType)]
+    if not lists:
+        return frame
+    struct = frame.schema
+    out_schema = T.StructType([T.StructField(f.name, T.StringType(), True) if f.name in lists
+                               else f for f in struct.fields])
+    tz = str(frame.sparkSession.conf.get("spark.sql.session.timeZone") or "UTC")
+
+    def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            ready = csv_ready(_from_arrow(batch, struct, tz))
+            yield _to_arrow_ready(ready, out_schema)
+
+    return frame.mapInPandas(run, out_schema)
 
 
 # ------------------------------------------------------------------- arrow plumbing
@@ -279,16 +321,149 @@ class _Run:
             progress(name, 0, 1)
 
     # ---------------------------------------------------------------- read
-    def read(self, data: Mapping[str, Any] | None) -> tuple[pd.DataFrame, Any, list[Source]]:
-        config = self.config
-        given = {name: table.toPandas() if isinstance(table, DataFrame) else table
-                 for name, table in (data or {}).items()}
-        sources = sources_with_data(config, given)
-        table = read_sources(sources, config.base_dir)
-        return table.records.reset_index(drop=True), table, sources
+    def read(self, data: Mapping[str, Any] | None
+             ) -> tuple[DataFrame, DataFrame, list[str], dict[str, int], list[Source]]:
+        """Records of every source (``_pos`` in the local engine's order: sources in
+        config order, rows in row order), rejects, notes and rows read per source."""
+        sources = sources_with_data(self.config, data)
+        check_names(sources)
+        records: list[DataFrame] = []
+        rejects: list[DataFrame] = []
+        notes: list[str] = []
+        rows_read: dict[str, int] = {}
+        for index, source in enumerate(sources):
+            mine, bad, more, n = self._read_source(source)
+            records.append(mine.withColumn("_src", F.lit(index)))
+            rejects.append(bad)
+            notes += more
+            rows_read[source.name] = n
+        table = records[0]
+        for more_records in records[1:]:
+            # Fields in the order the sources bring them, as the local reader's concat.
+            table = table.unionByName(more_records, allowMissingColumns=True)
+        table, _ = _index(table, ["_src", "source_row"], POS)
+        out = rejects[0]
+        for more_rejects in rejects[1:]:
+            out = out.unionByName(more_rejects)
+        return table.drop("_src"), out, notes, rows_read, sources
+
+    def _read_source(self, source: Source) -> tuple[DataFrame, DataFrame, list[str], int]:
+        """One source's records, rejects, notes and rows read.  Parquet and CSV files and
+        Spark DataFrames are read by Spark and mapped by :func:`map_rows` per Arrow batch;
+        pandas tables and JSONL files by the local reader on the driver."""
+        base_dir = self.config.base_dir
+        fmt = source.resolved_format
+        unreadable: str | None = None
+        if isinstance(source.data, DataFrame):
+            raw, where = source.data, "Spark DataFrame"
+        elif source.data is None and source.path is not None and fmt in ("csv", "parquet"):
+            where = location(source, base_dir)
+            if "://" not in where and not Path(where).is_file():
+                raise SourceError(f"source '{source.name}': file not found: {where}")
+            raw, unreadable = self._load(source, where, fmt)
+        else:
+            table = read_source(source, base_dir)
+            struct = _schema_of(table.records)
+            return (self.spark.createDataFrame(_to_arrow_ready(table.records, struct), struct),
+                    self.spark.createDataFrame(table.rejects, _REJECTS_SCHEMA),
+                    table.notes, table.rows_read[source.name])
+        raw, total = _index(raw, None, "_row")
+        raw = raw.withColumn("_row", F.col("_row") + 1)  # 1-based, header excluded
+        if total == 0:
+            raise empty_source_error(source, where)
+        # What the workers need of the source: not its DataFrame (a driver-only object).
+        source = replace(source, data=None)
+        if unreadable is not None:
+            def unread(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+                for batch in batches:
+                    yield unreadable_rejects(source, batch["_row"].to_numpy(),
+                                             batch["text"].tolist())
+
+            bad = raw.filter(F.col(unreadable).isNotNull()).select(
+                "_row", F.col(unreadable).alias("text")).mapInPandas(unread, _REJECTS_SCHEMA)
+            raw = raw.filter(F.col(unreadable).isNull()).drop(unreadable)
+        else:
+            bad = self.spark.createDataFrame([], _REJECTS_SCHEMA)
+        check_mapping(source, where, [c for c in raw.columns if c != "_row"])
+        floats = [f.name for f in raw.schema.fields
+                  if isinstance(f.dataType, (T.DoubleType, T.FloatType))]
+        integral: dict[str, bool] = {}
+        if floats:
+            # Whether a float column holds whole numbers only is decided over the whole
+            # source (the local reader sees it at once), then given to every batch.
+            finite = {c: F.col(c).isNotNull() & ~F.isnan(c) for c in floats}
+            row = _first(raw.agg(*[F.min(F.when(finite[c], (F.col(c) % 1 == 0).cast("int")))
+                                   for c in floats]))
+            integral = {c: row[n] == 1 for n, c in enumerate(floats)}
+        mapped_schema = _mapped_schema(source)
+        arrow_schema = _arrow_schema(mapped_schema)
+
+        def mapping(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+            for batch in batches:
+                if not batch.num_rows:
+                    continue
+                frame = pa.Table.from_batches([batch]).to_pandas(types_mapper=pd.ArrowDtype)
+                rows = frame.pop("_row").to_numpy(dtype=np.int64)
+                out = map_rows(source, frame, rows, integral=integral)
+                yield pa.RecordBatch.from_pandas(out[mapped_schema.fieldNames()],
+                                                 schema=arrow_schema, preserve_index=False)
+
+        mapped = raw.mapInArrow(mapping, mapped_schema).localCheckpoint()
+        ids = F.col(schema.SOURCE_RECORD_ID)
+        # The first row of an id (by row number) keeps it, as in the local reader.
+        repeated = (mapped.filter(ids.isNotNull()).groupBy(schema.SOURCE_RECORD_ID)
+                    .agg(F.min("source_row").alias("_first"), F.count(F.lit(1)).alias("_n"))
+                    .filter(F.col("_n") > 1).drop("_n"))
+        flagged = mapped.join(repeated, schema.SOURCE_RECORD_ID, "left").withColumn(
+            "_dup", F.coalesce(F.col("source_row") != F.col("_first"), F.lit(False)))
+
+        def reject(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+            for batch in batches:
+                yield id_rejects(source, batch, batch["_dup"].to_numpy(dtype=bool))
+
+        bad = bad.unionByName(
+            flagged.filter(ids.isNull() | F.col("_dup"))
+            .select("source_row", schema.SOURCE_RECORD_ID, "_dup")
+            .mapInPandas(reject, _REJECTS_SCHEMA))
+        fields = list(source.mapping)
+        counts = _first(mapped.agg(F.count(F.lit(1)), *[F.count(F.col(c)) for c in fields]))
+        notes = empty_column_notes(source, int(counts[0]),
+                                   {c: int(counts[n + 1]) for n, c in enumerate(fields)})
+        if int(counts[0]) == 0:
+            notes.append(unreadable_note(source, where, total))
+        records = flagged.filter(ids.isNotNull() & ~F.col("_dup")).select(
+            *mapped_schema.fieldNames())
+        return records, bad, notes, total
+
+    def _load(self, source: Source, where: str, fmt: str) -> tuple[DataFrame, str | None]:
+        """A CSV or Parquet file as a Spark DataFrame; for CSV every column a string, and
+        the name of the column that holds the raw text of rows that cannot be parsed."""
+        if fmt == "parquet":
+            return self.spark.read.parquet(where), None
+        delimiter = source.delimiter
+        if where.lower().endswith(".tsv") and delimiter == ",":
+            delimiter = "\t"
+        # As the local reader: quoted values may hold newlines, "" is a quote inside
+        # quotes.  A file with newlines in values cannot be split at arbitrary bytes, so
+        # one task parses each CSV file (Parquet is read in parallel; docs/scaling.md).
+        options = {"header": "true", "multiLine": "true", "escape": '"', "sep": delimiter,
+                   "encoding": source.encoding, "mode": "PERMISSIVE"}
+        try:
+            names = self.spark.read.options(**options).csv(where).columns
+        except Exception as exc:  # Spark's own errors (Py4J, analysis) vary by version
+            raise SourceError(f"source '{source.name}': cannot read csv file {where}: "
+                              f"{str(exc).splitlines()[0]}") from exc
+        unreadable = "_unreadable"
+        while unreadable in names:
+            unreadable += "_"
+        struct = T.StructType([T.StructField(n, T.StringType(), True) for n in names]
+                              + [T.StructField(unreadable, T.StringType(), True)])
+        frame = self.spark.read.options(**options, columnNameOfCorruptRecord=unreadable) \
+            .schema(struct).csv(where)
+        return frame, unreadable
 
     # ---------------------------------------------------------------- standardise
-    def standardise(self, raw: pd.DataFrame, sources: list[Source]) -> DataFrame:
+    def standardise(self, raw: DataFrame, sources: list[Source]) -> DataFrame:
         by_name = {s.name: s for s in sources}
         regions = {n: s.default_region for n, s in by_name.items()}
         dayfirst = {n: bool(s.dayfirst) for n, s in by_name.items()}
@@ -301,11 +476,11 @@ class _Run:
                                dayfirst=src.map(dayfirst).astype(bool),
                                placeholders=placeholders)
 
-        raw = raw.assign(**{POS: np.arange(len(raw), dtype=np.int64)})
-        in_schema = _schema_of(raw)
+        in_schema = raw.schema
         # The columns standardise adds depend on the columns, not the values: learn them
         # (and their types) from a sample.
-        sample = std(raw.head(200).reset_index(drop=True))
+        sample = std(_from_arrow(_pandas(raw.filter(F.col(POS) < 200).orderBy(POS)),
+                                 in_schema, tz).reset_index(drop=True))
         out_schema = _schema_of(sample)
         for f in out_schema.fields:  # a column that is null throughout the sample
             if f.name in in_schema.fieldNames():
@@ -317,9 +492,8 @@ class _Run:
                     yield _to_arrow_ready(std(_from_arrow(batch, in_schema, tz)
                                               .reset_index(drop=True)), out_schema)
 
-        parts = max(self.spark.sparkContext.defaultParallelism, len(raw) // 200_000)
-        frame = self.spark.createDataFrame(_to_arrow_ready(raw, in_schema), in_schema)
-        return frame.repartition(parts).mapInPandas(run, out_schema)
+        parts = max(self.spark.sparkContext.defaultParallelism, self.n_records // 200_000)
+        return raw.repartition(parts).mapInPandas(run, out_schema)
 
     # ---------------------------------------------------------------- hubs
     def demote_hubs(self, records: DataFrame) -> tuple[DataFrame, pd.DataFrame]:
@@ -724,9 +898,9 @@ class _Run:
             raise ConfigError("the Spark engine supports link_type = \"dedupe\" only so far; "
                               "use the local engine for link_only")
         self._tick("read")
-        raw, table, sources = self.read(data)
+        raw, rejects, notes, rows_read, sources = self.read(data)
         self.resolver_sources = sources
-        n = len(raw)
+        n = raw.count()
         self.n_records = n
         self._tick("standardise")
         records = self.standardise(raw, sources)
@@ -757,8 +931,8 @@ class _Run:
         return SparkResult(
             records=records.drop(POS), clusters=clusters.select(schema.RECORD_ID,
                                                                 schema.ENTITY_ID),
-            golden=golden, pairs=out_pairs, rejects=table.rejects, model=model,
-            config=config, notes=list(table.notes), rows_read=dict(table.rows_read),
+            golden=golden, pairs=out_pairs, rejects=rejects.localCheckpoint(), model=model,
+            config=config, notes=notes, rows_read=rows_read,
             hubs=hubs, cut=self.cut, timings=dict(self.timings), cc_rounds=rounds)
 
 
@@ -777,15 +951,19 @@ def _read_by(available: list[str], comparisons: list[Comparison],
     return [c for c in dict.fromkeys(wanted) if c in available and c != POS]
 
 
-def _ranks(table: DataFrame, column: str) -> DataFrame:
-    """``rank`` (0-based, by ``column``, unique values) and ``_pos`` per row, without
-    collecting anything but one count per partition: a range-partitioned sort, then each
-    row's index inside its partition plus the rows of the partitions before it."""
-    ordered = table.sort(column).select(
-        POS, F.spark_partition_id().alias("pid"),
-        F.monotonically_increasing_id().alias("mid")).localCheckpoint()
+def _index(table: DataFrame, order: list[str] | None, name: str) -> tuple[DataFrame, int]:
+    """``table`` with ``name``: each row's 0-based position in the order of ``order``
+    (``None``: the table's own order, partition by partition, e.g. a file's rows as
+    read), and the number of rows.  Nothing but one count per partition is collected:
+    a (range-partitioned) sort, then each row's index inside its partition plus the rows
+    of the partitions before it.  The result is checkpointed: positions are computed
+    once."""
+    ordered = table.sort(*order) if order else table
+    ordered = ordered.select(
+        "*", F.spark_partition_id().alias("_pid"),
+        F.monotonically_increasing_id().alias("_mid")).localCheckpoint()
     sizes: dict[int, int] = {int(r[0]): int(r[1])
-                             for r in ordered.groupBy("pid").count().collect()}
+                             for r in ordered.groupBy("_pid").count().collect()}
     offsets, total = {}, 0
     for pid in sorted(sizes):
         offsets[pid] = total
@@ -793,9 +971,38 @@ def _ranks(table: DataFrame, column: str) -> DataFrame:
     offset = F.create_map(*[x for pid, off in offsets.items()
                             for x in (F.lit(pid), F.lit(off))]) if offsets else F.lit(None)
     # monotonically_increasing_id = partition id << 33 | index inside the partition.
-    return ordered.select(
-        (offset[F.col("pid")] + F.col("mid") - F.shiftleft(F.col("pid").cast("long"), 33))
-        .alias("rank"), POS)
+    position = (offset[F.col("_pid")] + F.col("_mid")
+                - F.shiftleft(F.col("_pid").cast("long"), 33)).cast("long")
+    out = ordered.withColumn(name, position).drop("_pid", "_mid").localCheckpoint()
+    return out, total
+
+
+def _ranks(table: DataFrame, column: str) -> DataFrame:
+    """``rank`` (0-based, by ``column``, unique values) and ``_pos`` per row."""
+    ranked, _ = _index(table.select(POS, column), [column], "rank")
+    return ranked.select("rank", POS)
+
+
+_REJECTS_SCHEMA = T.StructType([
+    T.StructField("source", T.StringType(), True), T.StructField("row", T.LongType(), True),
+    T.StructField("source_record_id", T.StringType(), True),
+    T.StructField("column", T.StringType(), True),
+    T.StructField("reason", T.StringType(), True)])
+
+
+def _mapped_schema(source: Source) -> T.StructType:
+    """The columns :func:`map_rows` gives for ``source``: text, and the row number."""
+    names = [schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID, "source_row"]
+    if source.resolved_updated_at is not None:
+        names.append(schema.UPDATED_AT)
+    names += [c for c in source.mapping if c not in names]
+    return T.StructType([T.StructField(n, T.LongType() if n == "source_row"
+                                       else T.StringType(), True) for n in names])
+
+
+def _arrow_schema(struct: T.StructType) -> pa.Schema:
+    return pa.schema([(f.name, pa.int64() if isinstance(f.dataType, T.LongType)
+                       else pa.string()) for f in struct.fields])
 
 
 def _pairs_table(scored: DataFrame, records: DataFrame, comparisons: list[Comparison],
