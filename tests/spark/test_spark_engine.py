@@ -142,16 +142,71 @@ def test_connected_components_long_chain(spark: Any) -> None:
     assert rounds < 10
 
 
-def test_bad_engine_and_link_only(spark: Any) -> None:
+def test_bad_engine(spark: Any) -> None:
     config = up.load_config(DEMO)
     with pytest.raises(ConfigError, match="engine: expected one of local, spark"):
         up.Resolver(config, engine="dask")
     with pytest.raises(ConfigError, match="spark= is a session"):
         up.Resolver(config, spark=spark)
-    linking = up.Config(**{**{f: getattr(config, f) for f in config.__dataclass_fields__},
-                           "link_type": "link_only"})
-    with pytest.raises(ConfigError, match="link_only"):
-        up.Resolver(linking, engine="spark", spark=spark).run()
+
+
+def _link_config(generated: Path, directory: Path) -> up.Config:
+    """The generated people split into two tables (even and odd rows) to be linked."""
+    table = pd.read_parquet(generated)
+    sources = []
+    for name, part in (("left", table.iloc[::2]), ("right", table.iloc[1::2])):
+        part.to_parquet(directory / f"{name}.parquet", index=False)
+        sources.append(up.Source(name, path=directory / f"{name}.parquet",
+                                 id_column="record_id", columns={c: c for c in FIELDS}))
+    base = _generated_config(generated)
+    return up.Config(**{**{f: getattr(base, f) for f in base.__dataclass_fields__},
+                        "sources": tuple(sources), "link_type": "link_only"})
+
+
+def test_link_only_same_as_local(spark: Any, generated: Path, tmp_path: Path) -> None:
+    """link_only on Spark fits the same model and finds the same pairs and entities,
+    with blocks of more than 4 records salted on the way."""
+    config = _link_config(generated, tmp_path)
+    local = up.Resolver(config).run()
+    spark.conf.set("spark.unifyprofile.saltAbove", "4")
+    try:
+        result = up.Resolver(config, engine="spark", spark=spark).run()
+    finally:
+        spark.conf.unset("spark.unifyprofile.saltAbove")
+    pairs = result.pairs.toPandas()
+    assert len(pairs) > 0
+    assert (pairs["record_id_l"].str.split(":").str[0]
+            != pairs["record_id_r"].str.split(":").str[0]).all()
+    for a, b in zip(local.model.m_, result.model.m_, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-9)
+    for a, b in zip(local.model.u_, result.model.u_, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-9)
+    assert result.model.lambda_ == pytest.approx(local.model.lambda_, rel=1e-9)
+    assert_same_pairs(local.pairs, pairs)
+    assert_same_partition(local.clusters, result.clusters.toPandas())
+    assert_same_golden(local.golden, result.golden.toPandas())
+
+
+def test_salting_keeps_the_pair_set(spark: Any) -> None:
+    """Salting large blocks changes where pairs are made, not which."""
+    from unifyprofile.engines.spark import _Run
+
+    resolver = up.Resolver(up.load_config(DEMO))
+    plain = _Run(resolver, spark, salt_above=10**9)
+    raw, _, _, _, sources = plain.read(None)
+    plain.n_records = raw.count()
+    records = plain.standardise(raw, sources).localCheckpoint()
+    sample = records.limit(200).toPandas()
+    rules = resolver.blocking_rules(sample)
+    keys = plain.keys(records, rules, resolver.comparisons(sample)).localCheckpoint()
+    largest = max(keys.groupBy(f"k{n}").count().filter(f"k{n} is not null")
+                  .agg({"count": "max"}).first()[0] or 0 for n in range(len(rules)))
+    assert largest > 6  # some block is salted below, into several salts
+    salted = _Run(resolver, spark, salt_above=3)
+    without = sorted(map(tuple, plain.block(keys, rules).collect()))
+    with_salt = sorted(map(tuple, salted.block(keys, rules).collect()))
+    assert with_salt == without
+    assert len(set(with_salt)) == len(with_salt)
 
 
 def test_cli_engine_spark(spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

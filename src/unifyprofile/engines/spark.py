@@ -44,7 +44,7 @@ import pandas as pd
 import pyarrow as pa
 
 from unifyprofile import schema
-from unifyprofile.blocking import BlockingRule
+from unifyprofile.blocking import BlockingRule, link_sides
 from unifyprofile.compare import Comparison, value_keys
 from unifyprofile.config import Config
 from unifyprofile.errors import BlockingError, ConfigError, SourceError
@@ -81,6 +81,10 @@ if TYPE_CHECKING:
 __all__ = ["SparkResult", "default_session", "run"]
 
 POS = "_pos"
+#: Blocks with more records than this are salted (spread over several join tasks).
+SALT_ABOVE = 20_000
+#: The Spark setting that overrides :data:`SALT_ABOVE` (``--conf`` of spark-submit).
+SALT_ABOVE_CONF = "spark.unifyprofile.saltAbove"
 #: Rounds of large-star + small-star before giving up; each round at least roughly halves
 #: the depth of every component's tree, so real graphs need well under 20 (docs/scaling.md).
 _CC_MAX_ROUNDS = 64
@@ -298,10 +302,16 @@ def _from_arrow(table: pd.DataFrame, struct: T.StructType, tz: str = "UTC") -> p
 
 
 class _Run:
-    def __init__(self, resolver: Resolver, spark: SparkSession) -> None:
+    def __init__(self, resolver: Resolver, spark: SparkSession,
+                 salt_above: int | None = None) -> None:
         self.resolver = resolver
         self.config = resolver.config
         self.spark = spark
+        if salt_above is None:
+            salt_above = int(spark.conf.get(SALT_ABOVE_CONF, None) or SALT_ABOVE)
+        if salt_above < 1:
+            raise ConfigError(f"salt_above must be at least 1 (got {salt_above})")
+        self.salt_above = salt_above
         self.timings: dict[str, float] = {}
         self.tz = str(spark.conf.get("spark.sql.session.timeZone") or "UTC")
         self._stage_name = ""
@@ -537,18 +547,33 @@ class _Run:
         report_all = pd.concat(reports, ignore_index=True) if reports else empty
         return records, report_all
 
+    # ---------------------------------------------------------------- sides
+    def sides(self, records: DataFrame) -> dict[str, int] | None:
+        """Source -> side (0/1) for ``link_only``, as the local engine assigns them (by
+        :func:`~unifyprofile.blocking.link_sides`); None when deduplicating."""
+        if self.config.link_type == "dedupe":
+            return None
+        first = records.groupBy(schema.SOURCE).agg(F.min(POS).alias("first")).orderBy("first")
+        names = [str(r[0]) for r in first.collect()]
+        side = link_sides(pd.DataFrame({schema.SOURCE: names}), self.config.link_type)
+        assert side is not None
+        return {name: int(v) for name, v in zip(names, side, strict=True)}
+
     # ---------------------------------------------------------------- keys
     def keys(self, records: DataFrame, rules: list[BlockingRule],
-             comparisons: list[Comparison]) -> DataFrame:
-        """Per record: position, one string per blocking rule (null if any key is null)
-        and the term-frequency key of each TF-adjusted comparison."""
+             comparisons: list[Comparison], sides: Mapping[str, int] | None = None
+             ) -> DataFrame:
+        """Per record: position, one string per blocking rule (null if any key is null),
+        the term-frequency key of each TF-adjusted comparison and, for a link task
+        (``sides``: source -> 0/1), the record's ``_side``."""
         struct = records.schema
         tz = self.tz
         tf = [n for n, c in enumerate(comparisons) if c.tf_adjust]
         out_schema = T.StructType(
             [T.StructField(POS, T.LongType(), False)]
             + [T.StructField(f"k{n}", T.StringType(), True) for n in range(len(rules))]
-            + [T.StructField(f"tfkey{n}", T.StringType(), True) for n in tf])
+            + [T.StructField(f"tfkey{n}", T.StringType(), True) for n in tf]
+            + ([T.StructField("_side", T.IntegerType(), False)] if sides is not None else []))
 
         def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
             for batch in batches:
@@ -558,20 +583,35 @@ class _Run:
                     cols[f"k{n}"] = rule.values(batch)
                 for n in tf:
                     cols[f"tfkey{n}"] = value_keys(batch, comparisons[n])
+                if sides is not None:
+                    cols["_side"] = batch[schema.SOURCE].map(sides).to_numpy(dtype=np.int32)
                 yield pd.DataFrame(cols)
 
         return records.mapInPandas(run, out_schema)
 
     # ---------------------------------------------------------------- block
     def block(self, keys: DataFrame, rules: list[BlockingRule]) -> DataFrame:
+        """Candidate pairs ``i < j`` of every rule (the first rule that finds a pair keeps
+        it, as in the local engine), with the rule's index and the bit mask of the rules
+        whose blocks hold both records (``sessions``, for EM).  With ``link_only``
+        (``keys`` has ``_side``) only pairs across the two sides.  A block larger than
+        ``salt_above`` records is salted: see :meth:`_salted_pairs`."""
         limit = self.config.max_pairs_per_rule
         rule_cols = [f"k{n}" for n in range(len(rules))]
+        link = "_side" in keys.columns
         if limit is not None:
             for n, rule in enumerate(rules):
-                sizes = keys.filter(F.col(rule_cols[n]).isNotNull()).groupBy(
-                    rule_cols[n]).count()
-                row = _first(sizes.agg(F.sum(F.col("count") * (F.col("count") - 1) / 2),
-                                       F.max("count")))
+                c = rule_cols[n]
+                present = keys.filter(F.col(c).isNotNull())
+                if link:
+                    sizes = present.groupBy(c).agg(
+                        F.count(F.lit(1)).alias("count"),
+                        (F.sum((F.col("_side") == 0).cast("long"))
+                         * F.sum((F.col("_side") == 1).cast("long"))).alias("pairs"))
+                else:
+                    sizes = present.groupBy(c).count().withColumn(
+                        "pairs", F.col("count") * (F.col("count") - 1) / 2)
+                row = _first(sizes.agg(F.sum("pairs"), F.max("count")))
                 count = int(row[0] or 0)
                 if count > limit:
                     raise BlockingError(
@@ -580,16 +620,23 @@ class _Run:
                         f"{int(row[1]):,} records). Add a key to the rule (e.g. "
                         f"[\"{rule.name.split(' & ')[0]}\", \"dob:year\"]), remove it, or "
                         "raise max_pairs_per_rule under [blocking]")
-        side = keys.select(POS, *rule_cols)
-        left = side.select(*[F.col(c).alias(f"l_{c}") for c in side.columns])
-        right = side.select(*[F.col(c).alias(f"r_{c}") for c in side.columns])
+        side = keys.select(POS, *rule_cols, *(["_side"] if link else []))
         mask = sum((F.coalesce(F.col(f"l_{c}") == F.col(f"r_{c}"), F.lit(False))
                     .cast("long") * (1 << m) for m, c in enumerate(rule_cols)), F.lit(0))
         found = []
         for n, c in enumerate(rule_cols):
-            cond = (F.col(f"l_{c}") == F.col(f"r_{c}")) & (F.col(f"l_{POS}") < F.col(f"r_{POS}"))
-            pairs = left.filter(F.col(f"l_{c}").isNotNull()).join(
-                right.filter(F.col(f"r_{c}").isNotNull()), cond)
+            present = side.filter(F.col(c).isNotNull())
+            big = (present.groupBy(c).count().filter(F.col("count") > self.salt_above)
+                   .select(c, F.ceil(F.col("count") / F.lit(self.salt_above)).cast("long")
+                           .alias("_salts")))
+            if big.limit(1).count():
+                big = F.broadcast(big.localCheckpoint())
+                pairs = _self_join(present.join(big, c, "left_anti"), c).unionByName(
+                    _salted_pairs(present.join(big, c), c))
+            else:
+                pairs = _self_join(present, c)
+            if link:
+                pairs = pairs.filter(F.col("l__side") != F.col("r__side"))
             for earlier in rule_cols[:n]:  # first rule wins, as in the local engine
                 pairs = pairs.filter(~F.coalesce(F.col(f"l_{earlier}") == F.col(f"r_{earlier}"),
                                                  F.lit(False)))
@@ -642,7 +689,10 @@ class _Run:
 
     # ---------------------------------------------------------------- fit
     def fit(self, pairs: DataFrame, records: DataFrame, n: int, rules: list[BlockingRule],
-            comparisons: list[Comparison]) -> FellegiSunter:
+            comparisons: list[Comparison], keys: DataFrame,
+            sides: tuple[int, int] | None = None) -> FellegiSunter:
+        """The model from pattern counts; ``sides``: records per side of a link task
+        (``keys`` then holds each record's ``_side``)."""
         model = FellegiSunter(comparisons, seed=self.config.seed)
         lv = [f"lv{k}" for k in range(len(comparisons))]
         counted = _pandas(pairs.groupBy(*lv, "sessions").count())
@@ -655,9 +705,19 @@ class _Run:
             fixed = [k for k, c in enumerate(comparisons) if c.field in fields]
             hit = (masks >> s) & 1 == 1
             sessions.append((patterns[hit], counts[hit], fixed))
-        # u: the same random pairs as the local engine, by rank of record id.
-        ri, rj = model.random_ranks(n)
-        ranks = _ranks(records.select(POS, schema.RECORD_ID), schema.RECORD_ID)
+        # u: the same random pairs as the local engine, by rank of record id (for a link
+        # task: within each side, the right side's ranks after the left's).
+        if sides is None:
+            ri, rj = model.random_ranks(n)
+            ranks = _ranks(records.select(POS, schema.RECORD_ID), schema.RECORD_ID)
+            total_pairs = n * (n - 1) // 2
+        else:
+            ri, rj = model.random_ranks(n, sides)
+            rj = rj + sides[0]
+            ranked, _ = _index(records.select(POS, schema.RECORD_ID).join(
+                keys.select(POS, "_side"), POS), ["_side", schema.RECORD_ID], "rank")
+            ranks = ranked.select("rank", POS)
+            total_pairs = sides[0] * sides[1]
         draws = self.spark.createDataFrame(
             pd.DataFrame({"ri": ri.astype(np.int64), "rj": rj.astype(np.int64)}))
         random = (draws.join(ranks.withColumnRenamed("rank", "ri")
@@ -666,7 +726,6 @@ class _Run:
                   .filter(F.col("pi") != F.col("pj"))
                   .select(F.least("pi", "pj").alias("i"), F.greatest("pi", "pj").alias("j")))
         sample = _pandas(self.levels(random, records, comparisons, []).groupBy(*lv).count())
-        total_pairs = n * (n - 1) // 2
         return model.fit_counts(
             (sample[lv].to_numpy(dtype=np.int64), sample["count"].to_numpy(dtype=np.int64)),
             (patterns, counts), sessions, total_pairs)
@@ -894,9 +953,6 @@ class _Run:
 
     def run(self, data: Mapping[str, Any] | None) -> SparkResult:
         config = self.config
-        if config.link_type != "dedupe":
-            raise ConfigError("the Spark engine supports link_type = \"dedupe\" only so far; "
-                              "use the local engine for link_only")
         self._tick("read")
         raw, rejects, notes, rows_read, sources = self.read(data)
         self.resolver_sources = sources
@@ -910,7 +966,13 @@ class _Run:
         rules = self.resolver.blocking_rules(sample)
         comparisons = self.resolver.comparisons(sample)
         self._tick("block")
-        keys = self.keys(records, rules, comparisons).localCheckpoint()
+        sides = self.sides(records)
+        keys = self.keys(records, rules, comparisons, sides).localCheckpoint()
+        per_side = None
+        if sides is not None:
+            counted: dict[int, int] = {int(r[0]): int(r[1]) for r in
+                                       keys.groupBy("_side").count().collect()}
+            per_side = (int(counted.get(0, 0)), int(counted.get(1, 0)))
         candidates = self.block(keys, rules)
         self._tick("compare")
         pairs = self.levels(candidates, records, comparisons,
@@ -918,7 +980,7 @@ class _Run:
         model = self.resolver.model
         if model is None:
             self._tick("fit")
-            model = self.fit(pairs, records, n, rules, comparisons)
+            model = self.fit(pairs, records, n, rules, comparisons, keys, per_side)
         self._tick("score")
         scored = self.score(pairs, keys, model, comparisons).localCheckpoint()
         self._tick("cluster")
@@ -1005,6 +1067,50 @@ def _arrow_schema(struct: T.StructType) -> pa.Schema:
                        else pa.string()) for f in struct.fields])
 
 
+def _self_join(side: DataFrame, key: str) -> DataFrame:
+    """Pairs of rows of ``side`` (``_pos`` and keys) with equal ``key``: one row per pair,
+    the left record's columns ``l_*`` (the smaller position), the right's ``r_*``."""
+    left = side.select(*[F.col(c).alias(f"l_{c}") for c in side.columns])
+    right = side.select(*[F.col(c).alias(f"r_{c}") for c in side.columns])
+    return left.join(right, (F.col(f"l_{key}") == F.col(f"r_{key}"))
+                     & (F.col(f"l_{POS}") < F.col(f"r_{POS}")))
+
+
+def _salted_pairs(side: DataFrame, key: str) -> DataFrame:
+    """:func:`_self_join` for rows of large blocks (``_salts`` = S per block), spread over
+    S (S + 1) / 2 join keys per block instead of one.
+
+    Each record gets a salt ``b`` in ``0..S-1`` (a hash of its position).  The pair of
+    records with salts ``a <= b`` is made by exactly one join key ``(block, a, b)``: the
+    left side holds each record under ``(b, t)`` for every ``t >= b``, the right side
+    under ``(t, b)`` for every ``t <= b``; a key ``(a, b)`` with ``a < b`` meets the
+    records of salt ``a`` with those of salt ``b`` once each way round, and ``(a, a)``
+    meets salt ``a`` with itself, where ``l_pos < r_pos`` keeps each pair once.  So the
+    set of pairs is the unsalted one, and the largest task holds about ``2 s / S``
+    records of a block of ``s`` instead of all ``s``.
+    """
+    salted = side.withColumn("_salt", F.pmod(F.xxhash64(F.col(POS)), F.col("_salts")))
+    columns = [c for c in side.columns if c != "_salts"]
+    left = salted.select(
+        *[F.col(c).alias(f"l_{c}") for c in columns], F.col("_salt").alias("_llo"),
+        F.explode(F.sequence(F.col("_salt"), F.col("_salts") - 1)).alias("_lhi"))
+    right = salted.select(
+        *[F.col(c).alias(f"r_{c}") for c in columns],
+        F.explode(F.sequence(F.lit(0).cast("long"), F.col("_salt"))).alias("_rlo"),
+        F.col("_salt").alias("_rhi"))
+    joined = left.join(right, (F.col(f"l_{key}") == F.col(f"r_{key}"))
+                       & (F.col("_llo") == F.col("_rlo")) & (F.col("_lhi") == F.col("_rhi")))
+    # Keys (a, b), a < b: every cross pair once, either way round; (a, a): both ways.
+    joined = joined.filter((F.col("_llo") < F.col("_lhi"))
+                           | (F.col(f"l_{POS}") < F.col(f"r_{POS}")))
+    # The smaller position on the left, as the unsalted join gives it.
+    swap = F.col(f"l_{POS}") > F.col(f"r_{POS}")
+    return joined.select(*[F.when(swap, F.col(f"r_{c}")).otherwise(F.col(f"l_{c}"))
+                           .alias(f"l_{c}") for c in columns],
+                         *[F.when(swap, F.col(f"l_{c}")).otherwise(F.col(f"r_{c}"))
+                           .alias(f"r_{c}") for c in columns])
+
+
 def _pairs_table(scored: DataFrame, records: DataFrame, comparisons: list[Comparison],
                  rules: list[BlockingRule], config: Config) -> DataFrame:
     ids = records.select(POS, schema.RECORD_ID)
@@ -1025,15 +1131,18 @@ def _pairs_table(scored: DataFrame, records: DataFrame, comparisons: list[Compar
 
 
 def run(resolver: Resolver, spark: SparkSession | None,
-        data: Mapping[str, Any] | None = None) -> SparkResult:
+        data: Mapping[str, Any] | None = None, *, salt_above: int | None = None
+        ) -> SparkResult:
     """Run ``resolver``'s config on Spark (``Resolver(config, engine="spark")`` calls this).
 
     Args:
         resolver: the resolver whose config, model and progress callback are used.
         spark: the session; default the active one (or a new local one).
         data: tables by source name (pandas or Spark DataFrames) replacing files.
+        salt_above: blocks with more records are salted (default: the session's
+            ``spark.unifyprofile.saltAbove``, else :data:`SALT_ABOVE`).
     """
-    return _Run(resolver, spark or default_session()).run(data)
+    return _Run(resolver, spark or default_session(), salt_above).run(data)
 
 
 def default_session() -> SparkSession:
