@@ -6,12 +6,15 @@ functions the local engine calls, run inside Spark on Arrow batches:
 =============  ==================================================================
 stage          how it is distributed
 =============  ==================================================================
-read           the existing readers, on the driver (one pandas table per source)
+read           CSV / Parquet by ``spark.read``, then ``mapInArrow(map_rows)`` (the
+               local reader's mapping); repeated ids by ``groupBy``; positions by a
+               sort on (source, row).  JSONL and pandas tables: the local reader
 standardise    ``mapInPandas(standardise)`` per partition of records
 hub guard      distinct people per value by ``groupBy``; :func:`demote_hubs` on the
                rows of the few candidate values decides; ``isin`` nulls them
-block          per rule, a self-join on :meth:`~unifyprofile.blocking.BlockingRule.values`;
-               a pair found by an earlier rule is dropped (same as local)
+block          per rule, a self-join on :meth:`~unifyprofile.blocking.BlockingRule.values`
+               (large blocks salted); a pair found by an earlier rule is dropped (same
+               as local); ``link_only`` keeps pairs across the two sides
 compare        both records joined to each pair; ``prepare(...).levels`` per batch
 fit            pattern counts by ``groupBy`` -> :meth:`FellegiSunter.fit_counts`; u's
                random pairs drawn on the driver by record-id rank (as local)
