@@ -118,10 +118,22 @@ def test_spark_dataframe_input_and_write(spark: Any, demo: tuple[Any, Any],
     crm = spark.read.option("header", True).csv(str(DEMO.parent / "crm_contacts.csv"))
     result = up.Resolver(config, engine="spark", spark=spark,
                          model=local.model).run({"crm": crm})
-    written = result.write(tmp_path)
+    written = result.write(tmp_path, csv=True)
     clusters = pd.read_parquet(tmp_path / "clusters.parquet")
     assert_same_partition(local.clusters, clusters)
     assert (tmp_path / "model.json") in written
+    # csv=True: each table also as a CSV directory, lists as JSON arrays as locally.
+    assert (tmp_path / "golden.csv") in written
+    golden = pd.concat([pd.read_csv(part, dtype=str, keep_default_na=False)
+                        for part in sorted((tmp_path / "golden.csv").glob("part-*.csv"))])
+    assert sorted(golden["entity_id"]) == sorted(local.golden["entity_id"])
+    listed = [c for c in local.golden.columns
+              if local.golden[c].map(lambda v: isinstance(v, (list, np.ndarray))).any()]
+    assert listed, "the demo's golden profiles have a multi-valued field"
+    for column in listed:
+        assert golden[column].map(lambda v: v == "" or isinstance(json.loads(v), list)).all()
+    rejects = pd.read_parquet(tmp_path / "rejects.parquet")
+    assert len(rejects) == result.rejects.count() == result.summary()["rejects"]
 
 
 def test_connected_components_long_chain(spark: Any) -> None:
