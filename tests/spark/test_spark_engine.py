@@ -173,7 +173,7 @@ def test_bad_engine(spark: Any) -> None:
 
 def _link_config(generated: Path, directory: Path) -> up.Config:
     """The generated people split into two tables (even and odd rows) to be linked."""
-    table = pd.read_parquet(generated)
+    table = pd.read_parquet(generated).head(500)  # u's random pairs: 4 per possible pair
     sources = []
     for name, part in (("left", table.iloc[::2]), ("right", table.iloc[1::2])):
         part.to_parquet(directory / f"{name}.parquet", index=False)
@@ -209,25 +209,28 @@ def test_link_only_same_as_local(spark: Any, generated: Path, tmp_path: Path) ->
 
 
 def test_salting_keeps_the_pair_set(spark: Any) -> None:
-    """Salting large blocks changes where pairs are made, not which."""
+    """Salting large blocks changes where pairs are made, not which: blocks of up to 40
+    records under two rules (so the second drops the first's pairs), nulls, and a link
+    side, with blocks of more than 3 records salted into up to 14 salts."""
     from unifyprofile.engines.spark import _Run
 
+    rng = np.random.default_rng(5)
+    n = 240
+    keys = spark.createDataFrame(pd.DataFrame({
+        "_pos": np.arange(n, dtype=np.int64),
+        "k0": [None if v == 0 else f"a{v}" for v in rng.integers(0, 8, n)],
+        "k1": [f"b{v}" for v in rng.zipf(1.6, n) % 12],
+        "_side": rng.integers(0, 2, n).astype(np.int32),
+    })).localCheckpoint()
+    rules = [up.BlockingRule.parse("email"), up.BlockingRule.parse("phone")]
     resolver = up.Resolver(up.load_config(DEMO))
-    plain = _Run(resolver, spark, salt_above=10**9)
-    raw, _, _, _, sources = plain.read(None)
-    plain.n_records = raw.count()
-    records = plain.standardise(raw, sources).localCheckpoint()
-    sample = records.limit(200).toPandas()
-    rules = resolver.blocking_rules(sample)
-    keys = plain.keys(records, rules, resolver.comparisons(sample)).localCheckpoint()
-    largest = max(keys.groupBy(f"k{n}").count().filter(f"k{n} is not null")
-                  .agg({"count": "max"}).first()[0] or 0 for n in range(len(rules)))
-    assert largest > 6  # some block is salted below, into several salts
-    salted = _Run(resolver, spark, salt_above=3)
-    without = sorted(map(tuple, plain.block(keys, rules).collect()))
-    with_salt = sorted(map(tuple, salted.block(keys, rules).collect()))
-    assert with_salt == without
-    assert len(set(with_salt)) == len(with_salt)
+    plain, salted = _Run(resolver, spark, salt_above=10**9), _Run(resolver, spark, salt_above=3)
+    for table in (keys.drop("_side"), keys):  # dedupe, then link_only
+        without = sorted(map(tuple, plain.block(table, rules).collect()))
+        with_salt = sorted(map(tuple, salted.block(table, rules).collect()))
+        assert len(without) > 1000
+        assert with_salt == without
+        assert len(set(with_salt)) == len(with_salt)
 
 
 def test_cli_engine_spark(spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
