@@ -105,8 +105,9 @@ def _generated_config(path: Path, **guards: Any) -> up.Config:
 
 
 @pytest.mark.parametrize("guards", [{}, {"max_cluster_size": 2,
-                                         "unique_identifiers": ("email",)}],
-                         ids=["plain", "guards-split"])
+                                         "unique_identifiers": ("email",)},
+                                    {"keep_apart_below": 0.9}],
+                         ids=["plain", "guards-split", "keep-apart"])
 def test_generated_data_given_model(spark: Any, generated: Path,
                                     guards: dict[str, Any]) -> None:
     """Both engines score with one fitted model; the guards case splits components."""

@@ -841,8 +841,22 @@ class _Run:
             F.col(POS).alias("node"), schema.RECORD_ID, schema.SOURCE,
             *[F.col(c).alias(f"u{n}") for n, (_, c) in enumerate(unique_cols)]), "node"))
         # Named apart, or Spark cannot tell the two sides' ``component`` columns apart.
-        edges = links.join(labels.select(F.col("node").alias("i"),
-                                         F.col("component").alias("edge_component")), "i")
+        edge_labels = labels.select(F.col("node").alias("i"),
+                                    F.col("component").alias("edge_component"))
+        edges = links.withColumn("apart", F.lit(False)).join(edge_labels, "i")
+        below = config.guards.keep_apart_below
+        if below is not None:
+            # Compared pairs scored a non-match travel with the links of their component
+            # (only those inside one component can matter), flagged ``apart``.
+            low = (scored.filter((F.col("match_probability") < F.lit(below))
+                                 & (F.col("fired") < 0))
+                   .select("i", "j", F.lit(0.0).alias("strength"), F.lit(True).alias("apart"))
+                   .join(edge_labels, "i")
+                   .join(labels.select(F.col("node").alias("j"),
+                                       F.col("component").alias("j_component")), "j")
+                   .filter(F.col("edge_component") == F.col("j_component"))
+                   .drop("j_component"))
+            edges = edges.unionByName(low)
         out_schema = T.StructType([T.StructField(POS, T.LongType(), False),
                                    T.StructField(schema.RECORD_ID, T.StringType(), False),
                                    T.StructField(schema.ENTITY_ID, T.StringType(), False)])
@@ -856,6 +870,11 @@ class _Run:
         def split(group_edges: pd.DataFrame, group_members: pd.DataFrame) -> pd.DataFrame:
             nodes = group_members.sort_values("node", kind="stable").reset_index(drop=True)
             where = pd.Series(np.arange(len(nodes)), index=nodes["node"].to_numpy())
+            apart_rows = group_edges["apart"].to_numpy(dtype=bool)
+            kept_apart = group_edges[apart_rows]
+            apart = (where[kept_apart["i"].to_numpy()].to_numpy(),
+                     where[kept_apart["j"].to_numpy()].to_numpy()) if len(kept_apart) else None
+            group_edges = group_edges[~apart_rows]
             i = where[group_edges["i"].to_numpy()].to_numpy()
             j = where[group_edges["j"].to_numpy()].to_numpy()
             constraints = []
@@ -867,7 +886,7 @@ class _Run:
                 constraints.append(Constraint(f"one record per person in '{source}'",
                                               np.where(mine, np.arange(len(nodes)), -1)))
             result = cluster(len(nodes), i, j, group_edges["strength"].to_numpy(np.float64),
-                             constraints=constraints, max_cluster_size=max_size)
+                             constraints=constraints, max_cluster_size=max_size, apart=apart)
             table = clusters_table(nodes[schema.RECORD_ID], result.labels)
             node = nodes["node"].to_numpy(np.int64)
             cut = result.cut
