@@ -117,3 +117,32 @@ def test_missing_column_and_file_are_named(spark: Any, tmp_path: Path) -> None:
     gone = up.Config(sources=(up.Source("a", path=tmp_path / "nope.csv", id_column="id"),))
     with pytest.raises(SourceError, match="source 'a': file not found"):
         _Run(up.Resolver(gone), spark).read(None)
+
+
+def test_row_numbers_of_a_file_read_in_many_splits(spark: Any, tmp_path: Path) -> None:
+    """A Parquet file Spark reads in several partitions is numbered in file order: the
+    same rows are rejected as repeated ids (the first by row number keeps its id)."""
+    from unifyprofile.engines.spark import _Run
+
+    n = 3000
+    ids = [str(k % 2200) if k % 97 else None for k in range(n)]  # repeats and gaps
+    pq.write_table(pa.table({"id": ids, "name": [f"n{k}" for k in range(n)]}),
+                   tmp_path / "big.parquet", row_group_size=200)
+    config = up.Config(sources=(up.Source("big", path=tmp_path / "big.parquet",
+                                          id_column="id", columns={"first_name": "name"}),))
+    local = read_sources(config.sources)
+    previous = spark.conf.get("spark.sql.files.maxPartitionBytes")
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "4096")
+    try:
+        assert spark.read.parquet(str(tmp_path / "big.parquet")).rdd.getNumPartitions() > 2
+        records, rejects, _, rows_read, _ = _Run(up.Resolver(config), spark).read(None)
+        records, rejects = records.toPandas(), rejects.toPandas()
+    finally:
+        spark.conf.set("spark.sql.files.maxPartitionBytes", previous)
+    assert rows_read == local.rows_read
+    records = records.sort_values("_pos")
+    assert records["record_id"].tolist() == local.records["record_id"].tolist()
+    assert records["first_name"].tolist() == local.records["first_name"].tolist()
+    assert records["source_row"].tolist() == local.records["source_row"].tolist()
+    key = ["source", "row"]
+    assert plain_rows(rejects, key) == plain_rows(local.rejects, key)

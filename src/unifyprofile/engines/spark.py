@@ -1040,8 +1040,8 @@ def _index(table: DataFrame, order: list[str] | None, name: str) -> tuple[DataFr
     (``None``: the table's own order, partition by partition, e.g. a file's rows as
     read), and the number of rows.  Nothing but one count per partition is collected:
     a (range-partitioned) sort, then each row's index inside its partition plus the rows
-    of the partitions before it.  The result is checkpointed: positions are computed
-    once."""
+    of the partitions before it.  The sorted table is checkpointed first, so the counts
+    and the positions see the same partitions."""
     ordered = table.sort(*order) if order else table
     ordered = ordered.select(
         "*", F.spark_partition_id().alias("_pid"),
@@ -1057,8 +1057,7 @@ def _index(table: DataFrame, order: list[str] | None, name: str) -> tuple[DataFr
     # monotonically_increasing_id = partition id << 33 | index inside the partition.
     position = (offset[F.col("_pid")] + F.col("_mid")
                 - F.shiftleft(F.col("_pid").cast("long"), 33)).cast("long")
-    out = ordered.withColumn(name, position).drop("_pid", "_mid").localCheckpoint()
-    return out, total
+    return ordered.withColumn(name, position).drop("_pid", "_mid"), total
 
 
 def _ranks(table: DataFrame, column: str) -> DataFrame:
