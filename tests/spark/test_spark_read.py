@@ -55,6 +55,8 @@ def _config(directory: Path, frame: Any) -> tuple[up.Config, dict[str, Any]]:
                            "loyalty_id": "ratio", "company": "vip", "city": "note"}),
         up.Source("c", path=None, id_column="key",
                   columns={"email": "mail", "phone": "tel"}),
+        # A pandas table: read by the local reader on the driver, then distributed.
+        up.Source("d", path=None, id_column="key", columns={"email": "mail"}),
     )
     return up.Config(sources=sources), {"c": frame}
 
@@ -70,11 +72,12 @@ def both(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any
 
     directory = tmp_path_factory.mktemp("read")
     config, _ = _config(directory, None)
-    local = read_sources([s if s.name != "c" else up.Source(
+    local = read_sources([s if s.name not in ("c", "d") else up.Source(
         **{**{f: getattr(s, f) for f in s.__dataclass_fields__}, "data": FRAME})
         for s in config.sources])
     run = _Run(up.Resolver(config), spark)
-    records, rejects, notes, rows_read, _ = run.read({"c": spark.createDataFrame(FRAME)})
+    records, rejects, notes, rows_read, _ = run.read({"c": spark.createDataFrame(FRAME),
+                                                      "d": FRAME})
     return local, (records.toPandas(), rejects.toPandas(), notes, rows_read)
 
 
