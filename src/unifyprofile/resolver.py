@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast, overload
 
 import networkx as nx
 import numpy as np
@@ -31,6 +31,9 @@ from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table,
 from unifyprofile.score import FellegiSunter, PreparedRules, demote_hubs, prepare_rules
 from unifyprofile.sources import Source, SourceTable, read_sources
 from unifyprofile.standardise import standardise
+
+if TYPE_CHECKING:  # the Spark engine is an optional extra
+    from unifyprofile.engines.spark import SparkResult
 
 __all__ = ["Resolver", "Result", "Scored", "compare_pairs", "default_blocking_rules", "score_pairs"]
 
@@ -140,7 +143,7 @@ class Result:
             _write_parquet(available[name], out / f"{name}.parquet")
             written.append(out / f"{name}.parquet")
             if csv:
-                _csv_ready(available[name]).to_csv(out / f"{name}.csv", index=False)
+                csv_ready(available[name]).to_csv(out / f"{name}.csv", index=False)
                 written.append(out / f"{name}.csv")
         self.model.save(out / "model.json")
         (out / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n",
@@ -148,7 +151,7 @@ class Result:
         return [*written, out / "model.json", out / "summary.json"]
 
 
-def _csv_ready(table: pd.DataFrame) -> pd.DataFrame:
+def csv_ready(table: pd.DataFrame) -> pd.DataFrame:
     """Lists (collect-all fields) become JSON arrays so the CSV stays one value per cell."""
     out = table.copy()
     for column in out.columns:
@@ -178,8 +181,17 @@ def _write_parquet(table: pd.DataFrame, path: Path) -> None:
     pq.write_table(arrow.replace_schema_metadata(None), path)
 
 
-class Resolver:
+#: What :meth:`Resolver.run` returns: :class:`Result` on the local engine,
+#: :class:`~unifyprofile.engines.spark.SparkResult` on Spark.
+R = TypeVar("R", bound="Result | SparkResult")
+
+
+class Resolver(Generic[R]):
     """Resolve records into entities and golden profiles.
+
+    A ``Resolver`` is typed by what :meth:`run` returns: ``Resolver[Result]`` for the
+    local engine, ``Resolver[SparkResult]`` for ``engine="spark"`` (type checkers pick it
+    from a literal ``engine``; an ``engine`` known only at run time gives the union).
 
     Args:
         config: a :class:`~unifyprofile.Config` (see :func:`~unifyprofile.load_config`).
@@ -203,6 +215,21 @@ class Resolver:
         >>> result.clusters.groupby("entity_id").size().sort_values().tolist()
         [1, 2]
     """
+
+    @overload
+    def __init__(self: Resolver[Result], config: Config, *,
+                 model: FellegiSunter | None = None, progress: Progress | None = None,
+                 engine: Literal["local"] = "local", spark: None = None) -> None: ...
+
+    @overload
+    def __init__(self: Resolver[SparkResult], config: Config, *,
+                 model: FellegiSunter | None = None, progress: Progress | None = None,
+                 engine: Literal["spark"], spark: Any = None) -> None: ...
+
+    @overload
+    def __init__(self: Resolver[Result | SparkResult], config: Config, *,
+                 model: FellegiSunter | None = None, progress: Progress | None = None,
+                 engine: str, spark: Any = None) -> None: ...
 
     def __init__(self, config: Config, *, model: FellegiSunter | None = None,
                  progress: Progress | None = None, engine: str = "local",
@@ -232,7 +259,7 @@ class Resolver:
         if self._progress:
             self._progress(name, 1, 1)
 
-    def run(self, data: Mapping[str, pd.DataFrame] | None = None) -> Result:
+    def run(self, data: Mapping[str, Any] | None = None) -> R:
         """Read the sources, resolve them and return a :class:`Result`.
 
         Args:
@@ -245,7 +272,7 @@ class Resolver:
             whose tables are Spark DataFrames.
         """
         if self.engine == "spark":
-            return _run_on_spark(self, data)
+            return cast(R, _run_on_spark(self, data))
         self._timings = {}
         records, table, hubs, sources = self.prepare(data)
         result = self.resolve(records, sources)
@@ -254,7 +281,7 @@ class Resolver:
         result.rows_read = table.rows_read
         result.hubs = hubs
         result.timings = dict(self._timings)
-        return result
+        return cast(R, result)
 
     def prepare(self, data: Mapping[str, pd.DataFrame] | None = None, *,
                 demote: bool = True
@@ -460,7 +487,7 @@ def score_pairs(levels: np.ndarray, i: np.ndarray, j: np.ndarray, model: Fellegi
     return Scored(weight, probability, fired, linked, strength)
 
 
-def _run_on_spark(resolver: Resolver, data: Mapping[str, Any] | None) -> Any:
+def _run_on_spark(resolver: Resolver[Any], data: Mapping[str, Any] | None) -> SparkResult:
     from unifyprofile.engines import spark  # optional extra: imported only when asked for
 
     return spark.run(resolver, resolver.spark, data)

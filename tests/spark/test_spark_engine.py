@@ -12,7 +12,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from spark_compare import assert_same_golden, assert_same_pairs, assert_same_partition
+from spark_compare import (
+    assert_same_golden,
+    assert_same_pairs,
+    assert_same_partition,
+    plain_rows,
+)
 
 import unifyprofile as up
 from unifyprofile.errors import ConfigError
@@ -29,8 +34,13 @@ FIELDS = ("first_name", "last_name", "dob", "email", "phone", "address", "city",
 
 @pytest.fixture(scope="module")
 def demo(spark: Any) -> tuple[Any, Any]:
+    """Both engines on the example data; Spark gets the CRM export as a Spark DataFrame
+    (read as the local reader reads CSV: strings, quoted newlines, "" for a quote)."""
     config = up.load_config(DEMO)
-    return up.Resolver(config).run(), up.Resolver(config, engine="spark", spark=spark).run()
+    crm = spark.read.options(header=True, multiLine=True, escape='"').csv(
+        str(DEMO.parent / "crm_contacts.csv"))
+    return (up.Resolver(config).run(),
+            up.Resolver(config, engine="spark", spark=spark).run({"crm": crm}))
 
 
 def test_demo_same_partition(demo: tuple[Any, Any]) -> None:
@@ -57,13 +67,17 @@ def test_demo_same_golden(demo: tuple[Any, Any]) -> None:
     assert_same_golden(local.golden, spark.golden.toPandas())
 
 
-def test_demo_same_hubs_and_summary(demo: tuple[Any, Any]) -> None:
+def test_demo_same_hubs_rejects_and_summary(demo: tuple[Any, Any]) -> None:
     local, spark = demo
+    key = ["source", "row"]
+    assert plain_rows(spark.rejects.toPandas(), key) == plain_rows(local.rejects, key)
+    assert spark.notes == local.notes
     pd.testing.assert_frame_equal(spark.hubs.reset_index(drop=True),
                                   local.hubs.reset_index(drop=True), check_dtype=False)
     ours, theirs = spark.summary(), local.summary()
-    for key in ("records", "candidate_pairs", "matches", "rule_matches", "entities",
-                "cluster_sizes", "largest_cluster", "hub_values_demoted", "links_cut_by_guards"):
+    for key in ("rows_read", "records", "rejects", "candidate_pairs", "matches",
+                "rule_matches", "entities", "cluster_sizes", "largest_cluster",
+                "hub_values_demoted", "links_cut_by_guards"):
         assert ours[key] == theirs[key], key
 
 
@@ -91,8 +105,9 @@ def _generated_config(path: Path, **guards: Any) -> up.Config:
 
 
 @pytest.mark.parametrize("guards", [{}, {"max_cluster_size": 2,
-                                         "unique_identifiers": ("email",)}],
-                         ids=["plain", "guards-split"])
+                                         "unique_identifiers": ("email",)},
+                                    {"keep_apart_below": 0.9}],
+                         ids=["plain", "guards-split", "keep-apart"])
 def test_generated_data_given_model(spark: Any, generated: Path,
                                     guards: dict[str, Any]) -> None:
     """Both engines score with one fitted model; the guards case splits components."""
@@ -111,17 +126,24 @@ def test_generated_data_given_model(spark: Any, generated: Path,
                 == sorted(map(tuple, local.cut[key].to_numpy().tolist())))
 
 
-def test_spark_dataframe_input_and_write(spark: Any, demo: tuple[Any, Any],
-                                         tmp_path: Path) -> None:
-    local, _ = demo
-    config = up.load_config(DEMO)
-    crm = spark.read.option("header", True).csv(str(DEMO.parent / "crm_contacts.csv"))
-    result = up.Resolver(config, engine="spark", spark=spark,
-                         model=local.model).run({"crm": crm})
-    written = result.write(tmp_path)
+def test_write(demo: tuple[Any, Any], tmp_path: Path) -> None:
+    local, result = demo
+    written = result.write(tmp_path, csv=True)
     clusters = pd.read_parquet(tmp_path / "clusters.parquet")
     assert_same_partition(local.clusters, clusters)
     assert (tmp_path / "model.json") in written
+    # csv=True: each table also as a CSV directory, lists as JSON arrays as locally.
+    assert (tmp_path / "golden.csv") in written
+    golden = pd.concat([pd.read_csv(part, dtype=str, keep_default_na=False)
+                        for part in sorted((tmp_path / "golden.csv").glob("part-*.csv"))])
+    assert sorted(golden["entity_id"]) == sorted(local.golden["entity_id"])
+    listed = [c for c in local.golden.columns
+              if local.golden[c].map(lambda v: isinstance(v, (list, np.ndarray))).any()]
+    assert listed, "the demo's golden profiles have a multi-valued field"
+    for column in listed:
+        assert golden[column].map(lambda v: v == "" or isinstance(json.loads(v), list)).all()
+    rejects = pd.read_parquet(tmp_path / "rejects.parquet")
+    assert len(rejects) == result.rejects.count() == result.summary()["rejects"]
 
 
 def test_connected_components_long_chain(spark: Any) -> None:
@@ -142,16 +164,74 @@ def test_connected_components_long_chain(spark: Any) -> None:
     assert rounds < 10
 
 
-def test_bad_engine_and_link_only(spark: Any) -> None:
+def test_bad_engine(spark: Any) -> None:
     config = up.load_config(DEMO)
     with pytest.raises(ConfigError, match="engine: expected one of local, spark"):
         up.Resolver(config, engine="dask")
     with pytest.raises(ConfigError, match="spark= is a session"):
         up.Resolver(config, spark=spark)
-    linking = up.Config(**{**{f: getattr(config, f) for f in config.__dataclass_fields__},
-                           "link_type": "link_only"})
-    with pytest.raises(ConfigError, match="link_only"):
-        up.Resolver(linking, engine="spark", spark=spark).run()
+
+
+def _link_config(generated: Path, directory: Path) -> up.Config:
+    """The generated people split into two tables (even and odd rows) to be linked."""
+    table = pd.read_parquet(generated).head(500)  # u's random pairs: 4 per possible pair
+    sources = []
+    for name, part in (("left", table.iloc[::2]), ("right", table.iloc[1::2])):
+        part.to_parquet(directory / f"{name}.parquet", index=False)
+        sources.append(up.Source(name, path=directory / f"{name}.parquet",
+                                 id_column="record_id", columns={c: c for c in FIELDS}))
+    base = _generated_config(generated)
+    return up.Config(**{**{f: getattr(base, f) for f in base.__dataclass_fields__},
+                        "sources": tuple(sources), "link_type": "link_only"})
+
+
+def test_link_only_same_as_local(spark: Any, generated: Path, tmp_path: Path) -> None:
+    """link_only on Spark fits the same model and finds the same pairs and entities,
+    with blocks of more than 4 records salted on the way."""
+    config = _link_config(generated, tmp_path)
+    local = up.Resolver(config).run()
+    spark.conf.set("spark.unifyprofile.saltAbove", "4")
+    try:
+        result = up.Resolver(config, engine="spark", spark=spark).run()
+    finally:
+        spark.conf.unset("spark.unifyprofile.saltAbove")
+    pairs = result.pairs.toPandas()
+    assert len(pairs) > 0
+    assert (pairs["record_id_l"].str.split(":").str[0]
+            != pairs["record_id_r"].str.split(":").str[0]).all()
+    for a, b in zip(local.model.m_, result.model.m_, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-9)
+    for a, b in zip(local.model.u_, result.model.u_, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-9)
+    assert result.model.lambda_ == pytest.approx(local.model.lambda_, rel=1e-9)
+    assert_same_pairs(local.pairs, pairs)
+    assert_same_partition(local.clusters, result.clusters.toPandas())
+    assert_same_golden(local.golden, result.golden.toPandas())
+
+
+def test_salting_keeps_the_pair_set(spark: Any) -> None:
+    """Salting large blocks changes where pairs are made, not which: blocks of up to 40
+    records under two rules (so the second drops the first's pairs), nulls, and a link
+    side, with blocks of more than 3 records salted into up to 14 salts."""
+    from unifyprofile.engines.spark import _Run
+
+    rng = np.random.default_rng(5)
+    n = 240
+    keys = spark.createDataFrame(pd.DataFrame({
+        "_pos": np.arange(n, dtype=np.int64),
+        "k0": [None if v == 0 else f"a{v}" for v in rng.integers(0, 8, n)],
+        "k1": [f"b{v}" for v in rng.zipf(1.6, n) % 12],
+        "_side": rng.integers(0, 2, n).astype(np.int32),
+    })).localCheckpoint()
+    rules = [up.BlockingRule.parse("email"), up.BlockingRule.parse("phone")]
+    resolver = up.Resolver(up.load_config(DEMO))
+    plain, salted = _Run(resolver, spark, salt_above=10**9), _Run(resolver, spark, salt_above=3)
+    for table in (keys.drop("_side"), keys):  # dedupe, then link_only
+        without = sorted(map(tuple, plain.block(table, rules).collect()))
+        with_salt = sorted(map(tuple, salted.block(table, rules).collect()))
+        assert len(without) > 1000
+        assert with_salt == without
+        assert len(set(with_salt)) == len(with_salt)
 
 
 def test_cli_engine_spark(spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

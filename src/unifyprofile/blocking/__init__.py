@@ -13,6 +13,7 @@ from unifyprofile.blocking._block import (
     Candidates,
     analyse_blocking,
     block,
+    link_sides,
 )
 from unifyprofile.blocking._keys import Key, key_codes, key_values, parse_key
 
@@ -25,5 +26,6 @@ __all__ = [
     "block",
     "key_codes",
     "key_values",
+    "link_sides",
     "parse_key",
 ]

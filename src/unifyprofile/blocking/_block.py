@@ -19,7 +19,8 @@ import pandas as pd
 from unifyprofile.blocking._keys import Key, key_codes, key_lists, key_values, parse_key
 from unifyprofile.errors import BlockingError, ConfigError
 
-__all__ = ["LINK_TYPES", "BlockingRule", "Candidates", "analyse_blocking", "block"]
+__all__ = ["LINK_TYPES", "BlockingRule", "Candidates", "analyse_blocking", "block",
+           "link_sides"]
 
 LINK_TYPES = ("dedupe", "link_only")
 
@@ -197,7 +198,7 @@ def analyse_blocking(records: pd.DataFrame, rules: Sequence[BlockingRule],
     cumulative = 0
     cand = block(records, rules, link_type=link_type, side=side, max_pairs_per_rule=None)
     new = np.bincount(cand.rule, minlength=len(rules))
-    sides = _sides(records, link_type, side)
+    sides = link_sides(records, link_type, side)
     for n, rule in enumerate(rules):
         rows, codes = rule.entries(records)
         cumulative += int(new[n])
@@ -216,7 +217,14 @@ def analyse_blocking(records: pd.DataFrame, rules: Sequence[BlockingRule],
     return pd.DataFrame(table)
 
 
-def _sides(records: pd.DataFrame, link_type: str, side: np.ndarray | None) -> np.ndarray | None:
+def link_sides(records: pd.DataFrame, link_type: str,
+               side: np.ndarray | None = None) -> np.ndarray | None:
+    """0/1 per record for ``link_only`` (default: by ``source``, in order of appearance),
+    None for ``dedupe``.
+
+    Raises:
+        ConfigError: an unknown link type, or a link task with more than two sources.
+    """
     if link_type not in LINK_TYPES:
         raise ConfigError(f"link_type: expected one of {', '.join(LINK_TYPES)}, got {link_type!r}")
     if link_type == "dedupe":
@@ -247,7 +255,7 @@ def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: st
     Raises:
         BlockingError: a rule would produce more than ``max_pairs_per_rule`` pairs.
     """
-    sides = _sides(records, link_type, side)
+    sides = link_sides(records, link_type, side)
     all_codes = [rule.codes(records) for rule in rules]
     entries = [rule.entries(records) if rule.multi else None for rule in rules]
     if max_pairs_per_rule is not None:

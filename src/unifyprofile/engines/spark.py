@@ -6,12 +6,15 @@ functions the local engine calls, run inside Spark on Arrow batches:
 =============  ==================================================================
 stage          how it is distributed
 =============  ==================================================================
-read           the existing readers, on the driver (one pandas table per source)
+read           CSV / Parquet by ``spark.read``, then ``mapInArrow(map_rows)`` (the
+               local reader's mapping); repeated ids by ``groupBy``; positions by a
+               sort on (source, row).  JSONL and pandas tables: the local reader
 standardise    ``mapInPandas(standardise)`` per partition of records
 hub guard      distinct people per value by ``groupBy``; :func:`demote_hubs` on the
                rows of the few candidate values decides; ``isin`` nulls them
-block          per rule, a self-join on :meth:`~unifyprofile.blocking.BlockingRule.values`;
-               a pair found by an earlier rule is dropped (same as local)
+block          per rule, a self-join on :meth:`~unifyprofile.blocking.BlockingRule.values`
+               (large blocks salted); a pair found by an earlier rule is dropped (same
+               as local); ``link_only`` keeps pairs across the two sides
 compare        both records joined to each pair; ``prepare(...).levels`` per batch
 fit            pattern counts by ``groupBy`` -> :meth:`FellegiSunter.fit_counts`; u's
                random pairs drawn on the driver by record-id rank (as local)
@@ -34,24 +37,36 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from unifyprofile import schema
-from unifyprofile.blocking import BlockingRule
+from unifyprofile.blocking import BlockingRule, link_sides
 from unifyprofile.compare import Comparison, value_keys
 from unifyprofile.config import Config
-from unifyprofile.errors import BlockingError, ConfigError
+from unifyprofile.errors import BlockingError, ConfigError, SourceError
 from unifyprofile.golden import merge
 from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
-from unifyprofile.resolver import sources_with_data
+from unifyprofile.resolver import csv_ready, sources_with_data
 from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
-from unifyprofile.sources import Source, read_sources
+from unifyprofile.sources import Source, read_source
+from unifyprofile.sources._read import (
+    check_mapping,
+    check_names,
+    empty_column_notes,
+    empty_source_error,
+    id_rejects,
+    location,
+    map_rows,
+    unreadable_note,
+    unreadable_rejects,
+)
 from unifyprofile.standardise import standardise
 
 try:
@@ -69,6 +84,10 @@ if TYPE_CHECKING:
 __all__ = ["SparkResult", "default_session", "run"]
 
 POS = "_pos"
+#: Blocks with more records than this are salted (spread over several join tasks).
+SALT_ABOVE = 20_000
+#: The Spark setting that overrides :data:`SALT_ABOVE` (``--conf`` of spark-submit).
+SALT_ABOVE_CONF = "spark.unifyprofile.saltAbove"
 #: Rounds of large-star + small-star before giving up; each round at least roughly halves
 #: the depth of every component's tree, so real graphs need well under 20 (docs/scaling.md).
 _CC_MAX_ROUNDS = 64
@@ -77,14 +96,14 @@ _CC_MAX_ROUNDS = 64
 @dataclass
 class SparkResult:
     """What a Spark run produced: the local :class:`~unifyprofile.resolver.Result`'s
-    tables as Spark DataFrames (``records``, ``clusters``, ``golden``, ``pairs``) and the
-    small ones (``rejects``, ``hubs``) as pandas."""
+    tables as Spark DataFrames (``records``, ``clusters``, ``golden``, ``pairs``,
+    ``rejects``) and the small one (``hubs``) as pandas."""
 
     records: DataFrame
     clusters: DataFrame
     golden: DataFrame
     pairs: DataFrame
-    rejects: pd.DataFrame
+    rejects: DataFrame
     model: FellegiSunter
     config: Config
     notes: list[str] = field(default_factory=list)
@@ -113,7 +132,7 @@ class SparkResult:
         return {
             "rows_read": dict(self.rows_read),
             "records": per_source,
-            "rejects": int(len(self.rejects)),
+            "rejects": int(self.rejects.count()),
             "candidate_pairs": int(counts[0] or 0),
             "matches": int(counts[1] or 0),
             "rule_matches": int(counts[2] or 0),
@@ -129,28 +148,58 @@ class SparkResult:
     def write(self, directory: str | Path, *, csv: bool = False,
               tables: tuple[str, ...] = ("clusters", "golden", "pairs", "rejects")
               ) -> list[Path]:
-        """Write the tables as Parquet directories (Spark), the model and a summary.
+        """Write the tables as Parquet directories (written by Spark), the model and a
+        summary.
 
-        ``csv`` is accepted for symmetry with the local result and ignored: CSV cannot
-        hold the list columns of golden profiles without a conversion Spark should not
-        do on the driver.
+        Args:
+            directory: created if missing (a local path: the model and summary are
+                written by the driver).
+            csv: also write each table as a CSV directory (``<table>.csv/part-*``) with
+                a header; lists become JSON arrays, by the local result's own
+                conversion.  Off by default: at the sizes Spark is for, Parquet is the
+                output to read back.
+            tables: which of clusters, golden, pairs, rejects to write.
+
+        Returns:
+            The paths written, ``model.json`` and ``summary.json`` last.
         """
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         written = []
-        spark_tables = {"clusters": self.clusters, "golden": self.golden,
-                        "pairs": self.pairs.drop("i", "j")}
+        available = {"clusters": self.clusters, "golden": self.golden,
+                     "pairs": self.pairs.drop("i", "j"), "rejects": self.rejects}
         for name in tables:
             path = out / f"{name}.parquet"
-            if name == "rejects":
-                self.rejects.to_parquet(path, index=False)
-            else:
-                spark_tables[name].write.mode("overwrite").parquet(str(path))
+            available[name].write.mode("overwrite").parquet(str(path))
             written.append(path)
+            if csv:
+                path = out / f"{name}.csv"
+                _csv_ready_frame(available[name]).write.mode("overwrite").option(
+                    "header", "true").option("escape", '"').csv(str(path))
+                written.append(path)
         self.model.save(out / "model.json")
         (out / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n",
                                           encoding="utf-8")
         return [*written, out / "model.json", out / "summary.json"]
+
+
+def _csv_ready_frame(frame: DataFrame) -> DataFrame:
+    """``frame`` with its array columns as JSON text (:func:`~unifyprofile.resolver.csv_ready`
+    per batch)."""
+    lists = [f.name for f in frame.schema.fields if isinstance(f.dataType, T.ArrayType)]
+    if not lists:
+        return frame
+    struct = frame.schema
+    out_schema = T.StructType([T.StructField(f.name, T.StringType(), True) if f.name in lists
+                               else f for f in struct.fields])
+    tz = str(frame.sparkSession.conf.get("spark.sql.session.timeZone") or "UTC")
+
+    def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            ready = csv_ready(_from_arrow(batch, struct, tz))
+            yield _to_arrow_ready(ready, out_schema)
+
+    return frame.mapInPandas(run, out_schema)
 
 
 # ------------------------------------------------------------------- arrow plumbing
@@ -256,10 +305,16 @@ def _from_arrow(table: pd.DataFrame, struct: T.StructType, tz: str = "UTC") -> p
 
 
 class _Run:
-    def __init__(self, resolver: Resolver, spark: SparkSession) -> None:
+    def __init__(self, resolver: Resolver, spark: SparkSession,
+                 salt_above: int | None = None) -> None:
         self.resolver = resolver
         self.config = resolver.config
         self.spark = spark
+        if salt_above is None:
+            salt_above = int(spark.conf.get(SALT_ABOVE_CONF, None) or SALT_ABOVE)
+        if salt_above < 1:
+            raise ConfigError(f"salt_above must be at least 1 (got {salt_above})")
+        self.salt_above = salt_above
         self.timings: dict[str, float] = {}
         self.tz = str(spark.conf.get("spark.sql.session.timeZone") or "UTC")
         self._stage_name = ""
@@ -279,16 +334,149 @@ class _Run:
             progress(name, 0, 1)
 
     # ---------------------------------------------------------------- read
-    def read(self, data: Mapping[str, Any] | None) -> tuple[pd.DataFrame, Any, list[Source]]:
-        config = self.config
-        given = {name: table.toPandas() if isinstance(table, DataFrame) else table
-                 for name, table in (data or {}).items()}
-        sources = sources_with_data(config, given)
-        table = read_sources(sources, config.base_dir)
-        return table.records.reset_index(drop=True), table, sources
+    def read(self, data: Mapping[str, Any] | None
+             ) -> tuple[DataFrame, DataFrame, list[str], dict[str, int], list[Source]]:
+        """Records of every source (``_pos`` in the local engine's order: sources in
+        config order, rows in row order), rejects, notes and rows read per source."""
+        sources = sources_with_data(self.config, data)
+        check_names(sources)
+        records: list[DataFrame] = []
+        rejects: list[DataFrame] = []
+        notes: list[str] = []
+        rows_read: dict[str, int] = {}
+        for index, source in enumerate(sources):
+            mine, bad, more, n = self._read_source(source)
+            records.append(mine.withColumn("_src", F.lit(index)))
+            rejects.append(bad)
+            notes += more
+            rows_read[source.name] = n
+        table = records[0]
+        for more_records in records[1:]:
+            # Fields in the order the sources bring them, as the local reader's concat.
+            table = table.unionByName(more_records, allowMissingColumns=True)
+        table, _ = _index(table, ["_src", "source_row"], POS)
+        out = rejects[0]
+        for more_rejects in rejects[1:]:
+            out = out.unionByName(more_rejects)
+        return table.drop("_src"), out, notes, rows_read, sources
+
+    def _read_source(self, source: Source) -> tuple[DataFrame, DataFrame, list[str], int]:
+        """One source's records, rejects, notes and rows read.  Parquet and CSV files and
+        Spark DataFrames are read by Spark and mapped by :func:`map_rows` per Arrow batch;
+        pandas tables and JSONL files by the local reader on the driver."""
+        base_dir = self.config.base_dir
+        fmt = source.resolved_format
+        unreadable: str | None = None
+        if isinstance(source.data, DataFrame):
+            raw, where = source.data, "Spark DataFrame"
+        elif source.data is None and source.path is not None and fmt in ("csv", "parquet"):
+            where = location(source, base_dir)
+            if "://" not in where and not Path(where).is_file():
+                raise SourceError(f"source '{source.name}': file not found: {where}")
+            raw, unreadable = self._load(source, where, fmt)
+        else:
+            table = read_source(source, base_dir)
+            struct = _schema_of(table.records)
+            return (self.spark.createDataFrame(_to_arrow_ready(table.records, struct), struct),
+                    self.spark.createDataFrame(table.rejects, _REJECTS_SCHEMA),
+                    table.notes, table.rows_read[source.name])
+        raw, total = _index(raw, None, "_row")
+        raw = raw.withColumn("_row", F.col("_row") + 1)  # 1-based, header excluded
+        if total == 0:
+            raise empty_source_error(source, where)
+        # What the workers need of the source: not its DataFrame (a driver-only object).
+        source = replace(source, data=None)
+        if unreadable is not None:
+            def unread(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+                for batch in batches:
+                    yield unreadable_rejects(source, batch["_row"].to_numpy(),
+                                             batch["text"].tolist())
+
+            bad = raw.filter(F.col(unreadable).isNotNull()).select(
+                "_row", F.col(unreadable).alias("text")).mapInPandas(unread, _REJECTS_SCHEMA)
+            raw = raw.filter(F.col(unreadable).isNull()).drop(unreadable)
+        else:
+            bad = self.spark.createDataFrame([], _REJECTS_SCHEMA)
+        check_mapping(source, where, [c for c in raw.columns if c != "_row"])
+        floats = [f.name for f in raw.schema.fields
+                  if isinstance(f.dataType, (T.DoubleType, T.FloatType))]
+        integral: dict[str, bool] = {}
+        if floats:
+            # Whether a float column holds whole numbers only is decided over the whole
+            # source (the local reader sees it at once), then given to every batch.
+            finite = {c: F.col(c).isNotNull() & ~F.isnan(c) for c in floats}
+            row = _first(raw.agg(*[F.min(F.when(finite[c], (F.col(c) % 1 == 0).cast("int")))
+                                   for c in floats]))
+            integral = {c: row[n] == 1 for n, c in enumerate(floats)}
+        mapped_schema = _mapped_schema(source)
+        arrow_schema = _arrow_schema(mapped_schema)
+
+        def mapping(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+            for batch in batches:
+                if not batch.num_rows:
+                    continue
+                frame = pa.Table.from_batches([batch]).to_pandas(types_mapper=pd.ArrowDtype)
+                rows = frame.pop("_row").to_numpy(dtype=np.int64)
+                out = map_rows(source, frame, rows, integral=integral)
+                yield pa.RecordBatch.from_pandas(out[mapped_schema.fieldNames()],
+                                                 schema=arrow_schema, preserve_index=False)
+
+        mapped = raw.mapInArrow(mapping, mapped_schema).localCheckpoint()
+        ids = F.col(schema.SOURCE_RECORD_ID)
+        # The first row of an id (by row number) keeps it, as in the local reader.
+        repeated = (mapped.filter(ids.isNotNull()).groupBy(schema.SOURCE_RECORD_ID)
+                    .agg(F.min("source_row").alias("_first"), F.count(F.lit(1)).alias("_n"))
+                    .filter(F.col("_n") > 1).drop("_n"))
+        flagged = mapped.join(repeated, schema.SOURCE_RECORD_ID, "left").withColumn(
+            "_dup", F.coalesce(F.col("source_row") != F.col("_first"), F.lit(False)))
+
+        def reject(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+            for batch in batches:
+                yield id_rejects(source, batch, batch["_dup"].to_numpy(dtype=bool))
+
+        bad = bad.unionByName(
+            flagged.filter(ids.isNull() | F.col("_dup"))
+            .select("source_row", schema.SOURCE_RECORD_ID, "_dup")
+            .mapInPandas(reject, _REJECTS_SCHEMA))
+        fields = list(source.mapping)
+        counts = _first(mapped.agg(F.count(F.lit(1)), *[F.count(F.col(c)) for c in fields]))
+        notes = empty_column_notes(source, int(counts[0]),
+                                   {c: int(counts[n + 1]) for n, c in enumerate(fields)})
+        if int(counts[0]) == 0:
+            notes.append(unreadable_note(source, where, total))
+        records = flagged.filter(ids.isNotNull() & ~F.col("_dup")).select(
+            *mapped_schema.fieldNames())
+        return records, bad, notes, total
+
+    def _load(self, source: Source, where: str, fmt: str) -> tuple[DataFrame, str | None]:
+        """A CSV or Parquet file as a Spark DataFrame; for CSV every column a string, and
+        the name of the column that holds the raw text of rows that cannot be parsed."""
+        if fmt == "parquet":
+            return self.spark.read.parquet(where), None
+        delimiter = source.delimiter
+        if where.lower().endswith(".tsv") and delimiter == ",":
+            delimiter = "\t"
+        # As the local reader: quoted values may hold newlines, "" is a quote inside
+        # quotes.  A file with newlines in values cannot be split at arbitrary bytes, so
+        # one task parses each CSV file (Parquet is read in parallel; docs/scaling.md).
+        options = {"header": "true", "multiLine": "true", "escape": '"', "sep": delimiter,
+                   "encoding": source.encoding, "mode": "PERMISSIVE"}
+        try:
+            names = self.spark.read.options(**options).csv(where).columns
+        except Exception as exc:  # Spark's own errors (Py4J, analysis) vary by version
+            raise SourceError(f"source '{source.name}': cannot read csv file {where}: "
+                              f"{str(exc).splitlines()[0]}") from exc
+        unreadable = "_unreadable"
+        while unreadable in names:
+            unreadable += "_"
+        struct = T.StructType([T.StructField(n, T.StringType(), True) for n in names]
+                              + [T.StructField(unreadable, T.StringType(), True)])
+        frame = self.spark.read.options(**options, columnNameOfCorruptRecord=unreadable) \
+            .schema(struct).csv(where)
+        return frame, unreadable
 
     # ---------------------------------------------------------------- standardise
-    def standardise(self, raw: pd.DataFrame, sources: list[Source]) -> DataFrame:
+    def standardise(self, raw: DataFrame, sources: list[Source]) -> DataFrame:
         by_name = {s.name: s for s in sources}
         regions = {n: s.default_region for n, s in by_name.items()}
         dayfirst = {n: bool(s.dayfirst) for n, s in by_name.items()}
@@ -301,11 +489,11 @@ class _Run:
                                dayfirst=src.map(dayfirst).astype(bool),
                                placeholders=placeholders)
 
-        raw = raw.assign(**{POS: np.arange(len(raw), dtype=np.int64)})
-        in_schema = _schema_of(raw)
+        in_schema = raw.schema
         # The columns standardise adds depend on the columns, not the values: learn them
         # (and their types) from a sample.
-        sample = std(raw.head(200).reset_index(drop=True))
+        sample = std(_from_arrow(_pandas(raw.filter(F.col(POS) < 200).orderBy(POS)),
+                                 in_schema, tz).reset_index(drop=True))
         out_schema = _schema_of(sample)
         for f in out_schema.fields:  # a column that is null throughout the sample
             if f.name in in_schema.fieldNames():
@@ -317,9 +505,8 @@ class _Run:
                     yield _to_arrow_ready(std(_from_arrow(batch, in_schema, tz)
                                               .reset_index(drop=True)), out_schema)
 
-        parts = max(self.spark.sparkContext.defaultParallelism, len(raw) // 200_000)
-        frame = self.spark.createDataFrame(_to_arrow_ready(raw, in_schema), in_schema)
-        return frame.repartition(parts).mapInPandas(run, out_schema)
+        parts = max(self.spark.sparkContext.defaultParallelism, self.n_records // 200_000)
+        return raw.repartition(parts).mapInPandas(run, out_schema)
 
     # ---------------------------------------------------------------- hubs
     def demote_hubs(self, records: DataFrame) -> tuple[DataFrame, pd.DataFrame]:
@@ -363,18 +550,33 @@ class _Run:
         report_all = pd.concat(reports, ignore_index=True) if reports else empty
         return records, report_all
 
+    # ---------------------------------------------------------------- sides
+    def sides(self, records: DataFrame) -> dict[str, int] | None:
+        """Source -> side (0/1) for ``link_only``, as the local engine assigns them (by
+        :func:`~unifyprofile.blocking.link_sides`); None when deduplicating."""
+        if self.config.link_type == "dedupe":
+            return None
+        first = records.groupBy(schema.SOURCE).agg(F.min(POS).alias("first")).orderBy("first")
+        names = [str(r[0]) for r in first.collect()]
+        side = link_sides(pd.DataFrame({schema.SOURCE: names}), self.config.link_type)
+        assert side is not None
+        return {name: int(v) for name, v in zip(names, side, strict=True)}
+
     # ---------------------------------------------------------------- keys
     def keys(self, records: DataFrame, rules: list[BlockingRule],
-             comparisons: list[Comparison]) -> DataFrame:
-        """Per record: position, one string per blocking rule (null if any key is null)
-        and the term-frequency key of each TF-adjusted comparison."""
+             comparisons: list[Comparison], sides: Mapping[str, int] | None = None
+             ) -> DataFrame:
+        """Per record: position, one string per blocking rule (null if any key is null),
+        the term-frequency key of each TF-adjusted comparison and, for a link task
+        (``sides``: source -> 0/1), the record's ``_side``."""
         struct = records.schema
         tz = self.tz
         tf = [n for n, c in enumerate(comparisons) if c.tf_adjust]
         out_schema = T.StructType(
             [T.StructField(POS, T.LongType(), False)]
             + [T.StructField(f"k{n}", T.StringType(), True) for n in range(len(rules))]
-            + [T.StructField(f"tfkey{n}", T.StringType(), True) for n in tf])
+            + [T.StructField(f"tfkey{n}", T.StringType(), True) for n in tf]
+            + ([T.StructField("_side", T.IntegerType(), False)] if sides is not None else []))
 
         def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
             for batch in batches:
@@ -384,20 +586,35 @@ class _Run:
                     cols[f"k{n}"] = rule.values(batch)
                 for n in tf:
                     cols[f"tfkey{n}"] = value_keys(batch, comparisons[n])
+                if sides is not None:
+                    cols["_side"] = batch[schema.SOURCE].map(sides).to_numpy(dtype=np.int32)
                 yield pd.DataFrame(cols)
 
         return records.mapInPandas(run, out_schema)
 
     # ---------------------------------------------------------------- block
     def block(self, keys: DataFrame, rules: list[BlockingRule]) -> DataFrame:
+        """Candidate pairs ``i < j`` of every rule (the first rule that finds a pair keeps
+        it, as in the local engine), with the rule's index and the bit mask of the rules
+        whose blocks hold both records (``sessions``, for EM).  With ``link_only``
+        (``keys`` has ``_side``) only pairs across the two sides.  A block larger than
+        ``salt_above`` records is salted: see :meth:`_salted_pairs`."""
         limit = self.config.max_pairs_per_rule
         rule_cols = [f"k{n}" for n in range(len(rules))]
+        link = "_side" in keys.columns
         if limit is not None:
             for n, rule in enumerate(rules):
-                sizes = keys.filter(F.col(rule_cols[n]).isNotNull()).groupBy(
-                    rule_cols[n]).count()
-                row = _first(sizes.agg(F.sum(F.col("count") * (F.col("count") - 1) / 2),
-                                       F.max("count")))
+                c = rule_cols[n]
+                present = keys.filter(F.col(c).isNotNull())
+                if link:
+                    sizes = present.groupBy(c).agg(
+                        F.count(F.lit(1)).alias("count"),
+                        (F.sum((F.col("_side") == 0).cast("long"))
+                         * F.sum((F.col("_side") == 1).cast("long"))).alias("pairs"))
+                else:
+                    sizes = present.groupBy(c).count().withColumn(
+                        "pairs", F.col("count") * (F.col("count") - 1) / 2)
+                row = _first(sizes.agg(F.sum("pairs"), F.max("count")))
                 count = int(row[0] or 0)
                 if count > limit:
                     raise BlockingError(
@@ -406,16 +623,23 @@ class _Run:
                         f"{int(row[1]):,} records). Add a key to the rule (e.g. "
                         f"[\"{rule.name.split(' & ')[0]}\", \"dob:year\"]), remove it, or "
                         "raise max_pairs_per_rule under [blocking]")
-        side = keys.select(POS, *rule_cols)
-        left = side.select(*[F.col(c).alias(f"l_{c}") for c in side.columns])
-        right = side.select(*[F.col(c).alias(f"r_{c}") for c in side.columns])
+        side = keys.select(POS, *rule_cols, *(["_side"] if link else []))
         mask = sum((F.coalesce(F.col(f"l_{c}") == F.col(f"r_{c}"), F.lit(False))
                     .cast("long") * (1 << m) for m, c in enumerate(rule_cols)), F.lit(0))
         found = []
         for n, c in enumerate(rule_cols):
-            cond = (F.col(f"l_{c}") == F.col(f"r_{c}")) & (F.col(f"l_{POS}") < F.col(f"r_{POS}"))
-            pairs = left.filter(F.col(f"l_{c}").isNotNull()).join(
-                right.filter(F.col(f"r_{c}").isNotNull()), cond)
+            present = side.filter(F.col(c).isNotNull())
+            big = (present.groupBy(c).count().filter(F.col("count") > self.salt_above)
+                   .select(c, F.ceil(F.col("count") / F.lit(self.salt_above)).cast("long")
+                           .alias("_salts")))
+            if big.limit(1).count():
+                big = F.broadcast(big.localCheckpoint())
+                pairs = _self_join(present.join(big, c, "left_anti"), c).unionByName(
+                    _salted_pairs(present.join(big, c), c))
+            else:
+                pairs = _self_join(present, c)
+            if link:
+                pairs = pairs.filter(F.col("l__side") != F.col("r__side"))
             for earlier in rule_cols[:n]:  # first rule wins, as in the local engine
                 pairs = pairs.filter(~F.coalesce(F.col(f"l_{earlier}") == F.col(f"r_{earlier}"),
                                                  F.lit(False)))
@@ -468,7 +692,10 @@ class _Run:
 
     # ---------------------------------------------------------------- fit
     def fit(self, pairs: DataFrame, records: DataFrame, n: int, rules: list[BlockingRule],
-            comparisons: list[Comparison]) -> FellegiSunter:
+            comparisons: list[Comparison], keys: DataFrame,
+            sides: tuple[int, int] | None = None) -> FellegiSunter:
+        """The model from pattern counts; ``sides``: records per side of a link task
+        (``keys`` then holds each record's ``_side``)."""
         model = FellegiSunter(comparisons, seed=self.config.seed)
         lv = [f"lv{k}" for k in range(len(comparisons))]
         counted = _pandas(pairs.groupBy(*lv, "sessions").count())
@@ -481,9 +708,19 @@ class _Run:
             fixed = [k for k, c in enumerate(comparisons) if c.field in fields]
             hit = (masks >> s) & 1 == 1
             sessions.append((patterns[hit], counts[hit], fixed))
-        # u: the same random pairs as the local engine, by rank of record id.
-        ri, rj = model.random_ranks(n)
-        ranks = _ranks(records.select(POS, schema.RECORD_ID), schema.RECORD_ID)
+        # u: the same random pairs as the local engine, by rank of record id (for a link
+        # task: within each side, the right side's ranks after the left's).
+        if sides is None:
+            ri, rj = model.random_ranks(n)
+            ranks = _ranks(records.select(POS, schema.RECORD_ID), schema.RECORD_ID)
+            total_pairs = n * (n - 1) // 2
+        else:
+            ri, rj = model.random_ranks(n, sides)
+            rj = rj + sides[0]
+            ranked, _ = _index(records.select(POS, schema.RECORD_ID).join(
+                keys.select(POS, "_side"), POS), ["_side", schema.RECORD_ID], "rank")
+            ranks = ranked.select("rank", POS)
+            total_pairs = sides[0] * sides[1]
         draws = self.spark.createDataFrame(
             pd.DataFrame({"ri": ri.astype(np.int64), "rj": rj.astype(np.int64)}))
         random = (draws.join(ranks.withColumnRenamed("rank", "ri")
@@ -492,7 +729,6 @@ class _Run:
                   .filter(F.col("pi") != F.col("pj"))
                   .select(F.least("pi", "pj").alias("i"), F.greatest("pi", "pj").alias("j")))
         sample = _pandas(self.levels(random, records, comparisons, []).groupBy(*lv).count())
-        total_pairs = n * (n - 1) // 2
         return model.fit_counts(
             (sample[lv].to_numpy(dtype=np.int64), sample["count"].to_numpy(dtype=np.int64)),
             (patterns, counts), sessions, total_pairs)
@@ -605,8 +841,22 @@ class _Run:
             F.col(POS).alias("node"), schema.RECORD_ID, schema.SOURCE,
             *[F.col(c).alias(f"u{n}") for n, (_, c) in enumerate(unique_cols)]), "node"))
         # Named apart, or Spark cannot tell the two sides' ``component`` columns apart.
-        edges = links.join(labels.select(F.col("node").alias("i"),
-                                         F.col("component").alias("edge_component")), "i")
+        edge_labels = labels.select(F.col("node").alias("i"),
+                                    F.col("component").alias("edge_component"))
+        edges = links.withColumn("apart", F.lit(False)).join(edge_labels, "i")
+        below = config.guards.keep_apart_below
+        if below is not None:
+            # Compared pairs scored a non-match travel with the links of their component
+            # (only those inside one component can matter), flagged ``apart``.
+            low = (scored.filter((F.col("match_probability") < F.lit(below))
+                                 & (F.col("fired") < 0))
+                   .select("i", "j", F.lit(0.0).alias("strength"), F.lit(True).alias("apart"))
+                   .join(edge_labels, "i")
+                   .join(labels.select(F.col("node").alias("j"),
+                                       F.col("component").alias("j_component")), "j")
+                   .filter(F.col("edge_component") == F.col("j_component"))
+                   .drop("j_component"))
+            edges = edges.unionByName(low)
         out_schema = T.StructType([T.StructField(POS, T.LongType(), False),
                                    T.StructField(schema.RECORD_ID, T.StringType(), False),
                                    T.StructField(schema.ENTITY_ID, T.StringType(), False)])
@@ -620,6 +870,11 @@ class _Run:
         def split(group_edges: pd.DataFrame, group_members: pd.DataFrame) -> pd.DataFrame:
             nodes = group_members.sort_values("node", kind="stable").reset_index(drop=True)
             where = pd.Series(np.arange(len(nodes)), index=nodes["node"].to_numpy())
+            apart_rows = group_edges["apart"].to_numpy(dtype=bool)
+            kept_apart = group_edges[apart_rows]
+            apart = (where[kept_apart["i"].to_numpy()].to_numpy(),
+                     where[kept_apart["j"].to_numpy()].to_numpy()) if len(kept_apart) else None
+            group_edges = group_edges[~apart_rows]
             i = where[group_edges["i"].to_numpy()].to_numpy()
             j = where[group_edges["j"].to_numpy()].to_numpy()
             constraints = []
@@ -631,7 +886,7 @@ class _Run:
                 constraints.append(Constraint(f"one record per person in '{source}'",
                                               np.where(mine, np.arange(len(nodes)), -1)))
             result = cluster(len(nodes), i, j, group_edges["strength"].to_numpy(np.float64),
-                             constraints=constraints, max_cluster_size=max_size)
+                             constraints=constraints, max_cluster_size=max_size, apart=apart)
             table = clusters_table(nodes[schema.RECORD_ID], result.labels)
             node = nodes["node"].to_numpy(np.int64)
             cut = result.cut
@@ -720,13 +975,10 @@ class _Run:
 
     def run(self, data: Mapping[str, Any] | None) -> SparkResult:
         config = self.config
-        if config.link_type != "dedupe":
-            raise ConfigError("the Spark engine supports link_type = \"dedupe\" only so far; "
-                              "use the local engine for link_only")
         self._tick("read")
-        raw, table, sources = self.read(data)
+        raw, rejects, notes, rows_read, sources = self.read(data)
         self.resolver_sources = sources
-        n = len(raw)
+        n = raw.count()
         self.n_records = n
         self._tick("standardise")
         records = self.standardise(raw, sources)
@@ -736,7 +988,13 @@ class _Run:
         rules = self.resolver.blocking_rules(sample)
         comparisons = self.resolver.comparisons(sample)
         self._tick("block")
-        keys = self.keys(records, rules, comparisons).localCheckpoint()
+        sides = self.sides(records)
+        keys = self.keys(records, rules, comparisons, sides).localCheckpoint()
+        per_side = None
+        if sides is not None:
+            counted: dict[int, int] = {int(r[0]): int(r[1]) for r in
+                                       keys.groupBy("_side").count().collect()}
+            per_side = (int(counted.get(0, 0)), int(counted.get(1, 0)))
         candidates = self.block(keys, rules)
         self._tick("compare")
         pairs = self.levels(candidates, records, comparisons,
@@ -744,7 +1002,7 @@ class _Run:
         model = self.resolver.model
         if model is None:
             self._tick("fit")
-            model = self.fit(pairs, records, n, rules, comparisons)
+            model = self.fit(pairs, records, n, rules, comparisons, keys, per_side)
         self._tick("score")
         scored = self.score(pairs, keys, model, comparisons).localCheckpoint()
         self._tick("cluster")
@@ -757,8 +1015,8 @@ class _Run:
         return SparkResult(
             records=records.drop(POS), clusters=clusters.select(schema.RECORD_ID,
                                                                 schema.ENTITY_ID),
-            golden=golden, pairs=out_pairs, rejects=table.rejects, model=model,
-            config=config, notes=list(table.notes), rows_read=dict(table.rows_read),
+            golden=golden, pairs=out_pairs, rejects=rejects.localCheckpoint(), model=model,
+            config=config, notes=notes, rows_read=rows_read,
             hubs=hubs, cut=self.cut, timings=dict(self.timings), cc_rounds=rounds)
 
 
@@ -777,15 +1035,19 @@ def _read_by(available: list[str], comparisons: list[Comparison],
     return [c for c in dict.fromkeys(wanted) if c in available and c != POS]
 
 
-def _ranks(table: DataFrame, column: str) -> DataFrame:
-    """``rank`` (0-based, by ``column``, unique values) and ``_pos`` per row, without
-    collecting anything but one count per partition: a range-partitioned sort, then each
-    row's index inside its partition plus the rows of the partitions before it."""
-    ordered = table.sort(column).select(
-        POS, F.spark_partition_id().alias("pid"),
-        F.monotonically_increasing_id().alias("mid")).localCheckpoint()
+def _index(table: DataFrame, order: list[str] | None, name: str) -> tuple[DataFrame, int]:
+    """``table`` with ``name``: each row's 0-based position in the order of ``order``
+    (``None``: the table's own order, partition by partition, e.g. a file's rows as
+    read), and the number of rows.  Nothing but one count per partition is collected:
+    a (range-partitioned) sort, then each row's index inside its partition plus the rows
+    of the partitions before it.  The sorted table is checkpointed first, so the counts
+    and the positions see the same partitions."""
+    ordered = table.sort(*order) if order else table
+    ordered = ordered.select(
+        "*", F.spark_partition_id().alias("_pid"),
+        F.monotonically_increasing_id().alias("_mid")).localCheckpoint()
     sizes: dict[int, int] = {int(r[0]): int(r[1])
-                             for r in ordered.groupBy("pid").count().collect()}
+                             for r in ordered.groupBy("_pid").count().collect()}
     offsets, total = {}, 0
     for pid in sorted(sizes):
         offsets[pid] = total
@@ -793,9 +1055,81 @@ def _ranks(table: DataFrame, column: str) -> DataFrame:
     offset = F.create_map(*[x for pid, off in offsets.items()
                             for x in (F.lit(pid), F.lit(off))]) if offsets else F.lit(None)
     # monotonically_increasing_id = partition id << 33 | index inside the partition.
-    return ordered.select(
-        (offset[F.col("pid")] + F.col("mid") - F.shiftleft(F.col("pid").cast("long"), 33))
-        .alias("rank"), POS)
+    position = (offset[F.col("_pid")] + F.col("_mid")
+                - F.shiftleft(F.col("_pid").cast("long"), 33)).cast("long")
+    return ordered.withColumn(name, position).drop("_pid", "_mid"), total
+
+
+def _ranks(table: DataFrame, column: str) -> DataFrame:
+    """``rank`` (0-based, by ``column``, unique values) and ``_pos`` per row."""
+    ranked, _ = _index(table.select(POS, column), [column], "rank")
+    return ranked.select("rank", POS)
+
+
+_REJECTS_SCHEMA = T.StructType([
+    T.StructField("source", T.StringType(), True), T.StructField("row", T.LongType(), True),
+    T.StructField("source_record_id", T.StringType(), True),
+    T.StructField("column", T.StringType(), True),
+    T.StructField("reason", T.StringType(), True)])
+
+
+def _mapped_schema(source: Source) -> T.StructType:
+    """The columns :func:`map_rows` gives for ``source``: text, and the row number."""
+    names = [schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID, "source_row"]
+    if source.resolved_updated_at is not None:
+        names.append(schema.UPDATED_AT)
+    names += [c for c in source.mapping if c not in names]
+    return T.StructType([T.StructField(n, T.LongType() if n == "source_row"
+                                       else T.StringType(), True) for n in names])
+
+
+def _arrow_schema(struct: T.StructType) -> pa.Schema:
+    return pa.schema([(f.name, pa.int64() if isinstance(f.dataType, T.LongType)
+                       else pa.string()) for f in struct.fields])
+
+
+def _self_join(side: DataFrame, key: str) -> DataFrame:
+    """Pairs of rows of ``side`` (``_pos`` and keys) with equal ``key``: one row per pair,
+    the left record's columns ``l_*`` (the smaller position), the right's ``r_*``."""
+    left = side.select(*[F.col(c).alias(f"l_{c}") for c in side.columns])
+    right = side.select(*[F.col(c).alias(f"r_{c}") for c in side.columns])
+    return left.join(right, (F.col(f"l_{key}") == F.col(f"r_{key}"))
+                     & (F.col(f"l_{POS}") < F.col(f"r_{POS}")))
+
+
+def _salted_pairs(side: DataFrame, key: str) -> DataFrame:
+    """:func:`_self_join` for rows of large blocks (``_salts`` = S per block), spread over
+    S (S + 1) / 2 join keys per block instead of one.
+
+    Each record gets a salt ``b`` in ``0..S-1`` (a hash of its position).  The pair of
+    records with salts ``a <= b`` is made by exactly one join key ``(block, a, b)``: the
+    left side holds each record under ``(b, t)`` for every ``t >= b``, the right side
+    under ``(t, b)`` for every ``t <= b``; a key ``(a, b)`` with ``a < b`` meets the
+    records of salt ``a`` with those of salt ``b`` once each way round, and ``(a, a)``
+    meets salt ``a`` with itself, where ``l_pos < r_pos`` keeps each pair once.  So the
+    set of pairs is the unsalted one, and the largest task holds about ``2 s / S``
+    records of a block of ``s`` instead of all ``s``.
+    """
+    salted = side.withColumn("_salt", F.pmod(F.xxhash64(F.col(POS)), F.col("_salts")))
+    columns = [c for c in side.columns if c != "_salts"]
+    left = salted.select(
+        *[F.col(c).alias(f"l_{c}") for c in columns], F.col("_salt").alias("_llo"),
+        F.explode(F.sequence(F.col("_salt"), F.col("_salts") - 1)).alias("_lhi"))
+    right = salted.select(
+        *[F.col(c).alias(f"r_{c}") for c in columns],
+        F.explode(F.sequence(F.lit(0).cast("long"), F.col("_salt"))).alias("_rlo"),
+        F.col("_salt").alias("_rhi"))
+    joined = left.join(right, (F.col(f"l_{key}") == F.col(f"r_{key}"))
+                       & (F.col("_llo") == F.col("_rlo")) & (F.col("_lhi") == F.col("_rhi")))
+    # Keys (a, b), a < b: every cross pair once, either way round; (a, a): both ways.
+    joined = joined.filter((F.col("_llo") < F.col("_lhi"))
+                           | (F.col(f"l_{POS}") < F.col(f"r_{POS}")))
+    # The smaller position on the left, as the unsalted join gives it.
+    swap = F.col(f"l_{POS}") > F.col(f"r_{POS}")
+    return joined.select(*[F.when(swap, F.col(f"r_{c}")).otherwise(F.col(f"l_{c}"))
+                           .alias(f"l_{c}") for c in columns],
+                         *[F.when(swap, F.col(f"l_{c}")).otherwise(F.col(f"r_{c}"))
+                           .alias(f"r_{c}") for c in columns])
 
 
 def _pairs_table(scored: DataFrame, records: DataFrame, comparisons: list[Comparison],
@@ -818,15 +1152,18 @@ def _pairs_table(scored: DataFrame, records: DataFrame, comparisons: list[Compar
 
 
 def run(resolver: Resolver, spark: SparkSession | None,
-        data: Mapping[str, Any] | None = None) -> SparkResult:
+        data: Mapping[str, Any] | None = None, *, salt_above: int | None = None
+        ) -> SparkResult:
     """Run ``resolver``'s config on Spark (``Resolver(config, engine="spark")`` calls this).
 
     Args:
         resolver: the resolver whose config, model and progress callback are used.
         spark: the session; default the active one (or a new local one).
         data: tables by source name (pandas or Spark DataFrames) replacing files.
+        salt_above: blocks with more records are salted (default: the session's
+            ``spark.unifyprofile.saltAbove``, else :data:`SALT_ABOVE`).
     """
-    return _Run(resolver, spark or default_session()).run(data)
+    return _Run(resolver, spark or default_session(), salt_above).run(data)
 
 
 def default_session() -> SparkSession:

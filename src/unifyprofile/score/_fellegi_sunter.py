@@ -197,13 +197,23 @@ class FellegiSunter:
             out.append(fallback[c])
         return out
 
-    def random_ranks(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def random_ranks(self, n: int, sides: tuple[int, int] | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
         """The random pairs ``u`` is estimated from, as ranks in the canonical record order
         (deduplication), before self pairs are dropped.  Engines that cannot hold the
-        order in memory map ranks to records themselves."""
+        order in memory map ranks to records themselves.
+
+        Args:
+            n: number of records.
+            sides: for a link task, the records on each side: ranks are then the
+                left record's rank among the left records and the right record's among
+                the right records (each side in the canonical order).
+        """
         rng = np.random.default_rng(self.seed)
         size = int(min(self.u_sample_pairs, max(n * (n - 1) // 2, 1) * 4))
-        return rng.integers(0, n, size), rng.integers(0, n, size)
+        if sides is None:
+            return rng.integers(0, n, size), rng.integers(0, n, size)
+        return rng.integers(0, sides[0], size), rng.integers(0, sides[1], size)
 
     def _random_levels(self, prepared: Sequence[PreparedComparison], n: int,
                        side: np.ndarray | None, order: np.ndarray | None) -> np.ndarray:
@@ -212,11 +222,9 @@ class FellegiSunter:
             ri, rj = self.random_ranks(n)
             i, j = ranked[ri], ranked[rj]
         else:
-            rng = np.random.default_rng(self.seed)
-            size = int(min(self.u_sample_pairs, max(n * (n - 1) // 2, 1) * 4))
             left, right = ranked[side[ranked] == 0], ranked[side[ranked] == 1]
-            i = left[rng.integers(0, len(left), size)]
-            j = right[rng.integers(0, len(right), size)]
+            ri, rj = self.random_ranks(n, (len(left), len(right)))
+            i, j = left[ri], right[rj]
         keep = i != j
         i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
         return np.column_stack([prep.levels(i, j) for prep in prepared]).astype(np.int8)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,7 +25,9 @@ from unifyprofile import schema
 from unifyprofile.errors import SourceError
 from unifyprofile.sources._source import Source
 
-__all__ = ["SourceTable", "read_source", "read_sources"]
+__all__ = ["SourceTable", "check_mapping", "check_names", "empty_column_notes",
+           "empty_source_error", "id_rejects", "location", "map_rows", "read_source",
+           "read_sources", "unreadable_note", "unreadable_rejects"]
 
 
 @dataclass
@@ -54,10 +56,7 @@ def read_sources(sources: Sequence[Source], base_dir: Path | None = None) -> Sou
         SourceError: a file is missing or unreadable, a mapped column does not exist,
             or a source has no rows.
     """
-    names = [s.name for s in sources]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise SourceError(f"source names must be unique; repeated: {', '.join(dupes)}")
+    check_names(sources)
     tables = [read_source(s, base_dir) for s in sources]
     records = pd.concat([t.records for t in tables], ignore_index=True)
     # Keys stay Python strings; field values stay Arrow-backed (a fraction of the memory
@@ -73,6 +72,14 @@ def read_sources(sources: Sequence[Source], base_dir: Path | None = None) -> Sou
     return SourceTable(records, rejects, notes, rows)
 
 
+def check_names(sources: Sequence[Source]) -> None:
+    """Raise :class:`SourceError` if two sources share a name."""
+    names = [s.name for s in sources]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise SourceError(f"source names must be unique; repeated: {', '.join(dupes)}")
+
+
 def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
     """Read one source and map it onto the canonical schema.
 
@@ -84,78 +91,197 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
     where = _where(source, base_dir)
     raw, unreadable = _load(source, base_dir, where)
     if len(raw) == 0 and not unreadable:
-        raise SourceError(
-            f"source '{source.name}' ({where}) has no data rows; remove it from the config "
-            "or check that the export is complete"
-        )
+        raise empty_source_error(source, where)
     if len(raw) == 0:  # every row unreadable: all of them are rejects, none is lost
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in (
             schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID)})
         empty["source_row"] = pd.Series(dtype="int64")
         return SourceTable(
             empty, pd.DataFrame(unreadable)[list(schema.REJECT_COLUMNS)],
-            [f"source '{source.name}' ({where}): none of its {len(unreadable):,} rows could "
-             "be read; see the rejects"],
+            [unreadable_note(source, where, len(unreadable))],
             {source.name: len(unreadable)})
+    check_mapping(source, where, [str(c) for c in raw.columns])
+    rows = raw.pop("_row").to_numpy() if "_row" in raw.columns else np.arange(1, len(raw) + 1)
+    mapped = map_rows(source, raw, rows)
+    ids = mapped[schema.SOURCE_RECORD_ID]
+    missing = ids.isna().to_numpy()
+    duplicate = ids.duplicated(keep="first").to_numpy() & ~missing
+    keep = ~(missing | duplicate)
+    rejects = id_rejects(source, mapped[~keep], duplicate[~keep])
+    if unreadable:
+        rejects = pd.concat([rejects, pd.DataFrame(unreadable)], ignore_index=True)
+        rejects = rejects.sort_values("row", kind="stable", ignore_index=True)
+    fields = list(source.mapping)
+    notes = empty_column_notes(source, len(mapped),
+                               {c: int(mapped[c].notna().sum()) for c in fields})
+    records = mapped[keep].reset_index(drop=True)
+    rows_read = len(raw) + len(unreadable)
+    return SourceTable(records, rejects[list(schema.REJECT_COLUMNS)], notes,
+                       {source.name: rows_read})
+
+
+def check_mapping(source: Source, where: str, columns: Sequence[str]) -> str:
+    """Check that every column ``source`` maps exists among ``columns``.
+
+    Args:
+        source: the source whose id column, mapping and ``updated_at`` are checked.
+        where: the file or table, for the message.
+        columns: the columns of the loaded raw table.
+
+    Returns:
+        The id column.
+
+    Raises:
+        SourceError: the source has no id column, or a mapped column is missing (the
+            message lists all of them, with the closest existing name).
+    """
     id_column = source.resolved_id_column
     if id_column is None:
         raise SourceError(
             f"source '{source.name}': no id column; set `id_column` to the column that "
             "holds the source's own record id, or choose a `preset`"
         )
-    mapping = dict(source.mapping)
-    updated_at = source.resolved_updated_at
     wanted = [("id_column", id_column)] + [
-        (canonical, column) for canonical, cols in mapping.items()
+        (canonical, column) for canonical, cols in source.mapping.items()
         for column in ([cols] if isinstance(cols, str) else cols)]
+    updated_at = source.resolved_updated_at
     if updated_at is not None:
         wanted.append(("updated_at", updated_at))
-    _check_columns(source, where, raw.columns, wanted)
+    _check_columns(source, where, pd.Index(columns), wanted)
+    return id_column
 
-    rows = raw.pop("_row").to_numpy() if "_row" in raw.columns else np.arange(1, len(raw) + 1)
-    ids = _as_text(raw[id_column])
-    missing = ids.isna().to_numpy()
-    duplicate = ids.duplicated(keep="first").to_numpy() & ~missing
-    keep = ~(missing | duplicate)
 
-    reasons = np.where(missing, "missing id", "duplicate id")
-    bad = ~keep
-    rejects = pd.DataFrame({
+def map_rows(source: Source, raw: pd.DataFrame, rows: np.ndarray, *,
+             integral: Mapping[str, bool] | None = None) -> pd.DataFrame:
+    """Map already loaded raw rows of ``source`` onto the canonical schema.
+
+    This is the one place raw values become records; every engine calls it, on a whole
+    source (local) or on each chunk of one (Spark).  It works row by row, with one
+    exception that a caller reading in chunks must decide for the whole source: whether a
+    float column holds whole numbers only (``integral``).  Which row keeps a repeated id
+    is decided over the whole source too, by the caller (the first by row number).
+
+    Args:
+        source: the source (its id column, mapping and ``updated_at`` column are used;
+            check them first with :func:`check_mapping`).
+        raw: the raw rows, one column per source column.
+        rows: the row number of each raw row (1-based, header excluded).
+        integral: per float column, whether all its values are whole numbers (written
+            then without ``.0``); default: decided on ``raw``.
+
+    Returns:
+        One row per raw row: ``record_id`` (``"<source>:<id>"``), ``source``,
+        ``source_record_id`` (both null where the id is missing), ``source_row``,
+        ``updated_at`` (raw, if the source has one) and one text column per mapped
+        canonical field; values are trimmed, blanks are null.
+    """
+    id_column = source.resolved_id_column
+    assert id_column is not None, "check_mapping first"
+    ids = _as_text(raw[id_column], _integral(integral, id_column))
+    present = ids.notna().to_numpy()
+    text_ids = ids.to_numpy(dtype=object)
+    record_ids = np.full(len(raw), None, dtype=object)
+    record_ids[present] = np.char.add(f"{source.name}:",
+                                      text_ids[present].astype(str)).astype(object)
+    records = pd.DataFrame({
+        schema.RECORD_ID: record_ids,
+        schema.SOURCE: np.full(len(raw), source.name, dtype=object),
+        schema.SOURCE_RECORD_ID: np.where(present, text_ids, None),
+        "source_row": np.asarray(rows).astype("int64"),
+    })
+    updated_at = source.resolved_updated_at
+    if updated_at is not None:
+        records[schema.UPDATED_AT] = _as_text(raw[updated_at],
+                                              _integral(integral, updated_at)).array
+    for canonical, column in source.mapping.items():
+        records[canonical] = _joined(raw, column, integral).array
+    return records
+
+
+def id_rejects(source: Source, mapped: pd.DataFrame, duplicate: np.ndarray) -> pd.DataFrame:
+    """The rejects of mapped rows that have no id, or repeat an earlier row's id.
+
+    Args:
+        source: the source the rows come from.
+        mapped: rows of :func:`map_rows` that are rejected.
+        duplicate: per row, True where its id repeats an earlier row's (else: missing).
+
+    Returns:
+        The rejects (:data:`~unifyprofile.schema.REJECT_COLUMNS`), in the rows' order.
+    """
+    id_column = source.resolved_id_column
+    ids = mapped[schema.SOURCE_RECORD_ID].to_numpy(dtype=object)
+    duplicate = np.asarray(duplicate, dtype=bool)
+    return pd.DataFrame({
         "source": source.name,
-        "row": rows[bad].astype("int64"),
-        "source_record_id": ids[bad].to_numpy(dtype=object),
+        "row": mapped["source_row"].to_numpy().astype("int64"),
+        "source_record_id": np.where(duplicate, ids, None),
         "column": id_column,
         "reason": [
-            f"{r}: column '{id_column}' is empty" if r == "missing id"
-            else f"{r}: '{v}' already used by an earlier row of '{source.name}'"
-            for r, v in zip(reasons[bad], ids[bad], strict=True)
+            f"duplicate id: '{v}' already used by an earlier row of '{source.name}'" if d
+            else f"missing id: column '{id_column}' is empty"
+            for d, v in zip(duplicate, ids, strict=True)
         ],
-    })
-    if unreadable:
-        rejects = pd.concat([rejects, pd.DataFrame(unreadable)], ignore_index=True)
-        rejects = rejects.sort_values("row", kind="stable", ignore_index=True)
+    }, columns=list(schema.REJECT_COLUMNS))
 
-    kept_ids = ids[keep].to_numpy(dtype=object)
-    records = pd.DataFrame({
-        schema.RECORD_ID: np.char.add(f"{source.name}:", kept_ids.astype(str)).astype(object),
-        schema.SOURCE: source.name,
-        schema.SOURCE_RECORD_ID: kept_ids,
-        "source_row": rows[keep].astype("int64"),
-    })
-    if updated_at is not None:
-        records[schema.UPDATED_AT] = _as_text(raw[updated_at])[keep].array
-    notes: list[str] = []
-    for canonical, column in mapping.items():
-        values = _joined(raw, column)
-        if len(values) and values.isna().all():
-            notes.append(
-                f"source '{source.name}': column {column!r} (mapped to {canonical}) is empty "
-                f"in all {len(values):,} rows; check the mapping"
-            )
-        records[canonical] = values[keep].array
-    rows_read = len(raw) + len(unreadable)
-    return SourceTable(records, rejects[list(schema.REJECT_COLUMNS)], notes,
-                       {source.name: rows_read})
+
+def empty_column_notes(source: Source, rows: int, present: Mapping[str, int]) -> list[str]:
+    """Notes for mapped columns that are empty in every row of a source.
+
+    Args:
+        source: the source.
+        rows: rows the source has (rows without an id included).
+        present: per canonical field, the rows where it has a value.
+    """
+    return [
+        f"source '{source.name}': column {source.mapping[canonical]!r} (mapped to "
+        f"{canonical}) is empty in all {rows:,} rows; check the mapping"
+        for canonical, count in present.items() if rows and count == 0
+    ]
+
+
+def _integral(integral: Mapping[str, bool] | None, column: str) -> bool | None:
+    return None if integral is None else integral.get(column)
+
+
+def empty_source_error(source: Source, where: str) -> SourceError:
+    """The error for a source without data rows."""
+    return SourceError(
+        f"source '{source.name}' ({where}) has no data rows; remove it from the config "
+        "or check that the export is complete"
+    )
+
+
+def unreadable_note(source: Source, where: str, rows: int) -> str:
+    """The note for a source none of whose rows could be read."""
+    return (f"source '{source.name}' ({where}): none of its {rows:,} rows could be read; "
+            "see the rejects")
+
+
+def unreadable_rejects(source: Source, rows: Sequence[int],
+                       texts: Sequence[str | None]) -> pd.DataFrame:
+    """Rejects for CSV rows that could not be parsed (a wrong number of fields).
+
+    Args:
+        source: the source.
+        rows: their row numbers (1-based, header excluded; -1 if unknown).
+        texts: their raw text.
+    """
+    return pd.DataFrame({
+        "source": source.name, "row": np.asarray(rows, dtype="int64"),
+        "source_record_id": np.full(len(rows), None, dtype=object),
+        "column": np.full(len(rows), None, dtype=object),
+        "reason": [f"unreadable row: wrong number of fields ({(t or '')[:80]!r})"
+                   for t in texts],
+    }, columns=list(schema.REJECT_COLUMNS))
+
+
+def location(source: Source, base_dir: Path | None) -> str:
+    """Where ``source`` is read from: a path (relative ones resolved against
+    ``base_dir``), or a URI such as ``s3://bucket/key`` unchanged."""
+    if "://" in str(source.path):
+        return str(source.path)
+    return str(_path(source, base_dir))
 
 
 def _where(source: Source, base_dir: Path | None) -> str:
@@ -245,12 +371,9 @@ def _read_csv(source: Source, path: Path) -> tuple[pd.DataFrame, list[dict]]:
     if invalid:  # line numbers are only known when parsing on one thread
         table = parse(threads=False)
     frame = table.to_pandas()
-    rejects = [
-        {"source": source.name, "row": (number - 1) if number else -1,
-         "source_record_id": None, "column": None,
-         "reason": f"unreadable row: wrong number of fields ({text[:80]!r})"}
-        for number, text in invalid
-    ]
+    rejects = unreadable_rejects(source, [(number - 1) if number else -1
+                                          for number, _ in invalid],
+                                 [text for _, text in invalid]).to_dict("records")
     if invalid:
         # Data row numbers of the rows that parsed: every row number not taken by a reject.
         bad_rows = {r["row"] for r in rejects}
@@ -300,11 +423,12 @@ def _read_jsonl(source: Source, path: Path) -> tuple[pd.DataFrame, list[dict]]:
     return frame, rejects
 
 
-def _joined(raw: pd.DataFrame, column: str | Sequence[str]) -> pd.Series:
+def _joined(raw: pd.DataFrame, column: str | Sequence[str],
+            integral: Mapping[str, bool] | None = None) -> pd.Series:
     """One text column, or several joined with spaces (e.g. street number + street)."""
     if isinstance(column, str):
-        return _as_text(raw[column])
-    parts = [_as_text(raw[c]) for c in column]
+        return _as_text(raw[column], _integral(integral, column))
+    parts = [_as_text(raw[c], _integral(integral, c)) for c in column]
     joined = parts[0].fillna("")
     for part in parts[1:]:
         # A space only between two present parts: ["3", None, "Unit 9"] -> "3 Unit 9".
@@ -334,16 +458,25 @@ def _check_columns(source: Source, where: str, available: pd.Index,
         )
 
 
-def _as_text(values: pd.Series) -> pd.Series:
-    """Arrow-backed stripped strings, null for missing/blank; integral floats as ints."""
+def _as_text(values: pd.Series, integral: bool | None = None) -> pd.Series:
+    """Arrow-backed stripped strings, null for missing/blank; a float column whose values
+    are all whole numbers (``integral``; default: decided on ``values``) as ints."""
     if isinstance(values.dtype, pd.ArrowDtype):
         arrow = values.array._pa_array  # noqa: SLF001 - the documented way to reach it
         if pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type):
             return _trimmed(arrow, values.index)
-        values = values.astype(values.dtype.numpy_dtype)
+        if pa.types.is_integer(arrow.type) or pa.types.is_boolean(arrow.type):
+            # Exact, and nulls stay null (a numpy int column cannot hold them).
+            return _trimmed(pc.cast(arrow, pa.string()), values.index)
+        if pa.types.is_floating(arrow.type):
+            values = pd.Series(arrow.to_numpy(), index=values.index)  # nulls -> NaN
+        else:
+            values = values.astype(values.dtype.numpy_dtype)
     if pd.api.types.is_float_dtype(values.dtype):
-        finite = values.dropna()
-        if len(finite) and (finite == np.floor(finite)).all():
+        if integral is None:
+            finite = values.dropna()
+            integral = bool(len(finite)) and bool((finite == np.floor(finite)).all())
+        if integral:
             values = values.astype("Int64")
     if pd.api.types.is_bool_dtype(values.dtype):
         values = values.map({True: "true", False: "false"})

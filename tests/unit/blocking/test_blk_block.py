@@ -43,6 +43,7 @@ def test_public_names() -> None:
         "block",
         "key_codes",
         "key_values",
+        "link_sides",
         "parse_key",
     ]
     assert LINK_TYPES == ("dedupe", "link_only")
