@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 from unifyprofile import schema
 from unifyprofile.blocking import BlockingRule, Key, block, key_values
 from unifyprofile.config import Config, dump_config, load_config, parse_config
-from unifyprofile.errors import ConfigError, StoreError
+from unifyprofile.errors import ConfigError, DataError, StoreError
 from unifyprofile.golden import merge
 from unifyprofile.graph import Clustering, cluster, identity_graph, widest_path
 from unifyprofile.resolver import (
@@ -52,6 +52,7 @@ from unifyprofile.resolver import (
 )
 from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
 from unifyprofile.sources import Source
+from unifyprofile.sources._read import map_rows
 from unifyprofile.standardise import standardise
 from unifyprofile.store._codec import FIXED, decode, encode, frame_dtypes
 from unifyprofile.store._ids import assign_ids
@@ -1168,9 +1169,15 @@ class IdentityStore:
         """Which entity a record belongs to, with the evidence; writes nothing.
 
         Args:
-            record: canonical field -> raw value (``first_name``, ``email``, ...).
+            record: canonical field -> raw value (``first_name``, ``email``, ...), or,
+                with ``source``, a row of that source in its own column names (``Email``,
+                ``FirstName``, ...), mapped as its export would be.
             source: the config source it comes from (its phone region and date order
                 are used; for ``link_only`` it decides the side).
+
+        Raises:
+            DataError: a field is neither canonical nor, with ``source``, a column of that
+                source.
         """
         state = self._frozen()
         config = self.config
@@ -1180,7 +1187,7 @@ class IdentityStore:
                               f"{', '.join(s.name for s in config.sources)}")
         model = state["model"]
         names = [c.name for c in model.comparisons]
-        frame = pd.DataFrame({k: [v] for k, v in record.items() if k not in FIXED})
+        frame = self._query_frame(record, src)
         frame.insert(0, schema.SOURCE_RECORD_ID, "?")
         frame.insert(0, schema.SOURCE, source or "?")
         frame.insert(0, schema.RECORD_ID, "\x00query")
@@ -1220,6 +1227,38 @@ class IdentityStore:
                                (best,)).fetchone()
         return Resolution(best, float(table["match_probability"].to_numpy()[linked][0]),
                           None if row is None else json.loads(row[0]), table, entities)
+
+    def _query_frame(self, record: Mapping[str, Any], src: Source | None) -> pd.DataFrame:
+        """The record to resolve as one raw row in canonical field names."""
+        fields = {str(k): v for k, v in record.items() if k not in FIXED}
+        known = {*schema.CANONICAL_FIELDS, *schema.ID_FIELDS, schema.UPDATED_AT,
+                 *self._frozen()["columns"]}
+        unknown = sorted(set(fields) - known)
+        if not unknown:
+            return pd.DataFrame({k: [v] for k, v in fields.items()})
+        if src is None:
+            fields_known = sorted(f for f in (*schema.CANONICAL_FIELDS, *schema.ID_FIELDS)
+                                  if f in self._frozen()["columns"])
+            raise DataError(
+                f"resolve: unknown field(s) {', '.join(map(repr, unknown))}; use the "
+                f"canonical fields the store holds ({', '.join(fields_known)}), or pass "
+                "source=NAME to give a row in that source's own column names")
+        # A row of the source: mapped by the same function that maps its exports.
+        used = {c for cols in src.mapping.values()
+                for c in ([cols] if isinstance(cols, str) else cols)}
+        if src.resolved_updated_at:
+            used.add(src.resolved_updated_at)
+        if not used & set(fields):
+            raise DataError(
+                f"resolve: none of {', '.join(map(repr, sorted(fields)))} is a column that "
+                f"source '{src.name}' maps ({', '.join(sorted(used))}) or a canonical field")
+        id_column = src.resolved_id_column or "__id"
+        raw = pd.DataFrame({c: [fields.get(c)] for c in sorted(used | {id_column})},
+                           dtype=object)
+        raw[id_column] = "?"
+        mapped = map_rows(dataclasses.replace(src, id_column=id_column), raw,
+                          np.array([1]))
+        return mapped.drop(columns=[*FIXED, "source_row"])
 
     def _evidence(self, sub: pd.DataFrame, i: np.ndarray, j: np.ndarray
                   ) -> tuple[dict[str, np.ndarray], Scored, np.ndarray]:

@@ -6,11 +6,12 @@ import dataclasses
 import hashlib
 import sqlite3
 
+import pandas as pd
 import pytest
 from store_testdata import ROWS, entity_of, make_config, people
 
 import unifyprofile as up
-from unifyprofile.errors import StoreError
+from unifyprofile.errors import DataError, StoreError
 from unifyprofile.score import Guards
 
 
@@ -146,3 +147,30 @@ def test_cli_explain(tmp_path):
     assert answer["direct"]["compared"] is True
     unknown = cli("crm:g1", "crm:nobody")
     assert unknown.returncode == 7 and "no record 'crm:nobody'" in unknown.stderr
+
+
+def test_resolve_a_row_in_the_source_s_own_columns(tmp_path):
+    # The CRM exports "First", "Surname", "Mail" and "Tel" (and columns nobody maps).
+    columns = {"first_name": "First", "last_name": "Surname", "email": "Mail",
+               "phone": "Tel", "dob": "Born", "marketing_opt_out": "OptOut"}
+    config = dataclasses.replace(make_config(), sources=(
+        up.Source("crm", id_column="Id", columns=columns),))
+    export = people().rename(columns={"id": "Id", **columns})
+    with up.IdentityStore(tmp_path / "s.db", config) as store:
+        store.ingest(export, source="crm")
+        row = {"First": " Boris ", "Surname": "Ivanov", "Mail": "BORIS@post.org",
+               "Notes": "called twice"}
+        by_columns = store.resolve(row, source="crm")
+        canonical = store.resolve({"first_name": "Boris", "last_name": "Ivanov",
+                                   "email": "BORIS@post.org"}, source="crm")
+        assert by_columns.entity_id == canonical.entity_id == entity_of(store, "crm:b1")
+        pd.testing.assert_frame_equal(by_columns.candidates, canonical.candidates)
+        with pytest.raises(DataError, match="unknown field.*'Mail'.*source=NAME"):
+            store.resolve({"Mail": "boris@post.org"})
+        with pytest.raises(DataError, match="none of 'Notes' is a column"):
+            store.resolve({"Notes": "x"}, source="crm")
+
+
+def test_resolve_names_a_misspelt_field(store):
+    with pytest.raises(DataError, match="unknown field.*'emial'.*email"):
+        store.resolve({"first_name": "Boris", "emial": "boris@post.org"})
