@@ -147,8 +147,8 @@ def write_results(f: dict, args: argparse.Namespace) -> None:
     lines = [
         "## Identity store: resolve latency, incremental ingest, id stability",
         "",
-        f"Measured {datetime.now(timezone.utc):%Y-%m-%d} on {machine} (shared with other "
-        f"jobs) with `python benchmarks/latency.py --records {args.records} --queries "
+        f"Measured {datetime.now(timezone.utc):%Y-%m-%d} on {machine} with "
+        f"`python benchmarks/latency.py --records {args.records} --queries "
         f"{args.queries} --delta {args.delta}` (records from `benchmarks/generate.py --seed 1`; "
         "SQLite store file, WAL journal).",
         "",
