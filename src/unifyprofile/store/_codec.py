@@ -21,10 +21,13 @@ import pyarrow.json as pajson
 
 from unifyprofile import schema
 
-__all__ = ["ARROW_MIN", "FIXED", "decode", "encode", "frame_dtypes"]
+__all__ = ["ARROW_MIN", "FIXED", "SLICE", "decode", "encode", "frame_dtypes"]
 
 #: Columns stored as their own SQL columns, not inside the JSON text.
 FIXED = (schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID)
+
+#: Rows turned into one JSON text at a time (a million rows in one text is too big).
+SLICE = 100_000
 
 
 def frame_dtypes(frame: pd.DataFrame) -> dict[str, str]:
@@ -34,10 +37,10 @@ def frame_dtypes(frame: pd.DataFrame) -> dict[str, str]:
 
 def encode(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
     """One JSON object per row holding ``columns`` (missing columns are left out)."""
-    present = [c for c in columns if c in frame.columns]
+    selected = frame[[c for c in columns if c in frame.columns]]
     lines: list[str] = []
-    for start in range(0, len(frame), _SLICE):  # one text of a million rows is too big
-        text = frame[present].iloc[start:start + _SLICE].to_json(
+    for start in range(0, len(frame), SLICE):
+        text = selected.iloc[start:start + SLICE].to_json(
             orient="records", lines=True, date_format="iso", date_unit="ns",
             force_ascii=False, default_handler=str)
         lines += text.splitlines()
@@ -49,8 +52,6 @@ def encode(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
 #: From this many rows on, records are parsed by Arrow's JSON reader (a fixed cost of about
 #: a millisecond per call, then many times faster than ``json.loads`` per row).
 ARROW_MIN = 1024
-
-_SLICE = 100_000  # rows turned into one JSON text at a time
 
 _ARROW_TYPES = {"int64": pa.int64(), "Int64": pa.int64(), "float64": pa.float64(),
                 "boolean": pa.bool_(), "bool": pa.bool_(), "object": pa.string(),
@@ -101,8 +102,8 @@ def _parse_arrow(rows: Sequence[Sequence[Any]], columns: Sequence[str],
                                                                      strict=True))),
                                   unexpected_field_behavior="ignore")
     tables = []
-    for start in range(0, len(rows), _SLICE):
-        body = "\n".join(r[3] for r in rows[start:start + _SLICE]).encode()
+    for start in range(0, len(rows), SLICE):
+        body = "\n".join(r[3] for r in rows[start:start + SLICE]).encode()
         try:
             tables.append(pajson.read_json(io.BytesIO(body), parse_options=options))
         except pa.ArrowInvalid:

@@ -54,7 +54,7 @@ from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
 from unifyprofile.sources import Source
 from unifyprofile.sources._read import map_rows
 from unifyprofile.standardise import standardise
-from unifyprofile.store._codec import FIXED, decode, encode, frame_dtypes
+from unifyprofile.store._codec import FIXED, SLICE, decode, encode, frame_dtypes
 from unifyprofile.store._ids import assign_ids
 from unifyprofile.store._schema import DDL, INDEXES, SCHEMA_VERSION
 
@@ -71,7 +71,6 @@ Data: TypeAlias = "pd.DataFrame | Mapping[str, pd.DataFrame | str | Path] | str 
 _CHUNK = 500  # SQL parameters per IN (...) list
 #: The columns of :attr:`Resolution.candidates` before the per-comparison evidence.
 _EVIDENCE = ("record_id", "entity_id", "match_weight", "match_probability", "rule", "linked")
-_SLICE = 100_000  # rows encoded to JSON at a time
 _CACHE_KIB = 256 * 1024  # SQLite page cache: a batch build of a million records fits in it
 
 
@@ -718,10 +717,8 @@ class IdentityStore:
         return np.flatnonzero((scored.probability < below) & (scored.fired < 0))
 
     def _insert_apart(self, a: np.ndarray, b: np.ndarray) -> None:
-        lo = np.where(a < b, a, b)
-        hi = np.where(a < b, b, a)
         self._db.executemany("INSERT OR IGNORE INTO apart VALUES (?, ?)",
-                             zip(lo.tolist(), hi.tolist(), strict=True))
+                             zip(*_ordered(a, b), strict=True))
 
     def _insert_records(self, records: pd.DataFrame, lines: list[str],
                         entity_ids: np.ndarray | None = None) -> None:
@@ -755,11 +752,10 @@ class IdentityStore:
         names = [r.name for r in self.config.rules]
         fired = scored.fired[linked]
         rule = [names[f] if f >= 0 else None for f in fired.tolist()]
-        lo = np.where(a < b, a, b)
-        hi = np.where(a < b, b, a)
+        lo, hi = _ordered(a, b)
         self._db.executemany(
             "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?)",
-            zip(lo.tolist(), hi.tolist(), scored.weight[linked].tolist(),
+            zip(lo, hi, scored.weight[linked].tolist(),
                 scored.probability[linked].tolist(), rule, scored.strength[linked].tolist(),
                 [json.dumps(row) for row in levels.tolist()], strict=True))
 
@@ -804,8 +800,8 @@ class IdentityStore:
         # Profiles are encoded and written a slice at a time: a million JSON texts at
         # once would be the largest thing in memory.
         columns, fresh_set = list(golden.columns), set(fresh)
-        for start in range(0, len(golden), _SLICE):
-            part = golden.iloc[start:start + _SLICE]
+        for start in range(0, len(golden), SLICE):
+            part = golden.iloc[start:start + SLICE]
             gids = part[schema.ENTITY_ID].tolist()
             profiles = encode(part, columns)
             before: dict[str, str] = {}
@@ -1517,6 +1513,11 @@ def _canonical_sources(data: pd.DataFrame, named: Callable[[str], Source]
 
 def _tf_column(records: pd.DataFrame, field_name: str) -> str:
     return schema.std(field_name) if schema.std(field_name) in records.columns else field_name
+
+
+def _ordered(a: np.ndarray, b: np.ndarray) -> tuple[list[str], list[str]]:
+    """Pairs of record ids as the store keys them: the smaller id first."""
+    return np.where(a < b, a, b).tolist(), np.where(a < b, b, a).tolist()
 
 
 def _union(stored: pd.DataFrame | None, new: pd.DataFrame | None) -> pd.DataFrame | None:

@@ -40,7 +40,7 @@ def _records(rows: int, tags: bool) -> pd.DataFrame:
     (3, True, None), (ARROW_MIN, False, None), (ARROW_MIN, True, None), (ARROW_MIN, False, 300)])
 def test_round_trip_keeps_values_and_types(rows, tags, slice_rows, monkeypatch):
     if slice_rows:
-        monkeypatch.setattr(_codec, "_SLICE", slice_rows)
+        monkeypatch.setattr(_codec, "SLICE", slice_rows)
     records = _records(rows, tags)
     columns = [c for c in records.columns if c not in FIXED]
     lines = encode(records, columns)
