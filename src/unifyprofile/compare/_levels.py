@@ -33,6 +33,7 @@ from unifyprofile.schema import NULL_LEVEL, std
 
 from . import _kernels as k
 from . import _validate as v
+from ._tokens import is_strong, token_matrix, tokenise
 
 __all__ = [
     "AddressComparison",
@@ -821,18 +822,6 @@ class _PreparedPrefix(PreparedComparison):
 # ---------------------------------------------------------------------------- string
 
 
-def _jaccard_matrix(uniques: np.ndarray) -> sp.csr_matrix:
-    """Binary value x token matrix of whitespace token sets (one row per unique)."""
-    token_sets = [sorted(set(u.split())) for u in uniques]
-    lengths = np.fromiter((len(t) for t in token_sets), dtype=np.int64, count=len(token_sets))
-    flat = np.empty(int(lengths.sum()), dtype=object)
-    flat[:] = [t for ts in token_sets for t in ts]
-    token_codes, vocabulary = pd.factorize(flat)
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    data = np.ones(len(flat), dtype=np.float64)
-    return sp.csr_matrix((data, token_codes, indptr), shape=(len(uniques), max(len(vocabulary), 1)))
-
-
 _METRICS: dict[str, tuple[Callable[..., float], float]] = {
     # metric -> (rapidfuzz scorer, factor that maps its score to [0, 1])
     "jaro_winkler": (JaroWinkler.normalized_similarity, 1.0),
@@ -898,7 +887,8 @@ class _PreparedString(_Cascade):
         super().__init__(comparison, codes)
         self._uniques = uniques
         self._ascending = np.array(sorted(comparison.thresholds))
-        self._tokens = _jaccard_matrix(uniques) if comparison.metric == "jaccard" else None
+        self._tokens = (token_matrix(uniques, _word_set)[0] if comparison.metric == "jaccard"
+                        else None)
 
     def _jaccard(self, ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
         assert self._tokens is not None
@@ -1050,8 +1040,6 @@ class TextComparison(Comparison):
         return ("else", *fuzzy, "exact")
 
     def prepare(self, records: pd.DataFrame) -> PreparedComparison:
-        from ._tokens import is_strong, token_matrix, tokenise
-
         raw_codes, raw_uniques = self._factorize(records)
         # Exact agreement means the same set of tokens, whatever the case or punctuation.
         keys = np.empty(len(raw_uniques), dtype=object)
@@ -1105,3 +1093,8 @@ class _PreparedText(_Cascade):
             return out
 
         return k.per_pair(ca, cb, levels).astype(np.int8)
+
+
+def _word_set(text: str) -> list[str]:
+    """The distinct whitespace-separated words of a value (Jaccard's token set)."""
+    return sorted(set(text.split()))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -58,16 +59,18 @@ def is_strong(token: str) -> bool:
     return len(token) >= 2 and _DIGIT.search(token) is not None
 
 
-def token_matrix(uniques: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+def token_matrix(uniques: np.ndarray, tokens: Callable[[str], list[str]] = tokenise
+                 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """Binary value x token matrix (one row per value) and the token vocabulary.
 
     Args:
         uniques: distinct text values (object array of str).
+        tokens: the distinct tokens of one value (default :func:`tokenise`).
 
     Returns:
         ``(matrix, vocabulary)``: CSR float64 with a 1 where the value holds the token.
     """
-    token_lists = [tokenise(str(u)) for u in uniques]
+    token_lists = [tokens(str(u)) for u in uniques]
     lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
     flat = np.empty(int(lengths.sum()), dtype=object)
     flat[:] = [t for ts in token_lists for t in ts]
