@@ -49,7 +49,7 @@ _SECTIONS = ("resolver", "sources", "rules", "blocking", "comparisons", "guards"
 _RESOLVER_KEYS = ("link_type", "threshold", "seed")
 _SOURCE_KEYS = ("name", "kind", "path", "preset", "columns", "id_column", "updated_at",
                 "format", "encoding", "delimiter", "default_region", "dayfirst", "trust",
-                "unique_per_person")
+                "unique_per_person", "max_field_lines", "max_field_bytes")
 _BLOCKING_KEYS = ("rules", "max_pairs_per_rule")
 _SURVIVORSHIP_KEYS = ("default", "fields")
 

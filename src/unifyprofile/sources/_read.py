@@ -1,33 +1,42 @@
 """Read exports into the canonical ``records`` table, with a ``rejects`` table.
 
 No row is ever dropped silently: a row without an id, with an id already seen in the same
-source, or that cannot be parsed becomes a row of ``rejects`` naming the source, the row
-number (1-based, header excluded) and the reason.
+source, with a list or object where one value is expected, or that cannot be parsed
+becomes a row of ``rejects`` naming the source, the row number (1-based, header excluded),
+the column and the reason; rejects of CSV and JSONL files also name their physical lines.
+Every source's rows add up (records + rejects = rows read) and so do the physical lines of
+text files (:class:`LineCount`).  Ids and every other value are text from the first byte
+to the last, whatever their type in the file: a JSON integer keeps all its digits.
 """
 
 from __future__ import annotations
 
 import difflib
-import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from unifyprofile import schema
 from unifyprofile.errors import SourceError
+from unifyprofile.sources._csv import LineCount, Lines, read_csv_bytes, to_utf8
 from unifyprofile.sources._source import Source
 
-__all__ = ["SourceTable", "check_mapping", "check_names", "empty_column_notes",
-           "empty_source_error", "id_rejects", "location", "map_rows", "read_source",
-           "read_sources", "unreadable_note", "unreadable_rejects"]
+__all__ = ["MULTI_VALUED", "LineCount", "SourceTable", "check_mapping", "check_names",
+           "empty_column_notes", "empty_source_error", "id_rejects", "location", "map_rows",
+           "read_source", "read_sources", "unreadable_note", "unreadable_rejects"]
+
+#: Canonical fields that may hold several values: a list in a cell is read as its first
+#: value (with a note) instead of making the row a reject.
+MULTI_VALUED = ("email", "phone")
 
 
 @dataclass
@@ -40,6 +49,8 @@ class SourceTable:
     notes: list[str] = field(default_factory=list)
     #: Rows read per source, rejects included.
     rows_read: dict[str, int] = field(default_factory=dict)
+    #: Physical lines of each CSV or JSONL source and where each went.
+    lines: dict[str, LineCount] = field(default_factory=dict)
 
 
 def read_sources(sources: Sequence[Source], base_dir: Path | None = None) -> SourceTable:
@@ -69,7 +80,8 @@ def read_sources(sources: Sequence[Source], base_dir: Path | None = None) -> Sou
     rejects = pd.concat([t.rejects for t in tables], ignore_index=True)
     notes = [n for t in tables for n in t.notes]
     rows = {k: v for t in tables for k, v in t.rows_read.items()}
-    return SourceTable(records, rejects, notes, rows)
+    lines = {k: v for t in tables for k, v in t.lines.items()}
+    return SourceTable(records, rejects, notes, rows, lines)
 
 
 def check_names(sources: Sequence[Source]) -> None:
@@ -83,25 +95,32 @@ def check_names(sources: Sequence[Source]) -> None:
 def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
     """Read one source and map it onto the canonical schema.
 
+    A source without data rows (a header-only CSV, an empty file, an empty table) is not
+    an error: its records table is empty and a note says so ("no changes today").
+
     Returns:
         ``records`` with ``record_id``, ``source``, ``source_record_id``, ``source_row``,
         ``updated_at`` (raw) and one object column per mapped canonical field; and
         ``rejects`` (see :mod:`unifyprofile.schema`).
     """
     where = _where(source, base_dir)
-    raw, unreadable = _load(source, base_dir, where)
-    if len(raw) == 0 and not unreadable:
-        raise empty_source_error(source, where)
-    if len(raw) == 0:  # every row unreadable: all of them are rejects, none is lost
-        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in (
-            schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID)})
-        empty["source_row"] = pd.Series(dtype="int64")
-        return SourceTable(
-            empty, pd.DataFrame(unreadable)[list(schema.REJECT_COLUMNS)],
-            [unreadable_note(source, where, len(unreadable))],
-            {source.name: len(unreadable)})
-    check_mapping(source, where, [str(c) for c in raw.columns])
+    loaded = _load(source, base_dir, where)
+    raw, unreadable = loaded.frame, loaded.rejects
+    if loaded.empty_file:
+        return _nothing(source, [f"source '{source.name}' ({where}) is an empty file: no "
+                                 "header and no rows were read"], loaded, 0)
+    if len(raw) == 0 and unreadable:  # every row unreadable: all of them are rejects
+        return _nothing(source, [unreadable_note(source, where, len(unreadable))], loaded,
+                        len(unreadable))
+    columns = [str(c) for c in raw.columns if c not in _INTERNAL]
+    if not columns and not unreadable:  # JSONL with blank lines only: no keys to check
+        return _nothing(source, [_no_rows_note(source, where)], loaded, 0)
+    check_mapping(source, where, columns)
     rows = raw.pop("_row").to_numpy() if "_row" in raw.columns else np.arange(1, len(raw) + 1)
+    spans = (raw.pop("_lines").to_numpy() if "_lines" in raw.columns
+             else np.ones(len(raw), dtype=np.int64))
+    raw, rows, spans, cell_rejects, notes = _scalar_cells(source, raw, rows, spans)
+    unreadable = unreadable + cell_rejects
     mapped = map_rows(source, raw, rows)
     ids = mapped[schema.SOURCE_RECORD_ID]
     missing = ids.isna().to_numpy()
@@ -112,12 +131,47 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
         rejects = pd.concat([rejects, pd.DataFrame(unreadable)], ignore_index=True)
         rejects = rejects.sort_values("row", kind="stable", ignore_index=True)
     fields = list(source.mapping)
-    notes = empty_column_notes(source, len(mapped),
-                               {c: int(mapped[c].notna().sum()) for c in fields})
+    if len(mapped):
+        notes += empty_column_notes(source, len(mapped),
+                                    {c: int(mapped[c].notna().sum()) for c in fields})
+    elif not unreadable:
+        notes.append(_no_rows_note(source, where))
     records = mapped[keep].reset_index(drop=True)
     rows_read = len(raw) + len(unreadable)
+    lines = {}
+    if loaded.lines is not None:
+        total, header, blank = loaded.lines
+        in_rejects = sum(int(r.get("lines", 1)) for r in unreadable) + int(spans[~keep].sum())
+        lines[source.name] = LineCount(total, header, blank, int(spans[keep].sum()),
+                                       in_rejects)
     return SourceTable(records, rejects[list(schema.REJECT_COLUMNS)], notes,
-                       {source.name: rows_read})
+                       {source.name: rows_read}, lines)
+
+
+def _no_rows_note(source: Source, where: str) -> str:
+    return f"source '{source.name}' ({where}) has no data rows: nothing was read from it"
+
+
+#: Columns the loaders add to a raw table: the row number and the lines it covers.
+_INTERNAL = ("_row", "_lines")
+
+
+def _nothing(source: Source, notes: list[str], loaded: _Loaded, rows: int) -> SourceTable:
+    """The table of a source none of whose rows became a record."""
+    used = [source.resolved_id_column or "_id", source.resolved_updated_at, *(
+        c for cols in source.mapping.values() for c in ([cols] if isinstance(cols, str)
+                                                        else cols))]
+    raw = pd.DataFrame({c: pd.Series(dtype=object) for c in used if c is not None})
+    empty = map_rows(replace(source, id_column=source.resolved_id_column or "_id"), raw,
+                     np.zeros(0, dtype=np.int64))
+    rejects = pd.DataFrame(loaded.rejects, columns=[*schema.REJECT_COLUMNS, "lines"])
+    lines = {}
+    if loaded.lines is not None:
+        total, header, blank = loaded.lines
+        lines[source.name] = LineCount(total, header, blank, 0,
+                                       int(rejects["lines"].fillna(1).sum()))
+    return SourceTable(empty, rejects[list(schema.REJECT_COLUMNS)].astype(
+        {"row": "int64"}), notes, {source.name: rows}, lines)
 
 
 def check_mapping(source: Source, where: str, columns: Sequence[str]) -> str:
@@ -297,12 +351,25 @@ def _path(source: Source, base_dir: Path | None) -> Path:
     return path
 
 
-def _load(source: Source, base_dir: Path | None, where: str) -> tuple[pd.DataFrame, list[dict]]:
+@dataclass
+class _Loaded:
+    """A file or table as raw rows: ``frame`` (with ``_row`` and ``_lines`` where the
+    loader knows them), rejects of rows that could not be parsed (dicts with ``lines``),
+    and for text files (total, header, blank) physical lines."""
+
+    frame: pd.DataFrame
+    rejects: list[dict] = field(default_factory=list)
+    lines: tuple[int, int, int] | None = None
+    empty_file: bool = False
+
+
+def _load(source: Source, base_dir: Path | None, where: str) -> _Loaded:
     fmt = source.resolved_format
     if fmt == "dataframe" or source.data is not None:
         if not isinstance(source.data, pd.DataFrame):
             raise SourceError(f"source '{source.name}': `data` must be a pandas DataFrame")
-        return source.data.reset_index(drop=True), []
+        _check_unique_columns(source, where, [str(c) for c in source.data.columns])
+        return _Loaded(source.data.reset_index(drop=True))
     if source.path is None:
         raise SourceError(f"source '{source.name}': give a `path` to a file or `data`")
     path = _path(source, base_dir)
@@ -312,7 +379,7 @@ def _load(source: Source, base_dir: Path | None, where: str) -> tuple[pd.DataFra
         if fmt == "csv":
             return _read_csv(source, path)
         if fmt == "parquet":
-            return _read_parquet(source, path), []
+            return _Loaded(_read_parquet(source, path))
         if fmt == "jsonl":
             return _read_jsonl(source, path)
     except SourceError:
@@ -326,101 +393,181 @@ def _load(source: Source, base_dir: Path | None, where: str) -> tuple[pd.DataFra
     )
 
 
-def _decode_check(source: Source, path: Path, data: bytes) -> None:
-    try:
-        data.decode(source.encoding)
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceError(
-            f"source '{source.name}': {path} is not valid {source.encoding} "
-            f"(byte 0x{data[exc.start]:02x} on line {line}); set `encoding` for this source, "
-            "e.g. encoding = \"latin-1\" or \"cp1252\""
-        ) from None
-    except LookupError:
-        raise SourceError(
-            f"source '{source.name}': unknown encoding '{source.encoding}'"
-        ) from None
+def _read_csv(source: Source, path: Path) -> _Loaded:
+    delimiter = source.delimiter
+    if path.suffix.lower() == ".tsv" and delimiter == ",":
+        delimiter = "\t"
+    read = read_csv_bytes(source.name, str(path), path.read_bytes(), encoding=source.encoding,
+                          delimiter=delimiter, max_field_lines=source.max_field_lines,
+                          max_field_bytes=source.max_field_bytes)
+    lines = (read.total, read.header_lines, read.blank)
+    if not read.header_lines:
+        return _Loaded(pd.DataFrame(), [], lines, empty_file=True)
+    rejects = [{"source": source.name, **r} for r in read.rejects]
+    return _Loaded(read.frame, rejects, lines)
 
 
-def _read_csv(source: Source, path: Path) -> tuple[pd.DataFrame, list[dict]]:
-    if path.suffix.lower() == ".tsv" and source.delimiter == ",":
-        source = replace(source, delimiter="\t")
-    data = path.read_bytes()
-    _decode_check(source, path, data)
-    column_types = _all_string_types(data, source)
-    invalid: list[tuple[int | None, str]] = []
-
-    def handler(row: pacsv.InvalidRow) -> str:
-        invalid.append((row.number, row.text))
-        return "skip"
-
-    def parse(threads: bool) -> pa.Table:
-        invalid.clear()
-        return pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(encoding=source.encoding, use_threads=threads),
-            parse_options=pacsv.ParseOptions(delimiter=source.delimiter,
-                                             newlines_in_values=True,
-                                             invalid_row_handler=handler),
-            convert_options=pacsv.ConvertOptions(
-                column_types=column_types, strings_can_be_null=False,
-                quoted_strings_can_be_null=False),
-        )
-
-    table = parse(threads=True)
-    if invalid:  # line numbers are only known when parsing on one thread
-        table = parse(threads=False)
-    frame = table.to_pandas()
-    rejects = unreadable_rejects(source, [(number - 1) if number else -1
-                                          for number, _ in invalid],
-                                 [text for _, text in invalid]).to_dict("records")
-    if invalid:
-        # Data row numbers of the rows that parsed: every row number not taken by a reject.
-        bad_rows = {r["row"] for r in rejects}
-        total = len(frame) + len(rejects)
-        good = np.setdiff1d(np.arange(1, total + 1), np.fromiter(bad_rows, dtype=np.int64))
-        frame["_row"] = good[: len(frame)]
-    return frame, rejects
-
-
-def _all_string_types(data: bytes, source: Source) -> dict[str, pa.DataType]:
-    first = data.split(b"\n", 1)[0].decode(source.encoding).rstrip("\r")
-    names = pd.read_csv(io.StringIO(first), sep=source.delimiter, nrows=0).columns
-    return {str(n): pa.string() for n in names}
+def _check_unique_columns(source: Source, where: str, columns: Sequence[str]) -> None:
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        raise SourceError(f"source '{source.name}' ({where}) repeats column names: "
+                          f"{', '.join(map(repr, repeated))}; give every column its own name")
 
 
 def _read_parquet(source: Source, path: Path) -> pd.DataFrame:
     # Arrow-backed columns: strings are trimmed in Arrow by _as_text, no Python objects
-    # are made for columns the mapping does not use.
-    return pq.read_table(path).to_pandas(types_mapper=pd.ArrowDtype)
+    # are made for columns the mapping does not use.  Structs become ``a.b`` columns, as
+    # nested JSON objects do.
+    table = pq.read_table(path)
+    while any(pa.types.is_struct(f.type) for f in table.schema):
+        table = table.flatten()
+    _check_unique_columns(source, str(path), table.column_names)
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def _read_jsonl(source: Source, path: Path) -> tuple[pd.DataFrame, list[dict]]:
-    data = path.read_bytes()
-    _decode_check(source, path, data)
+_TERMINATOR = re.compile(rb"\r\n|\r|\n")
+
+
+def _read_jsonl(source: Source, path: Path) -> _Loaded:
+    data, undecodable = to_utf8(source.name, str(path), path.read_bytes(), source.encoding)
+    lines = Lines.of(data)
     objects: list[dict] = []
     rows: list[int] = []
     rejects: list[dict] = []
     row = 0
-    for line in data.decode(source.encoding).splitlines():
-        if not line.strip():
+    blank = 0
+    for k in range(len(lines)):
+        text = data[lines.start[k]:lines.end[k]]
+        if not text.strip():
+            blank += 1
             continue
         row += 1
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            obj, problem = None, f"not valid JSON ({exc.msg} at column {exc.colno})"
-        else:
-            problem = "" if isinstance(obj, dict) else "a JSON value that is not an object"
+        problem = undecodable.get(k, "")
+        if not problem:
+            try:
+                # Numbers keep their text: an id of 20 digits stays those 20 digits.
+                obj = json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
+            except json.JSONDecodeError as exc:
+                problem = f"not valid JSON ({exc.msg} at column {exc.colno})"
+            except RecursionError:
+                problem = "JSON nested too deeply"
+            else:
+                if not isinstance(obj, dict):
+                    problem = "a JSON value that is not an object"
         if problem:
             rejects.append({"source": source.name, "row": row, "source_record_id": None,
-                            "column": None, "reason": f"unreadable row: {problem}"})
+                            "column": None, "lines": 1,
+                            "reason": f"unreadable row (line {k + 1}): {problem}"})
             continue
-        objects.append(obj)
+        objects.append(_flat(obj))
         rows.append(row)
-    frame = pd.json_normalize(objects) if objects else pd.DataFrame()
+    if not len(lines):
+        return _Loaded(pd.DataFrame(), [], (0, 0, 0), empty_file=True)
+    frame = pd.DataFrame.from_records(objects) if objects else pd.DataFrame()
+    frame = frame.astype(object)
     frame["_row"] = np.asarray(rows, dtype="int64")
-    return frame, rejects
+    return _Loaded(frame, rejects, (len(lines), 0, blank))
+
+
+def _flat(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A JSON object as ``{"a.b": value}``: nested objects flattened, booleans as
+    ``"true"``/``"false"`` (as a DataFrame's booleans read), lists left as lists."""
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            out.update(_flat(value, name + "."))
+        elif isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        else:
+            out[name] = value
+    return out
+
+
+def _scalar_cells(source: Source, raw: pd.DataFrame, rows: np.ndarray, spans: np.ndarray
+                  ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, list[dict], list[str]]:
+    """Lists and objects in the columns ``source`` uses, made one value or a reject.
+
+    A list with one value is that value and an empty list is null; a list of several
+    e-mails or phones (:data:`MULTI_VALUED`) gives its first value, with a note; any
+    other list, and every object, makes the row a reject naming the column.
+
+    Returns:
+        The raw rows without the rejected ones, their row numbers and line spans, the
+        rejects, and the notes.
+    """
+    used: dict[str, list[str]] = {}
+    id_column = source.resolved_id_column
+    if id_column is not None:
+        used.setdefault(id_column, []).append("id_column")
+    for canonical, columns in source.mapping.items():
+        for column in [columns] if isinstance(columns, str) else columns:
+            used.setdefault(column, []).append(canonical)
+    if source.resolved_updated_at is not None:
+        used.setdefault(source.resolved_updated_at, []).append(schema.UPDATED_AT)
+    bad = np.zeros(len(raw), dtype=bool)
+    why: dict[int, tuple[str, str]] = {}
+    notes: list[str] = []
+    for column, fields in used.items():
+        values = raw[column] if column in raw.columns else None
+        if values is None:
+            continue
+        if isinstance(values.dtype, pd.ArrowDtype):
+            arrow_type = values.dtype.pyarrow_dtype
+            if not (pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type)
+                    or pa.types.is_map(arrow_type)):
+                continue
+            values = pd.Series(values.array._pa_array.to_pylist(),  # noqa: SLF001
+                               index=values.index, dtype=object)
+        elif values.dtype != object or pd.api.types.infer_dtype(
+                values, skipna=True) in ("string", "empty", "integer", "floating", "boolean"):
+            continue
+        nested = values.map(lambda v: isinstance(v, (list, tuple, np.ndarray, dict)))
+        if not nested.any():
+            continue
+        multi = all(f in MULTI_VALUED for f in fields)
+        flattened = values.to_numpy(dtype=object, copy=True)
+        several = 0
+        for k in np.flatnonzero(nested.to_numpy()).tolist():
+            value = flattened[k]
+            if isinstance(value, dict):
+                why.setdefault(k, (column, f"column {column!r} holds a JSON object where "
+                                   f"{fields[0]} takes one value; map one of its keys "
+                                   f"instead, e.g. '{column}.<key>'"))
+                continue
+            items = [v for v in list(value) if v is not None and str(v).strip() != ""]
+            if any(isinstance(v, (list, tuple, dict, np.ndarray)) for v in items):
+                why.setdefault(k, (column, f"column {column!r} holds nested lists or "
+                                   f"objects where {fields[0]} takes one value"))
+            elif len(items) <= 1 or multi:
+                flattened[k] = _scalar_text(items[0]) if items else None
+                several += len(items) > 1
+            else:
+                why.setdefault(k, (column, f"column {column!r} holds a list of {len(items)} "
+                                   f"values where {fields[0]} takes one value (only "
+                                   f"{' and '.join(MULTI_VALUED)} take several: the first "
+                                   "is used)"))
+        raw[column] = flattened
+        if several:
+            notes.append(f"source '{source.name}': {several:,} row(s) hold several values in "
+                         f"column {column!r} (mapped to {', '.join(fields)}); the first of "
+                         "each is used")
+    for k in why:
+        bad[k] = True
+    rejects = [{"source": source.name, "row": int(rows[k]), "source_record_id": None,
+                "column": column, "lines": int(spans[k]), "reason": reason}
+               for k, (column, reason) in sorted(why.items())]
+    if not bad.any():
+        return raw, rows, spans, rejects, notes
+    keep = ~bad
+    return (raw[keep].reset_index(drop=True), np.asarray(rows)[keep], spans[keep], rejects,
+            notes)
+
+
+def _scalar_text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _clean(value)
 
 
 def _joined(raw: pd.DataFrame, column: str | Sequence[str],
@@ -468,10 +615,18 @@ def _as_text(values: pd.Series, integral: bool | None = None) -> pd.Series:
         if pa.types.is_integer(arrow.type) or pa.types.is_boolean(arrow.type):
             # Exact, and nulls stay null (a numpy int column cannot hold them).
             return _trimmed(pc.cast(arrow, pa.string()), values.index)
+        if pa.types.is_dictionary(arrow.type):
+            decoded = arrow.cast(arrow.type.value_type)
+            return _as_text(pd.Series(decoded, index=values.index, dtype=pd.ArrowDtype(
+                decoded.type)), integral)
         if pa.types.is_floating(arrow.type):
             values = pd.Series(arrow.to_numpy(), index=values.index)  # nulls -> NaN
         else:
-            values = values.astype(values.dtype.numpy_dtype)
+            # Timestamps (with their time zone), dates, decimals: Arrow's exact text.
+            try:
+                return _trimmed(pc.cast(arrow, pa.string()), values.index)
+            except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+                values = pd.Series(arrow.to_pylist(), index=values.index, dtype=object)
     if pd.api.types.is_float_dtype(values.dtype):
         if integral is None:
             finite = values.dropna()

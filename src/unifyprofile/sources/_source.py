@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,9 @@ from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
+import phonenumbers
 
+from unifyprofile.errors import ConfigError
 from unifyprofile.sources.presets import PRESETS
 
 __all__ = ["FORMATS", "KINDS", "Source"]
@@ -40,16 +43,30 @@ class Source:
         format: ``csv``, ``parquet`` or ``jsonl``; taken from the extension if omitted.
         encoding: text encoding of CSV/JSONL files.
         delimiter: CSV field delimiter.
-        default_region: ISO country code used to read phone numbers without a ``+``.
+        default_region: ISO country code used to read phone numbers without a ``+``;
+            one that phonenumbers does not know is an error.
         dayfirst: read ambiguous dates such as ``03/04/1990`` as day/month.
         trust: weight of this source when survivorship rules tie (higher wins).
         unique_per_person: two records of this source are never the same person
             (a cannot-link constraint, e.g. a CRM whose contacts were deduplicated).
+        max_field_lines: CSV only: the lines a quoted field may span; a quote that does
+            not close within them rejects the line it opens on (a stray quote), and the
+            lines after it are read as rows.
+        max_field_bytes: CSV only: the bytes a row with a field spanning lines may have.
+
+    Raises:
+        ConfigError: ``default_region`` is not a region phonenumbers knows, or a limit is
+            not a positive integer.
 
     Examples:
         >>> s = Source("crm", preset="salesforce_contacts", path="crm.csv")
         >>> s.mapping["email"], s.resolved_id_column, s.resolved_format
         ('Email', 'Id', 'csv')
+        >>> Source("crm", default_region="ZZ")
+        Traceback (most recent call last):
+        ...
+        unifyprofile.errors.ConfigError: source 'crm': default_region 'ZZ' is not a region \
+phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
     """
 
     name: str
@@ -67,10 +84,29 @@ class Source:
     dayfirst: bool = False
     trust: float = 1.0
     unique_per_person: bool = False
+    max_field_lines: int = 100
+    max_field_bytes: int = 1 << 20
 
     def __post_init__(self) -> None:
         columns = {k: v if isinstance(v, str) else tuple(v) for k, v in self.columns.items()}
         object.__setattr__(self, "columns", MappingProxyType(columns))
+        problems = []
+        region = self.default_region
+        if not isinstance(region, str) or region not in phonenumbers.SUPPORTED_REGIONS:
+            close = difflib.get_close_matches(str(region).upper(),
+                                              sorted(phonenumbers.SUPPORTED_REGIONS), n=1,
+                                              cutoff=1.0)
+            hint = f"did you mean '{close[0]}'?" if close else (
+                "give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'")
+            problems.append(f"source '{self.name}': default_region {region!r} is not a "
+                            f"region phonenumbers knows; {hint}")
+        for key in ("max_field_lines", "max_field_bytes"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                problems.append(f"source '{self.name}': {key} must be an integer >= 1 "
+                                f"(got {value!r})")
+        if problems:
+            raise ConfigError(problems)
 
     @property
     def mapping(self) -> Mapping[str, str | tuple[str, ...]]:
@@ -112,7 +148,7 @@ class Source:
                 out[key] = getattr(self, key)
         defaults = Source("_")
         for key in ("encoding", "delimiter", "default_region", "dayfirst", "trust",
-                    "unique_per_person"):
+                    "unique_per_person", "max_field_lines", "max_field_bytes"):
             if getattr(self, key) != getattr(defaults, key):
                 out[key] = getattr(self, key)
         if self.columns:

@@ -218,14 +218,15 @@ def test_csv_row_with_wrong_field_count_is_rejected_with_its_data_row_number(
             "row": 2,
             "source_record_id": None,
             "column": None,
-            "reason": "unreadable row: wrong number of fields ('2,Bob,EXTRA')",
+            "reason": "unreadable row (line 3): 3 fields where the header has 2 "
+            "('2,Bob,EXTRA')",
         },
         {
             "source": "s",
             "row": 4,
             "source_record_id": None,
             "column": None,
-            "reason": "unreadable row: wrong number of fields ('4,Di,x,y')",
+            "reason": "unreadable row (line 5): 4 fields where the header has 2 ('4,Di,x,y')",
         },
     ]
     assert table.rows_read == {"s": 5}
@@ -304,15 +305,15 @@ def test_jsonl_flattens_nested_objects_and_rejects_bad_lines(tmp_path: Path) -> 
             "row": 2,
             "source_record_id": None,
             "column": None,
-            "reason": "unreadable row: not valid JSON (Expecting property name enclosed in "
-            "double quotes at column 2)",
+            "reason": "unreadable row (line 3): not valid JSON (Expecting property name "
+            "enclosed in double quotes at column 2)",
         },
         {
             "source": "s",
             "row": 4,
             "source_record_id": None,
             "column": None,
-            "reason": "unreadable row: a JSON value that is not an object",
+            "reason": "unreadable row (line 5): a JSON value that is not an object",
         },
     ]
     assert len(table.records) + len(table.rejects) == table.rows_read["s"] == 5
@@ -464,22 +465,36 @@ def test_missing_file_is_a_source_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name, text", [("h.csv", "id,name\n"), ("e.jsonl", ""), ("b.jsonl", "\n\n")]
+    "name, text, note",
+    [("h.csv", "id,name\n", "has no data rows: nothing was read from it"),
+     ("e.jsonl", "", "is an empty file: no header and no rows were read"),
+     ("e.csv", "", "is an empty file: no header and no rows were read"),
+     ("b.jsonl", "\n\n", "has no data rows: nothing was read from it")],
 )
-def test_empty_source_is_a_source_error(tmp_path: Path, name: str, text: str) -> None:
+def test_source_without_rows_is_a_quiet_day_not_an_error(
+    tmp_path: Path, name: str, text: str, note: str
+) -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(SourceError) as info:
-        read_source(Source("s", path=path, id_column="id"))
-    assert str(info.value) == (
-        f"source 's' ({path}) has no data rows; remove it from the config or check that the "
-        "export is complete"
-    )
+    table = read_source(Source("s", path=path, id_column="id", columns={"first_name": "name"}))
+    assert len(table.records) == 0 and len(table.rejects) == 0
+    assert {"record_id", "source_row", "first_name"} <= set(table.records.columns)
+    assert table.rows_read == {"s": 0}
+    assert table.notes == [f"source 's' ({path}) {note}"]
 
 
-def test_empty_dataframe_is_a_source_error() -> None:
-    with pytest.raises(SourceError, match=r"source 's' \(in-memory DataFrame\) has no data rows"):
-        read_source(Source("s", data=pd.DataFrame({"id": []}), id_column="id"))
+def test_header_only_csv_still_checks_the_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text("id,name\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="first_name -> 'nmae' is not a column"):
+        read_source(Source("s", path=path, id_column="id", columns={"first_name": "nmae"}))
+
+
+def test_empty_dataframe_gives_no_records_and_a_note() -> None:
+    table = read_source(Source("s", data=pd.DataFrame({"id": []}), id_column="id"))
+    assert len(table.records) == 0
+    assert table.notes == ["source 's' (in-memory DataFrame) has no data rows: nothing was "
+                           "read from it"]
 
 
 def test_all_empty_mapped_column_gives_a_note(tmp_path: Path) -> None:
