@@ -20,6 +20,7 @@ code  meaning
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,12 +39,30 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from unifyprofile._log import logger
 from unifyprofile.errors import UnifyProfileError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Identity resolution and golden customer profiles.")
 console = Console(stderr=True)
 out = Console()
+
+
+class _StderrHandler(logging.Handler):
+    """The ``unifyprofile`` logger's warnings on stderr, in every mode (``--json`` too)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "warning" if record.levelno >= logging.WARNING else "note"
+        console.print(f"[yellow]{level}:[/] {escape(record.getMessage())}", highlight=False,
+                      soft_wrap=True)
+
+
+@app.callback()
+def _setup() -> None:
+    """Identity resolution and golden customer profiles."""
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler())
+        logger.setLevel(logging.INFO)
 
 
 def main() -> None:
@@ -114,16 +133,17 @@ def run(
     if json_summary:
         out.print_json(json.dumps(summary))
         return
-    for note in result.notes:
-        console.print(f"[yellow]warning:[/] {escape(note)}", highlight=False)
     _print_summary(summary, out_dir)
 
 
 def _print_summary(summary: dict[str, Any], out_dir: Path) -> None:
     table = Table(title="unifyprofile run", show_header=False, title_justify="left")
-    for source, n in summary["records"].items():
-        table.add_row(f"records from {source}",
-                      f"{n:,} (of {summary['rows_read'].get(source, n):,} rows)")
+    for source, rows in summary["rows_read"].items():
+        n = summary["records"].get(source, 0)
+        rejected = summary["rejects_by_source"].get(source, 0)
+        lines = summary["lines_read"].get(source)
+        read = f"{rows:,} rows" + (f" on {lines['total']:,} lines" if lines else "")
+        table.add_row(f"records from {source}", f"{n:,} + {rejected:,} rejects (of {read})")
     table.add_row("rejects", f"{summary['rejects']:,}")
     table.add_row("candidate pairs", f"{summary['candidate_pairs']:,}")
     table.add_row("matches", f"{summary['matches']:,} ({summary['rule_matches']:,} by rules)")

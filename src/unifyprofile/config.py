@@ -29,6 +29,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from unifyprofile import schema
 from unifyprofile.blocking import LINK_TYPES, BlockingRule
 from unifyprofile.compare import Comparison, comparison_from_config
 from unifyprofile.errors import ConfigError
@@ -42,7 +43,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["Config", "dump_config", "load_config", "parse_config"]
+__all__ = ["Config", "config_warnings", "dump_config", "load_config", "parse_config"]
 
 _SECTIONS = ("resolver", "sources", "rules", "blocking", "comparisons", "guards",
              "survivorship")
@@ -246,10 +247,83 @@ def parse_config(data: Mapping[str, Any], base_dir: Path | None = None) -> Confi
         if policy is not None:
             policies[name] = policy
     kwargs["survivorship"] = policies
+    problems += _order_problems(kwargs.get("default_survivorship"), policies,
+                                [s.name for s in kwargs["sources"]])
 
     if problems:
         raise ConfigError(problems)
     return Config(**kwargs)
+
+
+def _order_problems(default: Survivorship | None, policies: Mapping[str, Survivorship],
+                    sources: Sequence[str]) -> list[str]:
+    """Source names in a ``source_priority`` order that are not sources of the config."""
+    out = []
+    named = [("survivorship.default", default),
+             *((f"survivorship.fields.{k}", v) for k, v in policies.items())]
+    for where, policy in named:
+        if policy is None or not sources:
+            continue
+        for name in policy.order:
+            if name in sources:
+                continue
+            close = difflib.get_close_matches(name, sources, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            out.append(f"{where}.order: {name!r} is not a source; {hint}sources are "
+                       f"{', '.join(sources)}")
+    return out
+
+
+#: Fields a mapping may name without a warning: canonical fields and identifiers.
+_KNOWN_FIELDS = (*schema.CANONICAL_FIELDS, *schema.ID_FIELDS)
+
+
+def _field_typos(where: str, columns: Mapping[str, Any]) -> list[str]:
+    """Mapped field names that look like a misspelt canonical field the source does not
+    map (``frist_name``): an error, since that field would never be compared."""
+    out = []
+    for name in columns:
+        if name in _KNOWN_FIELDS:
+            continue
+        close = [c for c in difflib.get_close_matches(name, schema.CANONICAL_FIELDS, n=1,
+                                                      cutoff=0.8) if c not in columns]
+        if close:
+            out.append(f"{where}.columns.{name}: not a canonical field; did you mean "
+                       f"{close[0]!r}? (canonical fields: "
+                       f"{', '.join(schema.CANONICAL_FIELDS)})")
+    return out
+
+
+def config_warnings(config: Config) -> list[str]:
+    """Warnings about a valid config: mapped fields that nothing uses.
+
+    A mapped field that is neither canonical nor an identifier (those go into golden
+    profiles) and that no comparison, rule, blocking key or guard names is read and then
+    ignored: usually a misspelt or a forgotten field.
+
+    >>> from unifyprofile.sources import Source
+    >>> config = Config(sources=(Source("crm", id_column="id",
+    ...                                 columns={"loyalty_no": "Loyalty"}),))
+    >>> print(config_warnings(config)[0])
+    source 'crm': field 'loyalty_no' (column 'Loyalty') is mapped, but no comparison, rule, \
+blocking key or guard uses it, and it is not a field that golden profiles keep; compare \
+it, block on it, or remove it
+    """
+    used = {c.field for c in config.comparisons}
+    used |= {k.field for r in config.rules for k in r.keys}
+    used |= {k.field for b in config.blocking for k in b.keys}
+    guards = config.guards
+    used |= {*guards.placeholders, *guards.hub_fields, *guards.unique_identifiers}
+    out = []
+    for source in config.sources:
+        for name, column in source.mapping.items():
+            if name in _KNOWN_FIELDS or name in used:
+                continue
+            out.append(f"source '{source.name}': field '{name}' (column {column!r}) is "
+                       "mapped, but no comparison, rule, blocking key or guard uses it, and "
+                       "it is not a field that golden profiles keep; compare it, block on "
+                       "it, or remove it")
+    return out
 
 
 def _parse_source(entry: Any, where: str) -> Source:
@@ -288,13 +362,24 @@ def _parse_source(entry: Any, where: str) -> Source:
     trust = entry.get("trust", 1.0)
     if isinstance(trust, bool) or not isinstance(trust, (int, float)) or trust < 0:
         problems.append(f"{where}.trust: expected a number >= 0, got {trust!r}")
+    if isinstance(columns, Mapping):
+        problems += _field_typos(where, columns)
     if preset is None and "id_column" not in entry:
         problems.append(f"{where}: needs `id_column` (the column with the source's record "
                         f"id) or a `preset` ({', '.join(PRESETS)})")
     if problems:
         raise ConfigError(problems)
+    for key in ("max_field_lines", "max_field_bytes"):
+        value = entry.get(key, 1)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append(f"{where}.{key}: expected an integer >= 1, got {value!r}")
+    if problems:
+        raise ConfigError(problems)
     kwargs = {k: entry[k] for k in _SOURCE_KEYS if k in entry and k not in ("columns", "kind")}
-    return Source(kind=kind, columns=dict(columns), **kwargs)
+    try:
+        return Source(kind=kind, columns=dict(columns), **kwargs)
+    except ConfigError as exc:  # e.g. a region that phonenumbers does not know
+        raise ConfigError([f"{where}.{p.split(': ', 1)[1]}" for p in exc.problems]) from None
 
 
 def dump_config(config: Config) -> str:

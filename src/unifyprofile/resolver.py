@@ -5,6 +5,7 @@ sources -> standardise -> guards -> block -> compare -> score -> cluster -> gold
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -22,14 +23,15 @@ import pyarrow.parquet as pq
 
 from unifyprofile import schema
 from unifyprofile._columns import order_of
+from unifyprofile._log import log_notes
 from unifyprofile.blocking import BlockingRule, Candidates, block
 from unifyprofile.compare import Comparison, PreparedComparison, default_comparisons
-from unifyprofile.config import Config
+from unifyprofile.config import Config, config_warnings
 from unifyprofile.errors import ConfigError
 from unifyprofile.golden import merge
 from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table, identity_graph
 from unifyprofile.score import FellegiSunter, PreparedRules, demote_hubs, prepare_rules
-from unifyprofile.sources import Source, SourceTable, read_sources
+from unifyprofile.sources import LineCount, Source, SourceTable, read_sources
 from unifyprofile.standardise import standardise
 
 if TYPE_CHECKING:  # the Spark engine is an optional extra
@@ -77,6 +79,7 @@ class Result:
     config: Config
     notes: list[str] = field(default_factory=list)
     rows_read: dict[str, int] = field(default_factory=dict)
+    lines: dict[str, LineCount] = field(default_factory=dict)
     hubs: pd.DataFrame = field(default_factory=pd.DataFrame)
     cut: pd.DataFrame = field(default_factory=pd.DataFrame)
     timings: dict[str, float] = field(default_factory=dict)
@@ -106,10 +109,13 @@ class Result:
             sizes = self.clusters.groupby(schema.ENTITY_ID).size()
         dist = sizes.value_counts().sort_index()
         records_per_source = self.records[schema.SOURCE].value_counts()
+        rejects_per_source = self.rejects[schema.SOURCE].value_counts()
         return {
             "rows_read": dict(self.rows_read),
+            "lines_read": {k: dataclasses.asdict(v) for k, v in self.lines.items()},
             "records": {str(k): int(v) for k, v in records_per_source.items()},
             "rejects": int(len(self.rejects)),
+            "rejects_by_source": {str(k): int(v) for k, v in rejects_per_source.items()},
             "candidate_pairs": int(len(self.pairs)),
             "matches": int(self.pairs["linked"].sum()) if len(self.pairs) else 0,
             "rule_matches": int(self.pairs["rule"].notna().sum()) if len(self.pairs) else 0,
@@ -119,6 +125,7 @@ class Result:
             "hub_values_demoted": int(len(self.hubs)),
             "links_cut_by_guards": int(len(self.cut)),
             "seconds": {k: round(v, 3) for k, v in self.timings.items()},
+            "notes": list(self.notes),
         }
 
     def write(self, directory: str | Path, *, csv: bool = True,
@@ -277,8 +284,10 @@ class Resolver(Generic[R]):
         records, table, hubs, sources = self.prepare(data)
         result = self.resolve(records, sources)
         result.rejects = table.rejects
-        result.notes = table.notes + result.notes
+        result.notes = config_warnings(self.config) + table.notes + result.notes
+        log_notes(result.notes)
         result.rows_read = table.rows_read
+        result.lines = table.lines
         result.hubs = hubs
         result.timings = dict(self._timings)
         return cast(R, result)

@@ -47,9 +47,10 @@ import pandas as pd
 import pyarrow as pa
 
 from unifyprofile import schema
+from unifyprofile._log import log_notes
 from unifyprofile.blocking import BlockingRule, link_sides
 from unifyprofile.compare import Comparison, value_keys
-from unifyprofile.config import Config
+from unifyprofile.config import Config, config_warnings
 from unifyprofile.errors import BlockingError, ConfigError, SourceError
 from unifyprofile.golden import merge
 from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
@@ -1012,6 +1013,8 @@ class _Run:
         golden = self.golden(records, clusters).localCheckpoint()
         self._tick("")
         out_pairs = _pairs_table(scored, records, comparisons, rules, config)
+        notes = config_warnings(config) + notes
+        log_notes(notes)
         return SparkResult(
             records=records.drop(POS), clusters=clusters.select(schema.RECORD_ID,
                                                                 schema.ENTITY_ID),

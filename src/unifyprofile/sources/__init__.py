@@ -1,5 +1,6 @@
 """Sources: read exports and map their columns onto the canonical schema."""
 
+from unifyprofile.sources._csv import LineCount
 from unifyprofile.sources._infer import ColumnRole, infer_roles
 from unifyprofile.sources._read import SourceTable, read_source, read_sources
 from unifyprofile.sources._source import FORMATS, KINDS, Source
@@ -8,6 +9,7 @@ from unifyprofile.sources.presets import PRESETS, Preset
 __all__ = [
     "FORMATS",
     "KINDS",
+    "LineCount",
     "PRESETS",
     "ColumnRole",
     "Preset",

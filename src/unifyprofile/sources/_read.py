@@ -470,12 +470,15 @@ def _read_jsonl(source: Source, path: Path) -> _Loaded:
 
 
 def _flat(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """A JSON object as ``{"a.b": value}``: nested objects flattened, booleans as
-    ``"true"``/``"false"`` (as a DataFrame's booleans read), lists left as lists."""
+    """A JSON object as ``{"a.b": value}``: nested objects flattened (and kept whole
+    under their own key, so that a mapped key holding an object is seen, not read as
+    empty), booleans as ``"true"``/``"false"`` (as a DataFrame's booleans read), lists
+    left as lists."""
     out: dict[str, Any] = {}
     for key, value in obj.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict) and value:
+            out[name] = value
             out.update(_flat(value, name + "."))
         elif isinstance(value, bool):
             out[name] = "true" if value else "false"

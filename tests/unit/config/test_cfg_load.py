@@ -213,7 +213,7 @@ def test_every_problem_is_reported_once_with_its_key_path(tmp_path: Path) -> Non
         "resolver.threshold: must be in (0, 1] (got 1.5)",
         "sources[0].pathh: unknown key (did you mean 'path'?); allowed keys are name, kind, "
         "path, preset, columns, id_column, updated_at, format, encoding, delimiter, "
-        "default_region, dayfirst, trust, unique_per_person",
+        "default_region, dayfirst, trust, unique_per_person, max_field_lines, max_field_bytes",
         f"sources[1].preset: unknown preset 'shopifi_customers'; available: {presets}",
         "blocking.rules[1][0]: unknown transform 'sondex' in 'last_name:sondex'; use one of "
         "soundex, nick, year, tokens, prefixN, suffixN, rareN (e.g. prefix3)",

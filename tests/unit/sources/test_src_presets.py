@@ -18,6 +18,7 @@ def test_public_names() -> None:
         "ColumnRole",
         "FORMATS",
         "KINDS",
+        "LineCount",
         "PRESETS",
         "Preset",
         "Source",
