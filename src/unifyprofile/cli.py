@@ -1,5 +1,5 @@
 """Command line: ``unifyprofile run``, ``evaluate``, ``infer``, ``blocking``, ``ingest``,
-``resolve``, ``lookup``, ``explain``, ``erase``.
+``resolve``, ``lookup``, ``explain``, ``erase``, ``unsuppress``.
 
 User mistakes (a bad config, a missing file, a blocking rule that explodes) print one
 clear message and exit with the error's code, without a traceback:
@@ -308,13 +308,18 @@ def ingest(
         "profiles.db"),
     source: Annotated[str | None, typer.Option("--source", help="Source of FILE.")] = None,
     json_summary: Annotated[
-        bool, typer.Option("--json", help="Print the change summary as JSON.")
+        bool, typer.Option("--json", help="Print the change summary as JSON (rejects "
+                                          "included).")
     ] = False,
+    rejects_path: Annotated[Path | None, typer.Option(
+        "--rejects", help="Write the rows that could not be used to this CSV file (source, "
+                          "row, source_record_id, column, reason).")] = None,
 ) -> None:
     """Ingest records into an identity store; print which entities changed.
 
     The first ingest into a new store fits the model and resolves everything; later ones
-    update only the entities the records touch.
+    update only the entities the records touch.  An export without rows (a quiet day)
+    changes nothing and succeeds.
     """
     from unifyprofile.store import IdentityStore
 
@@ -322,15 +327,21 @@ def ingest(
         changes = store.ingest(file, source=source)
         stats = store.stats()
     summary = changes.summary()
+    rejects = changes.rejects.astype(object).where(changes.rejects.notna(), None)
+    if rejects_path is not None:
+        rejects.to_csv(rejects_path, index=False)
     if json_summary:
-        out.print_json(json.dumps({**summary, "store": stats}))
+        out.print_json(json.dumps({**summary, "store": stats,
+                                   "rejected_rows": rejects.to_dict("records")}, default=str))
         return
-    for note in changes.notes:
-        console.print(f"[yellow]warning:[/] {escape(note)}", highlight=False)
     table = Table(title=f"unifyprofile ingest (run {changes.run_id})", show_header=False,
                   title_justify="left")
-    for key in ("records", "rejects", "created", "updated", "merged", "split", "erased"):
+    for key in ("records", "rejects", "suppressed", "created", "updated", "merged", "split",
+                "erased"):
         table.add_row(key, f"{summary[key]:,}")
+    if len(rejects):
+        where = f"written to {rejects_path}" if rejects_path else "see --rejects FILE"
+        table.add_row("rejected rows", where)
     table.add_row("store", f"{store_path}: {stats['records']:,} records, "
                            f"{stats['golden']:,} entities")
     out.print(table)
@@ -441,15 +452,70 @@ def erase(
     match: Annotated[list[str] | None, typer.Option(
         "--match", help="FIELD=VALUE: erase the records holding it (repeatable: all must "
                         "hold).")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="List what would be erased (counts and record ids); erase "
+                          "nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Erase without asking.")] = False,
+    erase_all: Annotated[bool, typer.Option(
+        "--all", help="Allow a selector that matches more than one entity.")] = False,
+    no_suppress: Annotated[bool, typer.Option(
+        "--no-suppress", help="Do not keep the erased records out of later ingests.")] = False,
 ) -> None:
-    """Forget records everywhere in an identity store and compact the file."""
+    """Forget records everywhere in an identity store and compact the file.
+
+    The erasure sticks: a later ingest of an export that still holds the erased records
+    does not store them (see ``unsuppress``).  Without --yes it asks on a terminal and
+    refuses elsewhere; --dry-run shows what would go.
+    """
+    from unifyprofile.errors import StoreError
+
     matching = _pairs(match, "--match", "email=ann@x.org") if match else None
     with _open_store(store_path) as store:
-        changes = store.erase(record_id or None, entity_id=entity_id, match=matching)
+        selection = store.erase_selection(record_id or None, entity_id=entity_id,
+                                          match=matching)
+        entities = sorted(set(selection["entity_id"]))
+        plan = (f"{len(selection):,} record(s) of {len(entities):,} entit"
+                f"{'y' if len(entities) == 1 else 'ies'}")
+        if dry_run:
+            out.print(f"would erase {plan}:", highlight=False)
+            for rid, eid in zip(selection["record_id"], selection["entity_id"], strict=True):
+                out.print(f"  {rid}  ({eid})", highlight=False)
+            return
+        if len(entities) > 1 and not erase_all:
+            raise StoreError(f"erase: the selector matches {plan}; check with --dry-run, and "
+                             "pass --all to erase them all")
+        if selection.empty and record_id is None:
+            out.print("nothing matches; nothing erased", highlight=False)
+            return
+        if not yes:
+            if not sys.stdin.isatty():
+                raise StoreError(f"erase: would erase {plan}; pass --yes to erase without a "
+                                 "terminal to confirm on (--dry-run lists them)")
+            if not typer.confirm(f"Erase {plan} from {store_path}?", default=False):
+                raise typer.Abort()
+        changes = store.erase(record_id or None, entity_id=entity_id, match=matching,
+                              suppress=not no_suppress)
     summary = changes.summary()
     out.print(f"erased {summary['records']:,} record(s); entities erased "
               f"{summary['erased']:,}, updated {summary['updated']:,}, split "
               f"{summary['split']:,}; file compacted", highlight=False)
+
+
+@app.command()
+def unsuppress(
+    store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
+        "profiles.db"),
+    record_id: Annotated[list[str] | None, typer.Option(
+        "--record-id", help="A record id an erasure suppressed (repeatable).")] = None,
+    match: Annotated[list[str] | None, typer.Option(
+        "--match", help="FIELD=VALUE an erasure by --match suppressed (e.g. "
+                        "email=ann@x.org).")] = None,
+) -> None:
+    """Lift the suppression an erasure left, so that those records can be ingested again."""
+    matching = _pairs(match, "--match", "email=ann@x.org") if match else None
+    with _open_store(store_path) as store:
+        lifted = store.unsuppress(record_id or None, match=matching)
+    out.print(f"lifted {lifted:,} suppression(s)", highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,6 +16,7 @@ runs           one row per build / ingest / erase with its change counts
 tf             term frequencies frozen when the model was fitted
 hubs           hub values frozen when the model was fitted
 audit          erasures: when, which selector kind, how many records; no personal data
+suppressed     keyed hashes (HMAC) of erased record ids and identifiers; never the values
 =============  ==========================================================================
 """
 
@@ -24,8 +25,9 @@ from __future__ import annotations
 __all__ = ["DDL", "INDEXES", "SCHEMA_VERSION"]
 
 #: Version of the layout below; a file with a newer version is refused.  Version 2 added
-#: ``apart`` (a version-1 file gets the table, empty, and its pairs on the next build).
-SCHEMA_VERSION = 2
+#: ``apart`` (a version-1 file gets the table, empty, and its pairs on the next build);
+#: version 3 added ``suppressed`` (empty in an older file: nothing erased stays out).
+SCHEMA_VERSION = 3
 
 #: Secondary indexes by name.  A batch build drops them and creates them again after
 #: filling the tables (one sort instead of a million random B-tree inserts).
@@ -72,4 +74,7 @@ CREATE TABLE IF NOT EXISTS hubs (
 CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY, at TEXT NOT NULL, run_id INTEGER NOT NULL, action TEXT NOT NULL,
     selector TEXT NOT NULL, records INTEGER NOT NULL, entities INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS suppressed (
+    kind TEXT NOT NULL, digest TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (kind, digest)) WITHOUT ROWID;
 """ + "".join(f"{sql};\n" for sql in INDEXES.values())

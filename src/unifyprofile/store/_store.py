@@ -37,8 +37,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from unifyprofile import schema
+from unifyprofile._log import log_notes, logger
 from unifyprofile.blocking import BlockingRule, Key, block, key_values
-from unifyprofile.config import Config, dump_config, load_config, parse_config
+from unifyprofile.config import Config, config_warnings, dump_config, load_config, parse_config
 from unifyprofile.errors import ConfigError, DataError, StoreError
 from unifyprofile.golden import merge
 from unifyprofile.graph import Clustering, cluster, identity_graph, widest_path
@@ -57,6 +58,7 @@ from unifyprofile.standardise import standardise
 from unifyprofile.store._codec import FIXED, SLICE, decode, encode, frame_dtypes
 from unifyprofile.store._ids import assign_ids
 from unifyprofile.store._schema import DDL, INDEXES, SCHEMA_VERSION
+from unifyprofile.store._suppress import IDENTIFIERS, Suppression
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -87,6 +89,7 @@ class Changes:
         split: ``(old id, new id)`` pairs: the new entity was split from the old one.
         erased: ids of entities none of whose records remain.
         rejects: rows that could not be read (see :mod:`unifyprofile.schema`).
+        suppressed: ids of records not stored because an erasure suppressed them.
         notes: warnings worth a log line.
     """
 
@@ -99,6 +102,7 @@ class Changes:
     erased: list[str] = field(default_factory=list)
     rejects: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(schema.REJECT_COLUMNS)))
+    suppressed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -107,7 +111,7 @@ class Changes:
                 "created": len(self.created), "updated": len(self.updated),
                 "merged": len(self.merged), "split": len(self.split),
                 "erased": len(self.erased), "rejects": int(len(self.rejects)),
-                "notes": list(self.notes)}
+                "suppressed": len(self.suppressed), "notes": list(self.notes)}
 
 
 @dataclass
@@ -260,10 +264,31 @@ class IdentityStore:
             self._db.execute("INSERT INTO schema_version VALUES (?, ?)",
                              (SCHEMA_VERSION, _now()))
 
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``; a writer that has to wait for another says so after a
+        second (on the ``unifyprofile`` logger) instead of sitting silent."""
+        first = min(1.0, self._wait)
+        self._db.execute(f"PRAGMA busy_timeout = {int(first * 1000)}")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or self._wait <= first:
+                raise
+            logger.warning(f"{self.path}: another process is writing to the store; waiting "
+                           f"up to {self._wait - first:g} s more for it to finish")
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {int(self._wait * 1000)}")
+        self._db.execute(f"PRAGMA busy_timeout = {int((self._wait - first) * 1000)}")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {int(self._wait * 1000)}")
+
     @contextmanager
     def _tx(self) -> Iterator[None]:
         try:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._begin()
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
@@ -405,12 +430,20 @@ class IdentityStore:
         return sources, frames
 
     def _read(self, data: Data, source: str | None = None
-              ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-        """Standardised records (hub values not yet demoted), rejects and notes."""
+              ) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[str]]:
+        """Standardised records (hub values not yet demoted) without the suppressed ones,
+        rejects, notes, and the ids of the suppressed records."""
         sources, frames = self._sources_for(data, source)
         resolver = Resolver(self.config.with_sources(sources))
         records, table, _, _ = resolver.prepare(frames or None, demote=False)
-        return records, table.rejects, list(table.notes)
+        notes = config_warnings(self.config) + list(table.notes)
+        hit = Suppression(self._db).hits(records)
+        suppressed = sorted(records.loc[hit, schema.RECORD_ID].astype(str).tolist())
+        if suppressed:
+            records = records[~hit].reset_index(drop=True)
+            notes.append(f"{len(suppressed):,} record(s) were not stored: an earlier erasure "
+                         "suppressed them (store.unsuppress lifts it)")
+        return records, table.rejects, notes, suppressed
 
     def _as_stored(self, records: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
         """Records as the store keeps them (fixed columns and types) and their JSON."""
@@ -586,11 +619,11 @@ class IdentityStore:
             self._config = new_config
             self._state = None
         if data is None:
-            return self._build(None, None, [], refit)
+            return self._build(None, None, [], [], refit)
         return self._build(*self._read(data, source), refit)
 
     def _build(self, new: pd.DataFrame | None, rejects: pd.DataFrame | None,
-               notes: list[str], refit: bool) -> Changes:
+               notes: list[str], suppressed: list[str], refit: bool) -> Changes:
         with self._tx():
             run_id = self._begin_run("build")
             if refit or not self.fitted:
@@ -608,11 +641,12 @@ class IdentityStore:
                 union = _empty_like(self._frozen()["columns"])
             records, lines, more = self._as_stored(union)
             changes = Changes(run_id, records=0 if new is None else len(new),
-                              notes=notes + more)
+                              suppressed=suppressed, notes=notes + more)
             if rejects is not None:
                 changes.rejects = rejects
             self._write_all(records, lines, old, changes)
             self._end_run(changes)
+        log_notes(changes.notes)
         return changes
 
     def fit(self, data: Data = None, *, source: str | None = None) -> IdentityStore:
@@ -628,7 +662,7 @@ class IdentityStore:
         if self._db.execute("SELECT 1 FROM records LIMIT 1").fetchone() is not None:
             raise StoreError(f"{self.path} already holds records; refit with "
                              "store.build(refit=True), which also re-resolves them")
-        new, _, _ = self._read(data, source)
+        new, _, _, _ = self._read(data, source)
         with self._tx():
             self._fit(new)
         return self
@@ -648,16 +682,18 @@ class IdentityStore:
         A record whose ``record_id`` is already stored replaces it.  The first ingest
         into an empty store fits the model on its records (a :meth:`build`).
         """
-        new, rejects, notes = self._read(data, source)
+        new, rejects, notes, suppressed = self._read(data, source)
         if not self.fitted:
-            return self._build(new, rejects, notes, refit=True)
+            return self._build(new, rejects, notes, suppressed, refit=True)
         with self._tx():
             run_id = self._begin_run("ingest")
             records, lines, more = self._as_stored(new)
             changes = Changes(run_id, records=len(records), rejects=rejects,
-                              notes=notes + more)
-            self._ingest(records, lines, changes)
+                              suppressed=suppressed, notes=notes + more)
+            if len(records):
+                self._ingest(records, lines, changes)
             self._end_run(changes)
+        log_notes(changes.notes)
         return changes
 
     # ------------------------------------------------------------------ batch internals
@@ -1039,39 +1075,36 @@ class IdentityStore:
 
     # ------------------------------------------------------------------ erasure
     def erase(self, record_ids: Iterable[str] | None = None, *, entity_id: str | None = None,
-              match: Mapping[str, Any] | None = None, compact: bool = True) -> Changes:
+              match: Mapping[str, Any] | None = None, compact: bool = True,
+              suppress: bool = True) -> Changes:
         """Forget records everywhere and re-resolve what is left of their entities.
 
         Exactly one selector: ``record_ids``; ``entity_id`` (every record of the entity
         it is now); or ``match`` (records whose raw or standardised value of each given
-        field equals the given value, e.g. ``{"email": "ann@x.org"}``).
+        field equals the given value, e.g. ``{"email": "ann@x.org"}``).  Record ids that
+        are not stored are ignored (erasing twice is harmless; :meth:`erase_selection`
+        says what a selector matches before anything is erased).
 
         Records, their blocking keys, edges and golden values go; frozen term
         frequencies and hub values that only erased records held go too.  The remaining
         records of the affected entities are re-clustered (an entity may split); the
         audit table gets a row with counts only.  With ``compact`` (default) the file is
         vacuumed so the erased bytes are gone from disk, not only unreachable.
+
+        With ``suppress`` (default) the erasure sticks: keyed hashes of the erased
+        record ids -- and of the matched identifier values (e-mail, phone, customer
+        ids) of a ``match`` erasure -- are kept, and a later ingest does not store a
+        record that has them (see :meth:`unsuppress`).
         """
-        given = [x is not None for x in (record_ids, entity_id, match)]
-        if sum(given) != 1:
-            raise StoreError("erase: give exactly one of record_ids=, entity_id= or match=")
-        if entity_id is not None:
-            current = self.current_id(entity_id)
-            rids = [] if current is None else [r for (r,) in self._db.execute(
-                "SELECT record_id FROM records WHERE entity_id = ?", (current,))]
-            selector = "entity_id"
-        elif match is not None:
-            rids = self._matching(match)
-            selector = "match:" + ",".join(sorted(match))
-        else:
-            assert record_ids is not None
-            rids = sorted(set(map(str, record_ids)))
-            selector = "record_ids"
+        selection, selector = self._select(record_ids, entity_id, match)
+        rids = sorted(selection[schema.RECORD_ID].tolist())
         with self._tx():
             run_id = self._begin_run("erase")
             changes = Changes(run_id)
             rids = sorted(self._memberships(rids))
             changes.records = len(rids)
+            if suppress:
+                Suppression(self._db).add(self._suppression_entries(rids, match), _now())
             if rids:
                 scope = self._components(rids)
                 old = self._memberships(scope)
@@ -1093,6 +1126,78 @@ class IdentityStore:
         if compact:
             self.compact()
         return changes
+
+    def erase_selection(self, record_ids: Iterable[str] | None = None, *,
+                        entity_id: str | None = None,
+                        match: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """What :meth:`erase` with the same selector would erase; writes nothing.
+
+        Returns:
+            ``record_id``, ``entity_id`` of every stored record selected, sorted.
+
+        Raises:
+            StoreError: not exactly one selector, a field the store does not hold, an
+                entity id never issued, or record ids that are not stored (named).
+        """
+        selection, _ = self._select(record_ids, entity_id, match)
+        if record_ids is not None:
+            unknown = sorted(set(map(str, record_ids)) - set(selection[schema.RECORD_ID]))
+            if unknown:
+                raise StoreError(f"no record {', '.join(map(repr, unknown[:5]))} in "
+                                 f"{self.path}; record ids look like '<source>:<source id>' "
+                                 "(see store.clusters())")
+        return selection
+
+    def _select(self, record_ids: Iterable[str] | None, entity_id: str | None,
+                match: Mapping[str, Any] | None) -> tuple[pd.DataFrame, str]:
+        """The stored records a selector picks (``record_id``, ``entity_id``) and the
+        selector's kind for the audit log."""
+        given = [x is not None for x in (record_ids, entity_id, match)]
+        if sum(given) != 1:
+            raise StoreError("erase: give exactly one of record_ids=, entity_id= or match=")
+        if entity_id is not None:
+            current = self.current_id(entity_id)
+            rids = [] if current is None else [r for (r,) in self._db.execute(
+                "SELECT record_id FROM records WHERE entity_id = ?", (current,))]
+            selector = "entity_id"
+        elif match is not None:
+            rids = self._matching(match)
+            selector = "match:" + ",".join(sorted(match))
+        else:
+            assert record_ids is not None
+            rids = sorted(set(map(str, record_ids)))
+            selector = "record_ids"
+        member = self._memberships(rids)
+        table = pd.DataFrame({schema.RECORD_ID: sorted(member),
+                              schema.ENTITY_ID: [member[r] for r in sorted(member)]})
+        return table, selector
+
+    def _suppression_entries(self, rids: Sequence[str], match: Mapping[str, Any] | None
+                             ) -> list[tuple[str, str]]:
+        """What an erasure suppresses: its record ids, and the standardised values of the
+        identifier fields a ``match`` selector names."""
+        entries = [(schema.RECORD_ID, r) for r in rids]
+        if match:
+            probe = standardise(pd.DataFrame({k: [v] for k, v in match.items()}))
+            for name in match:
+                column = schema.std(name)
+                if name in IDENTIFIERS and column in probe and probe[column].notna().all():
+                    entries.append((name, str(probe[column].iloc[0])))
+        return entries
+
+    def unsuppress(self, record_ids: Iterable[str] | None = None, *,
+                   match: Mapping[str, Any] | None = None) -> int:
+        """Lift suppressions that :meth:`erase` left, so that those records can be ingested
+        again: the given record ids, or identifier values (``{"email": "ann@x.org"}``).
+
+        Returns:
+            How many entries were lifted (0 when none was suppressed).
+        """
+        if (record_ids is None) == (match is None):
+            raise StoreError("unsuppress: give exactly one of record_ids= or match=")
+        entries = self._suppression_entries(sorted(set(map(str, record_ids or []))), match)
+        with self._tx():
+            return Suppression(self._db).remove(entries)
 
     def _matching(self, match: Mapping[str, Any]) -> list[str]:
         columns = set(self._frozen()["columns"])
