@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,8 +23,10 @@ from unifyprofile import schema
 from unifyprofile._columns import dense_rank
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.golden._survivorship import Survivorship, survivorship_from_config
+from unifyprofile.standardise import split_full_name
 
-__all__ = ["DEFAULT_POLICIES", "PROVENANCE_PARTS", "merge", "provenance_table"]
+__all__ = ["DEFAULT_POLICIES", "PROVENANCE_PARTS", "STANDARD_FORM", "merge",
+           "provenance_table"]
 
 #: Policies used for a field when ``policies`` does not name it (before ``default``).
 DEFAULT_POLICIES: Mapping[str, Survivorship] = {
@@ -37,6 +40,14 @@ MOST_COMPLETE = Survivorship("most_complete")
 
 #: Provenance columns written for each field, in order (``<field>__<part>``).
 PROVENANCE_PARTS = ("source", "record_id", "rule", "updated_at")
+
+#: Fields whose standardised form is the one a person wants (``country``: ISO 3166 codes,
+#: not "USA" / "United States" / "US"): it survives, and the raw value of the record it
+#: came from goes into the provenance column ``<field>__raw``.
+STANDARD_FORM = ("country",)
+
+#: Name fields a record without them takes from its parsed full name.
+_FROM_FULL_NAME = {"first_name": "first", "last_name": "last"}
 
 _UPDATED_AT_STD = schema.std(schema.UPDATED_AT)
 _NAT = np.iinfo(np.int64).min
@@ -73,6 +84,18 @@ class _Candidates:
     def values(self, index: np.ndarray | None = None) -> pa.Array:
         """The surviving forms of the candidates at ``index`` (all by default)."""
         return self._values if index is None else self._values.take(index)
+
+    def standard_form(self) -> _Candidates:
+        """The same candidates with their standardised form as the surviving value."""
+        std = self.std if isinstance(self.std, pa.Array) else _arrow(
+            np.asarray(self.std, dtype=object))
+        return _Candidates(self.pos, std, self.std)
+
+    def subset(self, keep: np.ndarray) -> _Candidates:
+        """The candidates where ``keep`` is true."""
+        std = self.std.filter(pa.array(keep)) if isinstance(self.std, pa.Array) else (
+            np.asarray(self.std, dtype=object)[keep])
+        return _Candidates(self.pos[keep], self._values.filter(pa.array(keep)), std)
 
 
 class _Context:
@@ -264,17 +287,25 @@ def _merge(
     for field in fields:
         policy = resolved[field]
         cands = ctx.candidates(field)
+        raw = None
+        if field in STANDARD_FORM and schema.std(field) in records.columns:
+            raw = _surviving(records[field])
+            cands = cands.standard_form()
+        if field == "phone" and policy.rule == "collect_all":
+            cands = _without_national_duplicates(ctx, cands, records[field])
         if policy.rule == "collect_all":
-            columns = _collect_all(ctx, cands, n_ent)
+            columns = _collect_all(ctx, cands, n_ent, raw)
         else:
             ents, chosen, value = _choose(ctx, cands, policy, field, entity_ids)
-            columns = _single(ctx, cands, ents, chosen, value, n_ent)
+            columns = _single(ctx, cands, ents, chosen, value, n_ent, raw)
         out[field] = columns[0]
         out[schema.provenance(field, "source")] = columns[1]
         out[schema.provenance(field, "record_id")] = columns[2]
         out[schema.provenance(field, "rule")] = pa.DictionaryArray.from_arrays(
             np.zeros(n_ent, dtype=np.int8), [policy.name])
         out[schema.provenance(field, "updated_at")] = columns[3]
+        if raw is not None:
+            out[schema.provenance(field, "raw")] = columns[4]
     golden = pa.table(out).to_pandas(types_mapper=_pandas_type)
     # The key and the count stay numpy columns, like the clusters table they join to.
     golden[schema.ENTITY_ID] = np.asarray(entity_ids, dtype=object)
@@ -508,6 +539,8 @@ def _field_values(
     std_name = schema.std(field)
     raw = records[field]
     std = records[std_name] if std_name in records.columns else None
+    if field in _FROM_FULL_NAME and std is not None and "full_name" in records.columns:
+        raw = _with_full_name_parts(records, raw, std, _FROM_FULL_NAME[field])
     pos = np.arange(len(records), dtype=np.int64)
     if not isinstance(raw.dtype, pd.ArrowDtype) or pa.types.is_list(raw.dtype.pyarrow_dtype):
         listlike = raw.astype(object)
@@ -533,6 +566,20 @@ def _field_values(
         # The standardised form decides which values are candidates.
         keep &= std.notna().to_numpy()
     return pos, values, std, keep
+
+
+def _with_full_name_parts(records: pd.DataFrame, raw: pd.Series, std: pd.Series,
+                          part: str) -> pd.Series:
+    """``raw`` with the records that lack it but whose standardised value came from their
+    full name given that part of the parsed full name (as written: "Robert", not the
+    standardised "robert")."""
+    missing = (raw.isna() & std.notna() & records["full_name"].notna()).to_numpy()
+    if not missing.any():
+        return raw
+    parts = split_full_name(records["full_name"][missing])[part]
+    filled = raw.astype(object).to_numpy(copy=True)
+    filled[missing] = parts.to_numpy(dtype=object)
+    return pd.Series(filled, index=raw.index, dtype=object)
 
 
 def _build_candidates(
@@ -693,8 +740,10 @@ def _single(
     chosen: np.ndarray,
     value: np.ndarray,
     n_ent: int,
-) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
-    """One column per part; entity ``ents[k]`` gets candidate ``chosen[k]``, others null."""
+    raw: pa.Array | None = None,
+) -> tuple[pa.Array, ...]:
+    """One column per part; entity ``ents[k]`` gets candidate ``chosen[k]``, others null.
+    With ``raw`` (each record's raw value) a fifth column: the winner's raw value."""
     winner = np.full(n_ent, -1, dtype=np.int64)
     winner[ents] = np.arange(len(ents))
     missing = winner < 0
@@ -706,6 +755,7 @@ def _single(
         ctx.arrow(schema.SOURCE).take(at),
         ctx.arrow(schema.RECORD_ID).take(at),
         _times(updated),
+        *(() if raw is None else (raw.take(at),)),
     )
 
 
@@ -719,8 +769,8 @@ def _lists(ent_sorted: np.ndarray, n_ent: int) -> Any:
 
 
 def _collect_all(
-    ctx: _Context, cands: _Candidates, n_ent: int
-) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
+    ctx: _Context, cands: _Candidates, n_ent: int, raw: pa.Array | None = None
+) -> tuple[pa.Array, ...]:
     group, size, representative = _groups(ctx, cands)
     g_ent = ctx.ent[cands.pos[representative]]
     g_recent = ctx.rank("most_recent")[cands.pos[representative]]
@@ -733,7 +783,38 @@ def _collect_all(
         lists(ctx.arrow(schema.SOURCE).take(pos).cast(pa.string())),
         lists(ctx.arrow(schema.RECORD_ID).take(pos)),
         lists(_times(ctx.updated_i8[pos])),
+        *(() if raw is None else (lists(raw.take(pos)),)),
     )
+
+
+_NON_DIGIT = re.compile(r"\D")
+
+
+def _without_national_duplicates(ctx: _Context, cands: _Candidates, raw: pd.Series
+                                 ) -> _Candidates:
+    """Phones written without a country code (``152 7699 5482``) whose digits end an
+    entity's phone written with one (``+86 152 7699 5482``): the same phone, read with the
+    wrong default region.  They are dropped so that collect-all lists it once."""
+    if not len(cands) or not isinstance(cands.std, (pa.Array, np.ndarray)):
+        return cands
+    text = raw.to_numpy(dtype=object, na_value=None)[cands.pos]
+    std = (cands.std.to_numpy(zero_copy_only=False) if isinstance(cands.std, pa.Array)
+           else cands.std)
+    explicit = np.array([isinstance(t, str) and t.lstrip("( ").startswith(("+", "00"))
+                         for t in text])
+    if explicit.all() or not explicit.any():
+        return cands
+    ent = ctx.ent[cands.pos]
+    known: dict[int, list[str]] = {}
+    for e, number in zip(ent[explicit].tolist(), std[explicit].tolist(), strict=True):
+        known.setdefault(e, []).append(str(number))
+    keep = np.ones(len(cands), dtype=bool)
+    for k in np.flatnonzero(~explicit).tolist():
+        digits = _NON_DIGIT.sub("", str(text[k])).lstrip("0")
+        numbers = known.get(int(ent[k]), [])
+        if len(digits) >= 7 and any(n.endswith(digits) and n != std[k] for n in numbers):
+            keep[k] = False
+    return cands if keep.all() else cands.subset(keep)
 
 
 def _sources(ctx: _Context, n_ent: int) -> pa.Array:

@@ -7,10 +7,12 @@ so that spelling and formatting differences disappear before comparison.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 import pandas as pd
+import pycountry
 
 from ._common import ascii_fold, map_text
 
@@ -176,90 +178,54 @@ _US_STATES = {
     "australian capital territory": "ACT",
 }
 
-_COUNTRIES: dict[str, tuple[str, ...]] = {
-    "US": ("usa", "united states", "united states of america", "america", "us of a"),
-    "GB": (
-        "gbr",
-        "uk",
-        "united kingdom",
-        "great britain",
-        "britain",
-        "england",
-        "scotland",
-        "wales",
-        "northern ireland",
-        "united kingdom of great britain and northern ireland",
-    ),
-    "CN": (
-        "chn",
-        "china",
-        "prc",
-        "peoples republic of china",
-        "mainland china",
-        "中国",
-        "中华人民共和国",
-        "zhong guo",
-    ),
-    "AU": ("aus", "australia"),
-    "CA": ("can", "canada"),
-    "NZ": ("nzl", "new zealand", "aotearoa"),
-    "IE": ("irl", "ireland", "eire", "republic of ireland"),
-    "DE": ("deu", "ger", "germany", "deutschland"),
-    "FR": ("fra", "france"),
-    "ES": ("esp", "spain", "espana"),
-    "IT": ("ita", "italy", "italia"),
-    "PT": ("prt", "portugal"),
-    "NL": ("nld", "netherlands", "the netherlands", "holland", "nederland"),
-    "BE": ("bel", "belgium", "belgique", "belgie"),
-    "CH": ("che", "switzerland", "schweiz", "suisse", "svizzera"),
-    "AT": ("aut", "austria", "osterreich", "oesterreich"),
-    "SE": ("swe", "sweden", "sverige"),
-    "NO": ("nor", "norway", "norge"),
-    "DK": ("dnk", "denmark", "danmark"),
-    "FI": ("fin", "finland", "suomi"),
-    "PL": ("pol", "poland", "polska"),
-    "CZ": ("cze", "czech republic", "czechia"),
-    "GR": ("grc", "greece"),
-    "TR": ("tur", "turkey", "turkiye"),
-    "RU": ("rus", "russia", "russian federation", "rossiia", "россия"),
-    "UA": ("ukr", "ukraine"),
-    "IL": ("isr", "israel"),
-    "AE": ("are", "uae", "united arab emirates"),
-    "SA": ("sau", "saudi arabia"),
-    "IN": ("ind", "india", "bharat"),
-    "PK": ("pak", "pakistan"),
-    "BD": ("bgd", "bangladesh"),
-    "JP": ("jpn", "japan", "nippon", "日本"),
-    "KR": (
-        "kor",
-        "south korea",
-        "korea",
-        "republic of korea",
-        "korea republic of",
-        "대한민국",
-        "한국",
-    ),
-    "TW": ("twn", "taiwan", "台湾", "台灣"),
-    "HK": ("hkg", "hong kong", "香港"),
-    "SG": ("sgp", "singapore"),
-    "MY": ("mys", "malaysia"),
-    "TH": ("tha", "thailand"),
-    "VN": ("vnm", "vietnam", "viet nam"),
-    "PH": ("phl", "philippines"),
-    "ID": ("idn", "indonesia"),
-    "MX": ("mex", "mexico"),
-    "BR": ("bra", "brazil", "brasil"),
-    "AR": ("arg", "argentina"),
-    "CL": ("chl", "chile"),
-    "CO": ("col", "colombia"),
-    "ZA": ("zaf", "south africa"),
-    "NG": ("nga", "nigeria"),
-    "EG": ("egy", "egypt"),
-    "KE": ("ken", "kenya"),
+#: Names and abbreviations of countries that ISO 3166 (pycountry) does not list: common
+#: short forms, parts of a country, and native names.
+_COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "US": ("america", "us of a", "united states of america"),
+    "GB": ("uk", "great britain", "britain", "england", "scotland", "wales",
+           "northern ireland"),
+    "CN": ("prc", "mainland china", "中国", "中华人民共和国", "zhong guo"),
+    "NZ": ("aotearoa",),
+    "IE": ("eire", "republic of ireland"),
+    "DE": ("ger", "deutschland"),
+    "ES": ("espana",),
+    "IT": ("italia",),
+    "NL": ("the netherlands", "holland", "nederland"),
+    "BE": ("belgique", "belgie"),
+    "CH": ("schweiz", "suisse", "svizzera"),
+    "AT": ("osterreich", "oesterreich"),
+    "SE": ("sverige",),
+    "NO": ("norge",),
+    "DK": ("danmark",),
+    "FI": ("suomi",),
+    "PL": ("polska",),
+    "TR": ("turkey", "turkiye"),
+    "RU": ("russia", "rossiia", "россия"),
+    "AE": ("uae",),
+    "IN": ("bharat",),
+    "JP": ("nippon", "日本"),
+    "KR": ("korea", "korea republic of", "대한민국", "한국"),
+    "TW": ("taiwan", "台湾", "台灣"),
+    "HK": ("香港",),
+    "VN": ("vietnam",),
+    "BR": ("brasil",),
 }
-_COUNTRY_KEYS = {
-    name: code for code, names in _COUNTRIES.items() for name in (code.lower(), *names)
-}
+
+
+@functools.cache
+def _country_keys() -> dict[str, str]:
+    """Folded name -> ISO 3166 alpha-2 code: every code, name, official and common name
+    in pycountry, then the aliases above."""
+    keys: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("alpha_2", "alpha_3", "name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                keys.setdefault(" ".join(_words(value)), country.alpha_2)
+    for code, names in _COUNTRY_ALIASES.items():
+        for name in names:
+            keys[name] = code
+    return keys
 
 
 def _words(text: str) -> list[str]:
@@ -305,7 +271,13 @@ _ZIP_PLUS_4 = re.compile(r"(\d{5})\d{4}")
 _NON_ALNUM_UPPER = re.compile(r"[^0-9A-Z]+")
 
 
+_FLOAT_RENDERING = re.compile(r"(\d+)\.0+")
+
+
 def _postcode_one(text: str) -> str | None:
+    whole = _FLOAT_RENDERING.fullmatch(text.strip())
+    if whole:  # 12345.0: a spreadsheet or a float column wrote the ZIP code as a number
+        text = whole.group(1)
     code = _NON_ALNUM_UPPER.sub("", ascii_fold(text).upper())
     zip_plus_4 = _ZIP_PLUS_4.fullmatch(code)
     if zip_plus_4:
@@ -323,12 +295,14 @@ def standardise_postcode(values: pd.Series) -> pd.Series:
 
     Returns:
         An object Series with the index of ``values``: uppercase, without spaces,
-        dashes or other punctuation; ZIP+4 is cut to the 5-digit ZIP; placeholders
-        (``00000``, ``n/a``) give None.
+        dashes or other punctuation; ZIP+4 is cut to the 5-digit ZIP; a number written
+        as a float (``12345.0``) loses its ``.0``; placeholders (``00000``, ``n/a``) give
+        None.
 
     Examples:
-        >>> standardise_postcode(pd.Series(["94105-1234", "sw1a 1aa", "00000"])).tolist()
-        ['94105', 'SW1A1AA', None]
+        >>> raw = pd.Series(["94105-1234", "sw1a 1aa", "00000", "12345.0"])
+        >>> standardise_postcode(raw).tolist()
+        ['94105', 'SW1A1AA', None, '12345']
     """
     return map_text(values, _postcode_one)
 
@@ -382,21 +356,23 @@ def standardise_state(values: pd.Series) -> pd.Series:
 
 
 def _country_one(text: str) -> str | None:
+    keys = _country_keys()
     native = unicodedata.normalize("NFKC", text).strip().lower()
-    if native in _COUNTRY_KEYS:
-        return _COUNTRY_KEYS[native]
+    if native in keys:
+        return keys[native]
     key = " ".join(_words(text))
     if not key or key in _JUNK:
         return None
-    return _COUNTRY_KEYS.get(key, key.upper())
+    return keys.get(key, key.upper())
 
 
 def standardise_country(values: pd.Series) -> pd.Series:
     """Standardise countries to ISO 3166 alpha-2 codes.
 
-    About fifty common countries are recognised by English or native name, alpha-2 or
-    alpha-3 code and common abbreviations (``U.S.A.``, ``UK``, ``PRC``); other values
-    are returned folded to ASCII uppercase words.
+    Every country of ISO 3166 (from pycountry) is recognised by its alpha-2 or alpha-3
+    code and its English name, official name or common name, and the usual short forms
+    and native names by an alias table (``U.S.A.``, ``UK``, ``England``, ``PRC``,
+    ``Deutschland``); other values are returned folded to ASCII uppercase words.
 
     Args:
         values: raw country names or codes.
@@ -405,7 +381,8 @@ def standardise_country(values: pd.Series) -> pd.Series:
         An object Series with the index of ``values``.
 
     Examples:
-        >>> standardise_country(pd.Series(["U.S.A.", "England", "中国", "gb", "Narnia"])).tolist()
-        ['US', 'GB', 'CN', 'GB', 'NARNIA']
+        >>> raw = pd.Series(["U.S.A.", "England", "中国", "gb", "Côte d'Ivoire", "Narnia"])
+        >>> standardise_country(raw).tolist()
+        ['US', 'GB', 'CN', 'GB', 'CI', 'NARNIA']
     """
     return map_text(values, _country_one)
