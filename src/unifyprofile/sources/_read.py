@@ -418,6 +418,7 @@ def _read_parquet(source: Source, path: Path) -> pd.DataFrame:
     # Arrow-backed columns: strings are trimmed in Arrow by _as_text, no Python objects
     # are made for columns the mapping does not use.  Structs become ``a.b`` columns, as
     # nested JSON objects do.
+    _check_unique_columns(source, str(path), pq.ParquetFile(path).schema_arrow.names)
     table = pq.read_table(path)
     while any(pa.types.is_struct(f.type) for f in table.schema):
         table = table.flatten()
@@ -625,7 +626,9 @@ def _as_text(values: pd.Series, integral: bool | None = None) -> pd.Series:
         if pa.types.is_floating(arrow.type):
             values = pd.Series(arrow.to_numpy(), index=values.index)  # nulls -> NaN
         else:
-            # Timestamps (with their time zone), dates, decimals: Arrow's exact text.
+            # Timestamps (in UTC, from any time zone), dates, decimals: Arrow's exact text.
+            if pa.types.is_timestamp(arrow.type) and arrow.type.tz is not None:
+                arrow = pc.cast(arrow, pa.timestamp(arrow.type.unit, tz="UTC"))
             try:
                 return _trimmed(pc.cast(arrow, pa.string()), values.index)
             except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
