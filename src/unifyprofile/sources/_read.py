@@ -113,7 +113,7 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
         return _nothing(source, [unreadable_note(source, where, len(unreadable))], loaded,
                         len(unreadable))
     columns = [str(c) for c in raw.columns if c not in _INTERNAL]
-    if not columns and not unreadable:  # JSONL with blank lines only: no keys to check
+    if not columns and not unreadable and not len(raw):  # JSONL of blank lines: no keys
         return _nothing(source, [_no_rows_note(source, where)], loaded, 0)
     check_mapping(source, where, columns)
     rows = raw.pop("_row").to_numpy() if "_row" in raw.columns else np.arange(1, len(raw) + 1)
