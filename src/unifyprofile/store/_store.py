@@ -1188,13 +1188,13 @@ class IdentityStore:
     def unsuppress(self, record_ids: Iterable[str] | None = None, *,
                    match: Mapping[str, Any] | None = None) -> int:
         """Lift suppressions that :meth:`erase` left, so that those records can be ingested
-        again: the given record ids, or identifier values (``{"email": "ann@x.org"}``).
+        again: the given record ids and/or identifier values (``{"email": "ann@x.org"}``).
 
         Returns:
             How many entries were lifted (0 when none was suppressed).
         """
-        if (record_ids is None) == (match is None):
-            raise StoreError("unsuppress: give exactly one of record_ids= or match=")
+        if record_ids is None and match is None:
+            raise StoreError("unsuppress: give record_ids=, match= or both")
         entries = self._suppression_entries(sorted(set(map(str, record_ids or []))), match)
         with self._tx():
             return Suppression(self._db).remove(entries)
