@@ -31,6 +31,13 @@ def plain_rows(table: pd.DataFrame, key: list[str]) -> list[dict[str, Any]]:
     return [{c: _plain(v) for c, v in row.items()} for row in table.to_dict("records")]
 
 
+def unreadable_by_kind(rejects: pd.DataFrame) -> pd.DataFrame:
+    """Rejects with the reason of an unparsable row cut to its kind: Spark's CSV reader
+    does not know a row's lines or fields, the local reader names them."""
+    return rejects.assign(reason=rejects["reason"].str.replace(
+        r"^unreadable row.*", "unreadable row", regex=True))
+
+
 def assert_same_partition(local: pd.DataFrame, spark: pd.DataFrame) -> None:
     both = local.merge(spark, on="record_id", how="outer", suffixes=("_l", "_s"),
                        indicator=True)

@@ -61,7 +61,8 @@ class CsvRead:
     Attributes:
         frame: one text column per header name, plus ``_row`` (the data row number,
             1-based, header excluded) and ``_lines`` (physical lines the row covers).
-        rejects: dicts of :data:`~unifyprofile.schema.REJECT_COLUMNS`, plus ``lines``.
+        rejects: one dict per rejected unit: ``row``, ``source_record_id``, ``column``,
+            ``reason`` (naming its lines) and ``lines`` (how many it covers).
         header: the header names.
         header_lines: physical lines of the header (0 for an empty file).
         blank: blank lines outside every row.
