@@ -87,13 +87,14 @@ def observed_entities() -> Iterator[dict[str, int]]:
     """Within the block, the largest entity and the entity count of the last Result that
     ``Resolver.resolve`` returned (the result the report scores)."""
     from unifyprofile import Resolver
+    from unifyprofile.schema import ENTITY_ID
 
     seen: dict[str, int] = {}
     original = Resolver.resolve
 
     def resolve(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         result = original(self, *args, **kwargs)
-        sizes = result.clusters.groupby("entity_id").size()
+        sizes = result.clusters.groupby(ENTITY_ID).size()
         seen.update(largest_entity=int(sizes.max()) if len(sizes) else 0,
                     entities=int(len(sizes)))
         return result
@@ -234,13 +235,15 @@ def _grid_line(run: dict[str, Any]) -> str:
 
 def scale_data(work: Path, size: int, seed: int) -> Path:
     """The harshest point at ``size`` records under ``work``, generated once (in a child
-    process, so that this process stays small)."""
+    process, so that this process stays small) and reused while the generator's code, the
+    levels and the seed are the same."""
     levels = harshest()
     directory = work / f"harshest-n{size}-s{seed}"
     params = directory / "params.json"
     if params.is_file():
         old = json.loads(params.read_text(encoding="utf-8"))
-        if old.get("levels") == hazards.levels_with(**levels) and old.get("records") == size:
+        if (old.get("levels") == hazards.levels_with(**levels) and old.get("records") == size
+                and old.get("generator") == hazards.fingerprint()):
             return directory
     command = [sys.executable, str(HERE / "hazards.py"), "--records", str(size),
                "--seed", str(seed), "--out", str(directory)]
@@ -420,10 +423,12 @@ def command_line() -> str:
 
 
 def library_version() -> str:
+    """The version of the unifyprofile that is imported, with the commit of its checkout."""
     import unifyprofile
 
+    where = Path(unifyprofile.__file__).resolve().parent
     try:
-        commit = subprocess.run(["git", "-C", str(HERE), "describe", "--always", "--dirty"],
+        commit = subprocess.run(["git", "-C", str(where), "describe", "--always", "--dirty"],
                                 capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return f"unifyprofile {unifyprofile.__version__}"

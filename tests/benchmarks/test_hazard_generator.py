@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import _hazard_pools as pools  # noqa: E402
 import hazards  # noqa: E402
 
 NAME_COLUMNS = ["first_name", "last_name", "full_name"]
@@ -104,12 +105,12 @@ def test_full_names_only_in_full_name_sources_and_guests_have_no_name():
 def test_without_hazards_no_junk_and_every_record_named():
     table, _, _ = _generate()
     values = set(table.drop(columns=["record_id", "source"]).to_numpy().ravel())
-    junk = {v for vs in hazards.pools.JUNK.values() for v in vs} - {"0"}
+    junk = {v for vs in pools.JUNK.values() for v in vs} - {"0"}
     assert not values & junk
     named = (table[NAME_COLUMNS] != "").any(axis=1)
     assert named[table["source"] != "newsletter"].all()  # a newsletter may hold e-mail only
     dirty, _, _ = _generate(junk=0.05)
-    assert dirty["email"].isin(hazards.pools.JUNK["email"]).mean() > 0.02
+    assert dirty["email"].isin(pools.JUNK["email"]).mean() > 0.02
 
 
 def test_levels_are_checked():
@@ -127,3 +128,19 @@ def test_cli_writes_the_benchdata_layout(tmp_path):
     assert set(records["record_id"]) == set(truth["record_id"])
     assert params["levels"]["households"] == 0.2
     assert (tmp_path / "params.json").is_file()
+
+
+def test_a_level_changes_only_what_it_controls():
+    clean, truth, _ = _generate(junk=0.0)
+    dirty, truth_dirty, _ = _generate(junk=0.05)
+    pd.testing.assert_frame_equal(truth, truth_dirty)  # the same people, in the same rows
+    fields = [c for c in clean.columns if c not in ("record_id", "source")]
+    changed = clean[fields] != dirty[fields]
+    junk = {v for vs in pools.JUNK.values() for v in vs}
+    assert dirty[fields][changed].stack().isin(junk).all()
+    assert changed.to_numpy().mean() == pytest.approx(0.05 * 8 / 10, abs=0.015)
+
+    alone, _, _ = _generate(households=0.0)
+    housed, _, _ = _generate(households=0.15)
+    same_rows = (alone == housed).all(axis=1).mean()
+    assert 0.7 < same_rows < 0.95  # the households' people differ, nobody else
