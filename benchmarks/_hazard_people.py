@@ -258,15 +258,13 @@ def _common_names(world: World, population: list[Person], share: float) -> int:
 
 def _twins(world: World, population: list[Person], pairs: int
            ) -> tuple[list[list[Person]], int]:
-    """Twin pairs from the front of ``population``; those who live together, and how many
-    people were used."""
+    """Twin pairs from the back of ``population`` (households are taken from the front);
+    the pairs who live together, and how many people became twins."""
     r = world.stream("twins")
     homes = []
     used = 0
-    for k in range(pairs):
-        if used + 2 > len(population):
-            break
-        a, b = population[2 * k], population[2 * k + 1]
+    for k in range(min(pairs, len(population) // 2)):
+        a, b = population[-1 - 2 * k], population[-2 - 2 * k]
         used += 2
         b.sex = a.sex if r.random() < 0.5 else ("F" if a.sex == "M" else "M")
         together = r.random() < 0.6
@@ -371,15 +369,14 @@ def build_people(world: World, people: int, levels: dict[str, float]
     world.stream("family").shuffle(family)
     twin_homes, used = _twins(world, family, round(levels["twins"] * people / 2))
     in_homes = round(max(levels["households"], levels["mailboxes"]) * people)
-    twins_housed = sum(len(h) for h in twin_homes)
-    homes = _households(world, family[used:], in_homes - twins_housed)
-    shared = _mailboxes(world, twin_homes + homes, round(levels["mailboxes"] * people))
+    homes = _households(world, family[:len(family) - used], in_homes)
+    shared = _mailboxes(world, homes, round(levels["mailboxes"] * people))
     switchboards = _switchboards(world, population, levels["switchboard"])
     movers = _movers(world, population)
     planted = {
         "households": len(homes),
         "twin_pairs_in_one_home": len(twin_homes),
-        "people_in_households": sum(len(h) for h in homes) + twins_housed,
+        "people_in_households": sum(len(h) for h in homes),
         "twin_pairs": used // 2,
         "people_sharing_a_mailbox": shared,
         "common_name_people": common,

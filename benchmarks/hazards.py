@@ -97,7 +97,7 @@ class Hazard:
 HAZARDS = {h.name: h for h in (
     Hazard("households", 0.10, (0.0, 0.15, 0.30),
            "share of people in households of 2-5 that share surname, address, postcode, "
-           "city and landline"),
+           "city and landline (twins living together come on top)"),
     Hazard("mailboxes", 0.03, (0.0, 0.10, 0.20),
            "share of people who use their household's one e-mail address (households are "
            "added when too few people live in one)"),

@@ -39,8 +39,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -261,18 +263,23 @@ def run_scale(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
         _log(f"scale {size:,}: resolving in a fresh process ...")
         command = [sys.executable, "-c", LAUNCHER, sys.executable, str(Path(__file__)),
                    "--child", str(directory)]
+        # A session of its own, so that a timeout ends the measured run too, not only the
+        # launcher.
+        launcher = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, start_new_session=True)
         try:
-            done = subprocess.run(command, capture_output=True, text=True,
-                                  timeout=args.scale_timeout)
+            stdout, stderr = launcher.communicate(timeout=args.scale_timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(launcher.pid, signal.SIGKILL)
+            launcher.communicate()
             rows.append({"size": size, "status": "failed",
                          "reason": f"timed out after {args.scale_timeout:.0f} s"})
             continue
-        lines = [json.loads(x) for x in done.stdout.splitlines() if x.startswith("{")]
+        lines = [json.loads(x) for x in stdout.splitlines() if x.startswith("{")]
         measured = next((x for x in lines if x.get("launcher")), None)
         report = next((x for x in lines if "status" in x), None)
         if measured is None or report is None or measured["exit"] != 0:
-            _log(done.stderr[-3000:])
+            _log(stderr[-3000:])
             reason = f"exit status {measured['exit']}" if measured else "no report"
             rows.append({"size": size, "status": "failed", "reason": reason,
                          **({"wall": measured["wall"], "rss_mib": measured["rss_mib"]}
@@ -399,9 +406,10 @@ def render_scale(rows: list[dict[str, Any]], args: argparse.Namespace) -> list[s
     ]
     for r in rows:
         if r["status"] != "ok":
-            lines.append(f"| {r['size']:,} | | {r['reason']} | | | | | "
-                         f"{r.get('wall', 0):.1f} | {r.get('rss_mib', 0):.0f} | **FAIL** | "
-                         "**FAIL** |")
+            wall = f"{r['wall']:.1f}" if "wall" in r else "–"
+            rss = f"{r['rss_mib']:.0f}" if "rss_mib" in r else "–"
+            lines.append(f"| {r['size']:,} | | {r['reason']} | | | | | {wall} | {rss} | "
+                         "**FAIL** | **FAIL** |")
             continue
         c, p, planted = r["cluster"], r["pairwise"], r["planted"]
         lines.append(f"| {r['size']:,} | {planted['people']:,} | {c['f1']:.4f} | "
