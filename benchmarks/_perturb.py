@@ -496,16 +496,19 @@ def _renamer(kind: str) -> Callable[[Tables, random.Random], Result]:
 def combined(tables: Tables, r: random.Random) -> Result:
     """Everything that composes: names joined (or split), dates split, upper case, a source
     column, placeholder columns, abbreviated names, shuffled order."""
-    steps = []
-    for step in (join_names, split_names, split_dates, upper, source_column, placeholders,
-                 _renamer("abbreviated"), shuffled):
-        if step is split_names and any(s.startswith("join_names") for s in steps):
-            continue
+    steps = (("join_names", join_names), ("split_names", split_names),
+             ("split_dates", split_dates), ("upper", upper), ("source_column", source_column),
+             ("placeholders", placeholders), ("abbreviated", _renamer("abbreviated")),
+             ("shuffled", shuffled))
+    done: list[str] = []
+    for name, step in steps:
+        if name == "split_names" and "join_names" in done:
+            continue  # the joined names are not split again
         result = step(tables, r)
         if result is not None:
             tables = result[0]
-            steps.append(step.__name__ if step.__name__ != "apply" else "abbreviated")
-    return tables, " + ".join(steps)
+            done.append(name)
+    return tables, " + ".join(done)
 
 
 @dataclass(frozen=True)
