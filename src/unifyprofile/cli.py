@@ -242,7 +242,7 @@ def infer_command(
 
     from unifyprofile.config import dump_config
     from unifyprofile.errors import ConfigError, SourceError
-    from unifyprofile.infer import fit_blocking, infer_config
+    from unifyprofile.infer import fit_config, infer_config
     from unifyprofile.resolver import Resolver
 
     if link and len(files) != 2:
@@ -266,7 +266,7 @@ def infer_command(
     key = _id_column(tables, id_column)
     config, roles = infer_config(tables, link=link, id_column=key)
     records, _, _, _ = Resolver(config).prepare()
-    config, notes = fit_blocking(config, records)
+    config, notes = fit_config(config, records)
     config = dataclasses.replace(config, sources=infer_config(
         tables, link=link, id_column=key, paths=paths)[0].sources)
     for column, role in roles.items():

@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from unifyprofile import schema
@@ -41,10 +42,10 @@ from unifyprofile.compare import (
 )
 from unifyprofile.config import Config
 from unifyprofile.sources import Source
-from unifyprofile.sources._infer import ColumnRole, _canonical_mapping, _norm, infer_roles
+from unifyprofile.sources._infer import ColumnRole, canonical_mapping, infer_roles, name_words
 
-__all__ = ["DEDUP_THRESHOLD", "KEEP_APART_BELOW", "LOOSE_PERSON_RULES", "fit_blocking",
-           "infer_config"]
+__all__ = ["DEDUP_THRESHOLD", "KEEP_APART_BELOW", "LOOSE_PERSON_RULES", "PERSONAL_IDS",
+           "VETO_FIELDS", "fit_blocking", "fit_config", "fit_guards", "infer_config"]
 
 _RESERVED = {schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID, schema.UPDATED_AT,
              schema.ENTITY_ID, "source_row", "i", "j"}
@@ -62,6 +63,11 @@ DEDUP_THRESHOLD = 0.8
 #: Pairs scored below this are kept in different entities however links chain them.
 KEEP_APART_BELOW = 0.001
 
+#: Fields whose clear disagreement forbids a probabilistic link (``guards.veto``).
+VETO_FIELDS = ("first_name",)
+#: Fields whose exact agreement lifts that veto (``guards.veto_unless``).
+PERSONAL_IDS = ("ssn", "customer_id", "loyalty_id")
+
 #: Share of records that must hold a value for a non-person column to be compared.
 MIN_FILLED = 0.5
 
@@ -71,7 +77,7 @@ MIN_PAIR_BUDGET = 100_000
 
 
 def _field_name(column: str, role: str, used: set[str]) -> str:
-    name = _norm(column) or "column"
+    name = "_".join(name_words(column)) or "column"
     if not re.match(r"^[a-z_]", name):
         name = f"c_{name}"
     if name in _RESERVED or name in schema.CANONICAL_FIELDS or name in schema.ID_FIELDS \
@@ -83,11 +89,41 @@ def _field_name(column: str, role: str, used: set[str]) -> str:
     return name
 
 
+#: Person name fields: a table with any of them can be compared with one holding another
+#: (standardising splits a full name and joins first and last).
+_NAMES = {"first_name", "last_name", "full_name"}
+_KINDS = ("text", "identifier", "categorical", "year", "amount", "date")
+
+
+def _generic_columns(roles: Mapping[str, ColumnRole]) -> list[tuple[str, tuple[str, ...]]]:
+    """``(role, columns)`` of every generic field: one column, or a date's parts."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    parts: dict[str, list[ColumnRole]] = {}
+    for column, found in roles.items():
+        if found.role not in _KINDS:
+            continue
+        if found.role == "date" and found.part:
+            parts.setdefault(found.reason, []).append(found)  # one reason per date
+        else:
+            out.append((found.role, (column,)))
+    order = {"year": 0, "month": 1, "day": 2}
+    for group in parts.values():
+        group.sort(key=lambda r: order[r.part or ""])
+        out.append(("date", tuple(r.column for r in group)))
+    return out
+
+
+def _filled_share(table: pd.DataFrame, columns: tuple[str, ...]) -> float:
+    if not len(table):
+        return 0.0
+    return float(table[list(columns)].notna().any(axis=1).mean())
+
+
 def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
                  id_column: str = "record_id",
                  paths: Mapping[str, str | Path] | None = None,
                  base: Config | None = None) -> tuple[Config, dict[str, ColumnRole]]:
-    """A config for ``tables`` chosen from their columns' names and values.
+    """A config for ``tables`` chosen from their columns' values and names.
 
     Args:
         tables: source name -> table (strings; None = missing).  For a link task the
@@ -116,37 +152,43 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     roles = infer_roles(union[shared], exclude=())
     own = {name: infer_roles(t[[c for c in t.columns if c not in shared]], exclude=())
            for name, t in data.items()}
-    mappings = {name: _canonical_mapping({**{c: r.role for c, r in roles.items()},
-                                          **{c: r.role for c, r in own[name].items()}})
-                for name in data}
+    mappings = {name: canonical_mapping({**roles, **own[name]}) for name in data}
     canonical_fields = set.intersection(*(set(m) for m in mappings.values())) if mappings \
         else set()
+    if all(_NAMES & set(m) for m in mappings.values()):
+        # A full name on one side meets first and last names on the other.
+        canonical_fields |= _NAMES & set().union(*mappings.values())
     used = set(canonical_fields)
-    # field -> (role, {table: column})
-    generic: dict[str, tuple[str, dict[str, str]]] = {}
-    kinds = ("text", "identifier", "categorical", "year", "amount", "date")
-    for column, found in roles.items():
-        filled = float(union[column].notna().mean()) if len(union) else 0.0
-        # A sparse extra column is mostly evidence about which list a record came from
-        # (its columns are filled together), not about the entity: leave it out.
-        if found.role in kinds and filled >= MIN_FILLED:
-            generic[_field_name(column, found.role, used)] = (
-                found.role, dict.fromkeys(data, column))
+    # field -> (role, {table: columns})
+    generic: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {}
+    for role, columns in _generic_columns(roles):
+        if _filled_share(union, columns) >= MIN_FILLED:
+            generic[_field_name(columns[0], role, used)] = (role, dict.fromkeys(data, columns))
     # Columns named differently in each table but holding the same kind of thing (a
     # "memo" here, a "description" there) are compared when each table has one.
-    for kind in kinds:
+    for kind in _KINDS:
         picks = {}
         for name, table in data.items():
-            candidates = [c for c, r in own[name].items() if r.role == kind
-                          and table[c].notna().mean() >= MIN_FILLED]
+            candidates = [columns for role, columns in _generic_columns(own[name])
+                          if role == kind and _filled_share(table, columns) >= MIN_FILLED]
             if len(candidates) == 1:
                 picks[name] = candidates[0]
         if len(data) > 1 and len(picks) == len(data):
-            generic[_field_name(next(iter(picks.values())), kind, used)] = (kind, picks)
+            generic[_field_name(next(iter(picks.values()))[0], kind, used)] = (kind, picks)
     all_roles = dict(roles)
     for found_own in own.values():
         all_roles.update(found_own)
-    roles = all_roles
+    placeholders: dict[str, set[str]] = {}
+    for name in data:
+        for field, mapped in mappings[name].items():
+            for column in [mapped] if isinstance(mapped, str) else mapped:
+                if all_roles[column].placeholder is not None:
+                    placeholders.setdefault(field, set()).add(all_roles[column].placeholder)
+    for field, (_, columns_by_table) in generic.items():
+        for columns in columns_by_table.values():
+            for column in columns:
+                if all_roles[column].placeholder is not None:
+                    placeholders.setdefault(field, set()).add(all_roles[column].placeholder)
     fields = set(canonical_fields)
     if "full_name" in fields:
         # Standardising splits a full name into first and last names, so the name
@@ -162,22 +204,32 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     from unifyprofile.resolver import default_blocking_rules
 
     blocking.extend(default_blocking_rules(fields))
+    if "company" in fields and not fields & _NAMES:
+        # Organisations: the name is the record.  Compare it as text (rare words count,
+        # legal forms and common words do not) and block on its rare words.
+        comparisons = [TextComparison("company") if c.field == "company" else c
+                       for c in comparisons]
+        blocking.append(BlockingRule.parse(["company:rare3"]))
     for field, (role, columns_by_table) in generic.items():
-        values = pd.concat([data[name][column] for name, column in columns_by_table.items()],
-                           ignore_index=True).dropna()
-        n_rows = max(sum(len(data[name]) for name in columns_by_table), 1)
+        values = pd.concat([data[name][list(columns)].notna().any(axis=1)
+                            for name, columns in columns_by_table.items()], ignore_index=True)
+        raw = pd.concat([data[name][columns[0]] for name, columns in columns_by_table.items()],
+                        ignore_index=True).dropna()
+        n_rows = max(len(values), 1)
         if role == "text":
             comparisons.append(TextComparison(field))
             blocking.append(BlockingRule.parse([f"{field}:rare3"]))
         elif role == "identifier":
             comparisons.append(ExactMatch(field))
-            if values.nunique() < 0.95 * len(values) or link:
+            if raw.nunique() < 0.95 * len(raw) or link:
                 blocking.append(BlockingRule.parse([field]))
         elif role == "amount":
             comparisons.append(NumericComparison(field))
         elif role == "date":
             comparisons.append(DateComparison(field, within_days=(7, 90, 365)))
-        elif role in ("categorical", "year") and len(values) >= MIN_FILLED * n_rows:
+        elif role == "year":
+            comparisons.append(NumericComparison(field, absolute=(1,)))
+        elif role == "categorical" and int(values.sum()) >= MIN_FILLED * n_rows:
             comparisons.append(ExactMatch(field, tf_adjust=True))
     if not blocking:
         # Nothing person-like, no free text: block on any shared rare token of any
@@ -200,13 +252,27 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
                 columns[field] = present[0] if len(present) == 1 else tuple(present)
         for field, (_, columns_by_table) in generic.items():
             if name in columns_by_table:
-                columns[field] = columns_by_table[name]
+                mapped_columns = columns_by_table[name]
+                columns[field] = mapped_columns[0] if len(mapped_columns) == 1 \
+                    else mapped_columns
         path = None if paths is None else paths.get(name)
         sources.append(Source(name, path=path, data=None if path is not None else table,
                               id_column=id_column, columns=columns, unique_per_person=link))
     start = base or Config()
     threshold = start.threshold if base is not None else DEDUP_THRESHOLD
     guards = start.guards
+    if placeholders:
+        guards = dataclasses.replace(guards, placeholders={
+            **{f: tuple(sorted(v)) for f, v in placeholders.items()},
+            **dict(guards.placeholders)})
+    if not guards.veto:
+        # A person's records agree on their given name and date of birth (up to typos,
+        # nicknames, initials and swaps): two different ones are two people, however
+        # much else (a household's surname, address, landline, family mailbox) agrees.
+        # Unless a personal identifier (a national id, a customer number) agrees.
+        guards = dataclasses.replace(
+            guards, veto=tuple(c.name for c in comparisons if c.field in VETO_FIELDS),
+            veto_unless=tuple(c.name for c in comparisons if c.field in PERSONAL_IDS))
     if not link and guards.keep_apart_below is None:
         # Evidence, not size, keeps entities apart: with clear non-matches held apart a
         # size cap only cuts real entities that have many records (a prolific inventor,
@@ -223,7 +289,7 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
         start, sources=tuple(sources), comparisons=tuple(comparisons),
         blocking=tuple(dict.fromkeys(blocking)), threshold=threshold, guards=guards,
         link_type="link_only" if link else start.link_type)
-    return config, roles
+    return config, all_roles
 
 
 def _order(field: str) -> int:
@@ -279,3 +345,85 @@ def fit_blocking(config: Config, records: pd.DataFrame,
         notes.append(f"blocking rule '{rule.name}': about {count:,} pairs")
     notes.append(f"estimated candidate pairs before comparing: at most {total:,}")
     return dataclasses.replace(config, blocking=tuple(rules)), notes
+
+
+#: A veto is lifted when, among pairs that a personal identifier says are one person,
+#: more than this share has the veto field clearly different.
+VETO_LIFT_SHARE = 0.05
+#: Witnessed pairs needed before a veto is judged.
+VETO_MIN_WITNESSES = 30
+
+
+def fit_guards(config: Config, records: pd.DataFrame, *, seed: int = 0
+               ) -> tuple[Config, list[str]]:
+    """Check the zero-config vetoes against the records' own witnesses.
+
+    A veto (two clearly different first names are two people) holds for people's data
+    in general; a data set can show otherwise.  Pairs of records holding the same value
+    of a personal identifier (``guards.veto_unless``: a national id, a customer number)
+    are the same person; when more than :data:`VETO_LIFT_SHARE` of them have the veto
+    field clearly different, that field's values are unreliable in this data (names
+    replaced by others), and its veto is lifted: it then weighs as evidence only.
+
+    Args:
+        config: the config (usually from :func:`infer_config`).
+        records: the standardised records.
+        seed: for the sample of witnessed pairs.
+
+    Returns:
+        The config (vetoes lifted where the data says so) and one note per judged veto.
+    """
+    guards = config.guards
+    by_name = {c.name: c for c in config.comparisons}
+    witnesses = [by_name[n] for n in guards.veto_unless if n in by_name]
+    if not guards.veto or not witnesses:
+        return config, []
+    rng = np.random.default_rng(seed)
+    pi: list[np.ndarray] = []
+    pj: list[np.ndarray] = []
+    for comparison in witnesses:
+        codes = comparison.prepare(records).value_codes
+        if codes is None:
+            continue
+        rows = np.flatnonzero(codes >= 0)
+        order = rows[np.argsort(codes[rows], kind="stable")]
+        same = codes[order[1:]] == codes[order[:-1]]
+        # Neighbours in value order that share the value: one pair per repeat.
+        pi.append(order[:-1][same])
+        pj.append(order[1:][same])
+    i = np.concatenate(pi) if pi else np.zeros(0, dtype=np.int64)
+    j = np.concatenate(pj) if pj else np.zeros(0, dtype=np.int64)
+    if len(i) > 100_000:
+        pick = rng.choice(len(i), 100_000, replace=False)
+        i, j = i[pick], j[pick]
+    notes = []
+    kept = []
+    for name in guards.veto:
+        comparison = by_name[name]
+        levels = comparison.prepare(records).levels(i, j) if len(i) else np.zeros(0)
+        judged = levels >= 0
+        if int(judged.sum()) < VETO_MIN_WITNESSES:
+            kept.append(name)
+            continue
+        share = float((levels[judged] == 0).mean())
+        if share > VETO_LIFT_SHARE:
+            notes.append(f"veto on '{name}' lifted: {share:.0%} of {int(judged.sum()):,} pairs "
+                         f"that share a {', '.join(w.field for w in witnesses)} have it "
+                         "clearly different, so here it is evidence, not proof")
+        else:
+            kept.append(name)
+            notes.append(f"veto on '{name}' kept: {share:.1%} of {int(judged.sum()):,} pairs "
+                         f"that share a {', '.join(w.field for w in witnesses)} have it "
+                         "clearly different")
+    if len(kept) == len(guards.veto):
+        return config, notes
+    return dataclasses.replace(config, guards=dataclasses.replace(
+        guards, veto=tuple(kept))), notes
+
+
+def fit_config(config: Config, records: pd.DataFrame) -> tuple[Config, list[str]]:
+    """Fit a zero-config to the standardised records: blocking within the pair budget
+    (:func:`fit_blocking`) and vetoes the data bears out (:func:`fit_guards`)."""
+    config, blocking_notes = fit_blocking(config, records)
+    config, guard_notes = fit_guards(config, records, seed=config.seed)
+    return config, blocking_notes + guard_notes

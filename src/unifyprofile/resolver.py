@@ -380,9 +380,6 @@ class Resolver(Generic[R]):
             scored = score_pairs(levels, cand.i, cand.j, model, config, rules,
                                  [p.value_frequency for p in prepared])
             weight, probability, fired = scored.weight, scored.probability, scored.fired
-            # The prepared comparisons hold per-record codes and distinct values: free
-            # them before the golden stage, the run's memory peak.
-            del prepared, compared
         with self._stage("cluster"):
             linked, strength = scored.linked, scored.strength
             constraints = _constraints(records, config, sources)
@@ -392,7 +389,11 @@ class Resolver(Generic[R]):
                 apart = (cand.i[low], cand.j[low])
             clustering = cluster(n, cand.i[linked], cand.j[linked], strength[linked],
                                  constraints=constraints,
-                                 max_cluster_size=config.guards.max_cluster_size, apart=apart)
+                                 max_cluster_size=config.guards.max_cluster_size, apart=apart,
+                                 separate=separator(prepared, model, config))
+            # The prepared comparisons hold per-record codes and distinct values: free
+            # them before the golden stage, the run's memory peak.
+            del prepared, compared
             clusters = clusters_table(records[schema.RECORD_ID], clustering.labels)
         with self._stage("golden"):
             trust = {s.name: s.trust for s in sources}
@@ -490,10 +491,36 @@ def score_pairs(levels: np.ndarray, i: np.ndarray, j: np.ndarray, model: Fellegi
             levels[start:stop], [None if f is None else f[left] for f in frequencies])
     probability = model.match_probability(weight)
     fired = rules.fired(i, j)
-    vetoed = _vetoed(levels, list(model.comparisons), config.guards.veto)
+    vetoed = _vetoed(levels, list(model.comparisons), config.guards.veto,
+                     config.guards.veto_unless)
     linked = (fired >= 0) | ((probability >= config.threshold) & ~vetoed)
     strength = np.where(fired >= 0, RULE_WEIGHT + weight, weight)
     return Scored(weight, probability, fired, linked, strength)
+
+
+def separator(prepared: Sequence[PreparedComparison], model: FellegiSunter,
+              config: Config) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
+    """What tells two records of one component apart (see :func:`~unifyprofile.graph.cluster`):
+    a veto comparison at its "else" level (two different first names, two different
+    dates of birth), or a pair scored a clear non-match (below ``keep_apart_below``)
+    on evidence against it, not for want of evidence.  None without either guard.
+    """
+    guards = config.guards
+    if not guards.veto and guards.keep_apart_below is None:
+        return None
+    frequencies = [p.value_frequency for p in prepared]
+
+    def separate(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        levels = compare_pairs(list(prepared), i, j)
+        out = _vetoed(levels, list(model.comparisons), guards.veto, guards.veto_unless)
+        if guards.keep_apart_below is not None:
+            weight = model.match_weight(levels, [None if f is None else f[i]
+                                                 for f in frequencies])
+            probability = model.match_probability(weight)
+            out |= (probability < guards.keep_apart_below) & (weight < 0)
+        return out
+
+    return separate
 
 
 def _run_on_spark(resolver: Resolver[Any], data: Mapping[str, Any] | None) -> SparkResult:
@@ -503,16 +530,22 @@ def _run_on_spark(resolver: Resolver[Any], data: Mapping[str, Any] | None) -> Sp
 
 
 def _vetoed(levels: np.ndarray, comparisons: list[Comparison],
-            veto: tuple[str, ...]) -> np.ndarray:
-    """Pairs whose level is "else" on a veto comparison."""
+            veto: tuple[str, ...], unless: tuple[str, ...] = ()) -> np.ndarray:
+    """Pairs whose level is "else" on a veto comparison, unless they agree exactly on
+    one of the ``unless`` comparisons."""
     names = [c.name for c in comparisons]
-    unknown = [v for v in veto if v not in names]
+    unknown = [v for v in (*veto, *unless) if v not in names]
     if unknown:
-        raise ConfigError(f"guards.veto: no comparison named {', '.join(unknown)}; "
-                          f"comparisons are {', '.join(names)}")
+        raise ConfigError(f"guards.veto / guards.veto_unless: no comparison named "
+                          f"{', '.join(unknown)}; comparisons are {', '.join(names)}")
     out = np.zeros(len(levels), dtype=bool)
     for name in veto:
         out |= levels[:, names.index(name)] == 0
+    for name in unless:
+        k = names.index(name)
+        exact = comparisons[k].exact_level
+        if exact is not None:
+            out &= levels[:, k] != exact
     return out
 
 

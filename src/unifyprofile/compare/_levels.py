@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from rapidfuzz import fuzz
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler, Levenshtein
 
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.schema import NULL_LEVEL, std
@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 _DIGITS = re.compile(r"\d+")
-_AMOUNT_NOISE = re.compile(r"[^\d.,\-]")
+_AMOUNT_NOISE = re.compile(r"[^\d.,\-]|(?<!\d)[.,]|[.,](?!\d)")
 _THOUSANDS = re.compile(r",(?=\d{3}(?:\D|$))")
 
 
@@ -60,6 +60,11 @@ def _amount_text(text: str) -> str:
     kept = _THOUSANDS.sub("", _AMOUNT_NOISE.sub("", text))
     return kept.replace(",", ".") if kept.count(",") == 1 and "." not in kept else kept
 _NON_DIGITS = re.compile(r"\D+")
+
+
+#: Indel similarity of two names' sorted letters from which they count as the same name
+#: with its letters scrambled (the lowest fuzzy level of a name comparison).
+_SAME_LETTERS = 0.8
 
 
 def _fmt(threshold: float) -> str:
@@ -326,9 +331,13 @@ class NameComparison(Comparison):
     * ``"else"``;
     * ``"jw>=<t>"`` for each threshold, lowest first: Jaro-Winkler similarity of
       ``<field>_std`` at least ``t``.  A one-letter name equal to the first letter of the
-      other (an initial) reaches the lowest of these levels;
-    * ``"swapped"`` when ``swap_with`` is set: this record's ``field`` equals the other's
-      ``swap_with`` field and the other way round (first and last name exchanged);
+      other (an initial), and a name of the same letters scrambled (their sorted letters
+      at least 0.8 alike by Indel similarity: "fosia" and "sofia") reach the lowest of
+      these levels;
+    * ``"swapped"`` when ``swap_with`` is set: this record's ``field`` is alike (up to a
+      typo: Jaro-Winkler at least the top threshold) to the other's ``swap_with`` field
+      and the other way round (first and last name exchanged), or alike one way where
+      the other way has a name missing;
     * ``"nickname"`` when ``nicknames`` is on: both names stand for the same formal name
       (``<field>_nick``, falling back to the name itself) but are spelled differently;
       ranked above a swap because it is an explicit alias of the same given name.
@@ -423,6 +432,9 @@ class _PreparedName(_Cascade):
         self._ascending = np.array(sorted(comparison.thresholds))
         self._length = np.fromiter((len(u) for u in uniques), dtype=np.int64, count=len(uniques))
         self._first = k.recode(uniques, lambda s: s[0])
+        self._letter_codes, self._letters = pd.factorize(
+            np.array(["".join(sorted(str(u))) for u in uniques], dtype=object))
+        self._letters = np.asarray(self._letters, dtype=object)
         names = comparison.level_names
         self._level_swapped = names.index("swapped") if comparison.swap_with else -1
         self._level_nick = names.index("nickname") if comparison.nicknames else -1
@@ -435,9 +447,34 @@ class _PreparedName(_Cascade):
             na, nb = self._nick[i], self._nick[j]
             rules.append((self._level_nick, (na == nb) & (na >= 0)))
         if self._swap is not None:
-            rules.append((self._level_swapped, (ca == self._swap[j]) & (cb == self._swap[i])))
+            rules.append((self._level_swapped, self._swapped(ca, cb, i, j)))
         rules.sort(key=lambda rule: -rule[0])
         return rules
+
+    def _swapped(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
+                 ) -> np.ndarray:
+        """First and last name exchanged, each alike up to a typo (Jaro-Winkler at least
+        the top threshold), or one record's name equal to the other's swapped name where
+        the other half is missing ("alfie" against "griffiths alfie")."""
+        assert self._swap is not None
+        sa, sb = self._swap[i], self._swap[j]
+        top = float(self._ascending[-1])
+
+        def alike(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+            out = np.zeros(len(x), dtype=bool)
+            both = np.flatnonzero((x >= 0) & (y >= 0))
+            exact = x[both] == y[both]
+            out[both[exact]] = True
+            rest = both[~exact]
+            if len(rest):
+                scores = k.pair_scores(self._uniques, x[rest], y[rest],
+                                       JaroWinkler.normalized_similarity,
+                                       score_cutoff=_cutoff(top))
+                out[rest] = scores >= top
+            return out
+
+        forward, backward = alike(ca, sb), alike(cb, sa)
+        return (forward & (backward | (sa < 0) | (cb < 0))) | (backward & ((sb < 0) | (ca < 0)))
 
     def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
         scores = k.pair_scores(
@@ -452,6 +489,15 @@ class _PreparedName(_Cascade):
             self._first[ca] == self._first[cb]
         )
         out[initial] = np.maximum(out[initial], 1)
+        # Scrambled letters ("fosia" for "sofia", "ilivoa" for "olivia") are a typo, not
+        # another name: their sorted letters nearly agree.
+        rest = np.flatnonzero((out == 0) & (self._length[ca] >= 3) & (self._length[cb] >= 3))
+        if len(rest):
+            letters = k.pair_scores(self._letters, self._letter_codes[ca[rest]],
+                                    self._letter_codes[cb[rest]],
+                                    Indel.normalized_similarity,
+                                    score_cutoff=_cutoff(_SAME_LETTERS))
+            out[rest[letters >= _SAME_LETTERS]] = 1
         return out
 
 
@@ -912,16 +958,19 @@ class _PreparedString(_Cascade):
 
 @dataclasses.dataclass(frozen=True)
 class NumericComparison(Comparison):
-    """A number by relative difference ``|a - b| / max(|a|, |b|)``.
+    """A number by relative difference ``|a - b| / max(|a|, |b|)``, or by absolute
+    difference ``|a - b|`` when ``absolute`` tolerances are given (years, counts).
 
-    Levels: ``"else"``, ``"within <r>%"`` for each tolerance (largest first),
-    ``"exact"`` (numerically equal).  Currency signs, letters, spaces and thousands
-    separators are dropped before parsing (``"$1,299.00"`` is 1299); values that still
-    do not parse as numbers are null.
+    Levels: ``"else"``, ``"within <r>%"`` (or ``"within ±<a>"``) for each tolerance
+    (largest first), ``"exact"`` (numerically equal).  Currency signs, letters, spaces,
+    brackets and thousands separators are dropped before parsing (``"$1,299.00"`` is
+    1299, ``"(1990)."`` is 1990); values that still do not parse as numbers are null.
 
     Args:
         field: the numeric field.
         relative: tolerances in (0, 1] (any order).
+        absolute: absolute tolerances (any order); when given they replace
+            ``relative``.
 
     Examples:
         >>> records = pd.DataFrame({"income_std": ["100", "100.0", "105", "99.5", "x"]})
@@ -930,16 +979,26 @@ class NumericComparison(Comparison):
         ('else', 'within 10%', 'within 1%', 'exact')
         >>> c.prepare(records).levels(np.zeros(4, dtype=np.int64), np.arange(1, 5)).tolist()
         [3, 1, 2, -1]
+        >>> years = pd.DataFrame({"year": ["(1990).", "1990", "1991", "1995"]})
+        >>> y = NumericComparison("year", absolute=(1,))
+        >>> y.level_names, y.prepare(years).levels(np.zeros(3, dtype=np.int64),
+        ...                                        np.arange(1, 4)).tolist()
+        (('else', 'within ±1', 'exact'), [2, 1, 0])
     """
 
     relative: tuple[float, ...] = (0.01, 0.1)
+    absolute: tuple[float, ...] = ()
 
     type_name: ClassVar[str] = "numeric"
-    _params: ClassVar[dict[str, v.Param]] = {**Comparison._params, "relative": v.RELATIVE}
+    _params: ClassVar[dict[str, v.Param]] = {**Comparison._params, "relative": v.RELATIVE,
+                                             "absolute": v.GAPS}
 
     @property
     def level_names(self) -> tuple[str, ...]:
-        windows = tuple(f"within {r * 100:g}%" for r in sorted(self.relative, reverse=True))
+        if self.absolute:
+            windows = tuple(f"within ±{a:g}" for a in sorted(self.absolute, reverse=True))
+        else:
+            windows = tuple(f"within {r * 100:g}%" for r in sorted(self.relative, reverse=True))
         return ("else", *windows, "exact")
 
     def prepare(self, records: pd.DataFrame) -> PreparedComparison:
@@ -965,15 +1024,16 @@ class _PreparedNumeric(PreparedComparison):
     ) -> None:
         super().__init__(comparison, codes)
         self._values = values
-        self._relative = np.array(sorted(comparison.relative))
+        self._absolute = bool(comparison.absolute)
+        self._tolerances = np.array(sorted(comparison.absolute or comparison.relative))
 
     def _refine(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         a, b = self._values[i], self._values[j]
-        scale = np.maximum(np.abs(a), np.abs(b))
-        gap = np.abs(a - b) / scale
-        return (len(self._relative) - np.searchsorted(self._relative, gap, side="left")).astype(
-            np.int8
-        )
+        gap = np.abs(a - b)
+        if not self._absolute:
+            gap = gap / np.maximum(np.abs(a), np.abs(b))
+        return (len(self._tolerances) - np.searchsorted(self._tolerances, gap, side="left")
+                ).astype(np.int8)
 
 
 # ------------------------------------------------------------------------------ text

@@ -122,6 +122,17 @@ DAYS = Param("a non-empty list of distinct positive integers (days)", _positive_
 POSITIVE_INT = Param("a positive integer", _positive_int)
 
 
+def _gaps(value: Any) -> tuple[float, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise _Invalid
+    if not all(_is_number(v) and v > 0 for v in value) or len(set(value)) != len(value):
+        raise _Invalid
+    return tuple(sorted(float(v) for v in value))
+
+
+GAPS = Param("a list of distinct positive numbers (may be empty)", _gaps)
+
+
 def _at_least_one(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 1:
         raise _Invalid

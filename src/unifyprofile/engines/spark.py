@@ -54,7 +54,7 @@ from unifyprofile.config import Config, config_warnings
 from unifyprofile.errors import BlockingError, ConfigError, SourceError
 from unifyprofile.golden import merge
 from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
-from unifyprofile.resolver import csv_ready, sources_with_data
+from unifyprofile.resolver import _vetoed, csv_ready, sources_with_data
 from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
 from unifyprofile.sources import Source, read_source
 from unifyprofile.sources._read import (
@@ -750,8 +750,8 @@ class _Run:
                 keys.select(F.col(POS).alias("i"), col).join(freq, col, "left").drop(col),
                 "i", "left")
         config = self.config
-        names = [c.name for c in comparisons]
-        veto_idx = [names.index(v) for v in config.guards.veto]
+        _vetoed(np.zeros((0, len(comparisons)), dtype=np.int8), list(comparisons),
+                config.guards.veto, config.guards.veto_unless)  # names checked up front
         out_schema = T.StructType(
             [f for f in pairs.schema.fields]
             + [T.StructField("match_weight", T.DoubleType(), False),
@@ -771,9 +771,8 @@ class _Run:
                 weight = model.match_weight(levels, freqs)
                 probability = model.match_probability(weight)
                 fired = batch["fired"].to_numpy()
-                vetoed = np.zeros(len(batch), dtype=bool)
-                for k in veto_idx:
-                    vetoed |= levels[:, k] == 0
+                vetoed = _vetoed(levels, list(comparisons), config.guards.veto,
+                                 config.guards.veto_unless)
                 out = batch[keep].copy()
                 out["match_weight"] = weight
                 out["match_probability"] = probability

@@ -97,7 +97,7 @@ def evaluate_directory(
             sources pointing at the benchmark's CSV files.
     """
     from unifyprofile.config import dump_config
-    from unifyprofile.infer import fit_blocking
+    from unifyprofile.infer import fit_config
     from unifyprofile.resolver import Resolver
 
     start = time.perf_counter()
@@ -108,12 +108,12 @@ def evaluate_directory(
         base = zero_config(bench)
         resolver = Resolver(base)
         records, table, hubs, used = resolver.prepare()
-        base, notes = fit_blocking(base, records)
+        base, notes = fit_config(base, records)
         resolver = Resolver(base)
         result = resolver.resolve(records, used)
         result.rejects = table.rejects
         result.notes = table.notes + notes + result.notes
-        written = dataclasses.replace(
+        written = base if write_config is None else dataclasses.replace(
             base, sources=zero_config(bench, directory=directory).sources)
     else:
         sources = _sources(bench, config)

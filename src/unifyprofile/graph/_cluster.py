@@ -14,21 +14,30 @@ record ends in exactly one cluster.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from unifyprofile import schema
 from unifyprofile._columns import order_of
 
-__all__ = ["RULE_WEIGHT", "Clustering", "Constraint", "cluster", "clusters_table", "entity_ids"]
+__all__ = ["RULE_WEIGHT", "Clustering", "Constraint", "cluster", "clusters_table", "entity_ids",
+           "within_component_pairs"]
 
 #: Weight given to links made by deterministic rules, above any probabilistic weight.
 RULE_WEIGHT = 1e6
+#: Components of at most this many records have every pair of their records checked.
+ALL_PAIRS_UP_TO = 60
+#: In larger components each record's pairs two links away are checked, through its
+#: strongest links at most this many.
+NEIGHBOURS = 30
+
+#: Tells which pairs ``(i, j)`` of records are known to be different entities.
+Separate = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -55,9 +64,71 @@ class Clustering:
         return int(self.labels.max()) + 1 if len(self.labels) else 0
 
 
+def within_component_pairs(labels: np.ndarray, i: np.ndarray, j: np.ndarray,
+                           weight: np.ndarray, *, all_up_to: int = ALL_PAIRS_UP_TO,
+                           neighbours: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs ``(a, b)``, ``a < b``, of records in one component that no link joins.
+
+    Every pair of a component of 3 to ``all_up_to`` records; in a larger component the
+    pairs two links apart (each record through its ``neighbours`` strongest links), which
+    is where a chain first joins two records that do not belong together.
+
+    Args:
+        labels: component of each record.
+        i, j, weight: the links.
+
+    Examples:
+        >>> labels = np.array([0, 0, 0, 1, 1])
+        >>> a, b = within_component_pairs(labels, np.array([0, 1, 3]), np.array([1, 2, 4]),
+        ...                               np.ones(3))
+        >>> list(zip(a.tolist(), b.tolist()))
+        [(0, 2)]
+    """
+    n = len(labels)
+    sizes = np.bincount(labels)
+    size_of = sizes[labels]
+    small = (size_of >= 3) & (size_of <= all_up_to)
+    members = np.flatnonzero(small)
+    members = members[np.argsort(labels[members], kind="stable")]
+    # Within each small component, pair each member with the members after it.
+    comp = labels[members]
+    start = np.searchsorted(comp, comp, side="left")
+    rank = np.arange(len(members)) - start
+    after = size_of[members] - 1 - rank
+    left = np.repeat(np.arange(len(members)), after)
+    offset = np.arange(len(left)) - np.repeat(np.cumsum(after) - after, after)
+    a, b = members[left], members[left + 1 + offset]
+    big_edges = size_of[i] > all_up_to
+    if big_edges.any():
+        # Two links apart, through each record's strongest links.
+        bi, bj, bw = i[big_edges], j[big_edges], weight[big_edges]
+        src = np.concatenate([bi, bj])
+        dst = np.concatenate([bj, bi])
+        order = np.lexsort((-np.concatenate([bw, bw]), src))
+        src, dst = src[order], dst[order]
+        first = np.searchsorted(src, src, side="left")
+        keep = (np.arange(len(src)) - first) < neighbours
+        src, dst = src[keep], dst[keep]
+        hop = csr_matrix((np.ones(len(src), dtype=np.float32), (src, dst)), shape=(n, n))
+        two = (hop @ hop).tocoo()
+        c, d = two.row.astype(np.int64), two.col.astype(np.int64)
+        upper = c < d
+        a = np.concatenate([a, c[upper]])
+        b = np.concatenate([b, d[upper]])
+    if len(a) == 0:
+        return a.astype(np.int64), b.astype(np.int64)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    # Drop pairs a link already joins: they were scored and linked.
+    linked = np.unique(np.minimum(i, j).astype(np.int64) * n + np.maximum(i, j))
+    code = np.unique(lo.astype(np.int64) * n + hi)
+    code = code[~np.isin(code, linked)]
+    return code // n, code % n
+
+
 def cluster(n_records: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, *,
             constraints: Sequence[Constraint] = (), max_cluster_size: int | None = None,
-            apart: tuple[np.ndarray, np.ndarray] | None = None) -> Clustering:
+            apart: tuple[np.ndarray, np.ndarray] | None = None,
+            separate: Separate | None = None) -> Clustering:
     """Partition ``n_records`` records given their links.
 
     Args:
@@ -71,6 +142,10 @@ def cluster(n_records: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, *,
             clear non-matches).  A component that chains such a pair together through
             other links is rebuilt strongest link first, skipping a link that would
             join the two records of an apart pair.
+        separate: tells which of the given pairs are different entities; asked about
+            the pairs of records that links put in one component without joining them
+            directly (see :func:`within_component_pairs`), so that an entity is
+            consistent, not merely connected: the pairs it calls apart are kept apart.
 
     Returns:
         A :class:`Clustering` with labels numbered by first appearance.
@@ -93,6 +168,12 @@ def cluster(n_records: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, *,
         aj = np.asarray(apart[1], dtype=np.int64)
         inside = labels[ai] == labels[aj]
         ai, aj = ai[inside], aj[inside]
+    if separate is not None and len(i):
+        ci, cj = within_component_pairs(labels, i, j, weight)
+        if len(ci):
+            told = np.asarray(separate(ci, cj), dtype=bool)
+            ai = np.concatenate([ai, ci[told]])
+            aj = np.concatenate([aj, cj[told]])
     bad = _offending(labels, constraints, max_cluster_size)
     if len(ai):
         bad = np.union1d(bad, labels[ai])

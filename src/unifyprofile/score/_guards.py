@@ -39,6 +39,9 @@ class Guards:
             different) forbids a probabilistic link, e.g. ``["first_name", "dob"]`` keeps
             household members who share surname, address and landline apart.
             Deterministic rules still link.
+        veto_unless: comparisons whose exact agreement lifts a veto: a national id or a
+            customer number held by both records says "same person" more surely than
+            two different first names say "different" (a name replaced or mistyped).
         keep_apart_below: when set, a compared pair whose match probability is below
             this (and that no rule linked) is a clear non-match, and clustering keeps its
             two records in different entities even when other links chain them together
@@ -52,6 +55,7 @@ class Guards:
     unique_identifiers: tuple[str, ...] = ()
     max_cluster_size: int = 100
     veto: tuple[str, ...] = ()
+    veto_unless: tuple[str, ...] = ()
     keep_apart_below: float | None = None
 
     def __post_init__(self) -> None:
@@ -61,7 +65,8 @@ class Guards:
     @classmethod
     def from_config(cls, entry: Mapping[str, Any], where: str = "guards") -> Guards:
         allowed = {"placeholders", "hub_fields", "max_people_per_value",
-                   "unique_identifiers", "max_cluster_size", "veto", "keep_apart_below"}
+                   "unique_identifiers", "max_cluster_size", "veto", "veto_unless",
+                   "keep_apart_below"}
         problems = [f"{where}.{k}: unknown key; allowed keys are {', '.join(sorted(allowed))}"
                     for k in entry if k not in allowed]
         kwargs: dict[str, Any] = {}
@@ -80,7 +85,7 @@ class Guards:
                                 f"(0, 1), got {value!r}")
             else:
                 kwargs["keep_apart_below"] = float(value)
-        for key in ("hub_fields", "unique_identifiers", "veto"):
+        for key in ("hub_fields", "unique_identifiers", "veto", "veto_unless"):
             if key in entry:
                 value = entry[key]
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -108,6 +113,8 @@ class Guards:
             "max_cluster_size": self.max_cluster_size,
             "veto": list(self.veto),
         }
+        if self.veto_unless:
+            out["veto_unless"] = list(self.veto_unless)
         if self.keep_apart_below is not None:
             out["keep_apart_below"] = self.keep_apart_below
         if self.placeholders:

@@ -1,4 +1,4 @@
-"""Guess what each column of an unknown table holds, from its name and its values.
+"""Guess what each column of an unknown table holds, from its values first and its name second.
 
 Used when a table arrives without a mapping (``unifyprofile evaluate DIR`` or
 ``unifyprofile infer`` without a config).  :func:`infer_roles` gives every column a
@@ -7,17 +7,37 @@ generic roles
 
 =============== ===========================================================
 ``text``        free text: titles, descriptions, product names, lists of names
-``amount``      a price or amount (``$399.00``, ``12,5``)
-``year``        a four-digit year
+``amount``      a price, an amount or another measured number (``$399.00``, ``52.37``)
+``year``        a four-digit year, also inside punctuation (``(1990).``)
 ``date``        a date that is not a date of birth
 ``identifier``  a code or number naming a thing (``sku``, ``isbn``)
 ``categorical`` a handful of repeated values (``state``, ``type``)
+``source``      the system a record came from: never evidence about the entity
 ``ignore``      empty, constant, or unique per row with nothing to compare
 =============== ===========================================================
 
-The name is read first (``surname`` is a last name) and the values confirm or overrule
-it: a column called ``email_address`` that holds dates is a date, and an unnamed column
-of e-mail addresses is an e-mail.  Nothing here knows any particular data set.
+The values decide and the name is a hint.  A header is read as words in any case style
+(``FirstName``, ``fname_c1``, ``MailingPostalCode``) and in several languages and
+abbreviations (``vorname``, ``nn``, ``plz``, ``geb``); the head word counts most, so
+``birth_place`` is a place and ``email_address`` an e-mail.  Values confirm or overrule
+it: a column called ``email_address`` that holds dates is a date, an unnamed column of
+e-mail addresses is an e-mail, a ``name`` column of ``GMBH``/``N V``/``INC`` values is a
+company, and a column without any hint is a first name or a surname when its values
+are mostly known given names or surnames (see :mod:`unifyprofile.sources._lexicon`).
+
+After every column has a role, the table is read as a whole:
+
+* three integer columns holding a year, a month and a day of the same rows are one date
+  (``by``, ``bm``, ``bd``), mapped as ``(year, month, day)``;
+* two columns with the same person role that are never filled in the same row (a CRM's
+  ``FirstName`` and a shop's ``First Name`` in one export) are one field;
+  a second column filled alongside the first (``fname_c2``) is not the same field;
+* a few-valued column whose value decides which other columns are filled (``crm`` rows
+  have ``FirstName``, ``support`` rows do not) names the source system;
+* a default that stands for "missing" (``0.0`` coordinates in most rows, ``N/A``) is
+  reported as the column's placeholder, to be nulled before comparing.
+
+Nothing here knows any particular data set.
 """
 
 from __future__ import annotations
@@ -26,73 +46,122 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["GENERIC_ROLES", "ColumnRole", "infer_columns", "infer_roles"]
+from unifyprofile.sources._lexicon import fold, lexicon
+
+__all__ = ["GENERIC_ROLES", "ColumnRole", "canonical_mapping", "infer_columns", "infer_roles",
+           "name_words"]
 
 #: Roles that are not canonical person fields.
-GENERIC_ROLES = ("text", "amount", "year", "date", "identifier", "categorical", "ignore")
+GENERIC_ROLES = ("text", "amount", "year", "date", "identifier", "categorical", "source",
+                 "ignore")
 
-_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "first_name": ("first_name", "firstname", "first", "given_name", "givenname", "forename",
-                   "fname", "given", "first_names"),
-    "middle_name": ("middle_name", "middlename", "middle"),
-    "last_name": ("last_name", "lastname", "last", "surname", "family_name", "lname",
-                  "familyname"),
-    "full_name": ("full_name", "fullname", "contact_name", "customer_name", "person_name",
-                  "name", "client_name", "patient_name", "author_name"),
-    "email": ("email", "email_address", "e_mail", "mail", "emailaddress"),
-    "phone": ("phone", "phone_number", "telephone", "tel", "mobile", "cell", "phone1",
-              "phonenumber", "mobile_number"),
-    "dob": ("dob", "date_of_birth", "birth_date", "birthdate", "birthday", "born"),
-    "gender": ("gender", "sex"),
-    "city": ("city", "suburb", "town", "locality", "municipality"),
-    "state": ("state", "province", "region", "county"),
-    "postcode": ("postcode", "zip", "zipcode", "zip_code", "postal_code", "postalcode"),
-    "country": ("country", "country_code"),
-    "company": ("company", "organization", "organisation", "employer", "company_name",
-                "business_name", "firm", "assignee", "assignee_organization", "manufacturer",
-                "brand", "vendor", "org"),
-    "ssn": ("ssn", "soc_sec_id", "social_security_number", "national_id"),
+# Header words (folded, lower case) that point at a role, in several languages and the
+# usual abbreviations.  A header's words are read from the last (the head noun) back.
+_HINT_WORDS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
+    "first_name": "first firstname fname fn forename forenames given givenname gname "
+                  "vorname vorn vname vn prenom nombre nome voornaam fornavn fornamn "
+                  "etunimi imie jmeno christian",
+    "middle_name": "middle middlename mname",
+    "last_name": "last lastname lname ln surname surnames sname family familyname "
+                 "nachname nname nn familienname nom apellido apellidos cognome "
+                 "achternaam efternavn efternamn sukunimi nazwisko prijmeni",
+    "full_name": "fullname person contact customer client patient member kunde owner "
+                 "holder applicant inventor",
+    "dob": "dob birth born birthday birthdate bday geb geburt geburtsdatum gebdat "
+           "gebdatum naissance nacimiento nascita geboorte geboortedatum fodelse "
+           "fodselsdato",
+    "email": "email emails mail courriel correo emailaddress",
+    "phone": "phone phones tel telephone telefon telefono mobile mobil cell cellphone "
+             "handy fon portable gsm fax landline phonenumber",
+    "gender": "gender sex geschlecht sexe sexo genero",
+    "city": "city town suburb locality municipality ort stadt wohnort gemeinde ville "
+            "ciudad localidad citta comune plaats woonplaats stad village place",
+    "state": "state province region county bundesland provincia departement prefecture",
+    "postcode": "postcode zip zipcode postal plz postleitzahl cp cap postnummer postnr",
+    "country": "country countries nation land pays pais paese staat",
+    "address": "address addr adr street strasse str rue calle via adresse direccion "
+               "indirizzo adres address1 address2 hausnummer hsnr hnr house housenumber "
+               "streetnumber zusatz suite apt apartment building",
+    "company": "company organization organisation org employer firma unternehmen "
+               "societe empresa azienda bedrijf assignee business vendor manufacturer "
+               "brand corporation institution affiliation",
+    "ssn": "ssn socsec soc nationalid nin taxid steuerid",
+    "source": "source src system sys origin quelle herkunft provenance dataset db "
+              "database feed origen fuente sorgente bron",
+    "amount": "price amount cost fee total salary income revenue value betrag preis "
+              "montant prix importe precio balance debit credit",
+    "year": "year yr jahr annee ano anno jaar",
+    "date": "date time timestamp created updated modified datum fecha when",
+    "identifier": "sku isbn issn ean upc gtin ref key doi",
+    "text": "title description desc abstract summary text comment comments notes note "
+            "product authors author venue journal label details keywords memo message "
+            "subject titel beschreibung titre",
+}.items()}
+# Head words that name a kind of value, not a field: the word before them decides
+# ("postal code", "phone number", "first name", "birth date"), else they do.
+_WEAK_HEADS: dict[str, str | None] = {
+    "name": "full_name", "names": "full_name", "nm": "full_name",
+    "code": "identifier", "number": "identifier", "no": "identifier", "nr": "identifier",
+    "num": "identifier", "id": "identifier", "nummer": "identifier", "numero": "identifier",
+    "date": "date", "datum": "date", "year": "year", "value": None, "line": None,
+    "list": None, "at": None, "on": None, "of": None, "c": None,
 }
-_ADDRESS_PARTS = ("street_number", "house_number", "address", "address_1", "address1",
-                  "address_2", "address2", "street", "street_address", "address_line_1",
-                  "address_line_2", "addr")
-# Words in a column name that point at a generic role.
-_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("amount", ("price", "amount", "cost", "fee", "total", "salary", "income", "revenue",
-                "value")),
-    ("year", ("year", "yr")),
-    ("date", ("date", "time", "timestamp", "created", "updated", "modified")),
-    ("identifier", ("id", "code", "sku", "isbn", "issn", "ean", "upc", "gtin", "number",
-                    "no", "num", "ref", "key", "doi")),
-    ("text", ("title", "description", "desc", "name", "abstract", "summary", "text",
-              "comment", "comments", "notes", "product", "authors", "author", "venue",
-              "journal", "label", "details", "keywords")),
-)
+# Two-word phrases whose head alone would mislead.
+_PHRASES: dict[tuple[str, str], str] = {
+    ("email", "address"): "email", ("e", "mail"): "email", ("mail", "address"): "email",
+    ("ip", "address"): "identifier", ("web", "address"): "identifier",
+    ("company", "name"): "company", ("org", "name"): "company",
+}
+
+_JOINED = {"firstname": "first_name", "givenname": "first_name", "lastname": "last_name",
+           "familyname": "last_name", "fullname": "full_name", "socsecid": "ssn"}
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _PHONE_CHARS = re.compile(r"^[\d\s()+\-./x]+$", re.IGNORECASE)
 _DATE = re.compile(
-    r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|(19|20)\d{6})"
+    r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|(1[89]|20)\d{6})"
     r"([ t]\d{1,2}:\d{2}(:\d{2})?.*)?$",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"^(1[5-9]|20)\d{2}$")
+# A year, alone or in a little punctuation: "1999", "(1990).", "[2003]".
+_YEAR = re.compile(r"^[\s(\[{.,;:'\"-]*(1[5-9]|20)\d{2}[\s)\]}.,;:'\"-]*$")
 _AMOUNT = re.compile(r"^[-+]?\s*[$€£¥]?\s*[-+]?\d{1,3}([,\s]?\d{3})*([.,]\d+)?\s*"
                      r"(usd|eur|gbp|[$€£¥])?$", re.IGNORECASE)
 _CURRENCY = re.compile(r"[$€£¥]|\d[.,]\d{2}$")
 _NUMBER = re.compile(r"^[-+]?\d+([.,]\d+)?$")
+_INTEGER = re.compile(r"^[-+]?\d+$")
+_FRACTION = re.compile(r"^[-+]?\d*[.,]\d+$")
 _WORDS = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]")
-
-_ORGANISATION = re.compile(
-    r"\b(?:inc|ltd|llc|llp|plc|gmbh|corp|corporation|company|co|pty|ag|sa|bv|"
-    r"limited|group|holdings|school|center|centre|university|college|hospital|bank|"
-    r"church|services|association|foundation|institute|club|store|shop|restaurant)\b\.?",
+_STREET = re.compile(
+    r"\b(?:street|st|road|rd|avenue|ave|av|lane|ln|drive|dr|place|pl|court|ct|crescent|"
+    r"cres|circuit|cct|close|terrace|tce|parade|pde|highway|hwy|boulevard|blvd|way|"
+    r"square|sq|parkway|pkwy|strasse|str|gasse|weg|platz|allee|ring|damm|rue|chemin|"
+    r"calle|avenida|via|viale|piazza|straat|laan|gatan|vej|suite|apt|unit|po box)\b\.?",
     re.IGNORECASE)
+# Legal forms and words that only organisations carry.  "N V", "S A" and "A G" are
+# legal forms spelled out in capitals.
+_ORGANISATION = re.compile(
+    r"\b(?:inc|ltd|llc|llp|plc|gmbh|mbh|corp|corporation|company|co|pty|ag|sa|bv|nv|"
+    r"kg|kgaa|ohg|se|spa|srl|sarl|sas|ab|oy|oyj|as|asa|kk|ltda|limited|incorporated|"
+    r"aktiengesellschaft|gesellschaft|kabushiki|kaisha|group|holdings?|industries|"
+    r"international|technologies|technology|systems|laboratories|labs?|electric|"
+    r"chemical|pharmaceuticals?|university|universitat|universite|universidad|college|"
+    r"school|institute|institut|center|centre|hospital|bank|church|services|"
+    r"association|foundation|club|store|shop|restaurant|agency|ministry|council|"
+    r"n\s?v|s\s?a|a\s?g|b\s?v)\b\.?",
+    re.IGNORECASE)
+_GENDER_VALUES = frozenset(
+    ["m", "f", "male", "female", "man", "woman", "w", "h", "mann", "frau", "weiblich", "mannlich", "homme", "femme", "hombre", "mujer", "masculino", "femenino", "maschio", "femmina", "u", "x", "d"])
+_JUNK = frozenset(
+    ["n/a", "na", "n.a.", "none", "null", "nil", "unknown", "?", "??", "-", "--", "---", "x", "xx", "xxx", "tbd", "not", "available", "keine", "angabe", "k.a.", "inconnu", "desconocido", "0", "0.0", "0.00", "0.000", "-1", "9", "99", "999", "9999", "99999", "1900-01-01", "0000-00-00", "00/00/0000"])
 
 _SAMPLE = 3000
+#: Same-role columns filled together in at most this share of rows are one field.
+_DISJOINT = 0.05
 
 
 @dataclass(frozen=True)
@@ -103,45 +172,69 @@ class ColumnRole:
         column: the column name.
         role: a canonical field (``"email"``) or a generic role (``"text"``).
         reason: one line saying why (shown by ``unifyprofile infer``).
+        part: for a date spread over columns, which part this column holds
+            (``"year"``, ``"month"`` or ``"day"``); else None.
+        placeholder: a value that stands for "missing" in this column (a default
+            such as ``0.0`` or ``N/A`` held by many rows); else None.
     """
 
     column: str
     role: str
     reason: str
+    part: str | None = None
+    placeholder: str | None = None
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
+def name_words(name: object) -> list[str]:
+    """The words of a column header, whatever its case style.
+
+    >>> name_words("MailingPostalCode"), name_words("fname_c1"), name_words("geb_j")
+    (['mailing', 'postal', 'code'], ['fname', 'c', '1'], ['geb', 'j'])
+    """
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name))
+    text = re.sub(r"([A-Za-z])(\d)|(\d)([A-Za-z])", r"\1\3 \2\4", text)
+    return [w for w in re.split(r"[^a-z0-9]+", fold(text)) if w]
 
 
-def _name_role(name: str) -> str | None:
-    """The role a column's name points at, if any."""
-    norm = _norm(name)
-    for field, synonyms in _SYNONYMS.items():
-        if norm in synonyms:
-            return field
-    if norm in _ADDRESS_PARTS:
-        return "address"
-    words = norm.split("_")
-    if "birth" in words or "dob" in words:
-        return "dob"
-    if "email" in words or "mail" in words:
-        return "email"
-    if {"phone", "tel", "telephone", "mobile", "fax"} & set(words):
-        return "phone"
-    if {"zip", "postcode", "postal"} & set(words):
-        return "postcode"
-    if {"address", "street"} & set(words):
-        return "address"
-    if words[-1] in ("surname", "lastname"):
-        return "last_name"
-    if {"company", "organization", "organisation", "employer", "assignee",
-            "manufacturer", "brand"} & set(words):
-        return "company"
-    for role, hints in _HINTS:
-        if words[-1] in hints or (role != "identifier" and set(words) & set(hints)):
+def _word_role(word: str) -> str | None:
+    for role, words in _HINT_WORDS.items():
+        if word in words:
             return role
     return None
+
+
+def _name_hint(name: object) -> tuple[str | None, bool]:
+    """The role a column's name points at, if any, and whether a field word said so
+    (``True``) or only a word for a kind of value such as "name" or "code" (``False``)."""
+    words = name_words(name)
+    joined = "".join(words)
+    if joined in _JOINED:
+        return _JOINED[joined], True
+    for pair, role in _PHRASES.items():
+        if any(tuple(words[k:k + 2]) == pair for k in range(len(words) - 1)):
+            return role, True
+    weak: str | None = None
+    seen_weak = False
+    for word in reversed(words):
+        role = _word_role(word)
+        if role is not None:
+            if role in ("year", "date") and ("birth" in words or "geb" in words):
+                return "dob", True
+            return role, True
+        if word in _WEAK_HEADS:
+            if not seen_weak:
+                weak, seen_weak = _WEAK_HEADS[word], True
+            continue
+        if word.isdigit() or len(word) == 1:
+            continue  # "address_1", "fname_c1": a counter, not a word
+        if seen_weak:
+            break  # "site name", "patent id": the modifier is no field
+    return weak, False
+
+
+def _name_role(name: object) -> str | None:
+    """The role a column's name points at, if any (see the module docs)."""
+    return _name_hint(name)[0]
 
 
 def _share(values: pd.Series, pattern: re.Pattern[str]) -> float:
@@ -160,16 +253,44 @@ class _Profile:
     amount: float
     currency: float
     number: float
+    integer: float
+    fraction: float
     words: float
     organisation: float
+    street: float
+    gender: float
     length: float
     letters: float
     digits: float
+    given: float
+    surname: float
+    person: float
+    int_max: float
+    int_distinct: int
+    month: float
+    day: float
 
 
-def _profile(column: pd.Series, n_rows: int) -> _Profile:
-    values = column.dropna().astype(str).str.strip()
-    values = values[values != ""]
+def _name_shares(sample: pd.Series) -> tuple[float, float, float]:
+    """Shares of values whose first word is a given name, whose last word is a surname,
+    and of two-to-four-word values that read as a person's name in either order."""
+    if not len(sample):
+        return 0.0, 0.0, 0.0
+    words = lexicon()
+    tokens = [[w for w in re.split(r"[^a-z]+", fold(s)) if w] for s in sample.tolist()]
+    first = [t[0] if t else "" for t in tokens]
+    last = [t[-1] if t else "" for t in tokens]
+    given = np.fromiter((w in words.given for w in first), dtype=bool, count=len(first))
+    surname = np.fromiter((w in words.surnames for w in last), dtype=bool, count=len(last))
+    several = np.fromiter((2 <= len(t) <= 4 for t in tokens), dtype=bool, count=len(tokens))
+    reversed_order = np.fromiter(
+        (a in words.surnames and b in words.given for a, b in zip(first, last, strict=True)),
+        dtype=bool, count=len(first))
+    person = several & ((given & surname) | reversed_order)
+    return float(given.mean()), float(surname.mean()), float(person.mean())
+
+
+def _profile(values: pd.Series, n_rows: int) -> _Profile:
     filled = len(values) / n_rows if n_rows else 0.0
     distinct = int(values.nunique())
     unique_ratio = distinct / len(values) if len(values) else 0.0
@@ -178,6 +299,9 @@ def _profile(column: pd.Series, n_rows: int) -> _Profile:
     phone = float(((sample.str.match(_PHONE_CHARS)) & digits_only.between(7, 15)).mean()
                   ) if len(sample) else 0.0
     words = sample.map(lambda s: len(_WORDS.findall(s))) if len(sample) else sample
+    integers = pd.to_numeric(sample[sample.str.match(_INTEGER)], errors="coerce").dropna()
+    given, surname, person = _name_shares(sample)
+    mean = (lambda s: float(s.mean()) if len(sample) else 0.0)  # noqa: E731
     return _Profile(
         filled=filled,
         distinct=distinct,
@@ -187,92 +311,165 @@ def _profile(column: pd.Series, n_rows: int) -> _Profile:
         date=_share(sample, _DATE),
         year=_share(sample, _YEAR),
         amount=_share(sample, _AMOUNT),
-        currency=float(sample.str.contains(_CURRENCY).mean()) if len(sample) else 0.0,
+        currency=mean(sample.str.contains(_CURRENCY)),
         number=_share(sample, _NUMBER),
-        words=float(words.mean()) if len(sample) else 0.0,
-        organisation=float(sample.str.contains(_ORGANISATION).mean()) if len(sample) else 0.0,
-        length=float(sample.str.len().mean()) if len(sample) else 0.0,
-        letters=float(sample.str.contains(_LETTERS).mean()) if len(sample) else 0.0,
-        digits=float(sample.str.contains(r"\d").mean()) if len(sample) else 0.0,
+        integer=len(integers) / len(sample) if len(sample) else 0.0,
+        fraction=_share(sample, _FRACTION),
+        words=mean(words),
+        organisation=mean(sample.str.contains(_ORGANISATION)),
+        street=mean(sample.str.contains(_STREET)),
+        gender=mean(sample.str.lower().isin(_GENDER_VALUES)),
+        length=mean(sample.str.len()),
+        letters=mean(sample.str.contains(_LETTERS)),
+        digits=mean(sample.str.contains(r"\d")),
+        given=given,
+        surname=surname,
+        person=person,
+        int_max=float(integers.max()) if len(integers) else np.nan,
+        int_distinct=int(integers.nunique()),
+        month=float(integers.between(1, 12).mean()) if len(integers) else 0.0,
+        day=float(integers.between(1, 31).mean()) if len(integers) else 0.0,
     )
 
 
-def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str]:
-    hint = _name_role(name)
+def _placeholder(values: pd.Series) -> str | None:
+    """A junk default that many rows hold instead of a value (``0.0``, ``N/A``)."""
+    if len(values) < 20:
+        return None
+    counts = values.value_counts()
+    top, share = str(counts.index[0]), float(counts.iloc[0]) / len(values)
+    if len(counts) < 5 or share < 0.1:
+        return None
+    if top.strip().lower() in _JUNK or re.fullmatch(r"[-+]?0+([.,]0+)?", top.strip()):
+        return top
+    return None
+
+
+def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
+    """``(role, reason, date part)`` of one column."""
+    hint, strong = _name_hint(name)
     said = f"name says {hint}" if hint else "no name hint"
     if p.filled == 0 or p.distinct <= 1:
-        return "ignore", "empty or constant"
+        return "ignore", "empty or constant", None
+    if hint == "source" and p.distinct <= 50 and p.words <= 3:
+        return "source", f"{said}; {p.distinct} distinct values: never evidence", None
     # Values that leave no doubt, whatever the name says.
     if p.email >= 0.7:
-        return "email", f"{p.email:.0%} e-mail addresses"
+        return "email", f"{p.email:.0%} e-mail addresses", None
     if p.date >= 0.8:
         if hint == "dob":
-            return "dob", f"{said}; {p.date:.0%} dates"
-        return "date", f"{p.date:.0%} dates"
+            return "dob", f"{said}; {p.date:.0%} dates", None
+        return "date", f"{p.date:.0%} dates", None
     if hint == "email":  # named e-mail but the values are not
         hint, said = None, "name says email but values are not"
     if p.year >= 0.9:
-        return "year", f"{p.year:.0%} four-digit years"
+        return "year", f"{p.year:.0%} years", "year"
+    if p.integer >= 0.95 and p.day >= 0.95:
+        # Parts of a date spread over columns; joined by _date_parts() when a year, a
+        # month and a day column fill the same rows, else compared as categories.
+        if p.month >= 0.95 and p.int_distinct >= min(10, max(3, n_rows // 20)):
+            return "categorical", f"{said}; whole numbers 1-12 (a month?)", "month"
+        if p.month < 0.9 and p.int_distinct >= min(
+                25, max(5, n_rows // 10)):
+            return "categorical", f"{said}; whole numbers 1-31 (a day?)", "day"
+    if (hint == "gender" or p.gender >= 0.95) and p.distinct <= 8 and p.gender >= 0.8:
+        return "gender", f"{said}; {p.gender:.0%} gender values", None
     if hint == "dob":
-        return ("dob", said) if p.digits >= 0.8 else ("ignore", f"{said}; values lack digits")
+        return ("dob", said, None) if p.digits >= 0.8 else (
+            "ignore", f"{said}; values lack digits", None)
     if hint == "ssn" and p.digits >= 0.5:
-        return "ssn", said
+        return "ssn", said, None
     if hint == "phone":
         if p.phone >= 0.5:
-            return "phone", f"{said}; {p.phone:.0%} phone-like"
+            return "phone", f"{said}; {p.phone:.0%} phone-like", None
         hint = None
     if hint == "postcode":
         if p.length <= 10 and p.digits >= 0.5:
-            return "postcode", said
+            return "postcode", said, None
         hint = None
-    if hint in ("address", "city", "state", "country", "company", "gender", "ssn"):
-        if hint in ("state", "country", "gender") and p.words > 4:
-            return "text", f"{said} but values are long"
-        return hint, said
+    if hint == "address":
+        # A street line holds house numbers or street words; a bare town ("San Mateo,
+        # CA", a publisher's city in a citation) is not a postal address.
+        if p.digits >= 0.3 or p.street >= 0.3:
+            return "address", f"{said}; {max(p.digits, p.street):.0%} street-like", None
+        hint, said = None, "name says address but values hold no streets"
+    if hint == "company" and p.words <= 8:
+        return "company", said, None
+    if hint in ("city", "state", "country"):
+        if p.words > 4:
+            return "text", f"{said} but values are long", None
+        if p.letters >= 0.8:
+            return hint, said, None
+        hint = None
     amount_like = hint == "amount" or (p.currency >= 0.5 and p.amount >= 0.9)
     if amount_like and p.amount >= 0.8:
-        return "amount", f"{said}; {p.amount:.0%} amounts"
+        return "amount", f"{said}; {p.amount:.0%} amounts", None
     code_like = hint == "identifier" or (p.number >= 0.95 and p.unique_ratio >= 0.5)
     if code_like and p.words <= 3 and p.digits >= 0.5:
-        return "identifier", f"{said}; short codes with digits"
-    if hint in ("first_name", "middle_name", "last_name") and p.words <= 4 and p.letters >= 0.8:
-        return hint, said
+        return "identifier", f"{said}; short codes with digits", None
+    person_like = p.letters >= 0.8 and p.digits < 0.1
+    if hint in ("first_name", "middle_name", "last_name") and p.words <= 4 and person_like:
+        return hint, said, None
+    if p.organisation >= 0.15 and p.words <= 8 and hint in (None, "full_name"):
+        return "company", f"{said}; {p.organisation:.0%} look like organisations", None
     if hint == "full_name":
-        if p.organisation >= 0.1 and p.words <= 8:
-            return "company", f"{said} but {p.organisation:.0%} look like organisations"
-        if p.words <= 5 and p.digits < 0.1 and p.length <= 40:
-            return "full_name", f"{said}; short values without digits"
-        return "text", f"{said} but values are long or hold digits (titles, product names)"
+        # "name" alone may be a person, a company, a product or a place: the values must
+        # read as people's names unless a field word ("customer", "contact") said so.
+        looks = strong or p.person >= 0.3 or p.given >= 0.5
+        if p.words <= 5 and person_like and p.length <= 40 and looks:
+            return "full_name", f"{said}; short values without digits", None
+        return "text", f"{said} but values are long or hold digits (titles, product names)", \
+            None
+    if person_like and p.words <= 1.3 and hint is None:
+        # Single words with no name hint: given names or surnames by the lexicon.
+        if p.given >= 0.6 and p.given - p.surname >= 0.3:
+            return "first_name", f"{p.given:.0%} known given names", None
+        if p.surname >= 0.4 and p.surname - p.given >= 0.1:
+            return "last_name", f"{p.surname:.0%} known surnames", None
+    if person_like and 1.7 <= p.words <= 4 and p.person >= 0.5 and p.organisation < 0.05 \
+            and hint in (None, "text"):
+        return "full_name", f"{p.person:.0%} read as a given name and a surname", None
     if hint == "text":
-        return "text", said
+        return "text", said, None
+    if hint == "year" and p.integer >= 0.9:
+        return "year", said, "year"
     if p.phone >= 0.8 and p.number < 0.5:
-        return "phone", f"{p.phone:.0%} phone-like"
+        return "phone", f"{p.phone:.0%} phone-like", None
     if p.number >= 0.95:
+        if p.fraction >= 0.5:
+            return "amount", "numbers with decimals", None
         if p.unique_ratio >= 0.5:
-            return "identifier", "numbers, mostly distinct"
-        return "categorical", "numbers, few distinct"
+            return "identifier", "numbers, mostly distinct", None
+        return "categorical", "numbers, few distinct", None
     if p.distinct <= max(30, 0.01 * n_rows) and p.words <= 4:
-        return "categorical", f"{p.distinct} distinct values"
+        return "categorical", f"{p.distinct} distinct values", None
     if p.words <= 2 and p.digits >= 0.8 and p.letters >= 0.3:
-        return "identifier", "short codes with letters and digits"
+        return "identifier", "short codes with letters and digits", None
     if p.letters >= 0.5:
-        return "text", f"{said}; free text ({p.words:.1f} words on average)"
-    return "categorical", f"{said}; {p.distinct} distinct values"
+        return "text", f"{said}; free text ({p.words:.1f} words on average)", None
+    return "categorical", f"{said}; {p.distinct} distinct values", None
+
+
+_SINGLE = frozenset({"email", "phone", "dob", "first_name", "middle_name", "last_name",
+                     "full_name", "city", "postcode", "country", "state", "gender", "ssn"})
 
 
 def infer_roles(table: pd.DataFrame, *, exclude: Iterable[str] = ("record_id",)
                 ) -> dict[str, ColumnRole]:
-    """The role of every column of ``table`` (see the module docs), from name and values.
+    """The role of every column of ``table`` (see the module docs), from values and name.
 
     Args:
         table: the data, read as strings (None or empty = missing).
         exclude: columns to leave out (the record id).
 
     Returns:
-        Column -> :class:`ColumnRole`, in column order.  At most one column takes each
-        single-valued person role (``email``, ``phone``, ``dob``, names, ``city``,
-        ``postcode``, ``country``, ``state``, ``gender``, ``ssn``); a later column with
-        the same role becomes ``identifier`` (codes), ``text`` or ``categorical``.
+        Column -> :class:`ColumnRole`, in column order.  A single-valued person role
+        (``email``, ``phone``, ``dob``, names, ``city``, ``postcode``, ``country``,
+        ``state``, ``gender``, ``ssn``) is held by one column, or by several that are
+        never filled in the same row (one field spread over sources); a column filled
+        alongside the first becomes ``middle_name`` (a second given name),
+        ``identifier`` (phones, ids), ``text`` or ``categorical``.  A date spread over
+        year, month and day columns gives all three the date's role, with ``part``.
 
     Examples:
         >>> table = pd.DataFrame({
@@ -286,23 +483,141 @@ def infer_roles(table: pd.DataFrame, *, exclude: Iterable[str] = ("record_id",)
     """
     skip = set(exclude)
     n_rows = len(table)
+    columns = [c for c in table.columns if c not in skip]
+    cleaned: dict[str, pd.Series] = {}
     out: dict[str, ColumnRole] = {}
-    taken: set[str] = set()
-    single = {"email", "phone", "dob", "first_name", "middle_name", "last_name", "full_name",
-              "city", "postcode", "country", "state", "gender", "ssn"}
-    for column in table.columns:
-        if column in skip:
-            continue
-        profile = _profile(table[column], n_rows)
-        role, reason = _role(str(column), profile, n_rows)
-        if role in single and role in taken:
-            fallback = ("identifier" if role in ("phone", "ssn") else
-                        "text" if profile.words > 1 else "categorical")
-            role, reason = fallback, f"{reason}; a second {role} column, compared as {fallback}"
-        if role in single:
-            taken.add(role)
-        out[str(column)] = ColumnRole(str(column), role, reason)
+    for column in columns:
+        values = table[column].dropna().astype(str).str.strip()
+        values = values[values != ""]
+        placeholder = _placeholder(values)
+        if placeholder is not None:
+            values = values[values != placeholder]
+        cleaned[str(column)] = values
+        role, reason, part = _role(str(column), _profile(values, n_rows), n_rows)
+        if placeholder is not None:
+            reason = f"{reason}; {placeholder!r} in many rows stands for missing"
+        out[str(column)] = ColumnRole(str(column), role, reason, part, placeholder)
+    _date_parts(out, cleaned, n_rows)
+    _address_lines(out)
+    _source_columns(out, cleaned, n_rows)
+    _one_column_per_role(out, cleaned)
     return out
+
+
+def _filled(values: pd.Series) -> set[object]:
+    return set(values.index)
+
+
+def _date_parts(roles: dict[str, ColumnRole], values: Mapping[str, pd.Series],
+                n_rows: int) -> None:
+    """Join a year, a month and a day column that fill the same rows into one date."""
+    by_part: dict[str, list[str]] = {"year": [], "month": [], "day": []}
+    for column, found in roles.items():
+        if found.part in by_part and found.role in ("year", "categorical"):
+            by_part[found.part].append(column)
+    for year in by_part["year"]:
+        rows = _filled(values[year])
+        if not rows:
+            continue
+        best: tuple[str, str] | None = None
+        for month in by_part["month"]:
+            for day in by_part["day"]:
+                together = rows & _filled(values[month]) & _filled(values[day])
+                either = rows | _filled(values[month]) | _filled(values[day])
+                if len(together) >= 0.9 * len(either):
+                    best = (month, day)
+                    break
+            if best:
+                break
+        if best is None:
+            continue
+        month, day = best
+        years = pd.to_numeric(values[year].str.extract(r"(\d{4})")[0], errors="coerce")
+        hinted = {_name_role(c) for c in (year, month, day)}
+        birth = "dob" in hinted or (years.median() <= pd.Timestamp.now().year - 10
+                                    and "date" not in hinted)
+        role = "dob" if birth else "date"
+        reason = f"year, month and day of one {'date of birth' if birth else 'date'} " \
+                 f"({year}, {month}, {day})"
+        for column, part in ((year, "year"), (month, "month"), (day, "day")):
+            roles[column] = ColumnRole(column, role, reason, part, roles[column].placeholder)
+        by_part["month"].remove(month)
+        by_part["day"].remove(day)
+
+
+def _address_lines(roles: dict[str, ColumnRole]) -> None:
+    """A column named as an address line whose values hold no street ("address_2",
+    "zusatz") is a line of the address when the table has a street column beside it;
+    alone it is no postal address (a citation's publisher city)."""
+    streets = [c for c, r in roles.items() if r.role == "address"]
+    if not streets:
+        return
+    for column, found in list(roles.items()):
+        if found.role in ("text", "categorical") and _name_role(column) == "address":
+            roles[column] = ColumnRole(column, "address", f"name says address; a line of "
+                                       f"the address beside {streets[0]!r}", None,
+                                       found.placeholder)
+
+
+def _source_columns(roles: dict[str, ColumnRole], values: Mapping[str, pd.Series],
+                    n_rows: int) -> None:
+    """A few-valued column whose value decides which other columns are filled names the
+    source system of each row: it says where a record came from, not who it is."""
+    if n_rows < 20:
+        return
+    for column, found in list(roles.items()):
+        held = values[column]
+        if found.role not in ("categorical", "text") or not 2 <= held.nunique() <= 30 \
+                or len(held) < 0.9 * n_rows:
+            continue
+        groups = held.groupby(held)
+        telling = 0
+        for other, other_values in values.items():
+            if other == column:
+                continue
+            present = pd.Series(held.index.isin(other_values.index), index=held.index)
+            rates = present.groupby(held).mean()
+            if len(groups) >= 2 and rates.max() - rates.min() >= 0.9:
+                telling += 1
+        if telling >= 2:
+            roles[column] = ColumnRole(
+                column, "source", f"{held.nunique()} values that decide which of "
+                f"{telling} other columns are filled: the source system, never evidence")
+
+
+def _one_column_per_role(roles: dict[str, ColumnRole],
+                         values: Mapping[str, pd.Series]) -> None:
+    """Keep each single-valued person role on one field (see :func:`infer_roles`)."""
+    holders: dict[str, list[str]] = {}
+    for column, found in roles.items():
+        if found.role in _SINGLE and found.part is None:
+            holders.setdefault(found.role, []).append(column)
+    for role, columns in holders.items():
+        if len(columns) < 2:
+            continue
+        # The most filled column is the field; others join it when they fill other rows.
+        columns.sort(key=lambda c: -len(values[c]))
+        rows = _filled(values[columns[0]])
+        for column in columns[1:]:
+            mine = _filled(values[column])
+            overlap = len(rows & mine) / max(len(mine), 1)
+            found = roles[column]
+            if overlap <= _DISJOINT:
+                rows |= mine
+                roles[column] = ColumnRole(
+                    column, role, f"{found.reason}; fills the rows {columns[0]!r} leaves "
+                    "empty: one field", None, found.placeholder)
+                continue
+            words = float(values[column].map(lambda s: len(_WORDS.findall(s))).mean())
+            fallback = ("middle_name" if role == "first_name" and "middle_name" not in
+                        holders else "identifier" if role in ("phone", "ssn") else
+                        "text" if words > 1 else "categorical")
+            roles[column] = ColumnRole(
+                column, fallback, f"{found.reason}; a second {role} column filled "
+                f"alongside {columns[0]!r}, compared as {fallback}", None,
+                found.placeholder)
+            if fallback == "middle_name":
+                holders["middle_name"] = [column]
 
 
 def infer_columns(columns: Iterable[str], table: pd.DataFrame | None = None
@@ -311,8 +626,9 @@ def infer_columns(columns: Iterable[str], table: pd.DataFrame | None = None
 
     With ``table`` the values are read too (see :func:`infer_roles`); without it only
     the names.  Address parts (street number, address lines) are joined into one
-    ``address``.  Generic roles (text, identifiers, ...) are not canonical fields and
-    are left out; :func:`unifyprofile.infer.infer_config` maps those too.
+    ``address``; a date over year, month and day columns is the list of the three.
+    Generic roles (text, identifiers, ...) are not canonical fields and are left out;
+    :func:`unifyprofile.infer.infer_config` maps those too.
 
     >>> mapping = infer_columns(["record_id", "given_name", "surname", "street_number",
     ...                          "address_1", "suburb", "date_of_birth"])
@@ -321,31 +637,40 @@ def infer_columns(columns: Iterable[str], table: pd.DataFrame | None = None
     """
     names = [c for c in columns if c != "record_id"]
     if table is not None:
-        roles = {c: r.role for c, r in infer_roles(table[names]).items()}
-        return _canonical_mapping(roles)
-    normed = {_norm(c): c for c in names}
-    mapping: dict[str, str | list[str]] = {}
-    for field, synonyms in _SYNONYMS.items():
-        for synonym in synonyms:
-            if synonym in normed:
-                mapping[field] = normed[synonym]
-                break
-    address = [normed[p] for p in _ADDRESS_PARTS if p in normed]
-    if address:
-        mapping["address"] = address if len(address) > 1 else address[0]
-    return mapping
+        return canonical_mapping(infer_roles(table[names]))
+    found: dict[str, ColumnRole] = {}
+    taken: set[str] = set()
+    for column in names:
+        role = _name_role(column)
+        if role is None or role in GENERIC_ROLES or role == "address":
+            if role == "address":
+                found[column] = ColumnRole(column, role, "name")
+            continue
+        if role not in taken:
+            taken.add(role)
+            found[column] = ColumnRole(column, role, "name")
+    return canonical_mapping(found)
 
 
-def _canonical_mapping(roles: Mapping[str, str]) -> dict[str, str | list[str]]:
+def canonical_mapping(roles: Mapping[str, ColumnRole]) -> dict[str, str | list[str]]:
+    """Canonical field -> the column (or columns, joined in order) holding it.
+
+    A field over several columns lists them: address parts street number first, a date
+    as year, month, day, and one field spread over sources in column order.
+    """
+    grouped: dict[str, list[ColumnRole]] = {}
+    for found in roles.values():
+        if found.role not in GENERIC_ROLES:
+            grouped.setdefault(found.role, []).append(found)
     mapping: dict[str, str | list[str]] = {}
-    address: list[str] = []
-    for column, role in roles.items():
-        if role == "address":
-            address.append(column)
-        elif role not in GENERIC_ROLES and role not in mapping:
-            mapping[role] = column
-    if address:
-        # Street number first, then the lines in their column order.
-        address.sort(key=lambda c: 0 if "number" in _norm(c) else 1)
-        mapping["address"] = address if len(address) > 1 else address[0]
+    parts = {"year": 0, "month": 1, "day": 2}
+    for field, found in grouped.items():
+        if field == "address":
+            found.sort(key=lambda r: 0 if {"number", "hsnr", "hnr", "housenumber",
+                                            "streetnumber"} & set(name_words(r.column))
+                       else 1)
+        elif any(r.part for r in found):
+            found = sorted((r for r in found if r.part), key=lambda r: parts[r.part or ""])
+        columns = [r.column for r in found]
+        mapping[field] = columns if len(columns) > 1 else columns[0]
     return mapping

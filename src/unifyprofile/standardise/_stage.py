@@ -46,11 +46,12 @@ def _as_list(values: Iterable[Any] | str) -> list[Any]:
 
 
 def _check_placeholders(
-    placeholders: Mapping[str, Iterable[str]] | None, id_fields: tuple[str, ...]
+    placeholders: Mapping[str, Iterable[str]] | None, id_fields: tuple[str, ...],
+    columns: Iterable[str] = (),
 ) -> dict[str, list[Any]]:
     if placeholders is None:
         return {}
-    known = (*schema.CANONICAL_FIELDS, *id_fields)
+    known = (*schema.CANONICAL_FIELDS, *id_fields, *(c for c in columns if c in placeholders))
     problems = [
         f"placeholders: unknown field {field!r}; expected one of {', '.join(known)}"
         for field in placeholders
@@ -229,7 +230,9 @@ def standardise(
         id_fields: columns standardised as identifiers (canonical fields are skipped).
         placeholders: extra junk values per field (e.g. ``{"email":
             ["info@acme.com"]}``), compared after standardisation; they become None
-            with flag ``"placeholder"``.
+            with flag ``"placeholder"``.  A field that is neither canonical nor an
+            identifier but is a column of ``records`` gets ``<field>_std`` (its
+            stripped text) with the junk nulled.
 
     Returns:
         A new DataFrame: the columns of ``records`` followed by the added columns
@@ -238,8 +241,8 @@ def standardise(
     Raises:
         DataError: ``records`` is not a DataFrame, or ``region``/``dayfirst`` is a
             Series with another index.
-        ConfigError: ``placeholders`` names a field that is neither canonical nor an
-            identifier field.
+        ConfigError: ``placeholders`` names a field that is neither canonical, an
+            identifier field nor a column of ``records``.
 
     Examples:
         >>> records = pd.DataFrame({
@@ -260,7 +263,7 @@ def standardise(
     if not isinstance(records, pd.DataFrame):
         raise DataError(f"'records' must be a pandas DataFrame (got {type(records).__name__})")
     ids = (id_fields,) if isinstance(id_fields, str) else tuple(id_fields)
-    ctx = _Context(region, dayfirst, _check_placeholders(placeholders, ids))
+    ctx = _Context(region, dayfirst, _check_placeholders(placeholders, ids, records.columns))
     # Check per-row settings up front so that a wrong index fails before any work.
     rows = pd.Series(np.zeros(len(records)), index=records.index)
     align_param(region, rows, "region")
@@ -288,6 +291,12 @@ def standardise(
         if field in records and field not in schema.CANONICAL_FIELDS:
             frame = standardise_id(records[field])
             added |= _flagged(frame, field, ctx.declared(field, standardise_id))
+    for field in ctx.placeholders:
+        if field in records and field not in schema.CANONICAL_FIELDS and field not in ids:
+            # Any other column with declared junk (a 0.0 default, "N/A"): the raw text
+            # with the junk nulled, so comparisons and blocking skip it.
+            frame = _as_declared(records[field])
+            added |= _flagged(frame, field, ctx.declared(field, _as_declared))
 
     # One concat rather than a column insert per added column (which dominates the cost of
     # standardising a single record).  Positional arrays: a duplicated index is harmless.
@@ -297,6 +306,13 @@ def standardise(
     new = pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
     new.index = records.index
     return pd.concat([kept, new], axis=1)
+
+
+def _as_declared(values: pd.Series) -> pd.DataFrame:
+    """Text of a column kept as it is (stripped), for nulling declared placeholders."""
+    text = values.astype("string").str.strip()
+    std = text.where(text != "").astype(object).where(lambda t: t.notna(), None)
+    return pd.DataFrame({"std": std, "flag": None}, index=values.index, dtype=object)
 
 
 def _compact(column: Any) -> Any:

@@ -1,7 +1,8 @@
 """Dates of birth and record timestamps.
 
 One small hand-written parser covers the formats exports use (ISO with or without a
-time, ``YYYYMMDD``, ``YYYY/MM/DD``, ``DD/MM/YYYY`` or ``MM/DD/YYYY``, ``DD.MM.YYYY``,
+time, ``YYYYMMDD``, ``YYYY/MM/DD``, ``YYYY MM DD`` (a date joined from year, month and
+day columns), ``DD/MM/YYYY`` or ``MM/DD/YYYY``, ``DD.MM.YYYY``,
 month names, two-digit years) and runs once per distinct value.  Numeric day-month
 order follows ``dayfirst`` unless one part is above 12; dotted dates are always day
 first.
@@ -81,9 +82,9 @@ _TIME_TAIL = re.compile(
 )
 _COMPACT_TIME = re.compile(r"(\d{8})t(\d{2})(\d{2})(\d{2})?(z)?")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_YMD = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})")
+_YMD = re.compile(r"(\d{4})([/. ])(\d{1,2})\2(\d{1,2})")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_NUMERIC = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})")
+_NUMERIC = re.compile(r"(\d{1,2})([/.\- ])(\d{1,2})\2(\d{2}|\d{4})")
 _TEXT_SEPARATORS = re.compile(r"[\s,./\-]+")
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")
 _EPOCH = re.compile(r"\d{10}|\d{13}")

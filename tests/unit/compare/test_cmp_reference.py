@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from rapidfuzz import fuzz
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler, Levenshtein
 
 from unifyprofile.compare import (
     AddressComparison,
@@ -48,11 +48,20 @@ def ref_name(c, a, b):
     ny = b["first_name_nick"] or y
     jw = JaroWinkler.normalized_similarity(x, y)
     initial = (len(x) == 1 or len(y) == 1) and x[0] == y[0]
+    scrambled = min(len(x), len(y)) >= 3 and Indel.normalized_similarity(
+        "".join(sorted(x)), "".join(sorted(y))) >= 0.8
+
+    def alike(p, q):
+        return p is not None and q is not None and (
+            p == q or JaroWinkler.normalized_similarity(p, q) >= 0.92)
+
+    la, lb = a["last_name_std"], b["last_name_std"]
+    swapped = (alike(x, lb) and (alike(y, la) or la is None)) or (alike(y, la) and lb is None)
     return _top(
         c.level_names,
         ("nickname", nx == ny),
-        ("swapped", x == b["last_name_std"] and y == a["last_name_std"]),
-        ("jw>=0.80", jw >= 0.80 or initial),
+        ("swapped", swapped),
+        ("jw>=0.80", jw >= 0.80 or initial or scrambled),
         ("jw>=0.92", jw >= 0.92),
     )
 
