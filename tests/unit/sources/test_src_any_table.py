@@ -150,7 +150,7 @@ def _partitioned(root: Path) -> Path:
 
 def test_a_partitioned_parquet_folder_is_one_table_with_its_partition_keys(
         tmp_path: Path) -> None:
-    shop = _partitioned(tmp_path)
+    _partitioned(tmp_path)
     # No format given: the folder's files say Parquet.
     config = up.Config(sources=(Source("shop", path="shop", id_column="id",
                                        columns={**COLUMNS, "company": "year"}),),
