@@ -65,7 +65,10 @@ def test_version_is_the_installed_distributions(monkeypatch, capsys) -> None:
 
 
 def test_version_is_defined_once() -> None:
-    import tomllib
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
 
     import unifyprofile
 
