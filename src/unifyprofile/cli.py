@@ -416,8 +416,9 @@ def blocking_command(
 @app.command(short_help="Add records to an identity store; print what changed.")
 def ingest(
     config: Annotated[Path, typer.Argument(help="TOML config file.")],
-    file: Annotated[Path | None, typer.Argument(
-        help="Export to ingest (new or changed records). Its source is --source, or the "
+    file: Annotated[str | None, typer.Argument(
+        help="Export to ingest (new or changed records): a file, a glob, a folder or an "
+             "fsspec URL, read like a source's path. Its source is --source, or the "
              "config source whose file name it matches (crm_contacts_2026-11-23.csv matches "
              "crm_contacts.csv). Omitted: every source of the config.")] = None,
     store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
@@ -441,6 +442,9 @@ def ingest(
     """
     from unifyprofile.store import IdentityStore
 
+    if file is not None and "://" not in file:
+        # Relative to where the command runs (a config's own paths are relative to it).
+        file = str(Path(file).absolute())
     bar, update = _progress_bar(not quiet and not json_summary)
     if bar:
         with bar, IdentityStore(store_path, config, progress=update) as store:

@@ -276,3 +276,24 @@ def test_infer_reads_parquet_and_jsonl_and_rejects_a_bad_row(tmp_path, monkeypat
         (4, "unreadable row (line 4): not valid")]
     assert "1 row(s) could not be read and are left out" in stderr
     assert report["roles"]["email"]["role"] == "email"
+
+
+def test_ingest_reads_a_file_relative_to_the_working_folder_and_a_glob(
+        tmp_path, monkeypatch, capsys) -> None:
+    config = _people(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "people_2026-01.csv").write_text("id,first,last,email\n7,Eve,Ng,eve@x.com\n",
+                                             encoding="utf-8")
+    (work / "people_2026-02.csv").write_text("id,first,last,email\n8,Eva,Ng,eve@x.com\n",
+                                             encoding="utf-8")
+    monkeypatch.chdir(work)
+    code, stdout, stderr = _main(monkeypatch, capsys, "ingest", str(config),
+                                 "people_2026-01.csv", "--store", "p.db", "--json")
+    assert code == 0, stderr
+    assert json.loads(stdout)["records"] == 1
+    code, stdout, stderr = _main(monkeypatch, capsys, "ingest", str(config),
+                                 "people_*.csv", "--source", "crm", "--store", "p.db",
+                                 "--json")
+    assert code == 0, stderr
+    assert json.loads(stdout)["records"] == 2
