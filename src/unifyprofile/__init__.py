@@ -5,6 +5,8 @@
 ['BlockingRule', 'Config', 'FellegiSunter']
 """
 
+from importlib import metadata as _metadata
+
 from unifyprofile import (
     blocking,
     compare,
@@ -24,7 +26,10 @@ from unifyprofile.score import FellegiSunter
 from unifyprofile.sources import Source
 from unifyprofile.store import IdentityStore
 
-__version__ = "0.1.0"
+try:  # the version is written once, in pyproject.toml
+    __version__ = _metadata.version("unifyprofile")
+except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree not installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "BlockingRule",

@@ -4,17 +4,24 @@
 User mistakes (a bad config, a missing file, a blocking rule that explodes) print one
 clear message and exit with the error's code, without a traceback:
 
-====  =====================================
+====  ==========================================================================
 code  meaning
-====  =====================================
+====  ==========================================================================
 0     success
-2     configuration error
+1     an unexpected error (a bug: the traceback is printed; please report it)
+2     configuration error (the config file, or a value given to an option)
 3     source could not be read or mapped
 4     blocking would produce too many pairs
 5     a table broke a stage's contract
 6     a model was used before fitting
 7     the identity store cannot do it
-====  =====================================
+64    usage error: an unknown command or option, a missing argument, an option
+      value of the wrong type (``EX_USAGE`` of BSD ``sysexits.h``)
+130   aborted (Ctrl-C, or "no" at a confirmation)
+====  ==========================================================================
+
+Every command takes ``--json`` (print one JSON object on stdout; notes and warnings
+still go to stderr), and ``--help``; ``unifyprofile --version`` prints the version.
 """
 
 from __future__ import annotations
@@ -42,7 +49,9 @@ from rich.table import Table
 from unifyprofile._log import logger
 from unifyprofile.errors import UnifyProfileError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# Plain help (no rich markup): option texts such as "unifyprofile[spark]" print as
+# written, flags show as flags, and paragraphs are rewrapped to the terminal's width.
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Identity resolution and golden customer profiles.")
 console = Console(stderr=True)
 out = Console()
@@ -57,8 +66,24 @@ class _StderrHandler(logging.Handler):
                       soft_wrap=True)
 
 
+#: Exit code of a usage error (unknown option, missing argument, bad option value).
+USAGE_ERROR = 64
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from unifyprofile import __version__
+
+        out.print(f"unifyprofile {__version__}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def _setup() -> None:
+def _setup(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False,
+) -> None:
     """Identity resolution and golden customer profiles."""
     if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
         logger.addHandler(_StderrHandler())
@@ -82,6 +107,10 @@ def main() -> None:
         show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
         if callable(show) and isinstance(code, int):
             show()
+            # Click's UsageError (Typer may vendor Click, so it is found by name) exits 2,
+            # the code of a configuration error here: it gets a code of its own.
+            if any(cls.__name__ == "UsageError" for cls in type(exc).__mro__):
+                code = USAGE_ERROR
             sys.exit(code)
         raise
 
@@ -96,13 +125,23 @@ def _progress_bar(enabled: bool) -> tuple[Progress | None, Callable[[str, int, i
 
     def update(stage: str, done: int, total: int) -> None:
         if stage not in tasks:
+            # A stage starts when the one before it is over (the identity store only
+            # says where it is): the earlier bars are full.
+            for earlier in tasks.values():
+                bar.update(earlier, completed=bar.tasks[earlier].total)
             tasks[stage] = bar.add_task(stage, total=max(total, 1))
         bar.update(tasks[stage], completed=done, total=max(total, 1))
 
     return bar, update
 
 
-@app.command()
+def _finish(bar: Progress) -> None:
+    """Fill every bar: the work is done."""
+    for task in bar.tasks:
+        bar.update(task.id, completed=task.total)
+
+
+@app.command(short_help="Resolve the sources; write clusters, golden profiles, pairs.")
 def run(
     config: Annotated[Path, typer.Argument(help="TOML config file.")],
     out_dir: Annotated[
@@ -116,24 +155,56 @@ def run(
         str, typer.Option("--engine", help="local, or spark (needs unifyprofile[spark]; "
                           "uses the active Spark session or a local one).")
     ] = "local",
+    model_path: Annotated[Path | None, typer.Option(
+        "--model", metavar="MODEL_JSON",
+        help="Score with this fitted model (the model.json an earlier run of the same "
+             "config wrote) instead of fitting one.")] = None,
 ) -> None:
     """Resolve the sources of CONFIG and write clusters, golden profiles, pairs, rejects."""
     from unifyprofile.config import load_config
     from unifyprofile.resolver import Resolver
 
     cfg = load_config(config)
+    model = None if model_path is None else _load_model(model_path, cfg)
     bar, update = _progress_bar(not quiet and not json_summary)
     if bar:
         with bar:
-            result = Resolver(cfg, progress=update, engine=engine).run()
+            result = Resolver(cfg, model=model, progress=update, engine=engine).run()
     else:
-        result = Resolver(cfg, engine=engine).run()
+        result = Resolver(cfg, model=model, engine=engine).run()
     result.write(out_dir)
     summary = result.summary()
     if json_summary:
         out.print_json(json.dumps(summary))
         return
     _print_summary(summary, out_dir)
+
+
+def _load_model(path: Path, cfg: Any) -> Any:
+    """The model of ``--model``, checked against the config's comparisons."""
+    from unifyprofile.errors import ConfigError, DataError
+    from unifyprofile.score import FellegiSunter
+
+    if not path.is_file():
+        raise ConfigError(f"--model {path}: no such file; give the model.json that "
+                          "`unifyprofile run` wrote")
+    try:
+        model = FellegiSunter.load(path)
+    except (ValueError, KeyError, TypeError) as exc:  # JSON errors are ValueErrors
+        if isinstance(exc, DataError):
+            raise ConfigError(f"--model {path}: {exc}") from exc
+        raise ConfigError(f"--model {path}: not a model written by unifyprofile "
+                          f"({type(exc).__name__}: {exc})") from exc
+    wanted = [c.to_config() for c in cfg.comparisons]
+    have = [c.to_config() for c in model.comparisons]
+    if wanted and wanted != have:
+        def names(configs: list[dict[str, Any]]) -> str:
+            return ", ".join(f"{c.get('type')} {c.get('field')}" for c in configs)
+
+        raise ConfigError(f"--model {path}: its comparisons ({names(have)}) are not the "
+                          f"config's ({names(wanted)}); use the model a run of this "
+                          "config wrote, or leave --model out to fit one")
+    return model
 
 
 def _print_summary(summary: dict[str, Any], out_dir: Path) -> None:
@@ -158,7 +229,7 @@ def _print_summary(summary: dict[str, Any], out_dir: Path) -> None:
     out.print(table)
 
 
-@app.command()
+@app.command(short_help="Score a labelled dataset: precision, recall and F1.")
 def evaluate(
     directory: Annotated[Path, typer.Argument(help="Labelled data: records.csv + truth.csv, "
                                                    "or left.csv + right.csv + truth.csv.")],
@@ -221,10 +292,12 @@ def _id_column(tables: dict[str, Any], given: str | None) -> str:
                       "never empty in every table); name it with --id-column")
 
 
-@app.command("infer")
+@app.command("infer", short_help="Infer a config from your own exports (zero-config).")
 def infer_command(
-    files: Annotated[list[Path], typer.Argument(help="CSV exports (one to deduplicate, or "
-                                                     "several; two with --link).")],
+    files: Annotated[list[str], typer.Argument(
+        help="Exports to read as `run` reads them: CSV, TSV, Parquet or JSONL files, globs, "
+             "folders (partitioned Parquet) or fsspec URLs; one to deduplicate, or "
+             "several; two with --link.")],
     link: Annotated[bool, typer.Option("--link", help="Link two tables (each free of "
                                                       "duplicates) instead of deduplicating."
                                        )] = False,
@@ -233,6 +306,9 @@ def infer_command(
     id_column: Annotated[str | None, typer.Option("--id-column", help="Column holding each "
                                                   "record's id (default: record_id, id or "
                                                   "a unique *_id column).")] = None,
+    json_output: Annotated[bool, typer.Option(
+        "--json", help="Print one JSON object: the config (TOML text), the role of every "
+                       "column, the notes and the rejected rows.")] = False,
 ) -> None:
     """Infer a config from the tables themselves: column roles from names and values,
     comparisons, blocking rules within a pair budget, and a threshold (zero-config)."""
@@ -244,25 +320,31 @@ def infer_command(
     from unifyprofile.errors import ConfigError, SourceError
     from unifyprofile.infer import fit_config, infer_config
     from unifyprofile.resolver import Resolver
+    from unifyprofile.sources import read_table
 
     if link and len(files) != 2:
         raise ConfigError(f"--link needs exactly two files, got {len(files)}")
     tables: dict[str, pd.DataFrame] = {}
-    paths: dict[str, Path] = {}
+    paths: dict[str, str | Path] = {}
+    rejected: list[pd.DataFrame] = []
+    read_notes: list[str] = []
     for path in files:
-        if not path.is_file():
-            raise SourceError(f"{path}: file not found")
-        name = "".join(ch if ch.isalnum() else "_" for ch in path.stem) or "source"
-        while name in tables:
-            name += "_2"
-        try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False,
-                                sep="\t" if path.suffix.lower() == ".tsv" else ",")
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-            raise SourceError(f"{path}: cannot be read as a CSV with a header row: "
-                              f"{error}") from error
-        tables[name] = frame.astype(object).where(frame.ne(""), None)
-        paths[name] = path.resolve()
+        name = _table_name(path, tables)
+        # Read as a source is read: every format `run` reads, unparsable rows as rejects.
+        table = read_table(path, name=name)
+        if table.empty_file or not len(table.frame.columns):
+            raise SourceError(f"{table.where}: no header and no rows; infer needs a table "
+                              "with a header row")
+        if len(table.rejects):
+            rejected.append(table.rejects)
+            first = table.rejects.iloc[0]
+            read_notes.append(f"{table.where}: {len(table.rejects):,} row(s) could not be "
+                              f"read and are left out (first: row {first['row']}: "
+                              f"{first['reason']}); `run` rejects them too")
+        tables[name] = table.frame
+        paths[name] = path if "://" in path else Path(path).resolve()
+    for note in read_notes:
+        console.print(f"[yellow]warning:[/] {escape(note)}", highlight=False, soft_wrap=True)
     key = _id_column(tables, id_column)
     config, roles = infer_config(tables, link=link, id_column=key)
     records, _, _, _ = Resolver(config).prepare()
@@ -274,16 +356,45 @@ def infer_command(
     for note in notes:
         console.print(escape(note), highlight=False)
     text = dump_config(config)
-    if output is None:
-        out.print(text, highlight=False, markup=False, soft_wrap=True)
-    else:
+    if output is not None:
         output.write_text(text, encoding="utf-8")
         console.print(f"config written to {escape(str(output))}", highlight=False)
+    if json_output:
+        rejects = (pd.concat(rejected, ignore_index=True) if rejected
+                   else pd.DataFrame(columns=["source", "row", "source_record_id", "column",
+                                              "reason"]))
+        out.print(json.dumps({
+            "config": text, "output": None if output is None else str(output),
+            "roles": {c: {"role": r.role, "reason": r.reason} for c, r in roles.items()},
+            "notes": read_notes + list(notes),
+            "rejected_rows": _records(rejects)}, default=str),
+            highlight=False, soft_wrap=True)
+    elif output is None:
+        out.print(text, highlight=False, markup=False, soft_wrap=True)
 
 
-@app.command("blocking")
+def _table_name(path: str, taken: dict[str, Any]) -> str:
+    """A source name from a file name: ``exports/crm-2026.csv`` -> ``crm_2026``."""
+    from pathlib import PurePosixPath
+
+    stem = PurePosixPath(path.rstrip("/").split("://")[-1]).stem
+    name = "".join(ch if ch.isalnum() else "_" for ch in stem) or "source"
+    while name in taken:
+        name += "_2"
+    return name
+
+
+def _records(table: Any) -> list[dict[str, Any]]:
+    """A table's rows as JSON-ready dicts (missing values as null)."""
+    return list(table.astype(object).where(table.notna(), None).to_dict("records"))
+
+
+@app.command("blocking", short_help="Count the candidate pairs of each blocking rule.")
 def blocking_command(
     config: Annotated[Path, typer.Argument(help="TOML config file.")],
+    json_output: Annotated[bool, typer.Option(
+        "--json", help="Print one JSON object: the records read and one entry per rule "
+                       "(rule, pairs, new_pairs, cumulative, largest_block).")] = False,
 ) -> None:
     """Count the candidate pairs each blocking rule would produce, before comparing."""
     from unifyprofile.blocking import analyse_blocking
@@ -294,14 +405,20 @@ def blocking_command(
     resolver = Resolver(cfg)
     records, _, _, _ = resolver.prepare()
     report = analyse_blocking(records, resolver.blocking_rules(records), cfg.link_type)
+    if json_output:
+        out.print(json.dumps({"records": len(records), "link_type": cfg.link_type,
+                              "rules": _records(report)}, default=int),
+                  highlight=False, soft_wrap=True)
+        return
     out.print(report.to_string(index=False), highlight=False)
 
 
-@app.command()
+@app.command(short_help="Add records to an identity store; print what changed.")
 def ingest(
     config: Annotated[Path, typer.Argument(help="TOML config file.")],
-    file: Annotated[Path | None, typer.Argument(
-        help="Export to ingest (new or changed records). Its source is --source, or the "
+    file: Annotated[str | None, typer.Argument(
+        help="Export to ingest (new or changed records): a file, a glob, a folder or an "
+             "fsspec URL, read like a source's path. Its source is --source, or the "
              "config source whose file name it matches (crm_contacts_2026-11-23.csv matches "
              "crm_contacts.csv). Omitted: every source of the config.")] = None,
     store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
@@ -314,18 +431,30 @@ def ingest(
     rejects_path: Annotated[Path | None, typer.Option(
         "--rejects", help="Write the rows that could not be used to this CSV file (source, "
                           "row, source_record_id, column, reason).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars.")] = False,
 ) -> None:
     """Ingest records into an identity store; print which entities changed.
 
     The first ingest into a new store fits the model and resolves everything; later ones
     update only the entities the records touch.  An export without rows (a quiet day)
-    changes nothing and succeeds.
+    changes nothing and succeeds.  Progress bars (one per stage) go to stderr unless
+    --quiet or --json.
     """
     from unifyprofile.store import IdentityStore
 
-    with IdentityStore(store_path, config) as store:
-        changes = store.ingest(file, source=source)
-        stats = store.stats()
+    if file is not None and "://" not in file:
+        # Relative to where the command runs (a config's own paths are relative to it).
+        file = str(Path(file).absolute())
+    bar, update = _progress_bar(not quiet and not json_summary)
+    if bar:
+        with bar, IdentityStore(store_path, config, progress=update) as store:
+            changes = store.ingest(file, source=source)
+            stats = store.stats()
+            _finish(bar)
+    else:
+        with IdentityStore(store_path, config) as store:
+            changes = store.ingest(file, source=source)
+            stats = store.stats()
     summary = changes.summary()
     rejects = changes.rejects.astype(object).where(changes.rejects.notna(), None)
     if rejects_path is not None:
@@ -368,7 +497,7 @@ def _open_store(store_path: Path) -> Any:
     return IdentityStore(store_path)
 
 
-@app.command()
+@app.command(short_help="Which entity a record belongs to (JSON; writes nothing).")
 def resolve(
     fields: Annotated[list[str], typer.Argument(
         help="FIELD=VALUE of the record (canonical fields such as email=..., or, with "
@@ -378,6 +507,8 @@ def resolve(
     source: Annotated[str | None, typer.Option(
         "--source", help="Config source the record comes from (its phone region, date "
                          "order and column names).")] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Accepted by every command; this one always prints JSON.")] = False,
 ) -> None:
     """Which entity a record belongs to, with the evidence, as JSON; writes nothing."""
     with _open_store(store_path) as store:
@@ -389,12 +520,14 @@ def resolve(
         "candidates": candidates.to_dict("records")}, default=str))
 
 
-@app.command()
+@app.command(short_help="An entity's golden profile and record ids (JSON).")
 def lookup(
     entity_id: Annotated[str, typer.Argument(help="Entity id (an old one is followed "
                                                   "through merges).")],
     store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
         "profiles.db"),
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Accepted by every command; this one always prints JSON.")] = False,
 ) -> None:
     """An entity's golden profile and record ids, as JSON (null once erased)."""
     with _open_store(store_path) as store:
@@ -404,7 +537,7 @@ def lookup(
         "record_ids": profile.record_ids}, default=str))
 
 
-@app.command()
+@app.command(short_help="Why two records are one entity, or why not.")
 def explain(
     record_a: Annotated[str, typer.Argument(help="A record id (<source>:<source id>).")],
     record_b: Annotated[str, typer.Argument(help="Another record id.")],
@@ -441,17 +574,17 @@ def explain(
     out.print(shown)
 
 
-@app.command()
+@app.command(short_help="Forget records everywhere in an identity store.")
 def erase(
     store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
         "profiles.db"),
     record_id: Annotated[list[str] | None, typer.Option(
-        "--record-id", help="A record to erase (repeatable).")] = None,
+        "--record-id", metavar="ID", help="A record to erase (repeatable).")] = None,
     entity_id: Annotated[str | None, typer.Option(
-        "--entity-id", help="Erase every record of this entity.")] = None,
+        "--entity-id", metavar="ID", help="Erase every record of this entity.")] = None,
     match: Annotated[list[str] | None, typer.Option(
-        "--match", help="FIELD=VALUE: erase the records holding it (repeatable: all must "
-                        "hold).")] = None,
+        "--match", metavar="FIELD=VALUE",
+        help="Erase the records holding it (repeatable: all must hold).")] = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="List what would be erased (counts and record ids); erase "
                           "nothing.")] = False,
@@ -460,11 +593,14 @@ def erase(
         "--all", help="Allow a selector that matches more than one entity.")] = False,
     no_suppress: Annotated[bool, typer.Option(
         "--no-suppress", help="Do not keep the erased records out of later ingests.")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print one JSON object: what would go (--dry-run) or the erasure's "
+                       "counts.")] = False,
 ) -> None:
     """Forget records everywhere in an identity store and compact the file.
 
     The erasure sticks: a later ingest of an export that still holds the erased records
-    does not store them (see ``unsuppress``).  Without --yes it asks on a terminal and
+    does not store them (see unsuppress).  Without --yes it asks on a terminal and
     refuses elsewhere; --dry-run shows what would go.
     """
     from unifyprofile.errors import StoreError
@@ -477,6 +613,12 @@ def erase(
         plan = (f"{len(selection):,} record(s) of {len(entities):,} entit"
                 f"{'y' if len(entities) == 1 else 'ies'}")
         if dry_run:
+            if as_json:
+                out.print(json.dumps({"dry_run": True, "entities": entities,
+                                      "records": _records(selection[["record_id",
+                                                                     "entity_id"]])}),
+                          highlight=False, soft_wrap=True)
+                return
             out.print(f"would erase {plan}:", highlight=False)
             for rid, eid in zip(selection["record_id"], selection["entity_id"], strict=True):
                 out.print(f"  {rid}  ({eid})", highlight=False)
@@ -485,6 +627,10 @@ def erase(
             raise StoreError(f"erase: the selector matches {plan}; check with --dry-run, and "
                              "pass --all to erase them all")
         if selection.empty and record_id is None:
+            if as_json:
+                out.print(json.dumps({"dry_run": False, "records": 0, "erased": 0,
+                                      "updated": 0, "split": 0}), highlight=False)
+                return
             out.print("nothing matches; nothing erased", highlight=False)
             return
         if not yes:
@@ -496,25 +642,35 @@ def erase(
         changes = store.erase(record_id or None, entity_id=entity_id, match=matching,
                               suppress=not no_suppress)
     summary = changes.summary()
+    if as_json:
+        out.print(json.dumps({"dry_run": False, **summary}, default=str), highlight=False,
+                  soft_wrap=True)
+        return
     out.print(f"erased {summary['records']:,} record(s); entities erased "
               f"{summary['erased']:,}, updated {summary['updated']:,}, split "
               f"{summary['split']:,}; file compacted", highlight=False)
 
 
-@app.command()
+@app.command(short_help="Let erased records be ingested again.")
 def unsuppress(
     store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
         "profiles.db"),
     record_id: Annotated[list[str] | None, typer.Option(
-        "--record-id", help="A record id an erasure suppressed (repeatable).")] = None,
+        "--record-id", metavar="ID", help="A record id an erasure suppressed "
+                                          "(repeatable).")] = None,
     match: Annotated[list[str] | None, typer.Option(
-        "--match", help="FIELD=VALUE an erasure by --match suppressed (e.g. "
-                        "email=ann@x.org).")] = None,
+        "--match", metavar="FIELD=VALUE", help="FIELD=VALUE an erasure by --match "
+                                               "suppressed (e.g. email=ann@x.org).")] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help='Print one JSON object: {"lifted": N}.')] = False,
 ) -> None:
     """Lift the suppression an erasure left, so that those records can be ingested again."""
     matching = _pairs(match, "--match", "email=ann@x.org") if match else None
     with _open_store(store_path) as store:
         lifted = store.unsuppress(record_id or None, match=matching)
+    if as_json:
+        out.print(json.dumps({"lifted": lifted}), highlight=False)
+        return
     out.print(f"lifted {lifted:,} suppression(s)", highlight=False)
 
 

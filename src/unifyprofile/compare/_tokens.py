@@ -10,14 +10,14 @@ other words split on their inner hyphens, slashes and dots.  Tokens with digits 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from unidecode import unidecode
+
+from unifyprofile.standardise import ascii_fold
 
 __all__ = ["is_strong", "token_matrix", "tokenise"]
 
@@ -28,7 +28,7 @@ _DIGIT = re.compile(r"\d")
 
 @lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
-    return unidecode(unicodedata.normalize("NFKC", text)).lower()
+    return ascii_fold(text)
 
 
 def tokenise(text: str) -> list[str]:

@@ -12,8 +12,6 @@ to the last, whatever their type in the file: a JSON integer keeps all its digit
 from __future__ import annotations
 
 import difflib
-import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,14 +21,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from unifyprofile import schema
 from unifyprofile.errors import SourceError
-from unifyprofile.sources._csv import LineCount, Lines, read_csv_bytes, to_utf8
+from unifyprofile.sources._csv import LineCount
+from unifyprofile.sources._load import Loaded, describe, is_table, load, location
 from unifyprofile.sources._source import Source
 
-__all__ = ["MULTI_VALUED", "LineCount", "SourceTable", "check_mapping", "check_names",
+__all__ = ["MULTI_VALUED", "LineCount", "RawTable", "SourceTable", "check_mapping",
+           "check_names", "read_table",
            "empty_column_notes", "empty_source_error", "id_rejects", "location", "map_rows",
            "read_source", "read_sources", "unreadable_note", "unreadable_rejects"]
 
@@ -103,8 +102,9 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
         ``updated_at`` (raw) and one object column per mapped canonical field; and
         ``rejects`` (see :mod:`unifyprofile.schema`).
     """
-    where = _where(source, base_dir)
-    loaded = _load(source, base_dir, where)
+    where = (describe(source.data) if source.data is not None
+             else location(source, base_dir))
+    loaded = load(source, base_dir)
     raw, unreadable = loaded.frame, loaded.rejects
     if loaded.empty_file:
         return _nothing(source, [f"source '{source.name}' ({where}) is an empty file: no "
@@ -148,6 +148,89 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
                        {source.name: rows_read}, lines)
 
 
+@dataclass
+class RawTable:
+    """A table's own columns as text, before any mapping (see :func:`read_table`)."""
+
+    #: One column per column of the table; cells are ``str`` or None.
+    frame: pd.DataFrame
+    #: Rows that could not be parsed (:data:`~unifyprofile.schema.REJECT_COLUMNS`).
+    rejects: pd.DataFrame
+    #: Where the rows came from, for messages.
+    where: str
+    #: The file held nothing at all (no header, no rows).
+    empty_file: bool = False
+
+
+def read_table(data: Any, *, name: str = "source", format: str | None = None,
+               encoding: str = "utf-8", delimiter: str = ",",
+               base_dir: Path | None = None) -> RawTable:
+    """Read a table as text columns, as a source is read but before any column mapping.
+
+    This is what column-role inference looks at (``unifyprofile infer``): every format a
+    source can be read from, with the same rejects.
+
+    Args:
+        data: a path (a file, glob, folder or fsspec URL, as :class:`Source` ``path``) or
+            an in-memory table (as :class:`Source` ``data``).
+        name: the source name used in messages and rejects.
+        format: ``csv``, ``parquet`` or ``jsonl``; by default from the file names.
+        encoding: text encoding of CSV and JSONL files.
+        delimiter: CSV field delimiter (``.tsv`` files: a tab).
+        base_dir: directory that a relative path is resolved against.
+
+    Returns:
+        A :class:`RawTable`.  Rows that cannot be parsed are in ``rejects``, not in
+        ``frame``; a list in a cell is read as its first value (as e-mails and phones
+        are); a JSON object is left to its flattened ``a.b`` columns.
+
+    Raises:
+        SourceError: nothing at the path, or it cannot be read at all.
+
+    Examples:
+        >>> import pyarrow as pa
+        >>> table = read_table(pa.table({"id": [1, 2], "email": [["a@x.io"], None]}))
+        >>> table.frame
+          id   email
+        0  1  a@x.io
+        1  2    None
+        >>> table.where
+        'in-memory pyarrow Table'
+    """
+    if is_table(data):
+        source = Source(name, data=data)
+        where = describe(data)
+    else:
+        source = Source(name, path=data, format=format, encoding=encoding,
+                        delimiter=delimiter)
+        where = location(source, base_dir)
+    loaded = load(source, base_dir)
+    raw = loaded.frame.drop(columns=[c for c in _INTERNAL if c in loaded.frame.columns])
+    columns: dict[str, pd.Series] = {}
+    for column in raw.columns:
+        values = raw[column]
+        if isinstance(values.dtype, pd.ArrowDtype) and pa.types.is_nested(
+                values.dtype.pyarrow_dtype):
+            values = pd.Series(values.array._pa_array.to_pylist(),  # noqa: SLF001
+                               index=values.index, dtype=object)
+        if values.dtype == object:
+            if values.map(lambda v: isinstance(v, dict)).any():
+                continue  # its keys are columns of their own ("a.b")
+            nested = values.map(lambda v: isinstance(v, (list, tuple, np.ndarray)))
+            if nested.any():
+                values = values.where(~nested, values[nested].map(_first_item))
+        text = _as_text(values)
+        columns[str(column)] = text.astype(object).where(text.notna(), None)
+    frame = pd.DataFrame(columns, index=raw.index)
+    rejects = pd.DataFrame(loaded.rejects, columns=[*schema.REJECT_COLUMNS, "lines"])
+    return RawTable(frame, rejects[list(schema.REJECT_COLUMNS)], where, loaded.empty_file)
+
+
+def _first_item(value: Any) -> str | None:
+    items = [v for v in list(value) if v is not None and str(v).strip() != ""]
+    return _scalar_text(items[0]) if items else None
+
+
 def _no_rows_note(source: Source, where: str) -> str:
     return f"source '{source.name}' ({where}) has no data rows: nothing was read from it"
 
@@ -156,7 +239,7 @@ def _no_rows_note(source: Source, where: str) -> str:
 _INTERNAL = ("_row", "_lines")
 
 
-def _nothing(source: Source, notes: list[str], loaded: _Loaded, rows: int) -> SourceTable:
+def _nothing(source: Source, notes: list[str], loaded: Loaded, rows: int) -> SourceTable:
     """The table of a source none of whose rows became a record."""
     used = [source.resolved_id_column or "_id", source.resolved_updated_at, *(
         c for cols in source.mapping.values() for c in ([cols] if isinstance(cols, str)
@@ -328,164 +411,6 @@ def unreadable_rejects(source: Source, rows: Sequence[int],
         "reason": [f"unreadable row: wrong number of fields ({(t or '')[:80]!r})"
                    for t in texts],
     }, columns=list(schema.REJECT_COLUMNS))
-
-
-def location(source: Source, base_dir: Path | None) -> str:
-    """Where ``source`` is read from: a path (relative ones resolved against
-    ``base_dir``), or a URI such as ``s3://bucket/key`` unchanged."""
-    if "://" in str(source.path):
-        return str(source.path)
-    return str(_path(source, base_dir))
-
-
-def _where(source: Source, base_dir: Path | None) -> str:
-    if source.data is not None:
-        return "in-memory DataFrame"
-    return str(_path(source, base_dir))
-
-
-def _path(source: Source, base_dir: Path | None) -> Path:
-    path = Path(str(source.path))
-    if not path.is_absolute() and base_dir is not None:
-        path = base_dir / path
-    return path
-
-
-@dataclass
-class _Loaded:
-    """A file or table as raw rows: ``frame`` (with ``_row`` and ``_lines`` where the
-    loader knows them), rejects of rows that could not be parsed (dicts with ``lines``),
-    and for text files (total, header, blank) physical lines."""
-
-    frame: pd.DataFrame
-    rejects: list[dict] = field(default_factory=list)
-    lines: tuple[int, int, int] | None = None
-    empty_file: bool = False
-
-
-def _load(source: Source, base_dir: Path | None, where: str) -> _Loaded:
-    fmt = source.resolved_format
-    if fmt == "dataframe" or source.data is not None:
-        if not isinstance(source.data, pd.DataFrame):
-            raise SourceError(f"source '{source.name}': `data` must be a pandas DataFrame")
-        _check_unique_columns(source, where, [str(c) for c in source.data.columns])
-        return _Loaded(source.data.reset_index(drop=True))
-    if source.path is None:
-        raise SourceError(f"source '{source.name}': give a `path` to a file or `data`")
-    path = _path(source, base_dir)
-    if not path.is_file():
-        raise SourceError(f"source '{source.name}': file not found: {path}")
-    try:
-        if fmt == "csv":
-            return _read_csv(source, path)
-        if fmt == "parquet":
-            return _Loaded(_read_parquet(source, path))
-        if fmt == "jsonl":
-            return _read_jsonl(source, path)
-    except SourceError:
-        raise
-    except (OSError, pa.ArrowException, ValueError) as exc:
-        raise SourceError(
-            f"source '{source.name}': cannot read {fmt} file {path}: {exc}"
-        ) from exc
-    raise SourceError(
-        f"source '{source.name}': unknown format '{fmt}'; use csv, parquet or jsonl"
-    )
-
-
-def _read_csv(source: Source, path: Path) -> _Loaded:
-    delimiter = source.delimiter
-    if path.suffix.lower() == ".tsv" and delimiter == ",":
-        delimiter = "\t"
-    read = read_csv_bytes(source.name, str(path), path.read_bytes(), encoding=source.encoding,
-                          delimiter=delimiter, max_field_lines=source.max_field_lines,
-                          max_field_bytes=source.max_field_bytes)
-    lines = (read.total, read.header_lines, read.blank)
-    if not read.header_lines:
-        return _Loaded(pd.DataFrame(), [], lines, empty_file=True)
-    rejects = [{"source": source.name, **r} for r in read.rejects]
-    return _Loaded(read.frame, rejects, lines)
-
-
-def _check_unique_columns(source: Source, where: str, columns: Sequence[str]) -> None:
-    repeated = sorted({c for c in columns if columns.count(c) > 1})
-    if repeated:
-        raise SourceError(f"source '{source.name}' ({where}) repeats column names: "
-                          f"{', '.join(map(repr, repeated))}; give every column its own name")
-
-
-def _read_parquet(source: Source, path: Path) -> pd.DataFrame:
-    # Arrow-backed columns: strings are trimmed in Arrow by _as_text, no Python objects
-    # are made for columns the mapping does not use.  Structs become ``a.b`` columns, as
-    # nested JSON objects do.
-    _check_unique_columns(source, str(path), pq.ParquetFile(path).schema_arrow.names)
-    table = pq.read_table(path)
-    while any(pa.types.is_struct(f.type) for f in table.schema):
-        table = table.flatten()
-    _check_unique_columns(source, str(path), table.column_names)
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
-
-
-_TERMINATOR = re.compile(rb"\r\n|\r|\n")
-
-
-def _read_jsonl(source: Source, path: Path) -> _Loaded:
-    data, undecodable = to_utf8(source.name, str(path), path.read_bytes(), source.encoding)
-    lines = Lines.of(data)
-    objects: list[dict] = []
-    rows: list[int] = []
-    rejects: list[dict] = []
-    row = 0
-    blank = 0
-    for k in range(len(lines)):
-        text = data[lines.start[k]:lines.end[k]]
-        if not text.strip():
-            blank += 1
-            continue
-        row += 1
-        problem = undecodable.get(k, "")
-        if not problem:
-            try:
-                # Numbers keep their text: an id of 20 digits stays those 20 digits.
-                obj = json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
-            except json.JSONDecodeError as exc:
-                problem = f"not valid JSON ({exc.msg} at column {exc.colno})"
-            except RecursionError:
-                problem = "JSON nested too deeply"
-            else:
-                if not isinstance(obj, dict):
-                    problem = "a JSON value that is not an object"
-        if problem:
-            rejects.append({"source": source.name, "row": row, "source_record_id": None,
-                            "column": None, "lines": 1,
-                            "reason": f"unreadable row (line {k + 1}): {problem}"})
-            continue
-        objects.append(_flat(obj))
-        rows.append(row)
-    if not len(lines):
-        return _Loaded(pd.DataFrame(), [], (0, 0, 0), empty_file=True)
-    frame = pd.DataFrame.from_records(objects) if objects else pd.DataFrame()
-    frame = frame.astype(object)
-    frame["_row"] = np.asarray(rows, dtype="int64")
-    return _Loaded(frame, rejects, (len(lines), 0, blank))
-
-
-def _flat(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """A JSON object as ``{"a.b": value}``: nested objects flattened (and kept whole
-    under their own key, so that a mapped key holding an object is seen, not read as
-    empty), booleans as ``"true"``/``"false"`` (as a DataFrame's booleans read), lists
-    left as lists."""
-    out: dict[str, Any] = {}
-    for key, value in obj.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            out[name] = value
-            out.update(_flat(value, name + "."))
-        elif isinstance(value, bool):
-            out[name] = "true" if value else "false"
-        else:
-            out[name] = value
-    return out
 
 
 def _scalar_cells(source: Source, raw: pd.DataFrame, rows: np.ndarray, spans: np.ndarray

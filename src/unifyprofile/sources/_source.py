@@ -9,7 +9,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import pandas as pd
 import phonenumbers
 
 from unifyprofile.errors import ConfigError
@@ -19,7 +18,7 @@ __all__ = ["FORMATS", "KINDS", "Source"]
 
 KINDS = ("crm", "csm", "ecommerce", "support", "other")
 FORMATS = ("csv", "parquet", "jsonl", "dataframe")
-_EXTENSIONS = {
+EXTENSIONS = {
     ".csv": "csv", ".tsv": "csv", ".txt": "csv",
     ".parquet": "parquet", ".pq": "parquet",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
@@ -28,19 +27,26 @@ _EXTENSIONS = {
 
 @dataclass(frozen=True)
 class Source:
-    """One export to read: a file (CSV, Parquet, JSONL) or an in-memory DataFrame.
+    """One export to read: files (CSV, Parquet, JSONL) or an in-memory table.
 
     Args:
         name: short name; record ids become ``"<name>:<source id>"``.
         kind: ``crm``, ``csm``, ``ecommerce``, ``support`` or ``other``.
-        path: the file, absolute or relative to the config file.
-        data: an in-memory table instead of a file.
+        path: the file, absolute or relative to the config file; or a glob
+            (``crm_*.csv``, ``**/*.parquet``), a folder (a partitioned Parquet dataset,
+            or CSV or JSONL files), or an fsspec URL (``s3://bucket/crm/``; needs fsspec
+            and the protocol's package).  The files of a glob or folder are read in name
+            order, as one table.
+        data: an in-memory table instead of a file: pandas, Polars, a PyArrow Table,
+            RecordBatch or RecordBatchReader, a DuckDB relation, or any object with
+            ``__arrow_c_stream__``.
         preset: a name from :data:`unifyprofile.sources.PRESETS`; supplies the id column,
             the timestamp column and the column mapping for that product's export.
         columns: canonical field -> source column; overrides the preset's entries.
         id_column: the column holding the source's own record id.
         updated_at: the column holding the record's last-modified time, if any.
-        format: ``csv``, ``parquet`` or ``jsonl``; taken from the extension if omitted.
+        format: ``csv``, ``parquet`` or ``jsonl``; taken from the extension (of a folder's
+            files) if omitted.
         encoding: text encoding of CSV/JSONL files.
         delimiter: CSV field delimiter.
         default_region: ISO country code used to read phone numbers without a ``+``;
@@ -72,7 +78,7 @@ phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
     name: str
     kind: str = "other"
     path: str | Path | None = None
-    data: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    data: Any = field(default=None, compare=False, repr=False)
     preset: str | None = None
     columns: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
     id_column: str | None = None
@@ -136,7 +142,7 @@ phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
         if self.data is not None:
             return "dataframe"
         suffix = Path(str(self.path)).suffix.lower() if self.path is not None else ""
-        return _EXTENSIONS.get(suffix, "csv")
+        return EXTENSIONS.get(suffix, "csv")
 
     def to_config(self) -> dict[str, Any]:
         """The TOML table of this source (without in-memory data)."""

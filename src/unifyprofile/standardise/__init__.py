@@ -10,6 +10,7 @@ Flags are None (accepted), ``"invalid"`` (cannot be parsed or is impossible) or
 has a null ``std``.
 """
 
+from ._common import ascii_fold, transliterate
 from ._stage import standardise
 from .addresses import (
     standardise_address,
@@ -26,6 +27,7 @@ from .phones import standardise_phone
 from .phonetic import soundex
 
 __all__ = [
+    "ascii_fold",
     "nickname_key",
     "soundex",
     "split_full_name",
@@ -44,4 +46,5 @@ __all__ = [
     "standardise_postcode",
     "standardise_state",
     "standardise_timestamp",
+    "transliterate",
 ]

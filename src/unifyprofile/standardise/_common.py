@@ -10,6 +10,7 @@ columns holding ``str`` or ``None`` (the same under pandas 2 and 3).
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from unidecode import unidecode
+from anyascii import anyascii
 
 from unifyprofile._columns import arrow_codes
 from unifyprofile.errors import DataError
@@ -51,9 +52,68 @@ def to_text(value: Any) -> str | None:
     return text or None
 
 
+_HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+#: Greek ``ου`` is ``ou``; ``αυ``, ``ευ``, ``ηυ`` are ``av``/``ev``/``iv``, or ``af``/``ef``/``if``
+#: before a voiceless consonant and at the end of a word (ELOT 743, the spelling of Greek
+#: passports).  An upsilon with a diaeresis (``ϋ``) is never part of a diphthong.
+_GREEK_OU = re.compile("([οόΟΌ])([υύΥΎ])")
+_GREEK_VU = re.compile("([αάεέηήΑΆΕΈΗΉ])([υύΥΎ])(?=(.?))", re.DOTALL)
+_GREEK_VOICELESS = frozenset("θκξπσςτφχψΘΚΞΠΣΤΦΧΨ")
+#: Hangul syllables whose initial is ㄹ: anyascii reads it ``l`` wherever it stands, the
+#: Revised Romanisation (and the usual spelling of names: Ryu, Seorin, Boram) ``r``.
+_HANGUL_RIEUL = {cp: "R" + anyascii(chr(cp))[1:] for cp in range(0xAC00 + 5 * 588,
+                                                                  0xAC00 + 6 * 588)}
+
+
+def _greek_diphthong(match: re.Match[str]) -> str:
+    vowel, upsilon, after = match.groups()
+    voiceless = after == "" or after in _GREEK_VOICELESS or not after.isalpha()
+    latin = anyascii(vowel) + ("f" if voiceless else "v")
+    return latin.upper() if upsilon.isupper() else latin
+
+
+def _greek_ou(match: re.Match[str]) -> str:
+    omicron, upsilon = match.groups()
+    return ("O" if omicron.isupper() else "o") + ("U" if upsilon.isupper() else "u")
+
+
+def transliterate(text: str) -> str:
+    """ASCII transliteration of any script, with anyascii (ISC licence).
+
+    Three repairs keep names comparable with their usual Latin spelling: every Han
+    character is its own word (``北京`` -> ``"Bei Jing "``, as word tokens expect), Greek
+    diphthongs follow ELOT 743 (``Παπαδόπουλος`` -> ``Papadopoulos``, ``Σταύρος`` ->
+    ``Stavros``) and a Hangul syllable opening on ㄹ opens on ``r`` (``류`` -> ``Ryu``).
+
+    Args:
+        text: any text.
+
+    Returns:
+        The text in ASCII, letter case kept where the script has one.
+
+    Examples:
+        >>> transliterate("Zoë Ångström, Владимир Щербаков, Χρήστος Παπαδόπουλος")
+        'Zoe Angstrom, Vladimir Shcherbakov, Christos Papadopoulos'
+        >>> transliterate("류서린 やまだ 北京")
+        'RyuSeoRin yamada Bei Jing '
+    """
+    if text.isascii():
+        return text
+    if _HAN_RUN.search(text):
+        text = _HAN_RUN.sub(lambda m: "".join(anyascii(ch) + " " for ch in m.group()), text)
+    if "υ" in text or "ύ" in text or "Υ" in text or "Ύ" in text:
+        text = _GREEK_VU.sub(_greek_diphthong, _GREEK_OU.sub(_greek_ou, text))
+    return anyascii(text.translate(_HANGUL_RIEUL))
+
+
 def ascii_fold(text: str) -> str:
-    """NFKC-normalise, transliterate to ASCII with unidecode and lowercase."""
-    return unidecode(unicodedata.normalize("NFKC", text)).lower()
+    """NFKC-normalise, transliterate to ASCII (:func:`transliterate`) and lowercase.
+
+    Examples:
+        >>> ascii_fold("Łukasz Żółć, Юлия, 김민준")
+        'lukasz zolc, yuliya, gimminjun'
+    """
+    return transliterate(unicodedata.normalize("NFKC", text)).lower()
 
 
 def check_series(values: Any, name: str = "values") -> pd.Series:

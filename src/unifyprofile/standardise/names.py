@@ -2,7 +2,7 @@
 
 ``standardise_name`` turns one name part into lowercase ASCII words: Chinese characters
 become pinyin without tones (a run of characters is one word, so 小明 gives
-``"xiaoming"``), other scripts are folded with unidecode, honorifics and generational
+``"xiaoming"``), other scripts are transliterated with anyascii, honorifics and generational
 suffixes are dropped, apostrophes vanish (``O'Brien`` -> ``"obrien"``) and other
 punctuation becomes a space.  ``split_full_name`` splits a full name into first and last
 name (surname first for Chinese and Korean names), ``nickname_key`` maps ``bob`` to
@@ -22,11 +22,11 @@ from importlib.resources import files
 import pandas as pd
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
-from unidecode import unidecode
 
 from ._common import (
     PLACEHOLDER,
     StdFlag,
+    ascii_fold,
     distinct,
     map_std_flag,
     map_text,
@@ -257,7 +257,7 @@ def _clean_name(text: str, surname: bool = False) -> str:
     text = unicodedata.normalize("NFKC", text)
     if _HAN_RUN.search(text):
         text = _transliterate_han(text, surname)
-    text = unidecode(text).lower()
+    text = ascii_fold(text)
     text = _MD.sub(" md ", _PHD.sub(" phd ", text))
     text = _NON_LETTER.sub(" ", _APOSTROPHES.sub("", text))
     return " ".join(_strip_affixes(text.split()))
@@ -316,7 +316,7 @@ def _split_east_asian(text: str) -> tuple[str | None, str | None] | None:
     if _HAN_RUN.fullmatch(compact):
         compounds, transliterate, family = _COMPOUND_SURNAMES, _pinyin, _surname_pinyin
     elif _HANGUL_NAME.fullmatch(compact):
-        compounds, transliterate, family = _KOREAN_COMPOUND_SURNAMES, unidecode, unidecode
+        compounds, transliterate, family = _KOREAN_COMPOUND_SURNAMES, ascii_fold, ascii_fold
     else:
         return None
     if len(compact) == 1:

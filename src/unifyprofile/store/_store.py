@@ -52,7 +52,7 @@ from unifyprofile.resolver import (
     score_pairs,
 )
 from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
-from unifyprofile.sources import Source
+from unifyprofile.sources import Source, as_frame, is_table
 from unifyprofile.sources._read import map_rows
 from unifyprofile.standardise import standardise
 from unifyprofile.store._codec import FIXED, SLICE, decode, encode, frame_dtypes
@@ -68,7 +68,9 @@ else:  # pragma: no cover
 __all__ = ["Changes", "Explanation", "IdentityStore", "Profile", "Resolution"]
 
 Progress = Callable[[str, int, int], None]
-Data: TypeAlias = "pd.DataFrame | Mapping[str, pd.DataFrame | str | Path] | str | Path | None"
+#: A table (pandas, Polars, PyArrow, DuckDB, ...: see :func:`unifyprofile.sources.is_table`),
+#: a mapping of source name to table or path, a path, or None.
+Data: TypeAlias = "Any | Mapping[str, Any] | str | Path | None"
 
 _CHUNK = 500  # SQL parameters per IN (...) list
 #: The columns of :attr:`Resolution.candidates` before the per-comparison evidence.
@@ -407,6 +409,8 @@ class IdentityStore:
 
         if data is None:
             return list(config.sources), {}
+        if is_table(data) and not isinstance(data, pd.DataFrame):
+            data = as_frame(data, source or "data")  # Polars, Arrow, DuckDB, ...
         if isinstance(data, pd.DataFrame) and source is None and {
                 schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID} <= set(data.columns):
             return _canonical_sources(data, named)
@@ -419,14 +423,15 @@ class IdentityStore:
             return [named(source)], {source: data}
         if isinstance(data, (str, Path)):
             name = source or match_source(config, Path(data))
-            return [dataclasses.replace(named(name), path=Path(data), data=None)], {}
+            # A string stays a string: a glob or a URL (s3://...) is not a local Path.
+            return [dataclasses.replace(named(name), path=data, data=None)], {}
         sources, frames = [], {}
         for name, value in data.items():
-            if isinstance(value, pd.DataFrame):
+            if is_table(value):
                 sources.append(named(name))
                 frames[name] = value
             else:
-                sources.append(dataclasses.replace(named(name), path=Path(value), data=None))
+                sources.append(dataclasses.replace(named(name), path=value, data=None))
         return sources, frames
 
     def _read(self, data: Data, source: str | None = None
@@ -434,7 +439,7 @@ class IdentityStore:
         """Standardised records (hub values not yet demoted) without the suppressed ones,
         rejects, notes, and the ids of the suppressed records."""
         sources, frames = self._sources_for(data, source)
-        resolver = Resolver(self.config.with_sources(sources))
+        resolver = Resolver(self.config.with_sources(sources), progress=self._progress)
         records, table, _, _ = resolver.prepare(frames or None, demote=False)
         notes = config_warnings(self.config) + list(table.notes)
         hit = Suppression(self._db).hits(records)
@@ -671,8 +676,9 @@ class IdentityStore:
         """Add new or changed records and update only the entities they touch.
 
         Args:
-            data: a DataFrame (of ``source``), a mapping of source name to DataFrame or
-                file, a file path (its source is ``source``, or the config source whose
+            data: a table (of ``source``: pandas, Polars, PyArrow, a DuckDB relation, ...),
+                a mapping of source name to table or path, a path (a file, glob, folder
+                or URL) (its source is ``source``, or the config source whose
                 file name it matches), or None for every source of the config.
             source: the config source the records come from.
 

@@ -21,11 +21,15 @@ def test_public_names() -> None:
         "LineCount",
         "PRESETS",
         "Preset",
+        "RawTable",
         "Source",
         "SourceTable",
+        "as_frame",
         "infer_roles",
+        "is_table",
         "read_source",
         "read_sources",
+        "read_table",
     ]
     assert KINDS == ("crm", "csm", "ecommerce", "support", "other")
     assert FORMATS == ("csv", "parquet", "jsonl", "dataframe")

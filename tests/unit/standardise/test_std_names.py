@@ -24,7 +24,7 @@ from unifyprofile.standardise import nickname_key, split_full_name, standardise_
         ("Müller", "muller"),
         ("Łukasz", "lukasz"),
         ("Ｊｏｈｎ", "john"),  # full-width, NFKC
-        ("Дмитрий", "dmitrii"),
+        ("Дмитрий", "dmitriy"),  # anyascii (BGN/PCGN-like); unidecode gave "dmitrii"
         ("小明", "xiaoming"),
         ("张伟", "zhangwei"),
         ("Dr. John Smith", "john smith"),
