@@ -21,6 +21,9 @@ reported at its best one.  A peer that fails is shown as ``failed: reason``.
 
 Tuned unifyprofile configs kept in ``benchmarks/configs/<dataset>.toml`` are run too and
 reported in a table of their own.
+
+The target column is unifyprofile's bar (``TARGETS``): a fixed F1 for the issue-3 sets,
+and for cddb and imdb_tmdb the better of Splink's and goldenmatch's F1 in the same run.
 """
 
 from __future__ import annotations

@@ -19,9 +19,15 @@ against the truth**:
   arrays, blocking on each record's rarest tokens, token-overlap comparisons (Splink's
   ``CustomComparison`` with token-Jaccard levels; DuckDB's ``jaccard()`` is over
   characters, not words), ``ArrayIntersectAtSizes`` on model-number tokens.
+* cddb: the same pattern for artist, title (exact with term frequencies, Jaro-Winkler,
+  word Jaccard) and track list (word Jaccard), with year, category and genre.
+* imdb_tmdb: people and titles in one table per side; names split into forename and
+  surname with ``NameComparison`` (the person examples), titles as in cddb, season,
+  episode, year, runtime and genres; left and right columns that name the same fact
+  are mapped to one column in the cleaning SQL (both sides get every column).
 
 Training as in the docs: ``estimate_probability_two_random_records_match`` from
-deterministic rules (or, for the two one-to-one link sets, ``1 / max(n_left, n_right)``,
+deterministic rules (or, for the one-to-one link sets, ``1 / max(n_left, n_right)``,
 the prior that "each record has at most one match" implies), ``estimate_u_using_random_
 sampling``, then EM sessions.  One prediction at probability 0.5; scored at 0.5 and 0.9.
 Dedup: ``cluster_pairwise_predictions_at_threshold`` at each threshold writes
