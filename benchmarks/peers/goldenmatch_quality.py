@@ -10,7 +10,8 @@ otherwise profile it as an identifier column); every other choice (column types,
 scorers, blocking, threshold, clustering) is goldenmatch's auto-config.
 
 Writes ``clusters.csv`` (dedup; goldenmatch's clusters, keyed by row position and mapped
-back to record_id) or ``pairs.csv`` (link; ``MatchResult.matched``) and prints the JSON
+back to record_id) or ``pairs.csv`` (link; ``MatchResult.matched``, which is None rather
+than an empty table when nothing matched: then ``pairs.csv`` is empty) and prints the JSON
 line described in ``_benchio.py``.
 """
 
@@ -71,13 +72,16 @@ def main() -> None:
                 left, right = pl.from_arrow(left), pl.from_arrow(right)
             result = gm.match_df(left, right, exclude_columns=["record_id"])
             matched = result.matched
-            if not isinstance(matched, pa.Table):  # a polars DataFrame when polars is there
-                matched = matched.to_arrow()
-            pairs = zip(
-                matched.column("target_record_id").to_pylist(),
-                matched.column("ref_record_id").to_pylist(),
-                strict=True,
-            )
+            if matched is None:  # goldenmatch gives None, not an empty table, for no match
+                pairs = iter(())
+            else:
+                if not isinstance(matched, pa.Table):  # polars DataFrame when polars is there
+                    matched = matched.to_arrow()
+                pairs = zip(
+                    matched.column("target_record_id").to_pylist(),
+                    matched.column("ref_record_id").to_pylist(),
+                    strict=True,
+                )
             outputs = [{"label": "auto", "pairs": write_pairs(args.out / "pairs.csv", pairs)}]
     seconds = time.perf_counter() - start
     outputs[0]["seconds"] = seconds
