@@ -331,11 +331,12 @@ class NameComparison(Comparison):
     * ``"else"``;
     * ``"jw>=<t>"`` for each threshold, lowest first: Jaro-Winkler similarity of
       ``<field>_std`` at least ``t``.  A one-letter name equal to the first letter of the
-      other (an initial), and a name of the same letters scrambled (their sorted letters
-      at least 0.8 alike by Indel similarity: "fosia" and "sofia") reach the lowest of
-      these levels;
+      other (an initial), and a name with a letter dropped, doubled or scrambled (0.8
+      alike by Indel similarity as written or with sorted letters: "njohnston" and
+      "johnston", "fosia" and "sofia") reach the lowest of these levels;
     * ``"swapped"`` when ``swap_with`` is set: this record's ``field`` is alike (up to a
-      typo: Jaro-Winkler at least the top threshold) to the other's ``swap_with`` field
+      typo: Jaro-Winkler at least the lowest threshold, or the Indel test above) to the
+      other's ``swap_with`` field
       and the other way round (first and last name exchanged), or alike one way where
       the other way has a name missing;
     * ``"nickname"`` when ``nicknames`` is on: both names stand for the same formal name
@@ -451,14 +452,29 @@ class _PreparedName(_Cascade):
         rules.sort(key=lambda rule: -rule[0])
         return rules
 
+    def _scrambled(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        """Names of three letters or more that are 0.8 alike by Indel similarity, as
+        written or with their letters sorted."""
+        out = np.zeros(len(ca), dtype=bool)
+        rest = np.flatnonzero((self._length[ca] >= 3) & (self._length[cb] >= 3))
+        if len(rest):
+            cutoff = _cutoff(_SAME_LETTERS)
+            written = k.pair_scores(self._uniques, ca[rest], cb[rest],
+                                    Indel.normalized_similarity, score_cutoff=cutoff)
+            sorted_ = k.pair_scores(self._letters, self._letter_codes[ca[rest]],
+                                    self._letter_codes[cb[rest]],
+                                    Indel.normalized_similarity, score_cutoff=cutoff)
+            out[rest] = np.maximum(written, sorted_) >= _SAME_LETTERS
+        return out
+
     def _swapped(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
                  ) -> np.ndarray:
         """First and last name exchanged, each alike up to a typo (Jaro-Winkler at least
-        the top threshold), or one record's name equal to the other's swapped name where
+        the lowest threshold), or one record's name alike the other's swapped name where
         the other half is missing ("alfie" against "griffiths alfie")."""
         assert self._swap is not None
         sa, sb = self._swap[i], self._swap[j]
-        top = float(self._ascending[-1])
+        top = float(self._ascending[0])
 
         def alike(x: np.ndarray, y: np.ndarray) -> np.ndarray:
             out = np.zeros(len(x), dtype=bool)
@@ -470,7 +486,7 @@ class _PreparedName(_Cascade):
                 scores = k.pair_scores(self._uniques, x[rest], y[rest],
                                        JaroWinkler.normalized_similarity,
                                        score_cutoff=_cutoff(top))
-                out[rest] = scores >= top
+                out[rest] = (scores >= top) | self._scrambled(x[rest], y[rest])
             return out
 
         forward, backward = alike(ca, sb), alike(cb, sa)
@@ -489,15 +505,11 @@ class _PreparedName(_Cascade):
             self._first[ca] == self._first[cb]
         )
         out[initial] = np.maximum(out[initial], 1)
-        # Scrambled letters ("fosia" for "sofia", "ilivoa" for "olivia") are a typo, not
-        # another name: their sorted letters nearly agree.
-        rest = np.flatnonzero((out == 0) & (self._length[ca] >= 3) & (self._length[cb] >= 3))
+        # A letter dropped, doubled or scrambled ("fosia" for "sofia", "njohnston" for
+        # "johnston") is a typo, not another name.
+        rest = np.flatnonzero(out == 0)
         if len(rest):
-            letters = k.pair_scores(self._letters, self._letter_codes[ca[rest]],
-                                    self._letter_codes[cb[rest]],
-                                    Indel.normalized_similarity,
-                                    score_cutoff=_cutoff(_SAME_LETTERS))
-            out[rest[letters >= _SAME_LETTERS]] = 1
+            out[rest[self._scrambled(ca[rest], cb[rest])]] = 1
         return out
 
 

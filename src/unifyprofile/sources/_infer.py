@@ -117,7 +117,9 @@ _PHRASES: dict[tuple[str, str], str] = {
 }
 
 _JOINED = {"firstname": "first_name", "givenname": "first_name", "lastname": "last_name",
-           "familyname": "last_name", "fullname": "full_name", "socsecid": "ssn"}
+           "familyname": "last_name", "fullname": "full_name", "socsecid": "ssn",
+           "dateofbirth": "dob", "birthdate": "dob", "emailaddress": "email",
+           "phonenumber": "phone", "zipcode": "postcode", "postalcode": "postcode"}
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _PHONE_CHARS = re.compile(r"^[\d\s()+\-./x]+$", re.IGNORECASE)
@@ -142,17 +144,18 @@ _STREET = re.compile(
     r"square|sq|parkway|pkwy|strasse|str|gasse|weg|platz|allee|ring|damm|rue|chemin|"
     r"calle|avenida|via|viale|piazza|straat|laan|gatan|vej|suite|apt|unit|po box)\b\.?",
     re.IGNORECASE)
-# Legal forms and words that only organisations carry.  "N V", "S A" and "A G" are
-# legal forms spelled out in capitals.
-_ORGANISATION = re.compile(
+# Legal forms ("N V", "S A" and "A G" spelled out in capitals too), and words that
+# organisations carry in short names.
+_LEGAL_FORM = re.compile(
     r"\b(?:inc|ltd|llc|llp|plc|gmbh|mbh|corp|corporation|company|co|pty|ag|sa|bv|nv|"
-    r"kg|kgaa|ohg|se|spa|srl|sarl|sas|ab|oy|oyj|as|asa|kk|ltda|limited|incorporated|"
-    r"aktiengesellschaft|gesellschaft|kabushiki|kaisha|group|holdings?|industries|"
-    r"international|technologies|technology|systems|laboratories|labs?|electric|"
-    r"chemical|pharmaceuticals?|university|universitat|universite|universidad|college|"
-    r"school|institute|institut|center|centre|hospital|bank|church|services|"
-    r"association|foundation|club|store|shop|restaurant|agency|ministry|council|"
-    r"n\s?v|s\s?a|a\s?g|b\s?v)\b\.?",
+    r"kg|kgaa|ohg|spa|srl|sarl|sas|oy|oyj|asa|kk|ltda|limited|incorporated|"
+    r"aktiengesellschaft|gesellschaft|kabushiki|kaisha|n\s?v|s\s?a|a\s?g|b\s?v)\b\.?",
+    re.IGNORECASE)
+_ORGANISATION_WORD = re.compile(
+    r"\b(?:group|holdings?|industries|international|technologies|systems|laboratories|"
+    r"electric|chemical|pharmaceuticals?|university|universitat|universite|universidad|"
+    r"college|school|institute|institut|center|centre|hospital|bank|church|services|"
+    r"association|foundation|club|store|shop|restaurant|agency|ministry|council)\b",
     re.IGNORECASE)
 _GENDER_VALUES = frozenset(
     ["m", "f", "male", "female", "man", "woman", "w", "h", "mann", "frau", "weiblich", "mannlich", "homme", "femme", "hombre", "mujer", "masculino", "femenino", "maschio", "femmina", "u", "x", "d"])
@@ -316,7 +319,8 @@ def _profile(values: pd.Series, n_rows: int) -> _Profile:
         integer=len(integers) / len(sample) if len(sample) else 0.0,
         fraction=_share(sample, _FRACTION),
         words=mean(words),
-        organisation=mean(sample.str.contains(_ORGANISATION)),
+        organisation=mean(sample.str.contains(_LEGAL_FORM) | (
+            sample.str.contains(_ORGANISATION_WORD) & (words <= 5))),
         street=mean(sample.str.contains(_STREET)),
         gender=mean(sample.str.lower().isin(_GENDER_VALUES)),
         length=mean(sample.str.len()),
@@ -639,16 +643,21 @@ def infer_columns(columns: Iterable[str], table: pd.DataFrame | None = None
     if table is not None:
         return canonical_mapping(infer_roles(table[names]))
     found: dict[str, ColumnRole] = {}
-    taken: set[str] = set()
+    best: dict[str, tuple[int, str]] = {}
     for column in names:
-        role = _name_role(column)
-        if role is None or role in GENERIC_ROLES or role == "address":
-            if role == "address":
-                found[column] = ColumnRole(column, role, "name")
+        role, strong = _name_hint(column)
+        if role is None or role in GENERIC_ROLES:
             continue
-        if role not in taken:
-            taken.add(role)
+        if role == "address":
             found[column] = ColumnRole(column, role, "name")
+            continue
+        # A whole-header match ("given_name") beats a word ("fname"), which beats a kind
+        # of value ("name"); among equals the first column wins.
+        rank = 0 if "".join(name_words(column)) in _JOINED else 1 if strong else 2
+        if role not in best or rank < best[role][0]:
+            best[role] = (rank, column)
+    for role, (_, column) in best.items():
+        found[column] = ColumnRole(column, role, "name")
     return canonical_mapping(found)
 
 

@@ -48,12 +48,16 @@ def ref_name(c, a, b):
     ny = b["first_name_nick"] or y
     jw = JaroWinkler.normalized_similarity(x, y)
     initial = (len(x) == 1 or len(y) == 1) and x[0] == y[0]
-    scrambled = min(len(x), len(y)) >= 3 and Indel.normalized_similarity(
-        "".join(sorted(x)), "".join(sorted(y))) >= 0.8
+    def scrambles(p, q):
+        return min(len(p), len(q)) >= 3 and max(
+            Indel.normalized_similarity(p, q),
+            Indel.normalized_similarity("".join(sorted(p)), "".join(sorted(q)))) >= 0.8
+
+    scrambled = scrambles(x, y)
 
     def alike(p, q):
         return p is not None and q is not None and (
-            p == q or JaroWinkler.normalized_similarity(p, q) >= 0.92)
+            p == q or JaroWinkler.normalized_similarity(p, q) >= 0.80 or scrambles(p, q))
 
     la, lb = a["last_name_std"], b["last_name_std"]
     swapped = (alike(x, lb) and (alike(y, la) or la is None)) or (alike(y, la) and lb is None)
