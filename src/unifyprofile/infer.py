@@ -60,6 +60,8 @@ LOOSE_PERSON_RULES: tuple[tuple[str, ...], ...] = (
 
 #: Match probability a pair needs to link when deduplicating without a config.
 DEDUP_THRESHOLD = 0.8
+#: ... and when linking two tables one to one (each record's strongest link only).
+LINK_THRESHOLD = 0.05
 #: Pairs scored below this are kept in different entities however links chain them.
 KEEP_APART_BELOW = 0.001
 
@@ -68,8 +70,13 @@ VETO_FIELDS = ("first_name",)
 #: Fields whose exact agreement lifts that veto (``guards.veto_unless``).
 PERSONAL_IDS = ("ssn", "customer_id", "loyalty_id")
 
-#: Share of records that must hold a value for a non-person column to be compared.
+#: Share of records that must hold a value for a non-person column to be compared
+#: whatever else is known; from MIN_SPARSE up it is compared when no source column
+#: decides whether it is filled.
 MIN_FILLED = 0.5
+MIN_SPARSE = 0.1
+#: Histogram intersection of two tables' columns' values from which they are one field.
+PAIR_OVERLAP = 0.5
 
 #: Candidate pairs the looser rules may add, per record (and at least this many in all).
 PAIRS_PER_RECORD = 40
@@ -113,6 +120,91 @@ def _generic_columns(roles: Mapping[str, ColumnRole]) -> list[tuple[str, tuple[s
     return out
 
 
+def _evidence(table: pd.DataFrame, columns: tuple[str, ...],
+              roles: Mapping[str, ColumnRole]) -> bool:
+    """Whether a generic column says something about the entity.
+
+    A column filled in most rows does.  A sparser one does too (a title that only
+    films have, an episode number), unless which source a row came from decides whether
+    it is filled: then it mostly says which list the record came from.
+    """
+    share = _filled_share(table, columns)
+    if share >= MIN_FILLED:
+        return True
+    if share < MIN_SPARSE:
+        return False
+    sources = [c for c, r in roles.items() if r.role == "source" and c in table.columns]
+    if not sources:
+        return True
+    filled = table[list(columns)].notna().any(axis=1)
+    rates = filled.groupby(table[sources[0]].fillna("")).mean()
+    return float(rates.max() - rates.min()) < 0.9
+
+
+def _profile_of(values: pd.Series, kind: str) -> pd.Series:
+    """A column's distribution over comparable keys: years of dates, words of text,
+    the values themselves otherwise."""
+    text = values.dropna().astype(str).str.strip().str.lower()
+    if kind in ("date", "year"):
+        keys = text.str.extract(r"((?:1[5-9]|20)\d{2})")[0].dropna()
+    elif kind == "text":
+        keys = text.str.findall(r"[a-z0-9]+").explode().dropna()
+    else:
+        keys = text
+    return keys.value_counts(normalize=True) if len(keys) else pd.Series(dtype=float)
+
+
+def _pair_by_values(data: Mapping[str, pd.DataFrame], own: Mapping[str, Mapping[str, ColumnRole]]
+                    ) -> list[tuple[str, dict[str, tuple[str, ...]]]]:
+    """Pair each table's own generic columns with the first table's by kind, by how
+    much their value distributions overlap (histogram intersection) and by whether they
+    are filled on the same kind of rows (how often each is filled where each column both
+    tables share is filled: a release year goes with titles, a death year with names).
+    The product must reach :data:`PAIR_OVERLAP`; best pairs first, each column in one
+    pair at most."""
+    names = list(data)
+    first = names[0]
+    anchors = [c for c in data[first].columns
+               if all(c in t.columns for t in data.values())
+               and all(t[c].notna().any() for t in data.values())]
+
+    def filled_with(table: pd.DataFrame, column: str) -> np.ndarray:
+        filled = table[column].notna()
+        return np.array([filled[table[a].notna()].mean() for a in anchors], dtype=float)
+
+    out: list[tuple[str, dict[str, tuple[str, ...]]]] = []
+    mine = [(role, cols) for role, cols in _generic_columns(own[first])
+            if _evidence(data[first], cols, own[first])]
+    chosen: dict[tuple[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = {}
+    for other in names[1:]:
+        theirs = [(role, cols) for role, cols in _generic_columns(own[other])
+                  if _evidence(data[other], cols, own[other])]
+        scored = []
+        for role, cols in mine:
+            left = _profile_of(data[first][cols[0]], role)
+            where = filled_with(data[first], cols[0])
+            for their_role, their_cols in theirs:
+                if their_role != role:
+                    continue
+                right = _profile_of(data[other][their_cols[0]], role)
+                overlap = float(np.minimum(*left.align(right, fill_value=0.0)).sum())
+                if anchors:
+                    overlap *= 1.0 - float(np.nanmean(np.abs(
+                        where - filled_with(data[other], their_cols[0]))))
+                if overlap >= PAIR_OVERLAP:
+                    scored.append((overlap, role, cols, their_cols))
+        taken: set[tuple[str, ...]] = set()
+        for _, role, cols, their_cols in sorted(scored, key=lambda t: -t[0]):
+            if (role, cols) in chosen and other in chosen[(role, cols)] or their_cols in taken:
+                continue
+            chosen.setdefault((role, cols), {first: cols})[other] = their_cols
+            taken.add(their_cols)
+    for (role, _), picks in chosen.items():
+        if len(picks) == len(names):
+            out.append((role, picks))
+    return out
+
+
 def _filled_share(table: pd.DataFrame, columns: tuple[str, ...]) -> float:
     if not len(table):
         return 0.0
@@ -134,7 +226,7 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
             a cannot-link constraint), so each record links to at most one on the
             other side, strongest link first; the threshold becomes ``1 / (records of
             the larger table)``: a link needs evidence for a match that beats a prior
-            of one partner among that many.
+            of one partner among that many, and at least :data:`LINK_THRESHOLD`.
         id_column: the column holding each record's id.
         paths: source name -> file, written into the config instead of in-memory data.
         base: settings to start from (threshold, guards, ...); its sources,
@@ -162,18 +254,13 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     # field -> (role, {table: columns})
     generic: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {}
     for role, columns in _generic_columns(roles):
-        if _filled_share(union, columns) >= MIN_FILLED:
+        if _evidence(union, columns, roles):
             generic[_field_name(columns[0], role, used)] = (role, dict.fromkeys(data, columns))
     # Columns named differently in each table but holding the same kind of thing (a
-    # "memo" here, a "description" there) are compared when each table has one.
-    for kind in _KINDS:
-        picks = {}
-        for name, table in data.items():
-            candidates = [columns for role, columns in _generic_columns(own[name])
-                          if role == kind and _filled_share(table, columns) >= MIN_FILLED]
-            if len(candidates) == 1:
-                picks[name] = candidates[0]
-        if len(data) > 1 and len(picks) == len(data):
+    # "memo" here, a "description" there; a release date here, a release year there)
+    # are paired by their values.
+    if len(data) > 1:
+        for kind, picks in _pair_by_values(data, own):
             generic[_field_name(next(iter(picks.values()))[0], kind, used)] = (kind, picks)
     all_roles = dict(roles)
     for found_own in own.values():
@@ -215,7 +302,6 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
                             for name, columns in columns_by_table.items()], ignore_index=True)
         raw = pd.concat([data[name][columns[0]] for name, columns in columns_by_table.items()],
                         ignore_index=True).dropna()
-        n_rows = max(len(values), 1)
         if role == "text":
             comparisons.append(TextComparison(field))
             blocking.append(BlockingRule.parse([f"{field}:rare3"]))
@@ -229,7 +315,7 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
             comparisons.append(DateComparison(field, within_days=(7, 90, 365)))
         elif role == "year":
             comparisons.append(NumericComparison(field, absolute=(1,)))
-        elif role == "categorical" and int(values.sum()) >= MIN_FILLED * n_rows:
+        elif role == "categorical":
             comparisons.append(ExactMatch(field, tf_adjust=True))
     if not blocking:
         # Nothing person-like, no free text: block on any shared rare token of any
@@ -281,10 +367,10 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
                                      max_cluster_size=max(guards.max_cluster_size,
                                                           len(union)))
     if link and len(tables) == 2:
-        # One-to-one linkage: the constraint keeps each record's strongest link, so the
-        # threshold only has to say that the evidence favours a match over a prior of
-        # one true partner among the other table's records.
-        threshold = 1.0 / max(max(len(t) for t in tables.values()), 2)
+        # One-to-one linkage: the constraint keeps each record's strongest link, so a
+        # link needs only odds of one in twenty (LINK_THRESHOLD) and no rival: the
+        # competition between a record's candidates does the rest.
+        threshold = max(LINK_THRESHOLD, 1.0 / max(max(len(t) for t in tables.values()), 2))
     config = dataclasses.replace(
         start, sources=tuple(sources), comparisons=tuple(comparisons),
         blocking=tuple(dict.fromkeys(blocking)), threshold=threshold, guards=guards,

@@ -30,7 +30,13 @@ from unifyprofile.config import Config, config_warnings
 from unifyprofile.errors import ConfigError
 from unifyprofile.golden import merge
 from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table, identity_graph
-from unifyprofile.score import FellegiSunter, PreparedRules, demote_hubs, prepare_rules
+from unifyprofile.score import (
+    FellegiSunter,
+    PreparedRules,
+    demote_hubs,
+    fit_checked,
+    prepare_rules,
+)
 from unifyprofile.sources import LineCount, Source, SourceTable, read_sources
 from unifyprofile.standardise import standardise
 
@@ -110,6 +116,7 @@ class Result:
         dist = sizes.value_counts().sort_index()
         records_per_source = self.records[schema.SOURCE].value_counts()
         rejects_per_source = self.rejects[schema.SOURCE].value_counts()
+        diagnosis = getattr(self.model, "diagnosis_", None)
         return {
             "rows_read": dict(self.rows_read),
             "lines_read": {k: dataclasses.asdict(v) for k, v in self.lines.items()},
@@ -125,6 +132,7 @@ class Result:
             "hub_values_demoted": int(len(self.hubs)),
             "links_cut_by_guards": int(len(self.cut)),
             "seconds": {k: round(v, 3) for k, v in self.timings.items()},
+            "model_check": diagnosis.as_dict() if diagnosis is not None else None,
             "notes": list(self.notes),
         }
 
@@ -408,7 +416,8 @@ class Resolver(Generic[R]):
                              record_id_r=rid[cut["j"].to_numpy()])
         return Result(records=records, clusters=clusters, golden=golden, pairs=pairs,
                       rejects=pd.DataFrame(columns=list(schema.REJECT_COLUMNS)), model=model,
-                      config=config, cut=cut, timings=dict(self._timings))
+                      config=config, cut=cut, timings=dict(self._timings),
+                      notes=list(getattr(model, "notes_", [])))
 
 
 def _positional(records: pd.DataFrame) -> pd.DataFrame:
@@ -431,12 +440,36 @@ class _Compared:
     levels: np.ndarray
 
     def fit(self) -> FellegiSunter:
-        """The model fitted (EM) on these pairs."""
+        """The model fitted (EM) on these pairs, checked against them and refitted when
+        the check fails (see :func:`unifyprofile.score.fit_checked`); the check is kept
+        on the model as ``diagnosis_`` and its notes as ``notes_``."""
+        config = self.resolver.config
+        n = len(self.records)
+        if self.side is None:
+            total_pairs = n * (n - 1) // 2
+        else:
+            total_pairs = int((self.side == 0).sum()) * int((self.side == 1).sum())
+        sessions = _training_sessions(self.cand, self.rules, self.comparisons)
+        order = order_of(self.records[schema.RECORD_ID])
+
+        def fit_one(candidate_u: bool) -> FellegiSunter:
+            return FellegiSunter(self.comparisons, seed=config.seed,
+                                 candidate_u=candidate_u).fit(
+                self.levels, self.prepared, n, side=self.side, sessions=sessions,
+                order=order)
+
+        def links(model: FellegiSunter) -> np.ndarray:
+            left = self.cand.i
+            frequencies = [None if p.value_frequency is None else p.value_frequency[left]
+                           for p in self.prepared]
+            weight = model.match_weight(self.levels, frequencies)
+            return model.match_probability(weight) >= config.threshold
+
         with self.resolver._stage("fit"):
-            return FellegiSunter(self.comparisons, seed=self.resolver.config.seed).fit(
-                self.levels, self.prepared, len(self.records), side=self.side,
-                sessions=_training_sessions(self.cand, self.rules, self.comparisons),
-                order=order_of(self.records[schema.RECORD_ID]))
+            model, diagnosis, notes = fit_checked(fit_one, links, self.levels, total_pairs)
+        model.diagnosis_ = diagnosis
+        model.notes_ = notes
+        return model
 
 
 def compare_pairs(prepared: list[PreparedComparison], i: np.ndarray, j: np.ndarray,

@@ -1,15 +1,20 @@
 """Scoring: deterministic rules, the Fellegi–Sunter model and over-merge guards."""
 
+from unifyprofile.score._diagnose import Diagnosis, diagnose, evident_pairs, fit_checked
 from unifyprofile.score._fellegi_sunter import FellegiSunter, monotone_m
 from unifyprofile.score._guards import Guards, demote_hubs
 from unifyprofile.score._rules import DeterministicRule, PreparedRules, prepare_rules
 
 __all__ = [
     "DeterministicRule",
+    "Diagnosis",
     "FellegiSunter",
     "Guards",
     "PreparedRules",
     "demote_hubs",
+    "diagnose",
+    "evident_pairs",
+    "fit_checked",
     "monotone_m",
     "prepare_rules",
 ]

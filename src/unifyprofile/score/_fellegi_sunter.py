@@ -27,6 +27,9 @@ __all__ = ["FellegiSunter", "monotone_m"]
 
 _FORMAT_VERSION = 1
 
+#: Starting shares of matches among the pairs for EM (see ``FellegiSunter._em``).
+EM_STARTS = (0.1, 0.01, 0.001)
+
 
 def monotone_m(m: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Closest ``m`` (same total) whose ratios ``m/u`` do not decrease with the level.
@@ -68,6 +71,15 @@ class FellegiSunter:
         u_refinements: times ``u`` is re-estimated from the random pairs weighted by
             their chance of being non-matches under the current model.
         seed: seed of the random pair sample; same data + seed -> same model.
+        candidate_u: in EM, learn the non-matching candidates' own distribution instead
+            of holding it to ``u`` from random pairs.  Candidates share a blocking key,
+            so the non-matches among them agree far more often than random pairs do;
+            when true duplicates are few among many candidates (a rare-word block of
+            free text), holding them to ``u`` makes EM call nearly every candidate a
+            match and learn an ``m`` that agrees on nothing in particular.  Learning their
+            own distribution keeps the match class to pairs far more alike than
+            candidates usually are.  Only ``m`` is kept: scoring uses ``u`` from random
+            pairs either way.  :func:`unifyprofile.score.fit_checked` chooses.
 
     Attributes:
         m_: list of arrays, one per comparison, P(level | match).
@@ -86,7 +98,8 @@ class FellegiSunter:
 
     def __init__(self, comparisons: Sequence[Comparison], *, max_iter: int = 100,
                  tol: float = 1e-6, u_sample_pairs: int = 1_000_000, monotone: bool = True,
-                 tf_adjust: bool = True, u_refinements: int = 2, seed: int = 0) -> None:
+                 tf_adjust: bool = True, u_refinements: int = 2, seed: int = 0,
+                 candidate_u: bool = False) -> None:
         self.comparisons = tuple(comparisons)
         self.max_iter = max_iter
         self.tol = tol
@@ -95,6 +108,7 @@ class FellegiSunter:
         self.tf_adjust = tf_adjust
         self.u_refinements = u_refinements
         self.seed = seed
+        self.candidate_u = candidate_u
 
     # ---------------------------------------------------------------- fitting
     def fit(self, levels: np.ndarray, prepared: Sequence[PreparedComparison],
@@ -241,33 +255,61 @@ class FellegiSunter:
         return u
 
     def _em(self, patterns: np.ndarray, counts: np.ndarray) -> tuple[list[np.ndarray], float]:
-        """EM over pattern counts with ``u`` fixed; returns ``m`` and ``lambda``."""
+        """EM over pattern counts with ``u`` fixed; returns ``m`` and ``lambda``.
+
+        EM is run from several starting shares of matches (:data:`EM_STARTS`): with few
+        true duplicates among many candidates, a start with too many matches settles on
+        a "match" class that only shares a common value (a genre, a city).  The fit kept
+        is the one whose match class stands furthest from random pairs (the largest sum
+        over comparisons of the divergence of ``m`` from ``u``): true duplicates agree on
+        what strangers rarely agree on.
+        """
+        best: tuple[float, list[np.ndarray], float, int] | None = None
+        for start in EM_STARTS:
+            m, lam, iterations = self._em_from(patterns, counts, start)
+            separation = sum(float(np.sum(mk * np.log(mk / uk)))
+                             for mk, uk in zip(m, self.u_, strict=True))
+            if best is None or separation > best[0] + 1e-9:
+                best = (separation, m, lam, iterations)
+        assert best is not None
+        self.n_iter_ = best[3]
+        return best[1], best[2]
+
+    def _em_from(self, patterns: np.ndarray, counts: np.ndarray, lam: float
+                 ) -> tuple[list[np.ndarray], float, int]:
+        """EM from a starting share of matches ``lam``: ``m`` learned, the non-matches
+        held to ``u`` (or, with ``candidate_u``, their own distribution learned too,
+        starting from ``u``; see the class docs)."""
+        free = self.candidate_u
         counts = counts.astype(float)
         m = [_initial_m(len(c.level_names)) for c in self.comparisons]
-        log_u = [np.log(u) for u in self.u_]
-        lam = 0.1
-        self.n_iter_ = 0
+        v = [u.copy() for u in self.u_]
+        iterations = 0
         if counts.sum() == 0:  # no candidate pairs: nothing to learn m from
-            return m, 1e-9
+            return m, 1e-9, 0
+        present = [patterns[:, k] >= 0 for k in range(len(m))]
         for _ in range(self.max_iter):
-            self.n_iter_ += 1
-            post = _posterior(patterns, [np.log(x) for x in m], log_u, lam)
+            iterations += 1
+            post = _posterior(patterns, [np.log(x) for x in m], [np.log(x) for x in v], lam)
             weight = counts * post
+            other = counts - weight
             lam = float(np.clip(weight.sum() / counts.sum(), 1e-9, 1 - 1e-9))
             delta = 0.0
             for k in range(len(m)):
-                lv = patterns[:, k]
-                present = lv >= 0
+                lv = patterns[present[k], k]
                 size = len(m[k])
-                new = np.bincount(lv[present], weights=weight[present], minlength=size)[:size]
+                new = np.bincount(lv, weights=weight[present[k]], minlength=size)[:size]
                 new = (new + 1e-3) / (new.sum() + 1e-3 * size)
+                if free:
+                    rest = np.bincount(lv, weights=other[present[k]], minlength=size)[:size]
+                    v[k] = (rest + 1e-3) / (rest.sum() + 1e-3 * size)
                 if self.monotone:
-                    new = monotone_m(new, self.u_[k])
+                    new = monotone_m(new, v[k])
                 delta = max(delta, float(np.abs(new - m[k]).max()))
                 m[k] = new
             if delta < self.tol:
                 break
-        return m, lam
+        return m, lam, iterations
 
     def _fit_lambda(self, patterns: np.ndarray, counts: np.ndarray, total_pairs: int) -> float:
         """Probability that two random records match, with ``m`` and ``u`` held fixed.

@@ -1,0 +1,161 @@
+"""Self-diagnosis: a fitted model is checked against the pairs it was fitted on.
+
+A Fellegi–Sunter model fitted without labels can fail quietly: EM may settle on a "match"
+class that only shares a common value (a genre, a city), so that true duplicates agreeing
+on every rare field are scored as non-matches and nothing links.  The data itself says
+when that happened.  Some candidate pairs agree exactly on rare values of several fields
+at once (the same track list and the same title; the same national id and the same date
+of birth): the chance of that between two different entities, over all pairs of
+records, is negligible.  Such *evident* pairs are duplicates by any reasonable model; a
+model that does not link most of them is wrong, whatever its likelihood.
+
+:func:`fit_checked` fits the model as usual, checks it (:func:`diagnose`), and when it
+fails refits with EM learning the candidates' own non-match distribution
+(``FellegiSunter(candidate_u=True)``), keeping the fit that links more evident pairs.
+What it did is said in the notes, which end up in ``Result.notes`` and ``summary.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from unifyprofile.score._fellegi_sunter import FellegiSunter
+
+__all__ = ["Diagnosis", "diagnose", "evident_pairs", "fit_checked"]
+
+#: Bits beyond the log2 number of possible pairs that exact agreement must carry for a
+#: pair to be evident (chance agreement over all pairs under 1 in 2**margin).
+EVIDENT_MARGIN = 4.0
+#: A healthy model links at least this share of the evident pairs.
+EVIDENT_LINKED = 0.9
+#: Evident pairs needed before the check judges anything.
+EVIDENT_MIN = 20
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What the check found.
+
+    Attributes:
+        evident: candidate pairs agreeing exactly on rare values of several fields.
+        evident_linked: share of those the model links (NaN with none).
+        linked: candidate pairs the model links.
+        candidates: candidate pairs.
+        separation: how far the model's match class stands from random pairs (the sum
+            over comparisons of the divergence of ``m`` from ``u``, in nats); near 0 the
+            model cannot tell matches from non-matches.
+        problems: one line per failed check (empty when the model is healthy).
+    """
+
+    evident: int
+    evident_linked: float
+    linked: int
+    candidates: int
+    separation: float
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, object]:
+        return {"evident_pairs": self.evident,
+                "evident_linked": None if np.isnan(self.evident_linked)
+                else round(self.evident_linked, 4),
+                "linked": self.linked, "candidates": self.candidates,
+                "separation": round(self.separation, 3), "problems": list(self.problems)}
+
+
+def evident_pairs(levels: np.ndarray, model: FellegiSunter, total_pairs: int) -> np.ndarray:
+    """Pairs whose exact agreements are together too rare to happen by chance.
+
+    Each comparison at its exact level carries ``-log2 u(exact)`` bits; a pair is
+    evident when its bits reach ``log2(total_pairs) + EVIDENT_MARGIN``.
+
+    Examples:
+        >>> from unifyprofile.compare import ExactMatch
+        >>> model = FellegiSunter([ExactMatch("a"), ExactMatch("b")]).set_params(
+        ...     m=[[0.1, 0.9], [0.1, 0.9]], u=[[0.999, 0.001], [0.999, 0.001]], lambda_=1e-3)
+        >>> evident_pairs(np.array([[1, 1], [1, 0], [1, -1]]), model, 1000).tolist()
+        [True, False, False]
+    """
+    bits = np.zeros(len(levels), dtype=np.float64)
+    for k, comparison in enumerate(model.comparisons):
+        exact = comparison.exact_level
+        if exact is None:
+            continue
+        bits += np.where(levels[:, k] == exact, -np.log2(model.u_[k][exact]), 0.0)
+    return bits >= np.log2(max(total_pairs, 2)) + EVIDENT_MARGIN
+
+
+def diagnose(model: FellegiSunter, levels: np.ndarray, linked: np.ndarray,
+             total_pairs: int) -> Diagnosis:
+    """Check a fitted model on the candidate pairs it was fitted on.
+
+    Args:
+        model: the fitted model.
+        levels: the candidate pairs' comparison levels.
+        linked: which of them the model links (probability at the threshold).
+        total_pairs: the number of possible pairs.
+    """
+    evident = evident_pairs(levels, model, total_pairs)
+    n_evident = int(evident.sum())
+    share = float(linked[evident].mean()) if n_evident else float("nan")
+    separation = sum(float(np.sum(m * np.log(m / u)))
+                     for m, u in zip(model.m_, model.u_, strict=True))
+    problems = []
+    if n_evident >= EVIDENT_MIN and share < EVIDENT_LINKED:
+        problems.append(f"links {share:.0%} of {n_evident:,} pairs that agree exactly on "
+                        "rare values of several fields (evident duplicates)")
+    if separation < 0.5:
+        problems.append(f"its match class hardly differs from random pairs "
+                        f"(separation {separation:.2f})")
+    return Diagnosis(n_evident, share, int(linked.sum()), len(levels), separation,
+                     tuple(problems))
+
+
+def fit_checked(fit: Callable[[bool], FellegiSunter],
+                links: Callable[[FellegiSunter], np.ndarray],
+                levels: np.ndarray, total_pairs: int
+                ) -> tuple[FellegiSunter, Diagnosis, list[str]]:
+    """Fit, check, and refit when the check fails.
+
+    Args:
+        fit: fits a model; its argument is ``candidate_u`` (see
+            :class:`FellegiSunter`).
+        links: which candidate pairs a fitted model links.
+        levels: the candidate pairs' levels.
+        total_pairs: the number of possible pairs.
+
+    Returns:
+        The model kept, its diagnosis, and notes saying what was found and done.
+    """
+    model = fit(False)
+    diagnosis = diagnose(model, levels, links(model), total_pairs)
+    if diagnosis.ok:
+        return model, diagnosis, []
+    notes = [f"self-check: the fitted model {p}" for p in diagnosis.problems]
+    other = fit(True)
+    again = diagnose(other, levels, links(other), total_pairs)
+    if _better(again, diagnosis):
+        notes.append("self-check: refitted with EM learning the candidates' own "
+                     "non-match distribution; the refit "
+                     + ("passes" if again.ok else "; ".join(again.problems))
+                     + " and is used")
+        return other, again, notes
+    notes.append("self-check: a refit with EM learning the candidates' own non-match "
+                 "distribution did no better; the first fit is kept")
+    return model, diagnosis, notes
+
+
+def _better(new: Diagnosis, old: Diagnosis) -> bool:
+    if new.ok != old.ok:
+        return new.ok
+    if not np.isnan(new.evident_linked) and not np.isnan(old.evident_linked) \
+            and abs(new.evident_linked - old.evident_linked) > 0.05:
+        return new.evident_linked > old.evident_linked
+    return new.separation > old.separation
+
