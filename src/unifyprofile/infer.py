@@ -298,8 +298,6 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
                        for c in comparisons]
         blocking.append(BlockingRule.parse(["company:rare3"]))
     for field, (role, columns_by_table) in generic.items():
-        values = pd.concat([data[name][list(columns)].notna().any(axis=1)
-                            for name, columns in columns_by_table.items()], ignore_index=True)
         raw = pd.concat([data[name][columns[0]] for name, columns in columns_by_table.items()],
                         ignore_index=True).dropna()
         if role == "text":

@@ -157,10 +157,17 @@ _ORGANISATION_WORD = re.compile(
     r"college|school|institute|institut|center|centre|hospital|bank|church|services|"
     r"association|foundation|club|store|shop|restaurant|agency|ministry|council)\b",
     re.IGNORECASE)
-_GENDER_VALUES = frozenset(
-    ["m", "f", "male", "female", "man", "woman", "w", "h", "mann", "frau", "weiblich", "mannlich", "homme", "femme", "hombre", "mujer", "masculino", "femenino", "maschio", "femmina", "u", "x", "d"])
-_JUNK = frozenset(
-    ["n/a", "na", "n.a.", "none", "null", "nil", "unknown", "?", "??", "-", "--", "---", "x", "xx", "xxx", "tbd", "not", "available", "keine", "angabe", "k.a.", "inconnu", "desconocido", "0", "0.0", "0.00", "0.000", "-1", "9", "99", "999", "9999", "99999", "1900-01-01", "0000-00-00", "00/00/0000"])
+_GENDER_VALUES = frozenset({
+    "m", "f", "male", "female", "man", "woman", "w", "h", "mann", "frau", "weiblich",
+    "mannlich", "homme", "femme", "hombre", "mujer", "masculino", "femenino", "maschio",
+    "femmina", "u", "x", "d",
+})
+_JUNK = frozenset({
+    "n/a", "na", "n.a.", "none", "null", "nil", "unknown", "?", "??", "-", "--", "---", "x",
+    "xx", "xxx", "tbd", "not available", "keine angabe", "k.a.", "inconnu",
+    "desconocido", "0", "0.0", "0.00", "0.000", "-1", "9", "99", "999", "9999", "99999",
+    "1900-01-01", "0000-00-00", "00/00/0000",
+})
 
 _SAMPLE = 3000
 #: Same-role columns filled together in at most this share of rows are one field.
