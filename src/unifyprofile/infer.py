@@ -160,8 +160,8 @@ def _pair_by_values(data: Mapping[str, pd.DataFrame], own: Mapping[str, Mapping[
     much their value distributions overlap (histogram intersection) and by whether they
     are filled on the same kind of rows (how often each is filled where each column both
     tables share is filled: a release year goes with titles, a death year with names).
-    The product must reach :data:`PAIR_OVERLAP`; best pairs first, each column in one
-    pair at most."""
+    The product must reach :data:`PAIR_OVERLAP`, unless each table has one column of
+    that kind; best pairs first, each column in one pair at most."""
     names = list(data)
     first = names[0]
     anchors = [c for c in data[first].columns
@@ -180,6 +180,8 @@ def _pair_by_values(data: Mapping[str, pd.DataFrame], own: Mapping[str, Mapping[
         theirs = [(role, cols) for role, cols in _generic_columns(own[other])
                   if _evidence(data[other], cols, own[other])]
         scored = []
+        kinds_mine = [role for role, _ in mine]
+        kinds_theirs = [role for role, _ in theirs]
         for role, cols in mine:
             left = _profile_of(data[first][cols[0]], role)
             where = filled_with(data[first], cols[0])
@@ -191,7 +193,10 @@ def _pair_by_values(data: Mapping[str, pd.DataFrame], own: Mapping[str, Mapping[
                 if anchors:
                     overlap *= 1.0 - float(np.nanmean(np.abs(
                         where - filled_with(data[other], their_cols[0]))))
-                if overlap >= PAIR_OVERLAP:
+                # One column of a kind on each side (a title here, a description
+                # there) is one field whatever its words.
+                alone = kinds_mine.count(role) == 1 and kinds_theirs.count(role) == 1
+                if overlap >= PAIR_OVERLAP or alone:
                     scored.append((overlap, role, cols, their_cols))
         taken: set[tuple[str, ...]] = set()
         for _, role, cols, their_cols in sorted(scored, key=lambda t: -t[0]):

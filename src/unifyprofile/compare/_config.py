@@ -87,7 +87,7 @@ def comparison_from_config(entry: Mapping[str, Any], where: str = "comparison") 
     Examples:
         >>> comparison_from_config({"type": "name", "field": "first_name",
         ...                         "thresholds": [0.9, 0.8]})
-        NameComparison(field='first_name', output_name=None, tf_adjust=True, thresholds=(0.9, 0.8), nicknames=True, swap_with=None)
+        NameComparison(field='first_name', output_name=None, tf_adjust=True, thresholds=(0.9, 0.8), nicknames=True, swap_with=None, sexes=False, tf_given=None)
         >>> comparison_from_config({"type": "name", "field": "first_name",
         ...                         "thresholds": "high"}, "comparisons[2]")
         Traceback (most recent call last):
@@ -153,7 +153,8 @@ def default_comparisons(columns: Iterable[str]) -> list[Comparison]:
 
     ``columns`` may be canonical field names or records column names (``email_std``);
     the ``_std``, ``_nick`` and ``_flag`` suffixes are understood.  The preset compares:
-    ``first_name`` (nicknames; swapped with ``last_name`` when present), ``last_name``,
+    ``first_name`` (nicknames; swapped with ``last_name`` when present; names of the
+    other sex are different names), ``last_name``,
     ``full_name`` (token-sort, only when neither first nor last name is present),
     ``email``, ``phone``, ``dob``, ``address``, ``postcode`` and ``city`` (exact, with
     term-frequency adjustment), ``company`` (token-set), and every non-canonical field
@@ -179,7 +180,7 @@ def default_comparisons(columns: Iterable[str]) -> list[Comparison]:
     out: list[Comparison] = []
     if "first_name" in present:
         swap = "last_name" if "last_name" in present else None
-        out.append(NameComparison("first_name", nicknames=True, swap_with=swap))
+        out.append(NameComparison("first_name", nicknames=True, swap_with=swap, sexes=True))
     if "last_name" in present:
         out.append(NameComparison("last_name", nicknames=False))
     if "full_name" in present and not present & {"first_name", "last_name"}:

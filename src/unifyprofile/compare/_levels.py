@@ -30,6 +30,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler, Levenshte
 
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.schema import NULL_LEVEL, std
+from unifyprofile.standardise.lexicon import name_sex
 
 from . import _kernels as k
 from . import _validate as v
@@ -350,6 +351,15 @@ class NameComparison(Comparison):
         thresholds: Jaro-Winkler thresholds in (0, 1] (any order).
         nicknames: add the ``"nickname"`` level.
         swap_with: the other name field for the ``"swapped"`` level, e.g. ``"last_name"``.
+        sexes: two given names that only men and only women carry ("michael" and
+            "michelle", "mario" and "maria") are two names however alike they are
+            spelled: they get the ``"else"`` level, not a fuzzy one (see
+            :func:`unifyprofile.standardise.lexicon.name_sex`).
+        tf_given: the term frequency of a name is its share among the records with the
+            same value of this field (a first name among the records of its surname):
+            "Wang Wei" and "Maria Garcia" are common as pairs, far more than the two
+            names' own shares multiplied say.  Records without that field keep the
+            name's own share.
 
     Examples:
         >>> records = pd.DataFrame({
@@ -367,6 +377,8 @@ class NameComparison(Comparison):
     thresholds: tuple[float, ...] = (0.92, 0.80)
     nicknames: bool = True
     swap_with: str | None = None
+    sexes: bool = False
+    tf_given: str | None = None
     tf_adjust: bool = dataclasses.field(default=True, kw_only=True)
 
     type_name: ClassVar[str] = "name"
@@ -375,6 +387,8 @@ class NameComparison(Comparison):
         "thresholds": v.THRESHOLDS,
         "nicknames": v.BOOLEAN,
         "swap_with": v.Param("a field name (letters, digits and _) or null", v._optional_name),
+        "sexes": v.BOOLEAN,
+        "tf_given": v.Param("a field name (letters, digits and _) or null", v._optional_name),
     }
 
     @property
@@ -412,7 +426,72 @@ class NameComparison(Comparison):
             # A name that is no nickname stands for itself; no name, no nickname key.
             nick = np.where(codes[-1] >= 0, codes[-1], own)
             nick[own < 0] = -1
-        return _PreparedName(self, own, uniques, nick, swap)
+        prepared = _PreparedName(self, own, uniques, nick, swap)
+        # Term frequencies count people, not records: a name's records that share a
+        # birth date, an e-mail, a phone or a place count once.
+        person = _person_key(records)
+        given = own
+        if self.tf_given and std(self.tf_given) in records.columns:
+            given, _ = k.factorize(records[std(self.tf_given)], column=std(self.tf_given))
+        prepared.value_frequency = _people_frequency(own, given, person)
+        return prepared
+
+
+#: Weight, in people, of a name's own share in its share among a surname's people.
+TF_PRIOR_PEOPLE = 10.0
+#: Columns that tell apart two people of one name, in order of preference.
+_PERSON_KEYS = ("dob_std", "email_std", "phone_std", "postcode_std", "city_std")
+
+
+def _person_key(records: pd.DataFrame) -> np.ndarray:
+    """A code per record that the records of one person mostly share and namesakes
+    mostly do not: the first of date of birth, e-mail, phone, postcode and city the
+    record holds (-1 when it holds none)."""
+    key = np.full(len(records), -1, dtype=np.int64)
+    offset = 0
+    for column in _PERSON_KEYS:
+        if column not in records.columns:
+            continue
+        codes, uniques = k.factorize(records[column], column=column)
+        fill = (key < 0) & (codes >= 0)
+        key[fill] = codes[fill] + offset
+        offset += len(uniques)
+    return key
+
+
+def _people_frequency(own: np.ndarray, given: np.ndarray, person: np.ndarray) -> np.ndarray:
+    """Per record, the share of the people with its ``given`` value (a surname) who have
+    its ``own`` value (a first name); where ``given`` is ``own`` itself or missing, the
+    share of all people who have its ``own`` value.  People are counted, not records:
+    records of one value that share a :func:`_person_key` count once (a prolific
+    inventor's thousand records do not make his name common).  NaN where ``own`` is
+    null."""
+    out = np.full(len(own), np.nan)
+    rows = np.flatnonzero(own >= 0)
+    if not len(rows):
+        return out
+    conditional = given is not own
+    context = np.where(given[rows] >= 0, given[rows], -1) if conditional \
+        else np.zeros(len(rows), dtype=np.int64)
+    people = pd.DataFrame({"own": own[rows], "given": context,
+                           "person": np.where(person[rows] >= 0, person[rows], -1 - rows)})
+    distinct = people.drop_duplicates()
+    alone = distinct[["own", "person"]].drop_duplicates()
+    marginal = alone.groupby("own").size() / max(len(alone), 1)
+    out[rows] = marginal.reindex(people["own"]).to_numpy(dtype=np.float64)
+    if conditional:
+        paired = (people["given"] >= 0).to_numpy()
+        together = distinct.groupby(["own", "given"]).size()
+        among = distinct.groupby("given").size()
+        sub = people[paired]
+        pair = pd.MultiIndex.from_arrays([sub["own"], sub["given"]])
+        # Shrunk towards the name's own share: a surname held by a few people says
+        # little about which first names go with it.
+        prior = out[rows[paired]]
+        out[rows[paired]] = (together.reindex(pair).to_numpy(dtype=np.float64)
+                             + TF_PRIOR_PEOPLE * prior) / (
+            among.reindex(sub["given"]).to_numpy(dtype=np.float64) + TF_PRIOR_PEOPLE)
+    return out
 
 
 class _PreparedName(_Cascade):
@@ -435,6 +514,10 @@ class _PreparedName(_Cascade):
         self._first = k.recode(uniques, lambda s: s[0])
         self._letter_codes, self._letters = pd.factorize(
             np.array(["".join(sorted(str(u))) for u in uniques], dtype=object))
+        self._sex = None
+        if comparison.sexes:
+            sex = name_sex(str(u) for u in uniques)
+            self._sex = np.array([{"m": 1, "f": 2}.get(x or "", 0) for x in sex], dtype=np.int8)
         self._letters = np.asarray(self._letters, dtype=object)
         names = comparison.level_names
         self._level_swapped = names.index("swapped") if comparison.swap_with else -1
@@ -510,6 +593,9 @@ class _PreparedName(_Cascade):
         rest = np.flatnonzero(out == 0)
         if len(rest):
             out[rest[self._scrambled(ca[rest], cb[rest])]] = 1
+        if self._sex is not None:
+            sa, sb = self._sex[ca], self._sex[cb]
+            out[(sa > 0) & (sb > 0) & (sa != sb)] = 0
         return out
 
 

@@ -7,8 +7,9 @@ from unifyprofile.graph._cluster import (
     cluster,
     clusters_table,
     entity_ids,
+    within_component_pairs,
 )
 from unifyprofile.graph._export import identity_graph, widest_path
 
 __all__ = ["RULE_WEIGHT", "Clustering", "Constraint", "cluster", "clusters_table", "entity_ids",
-           "identity_graph", "widest_path"]
+           "identity_graph", "widest_path", "within_component_pairs"]

@@ -23,7 +23,7 @@ abbreviations (``vorname``, ``nn``, ``plz``, ``geb``); the head word counts most
 it: a column called ``email_address`` that holds dates is a date, an unnamed column of
 e-mail addresses is an e-mail, a ``name`` column of ``GMBH``/``N V``/``INC`` values is a
 company, and a column without any hint is a first name or a surname when its values
-are mostly known given names or surnames (see :mod:`unifyprofile.sources._lexicon`).
+are mostly known given names or surnames (see :mod:`unifyprofile.standardise.lexicon`).
 
 After every column has a role, the table is read as a whole:
 
@@ -49,7 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from unifyprofile.sources._lexicon import fold, lexicon
+from unifyprofile.standardise.lexicon import fold, lexicon
 
 __all__ = ["GENERIC_ROLES", "ColumnRole", "canonical_mapping", "infer_columns", "infer_roles",
            "name_words"]

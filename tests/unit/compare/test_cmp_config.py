@@ -147,7 +147,7 @@ def test_unknown_key_lists_allowed_keys():
     [message] = problems({"type": "name", "field": "first_name", "treshold": 0.9})
     assert message == (
         'comparisons[2].treshold: unknown key for type "name"; allowed keys: type, field, '
-        "name, tf_adjust, thresholds, nicknames, swap_with"
+        "name, tf_adjust, thresholds, nicknames, swap_with, sexes, tf_given"
     )
 
 
@@ -218,7 +218,7 @@ def test_default_comparisons_for_person_data():
         "company",
         "customer_id",
     ]
-    assert by_name["first_name"] == NameComparison("first_name", swap_with="last_name")
+    assert by_name["first_name"] == NameComparison("first_name", swap_with="last_name", sexes=True)
     assert by_name["last_name"].nicknames is False
     assert by_name["city"] == ExactMatch("city", tf_adjust=True)
     assert by_name["company"] == StringComparison(
