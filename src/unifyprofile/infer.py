@@ -45,6 +45,7 @@ from unifyprofile.sources import Source
 from unifyprofile.sources._infer import ColumnRole, canonical_mapping, infer_roles, name_words
 
 __all__ = ["DEDUP_THRESHOLD", "KEEP_APART_BELOW", "LOOSE_PERSON_RULES", "PERSONAL_IDS",
+           "TIGHTENERS",
            "VETO_FIELDS", "fit_blocking", "fit_config", "fit_guards", "infer_config"]
 
 _RESERVED = {schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID, schema.UPDATED_AT,
@@ -78,9 +79,15 @@ MIN_SPARSE = 0.1
 #: Histogram intersection of two tables' columns' values from which they are one field.
 PAIR_OVERLAP = 0.5
 
-#: Candidate pairs the looser rules may add, per record (and at least this many in all).
+#: Candidate pairs the looser rules may add, per record (and at least this many in all,
+#: and at most MAX_PAIR_BUDGET: time and memory stay linear in the records).
 PAIRS_PER_RECORD = 40
 MIN_PAIR_BUDGET = 100_000
+MAX_PAIR_BUDGET = 20_000_000
+
+#: Keys that tighten a blocking rule past max_pairs_per_rule, tried in this order.
+TIGHTENERS = ("dob:year", "postcode", "city", "last_name:soundex", "first_name:prefix1",
+              "address:tokens", "email:prefix4", "phone:suffix6", "dob")
 
 
 def _field_name(column: str, role: str, used: set[str]) -> str:
@@ -388,50 +395,86 @@ def _order(field: str) -> int:
 
 def fit_blocking(config: Config, records: pd.DataFrame,
                  budget: int | None = None) -> tuple[Config, list[str]]:
-    """Add looser person blocking rules while the candidate pairs stay within a budget.
+    """Fit the blocking rules to the records: within the per-rule limit by construction,
+    then looser person rules while the candidate pairs stay within a budget.
 
-    The rules of ``config`` are kept.  Each rule of :data:`LOOSE_PERSON_RULES` whose
-    fields the records have is counted (pairs it alone would make, before anything is
-    compared) and added while the running total stays within ``budget``.
+    Each rule of ``config`` is counted before anything is compared (the pairs it alone
+    would make).  A rule over ``config.max_pairs_per_rule`` (a common first name and a
+    common surname in a big register) is tightened with one more key (a birth year, a
+    postcode, a city, ...: the first of :data:`TIGHTENERS` the records have that brings it
+    within the limit), or dropped when none does; so zero-config never fails on its own
+    guard.  Then each rule of :data:`LOOSE_PERSON_RULES` whose fields the records have is
+    added while the running total stays within ``budget``.
 
     Args:
         config: the config (usually from :func:`infer_config`).
         records: the standardised records.
         budget: most pairs in all; default ``max(PAIRS_PER_RECORD * records,
-            MIN_PAIR_BUDGET)``.
+            MIN_PAIR_BUDGET)``, at most :data:`MAX_PAIR_BUDGET`.
 
     Returns:
-        The config with the added rules, and one note per rule with its pair count.
+        The config with the fitted rules, and one note per rule with its pair count
+        (and what was tightened or dropped).
     """
     side = None
     if config.link_type == "link_only":
         side = pd.factorize(records[schema.SOURCE])[0]
-    budget = budget if budget is not None else max(PAIRS_PER_RECORD * len(records),
-                                                   MIN_PAIR_BUDGET)
-    fields = {c[:-4] for c in records.columns if c.endswith("_std")}
-    rules = list(config.blocking)
+    budget = budget if budget is not None else min(
+        max(PAIRS_PER_RECORD * len(records), MIN_PAIR_BUDGET), MAX_PAIR_BUDGET)
+    limit = config.max_pairs_per_rule
+    fields = {c[:-4] for c in records.columns if c.endswith("_std")} | set(records.columns)
+
+    def count(rule: BlockingRule) -> int:
+        rows, codes = rule.entries(records)
+        return _count(codes, None if side is None else side[rows])
+
+    rules: list[BlockingRule] = []
     notes = []
     total = 0
-    for rule in rules:
-        rows, codes = rule.entries(records)
-        count = _count(codes, None if side is None else side[rows])
-        total += count
-        notes.append(f"blocking rule '{rule.name}': about {count:,} pairs")
+    for rule in config.blocking:
+        pairs = count(rule)
+        if pairs > limit:
+            tightened = None
+            for key in TIGHTENERS:
+                if key.split(":")[0] not in fields or any(
+                        k.field == key.split(":")[0] for k in rule.keys):
+                    continue
+                candidate = BlockingRule.parse([*rule.to_config(), key])
+                if candidate.multi and sum(k.multi for k in candidate.keys) > 1:
+                    continue
+                tighter = count(candidate)
+                if tighter <= limit:
+                    tightened = (candidate, tighter)
+                    break
+            if tightened is None:
+                notes.append(f"blocking rule '{rule.name}' dropped: {pairs:,} pairs would pass "
+                             f"max_pairs_per_rule ({limit:,}) and no key tightens it enough")
+                continue
+            notes.append(f"blocking rule '{rule.name}' tightened to '{tightened[0].name}': "
+                         f"{pairs:,} pairs would pass max_pairs_per_rule ({limit:,}), "
+                         f"{tightened[1]:,} do not")
+            rule, pairs = tightened
+        if rule in rules:
+            continue
+        rules.append(rule)
+        total += pairs
+        notes.append(f"blocking rule '{rule.name}': about {pairs:,} pairs")
     for keys in LOOSE_PERSON_RULES:
         if not all(k.split(":")[0] in fields for k in keys):
             continue
         rule = BlockingRule.parse(list(keys))
         if rule in rules:
             continue
-        codes = rule.codes(records)
-        count = _count(codes, side)
-        if total + count > budget:
-            notes.append(f"blocking rule '{rule.name}' left out: {count:,} pairs would pass "
+        pairs = count(rule)
+        if total + pairs > budget or pairs > limit:
+            notes.append(f"blocking rule '{rule.name}' left out: {pairs:,} pairs would pass "
                          f"the budget of {budget:,}")
             continue
-        total += count
+        total += pairs
         rules.append(rule)
-        notes.append(f"blocking rule '{rule.name}': about {count:,} pairs")
+        notes.append(f"blocking rule '{rule.name}': about {pairs:,} pairs")
+    if not rules and config.blocking:
+        notes.append("no blocking rule stays within max_pairs_per_rule: no pairs are compared")
     notes.append(f"estimated candidate pairs before comparing: at most {total:,}")
     return dataclasses.replace(config, blocking=tuple(rules)), notes
 

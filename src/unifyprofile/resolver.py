@@ -452,11 +452,12 @@ class _Compared:
         sessions = _training_sessions(self.cand, self.rules, self.comparisons)
         order = order_of(self.records[schema.RECORD_ID])
 
+        inputs = FellegiSunter(self.comparisons, seed=config.seed).fit_inputs(
+            self.levels, self.prepared, n, side=self.side, sessions=sessions, order=order)
+
         def fit_one(candidate_u: bool) -> FellegiSunter:
             return FellegiSunter(self.comparisons, seed=config.seed,
-                                 candidate_u=candidate_u).fit(
-                self.levels, self.prepared, n, side=self.side, sessions=sessions,
-                order=order)
+                                 candidate_u=candidate_u).fit_counts(*inputs)
 
         def links(model: FellegiSunter) -> np.ndarray:
             left = self.cand.i

@@ -125,7 +125,7 @@ def evaluate_directory(
     if write_config is not None:
         Path(write_config).write_text(dump_config(written), encoding="utf-8")
     report = evaluate_result(result, bench)
-    report["notes"] = notes
+    report["notes"] = list(result.notes)
     report["seconds"] = time.perf_counter() - start
     return report
 
@@ -154,6 +154,7 @@ def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:
             np.where(clusters.index.str.startswith("left:"), "left", "right"), index=clusters.index
         )
     scored = result.pairs
+    diagnosis = getattr(result.model, "diagnosis_", None)
     candidates = pd.DataFrame(
         {
             "record_id_l": scored["record_id_l"].astype(str),
@@ -175,5 +176,8 @@ def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:
         "pairwise": pair_scores(linked, truth_pairs).as_dict(),
         "cluster": cluster_pair_scores(clusters, truth, sides=sides).as_dict(),
         "bcubed": bcubed(clusters, truth).as_dict() if bench.task == "dedup" else None,
+        "entities": int(clusters.nunique()),
+        "largest_entity": int(clusters.value_counts().max()) if len(clusters) else 0,
+        "model_check": diagnosis.as_dict() if diagnosis is not None else None,
     }
     return report

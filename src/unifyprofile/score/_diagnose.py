@@ -9,9 +9,9 @@ of birth): the chance of that between two different entities, over all pairs of
 records, is negligible.  Such *evident* pairs are duplicates by any reasonable model; a
 model that does not link most of them is wrong, whatever its likelihood.
 
-:func:`fit_checked` fits the model as usual, checks it (:func:`diagnose`), and when it
-fails refits with EM learning the candidates' own non-match distribution
-(``FellegiSunter(candidate_u=True)``), keeping the fit that links more evident pairs.
+:func:`fit_checked` fits the model as usual and again with EM learning the candidates'
+own non-match distribution (``FellegiSunter(candidate_u=True)``), checks both
+(:func:`diagnose`), and keeps the refit when the first fails or is degenerate.
 What it did is said in the notes, which end up in ``Result.notes`` and ``summary.json``.
 """
 
@@ -33,6 +33,9 @@ EVIDENT_MARGIN = 4.0
 EVIDENT_LINKED = 0.9
 #: Evident pairs needed before the check judges anything.
 EVIDENT_MIN = 20
+#: A refit that separates matches from random pairs this many times as well as the
+#: first fit shows the first fit degenerate.
+DEGENERATE_RATIO = 2.5
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,14 @@ def fit_checked(fit: Callable[[bool], FellegiSunter],
                 links: Callable[[FellegiSunter], np.ndarray],
                 levels: np.ndarray, total_pairs: int
                 ) -> tuple[FellegiSunter, Diagnosis, list[str]]:
-    """Fit, check, and refit when the check fails.
+    """Fit, check, refit, and keep the better fit.
+
+    The model is fitted as usual and again with EM learning the candidates' own non-match
+    distribution (``candidate_u``).  The refit is kept when the first fit fails the
+    check (:func:`diagnose`) and the refit does better, or when the refit separates
+    matches from random pairs :data:`DEGENERATE_RATIO` times as well: EM then settled
+    on a "match" class that agrees on little (a genre, a city), not on what duplicates
+    share.
 
     Args:
         fit: fits a model; its argument is ``candidate_u`` (see
@@ -135,19 +145,26 @@ def fit_checked(fit: Callable[[bool], FellegiSunter],
     """
     model = fit(False)
     diagnosis = diagnose(model, levels, links(model), total_pairs)
-    if diagnosis.ok:
-        return model, diagnosis, []
-    notes = [f"self-check: the fitted model {p}" for p in diagnosis.problems]
     other = fit(True)
     again = diagnose(other, levels, links(other), total_pairs)
-    if _better(again, diagnosis):
+    notes = [f"self-check: the fitted model {p}" for p in diagnosis.problems]
+    degenerate = again.ok and again.separation >= DEGENERATE_RATIO * max(
+        diagnosis.separation, 1e-9)
+    if degenerate:
+        notes.append(f"self-check: the fitted model separates matches from random pairs "
+                     f"{again.separation / max(diagnosis.separation, 1e-9):.1f} times less "
+                     "well than a refit with EM learning the candidates' own non-match "
+                     "distribution; the refit is used")
+        return other, again, notes
+    if not diagnosis.ok and _better(again, diagnosis):
         notes.append("self-check: refitted with EM learning the candidates' own "
                      "non-match distribution; the refit "
                      + ("passes" if again.ok else "; ".join(again.problems))
                      + " and is used")
         return other, again, notes
-    notes.append("self-check: a refit with EM learning the candidates' own non-match "
-                 "distribution did no better; the first fit is kept")
+    if not diagnosis.ok:
+        notes.append("self-check: a refit with EM learning the candidates' own non-match "
+                     "distribution did no better; the first fit is kept")
     return model, diagnosis, notes
 
 
@@ -158,4 +175,3 @@ def _better(new: Diagnosis, old: Diagnosis) -> bool:
             and abs(new.evident_linked - old.evident_linked) > 0.05:
         return new.evident_linked > old.evident_linked
     return new.separation > old.separation
-

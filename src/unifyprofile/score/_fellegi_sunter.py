@@ -134,6 +134,15 @@ class FellegiSunter:
                 random pairs are drawn by rank in this order, so the model does not
                 depend on the order the rows arrived in.  Default: row order.
         """
+        return self.fit_counts(*self.fit_inputs(levels, prepared, n_records, side,
+                                                sessions, order))
+
+    def fit_inputs(self, levels: np.ndarray, prepared: Sequence[PreparedComparison],
+                   n_records: int, side: np.ndarray | None = None,
+                   sessions: Sequence[tuple[np.ndarray, Sequence[int]]] | None = None,
+                   order: np.ndarray | None = None) -> tuple[Any, Any, Any, int]:
+        """What :meth:`fit` passes to :meth:`fit_counts` (the random pairs drawn and
+        compared, the pattern counts): computed once, several fits can share it."""
         self._check_levels(levels)
         sizes = [len(c.level_names) for c in self.comparisons]
         if side is None:
@@ -142,11 +151,10 @@ class FellegiSunter:
             total_pairs = int((side == 0).sum()) * int((side == 1).sum())
         if not sessions:
             sessions = [(np.ones(len(levels), dtype=bool), ())]
-        return self.fit_counts(
-            _patterns(self._random_levels(prepared, n_records, side, order), sizes),
-            _patterns(levels, sizes),
-            [(*_patterns(levels[mask], sizes), fixed) for mask, fixed in sessions],
-            total_pairs)
+        return (_patterns(self._random_levels(prepared, n_records, side, order), sizes),
+                _patterns(levels, sizes),
+                [(*_patterns(levels[mask], sizes), fixed) for mask, fixed in sessions],
+                total_pairs)
 
     def fit_counts(self, random: tuple[np.ndarray, np.ndarray],
                    pairs: tuple[np.ndarray, np.ndarray],
