@@ -415,6 +415,8 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
     amount_like = hint == "amount" or (p.currency >= 0.5 and p.amount >= 0.9)
     if amount_like and p.amount >= 0.8:
         return "amount", f"{said}; {p.amount:.0%} amounts", None
+    if p.number >= 0.95 and p.fraction >= 0.5 and hint in (None, "amount"):
+        return "amount", "numbers with decimals (a measure, not a code)", None
     code_like = hint == "identifier" or (p.number >= 0.95 and p.unique_ratio >= 0.5)
     if code_like and p.words <= 3 and p.digits >= 0.5:
         return "identifier", f"{said}; short codes with digits", None
@@ -431,7 +433,8 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
             return "full_name", f"{said}; short values without digits", None
         return "text", f"{said} but values are long or hold digits (titles, product names)", \
             None
-    if person_like and p.words <= 1.3 and hint is None:
+    if person_like and p.words <= 1.3 and hint is None \
+            and p.distinct >= min(10, max(3, n_rows // 2)):
         # Single words with no name hint: given names or surnames by the lexicon.
         if p.given >= 0.6 and p.given - p.surname >= 0.3:
             return "first_name", f"{p.given:.0%} known given names", None
@@ -603,7 +606,7 @@ def _one_column_per_role(roles: dict[str, ColumnRole],
     for column, found in roles.items():
         if found.role in _SINGLE and found.part is None:
             holders.setdefault(found.role, []).append(column)
-    for role, columns in holders.items():
+    for role, columns in list(holders.items()):
         if len(columns) < 2:
             continue
         # The most filled column is the field; others join it when they fill other rows.

@@ -241,6 +241,9 @@ def test_evaluate_json_prints_one_object(
         "pairwise",
         "cluster",
         "bcubed",
+        "entities",
+        "largest_entity",
+        "model_check",
         "seconds",
     ]
     assert (report["dataset"], report["task"], report["records"]) == ("tiny", "dedup", 8)

@@ -106,3 +106,42 @@ def test_amounts_and_dates_are_compared_as_such():
     types = {c.field: c.type_name for c in config.comparisons}
     assert types["amount"] == "numeric"
     assert types["booked"] == "date"
+
+
+def test_a_rule_over_the_pair_limit_is_tightened_never_failed():
+    import dataclasses
+
+    n = 400
+    people = pd.DataFrame({
+        "record_id": [str(k) for k in range(n)],
+        "first": ["Johann", "Maria"] * (n // 2),
+        "last": ["Schmidt", "Mueller"] * (n // 2),
+        "born": [f"{1800 + k % 90}-0{1 + k % 9}-1{k % 10}" for k in range(n)],
+    })
+    config, _ = infer_config({"records": people})
+    config = dataclasses.replace(config, max_pairs_per_rule=2_000)
+    records, _, _, _ = Resolver(config).prepare()
+    fitted, notes = fit_blocking(config, records)
+    assert any("tightened" in note or "dropped" in note for note in notes)
+    result = Resolver(fitted).resolve(records)  # no BlockingError
+    assert len(result.clusters) == n
+
+
+def test_a_veto_is_lifted_when_the_data_shows_names_replaced():
+    from unifyprofile.infer import fit_guards
+
+    n = 120
+    people = pd.DataFrame({
+        "record_id": [str(k) for k in range(2 * n)],
+        "given": [["Anna", "Ben", "Carl", "Dora", "Emil", "Fritz", "Gerd"][k % 7]
+                  for k in range(2 * n)],
+        "surname": [f"Name{k % n}" for k in range(2 * n)],
+        "ssn": [f"{1000000 + k % n}" for k in range(2 * n)],
+    })
+    config, _ = infer_config({"records": people})
+    assert config.guards.veto == ("first_name",)
+    records, _, _, _ = Resolver(config).prepare()
+    fitted, notes = fit_guards(config, records)
+    # Records sharing a national id have other first names: the veto goes.
+    assert fitted.guards.veto == ()
+    assert any("lifted" in note for note in notes)

@@ -1,0 +1,42 @@
+"""Name comparison: names of the other sex, term frequencies that count people."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from unifyprofile.compare import NameComparison
+
+
+def test_names_of_the_other_sex_are_different_names_however_alike():
+    records = pd.DataFrame({"first_name_std": ["michael", "michelle", "daniel", "danielle",
+                                               "michal"]})
+    plain = NameComparison("first_name", nicknames=False).prepare(records)
+    sexed = NameComparison("first_name", nicknames=False, sexes=True).prepare(records)
+    i, j = np.array([0, 2, 0]), np.array([1, 3, 4])
+    assert plain.levels(i, j).tolist()[:2] != [0, 0]  # Jaro-Winkler calls them alike
+    assert sexed.levels(i, j).tolist() == [0, 0, plain.levels(i, j).tolist()[2]]
+
+
+def test_term_frequencies_count_people_not_records():
+    # "kenji" has five records of one person (one birth date) and "anna" two people.
+    records = pd.DataFrame({
+        "first_name_std": ["kenji"] * 5 + ["anna", "anna", "bo"],
+        "dob_std": ["1970-01-01"] * 5 + ["1980-01-01", "1990-01-01", "1999-01-01"],
+    })
+    freq = NameComparison("first_name", nicknames=False).prepare(records).value_frequency
+    assert freq[0] == 0.25 and freq[5] == 0.5  # 1 of 4 people; 2 of 4 people
+
+
+def test_first_name_frequency_within_its_surname_is_shrunk_towards_its_own():
+    records = pd.DataFrame({
+        "first_name_std": ["wei"] * 10 + ["wei"] + ["ann"] * 9,
+        "last_name_std": ["wang"] * 10 + ["smith"] * 10,
+        "dob_std": [f"19{50 + k}-01-01" for k in range(20)],
+    })
+    comparison = NameComparison("first_name", nicknames=False, tf_given="last_name")
+    freq = comparison.prepare(records).value_frequency
+    own = 11 / 20
+    assert freq[0] == (10 + 10 * own) / (10 + 10)  # wei among the ten Wangs
+    assert freq[10] == (1 + 10 * own) / (10 + 10)  # wei among the ten Smiths
+    assert freq[0] > freq[10]

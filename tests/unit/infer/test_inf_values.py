@@ -1,0 +1,126 @@
+"""Role inference that reads values first: literal samples with headers that say little."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from unifyprofile.infer import infer_config
+from unifyprofile.sources import infer_roles
+from unifyprofile.sources._infer import canonical_mapping, name_words
+
+GIVEN = ["HANS", "PETER", "MARIA", "ANNA", "KLAUS", "JUERGEN", "PETRA", "MONIKA", "STEFAN",
+         "SABINE", "THOMAS", "ANDREA", "MICHAEL", "URSULA", "WOLFGANG", "KARIN", "FRANK",
+         "HEIKE", "JOERG", "BIRGIT"] * 3
+SURNAMES = ["MUELLER", "SCHMIDT", "SCHNEIDER", "FISCHER", "WEBER", "MEYER", "WAGNER",
+            "BECKER", "SCHULZ", "HOFFMANN", "SCHAEFER", "KOCH", "BAUER", "RICHTER", "KLEIN",
+            "WOLF", "SCHROEDER", "NEUMANN", "SCHWARZ", "ZIMMERMANN"] * 3
+
+
+def roles_of(table: pd.DataFrame) -> dict[str, str]:
+    return {c: r.role for c, r in infer_roles(table).items()}
+
+
+def test_header_words_in_any_case_style():
+    assert name_words("MailingPostalCode") == ["mailing", "postal", "code"]
+    assert name_words("fname_c1") == ["fname", "c", "1"]
+    assert name_words("contact.location.city") == ["contact", "location", "city"]
+
+
+def test_abbreviated_and_german_headers_get_their_roles():
+    n = len(GIVEN)
+    table = pd.DataFrame({
+        "vn": GIVEN, "nn": SURNAMES,
+        "geb_j": [str(1940 + k % 50) for k in range(n)],
+        "geb_m": [str(1 + k % 12) for k in range(n)],
+        "geb_t": [str(1 + (k * 11) % 28) for k in range(n)],
+        "plz": [f"{10115 + k * 37}" for k in range(n)],
+        "ort": ["BERLIN", "HAMBURG", "MUENCHEN", "KOELN", "BONN"] * (n // 5),
+        "strasse": [f"HAUPTSTRASSE {k}" for k in range(n)],
+        "quelle": ["system_a"] * n,
+    })
+    roles = roles_of(table)
+    assert roles == {"vn": "first_name", "nn": "last_name", "geb_j": "dob", "geb_m": "dob",
+                     "geb_t": "dob", "plz": "postcode", "ort": "city", "strasse": "address",
+                     "quelle": "ignore"}
+    # The date's parts are joined year, month, day.
+    assert canonical_mapping(infer_roles(table))["dob"] == ["geb_j", "geb_m", "geb_t"]
+
+
+def test_names_without_any_header_hint_come_from_the_lexicon():
+    table = pd.DataFrame({"c1": GIVEN, "c2": SURNAMES})
+    assert roles_of(table) == {"c1": "first_name", "c2": "last_name"}
+
+
+def test_second_given_name_column_is_a_middle_name_and_date_parts_join():
+    n = len(GIVEN)
+    table = pd.DataFrame({
+        "fname_c1": GIVEN, "fname_c2": [g if k % 3 == 0 else None for k, g in
+                                        enumerate(reversed(GIVEN))],
+        "lname_c1": SURNAMES,
+        "by": [str(1930 + k % 60) for k in range(n)],
+        "bm": [str(1 + k % 12) for k in range(n)],
+        "bd": [str(1 + (k * 11) % 31) for k in range(n)],
+    })
+    roles = roles_of(table)
+    assert roles["fname_c1"] == "first_name"
+    assert roles["fname_c2"] == "middle_name"
+    assert roles["lname_c1"] == "last_name"
+    assert {roles["by"], roles["bm"], roles["bd"]} == {"dob"}
+
+
+def test_organisation_names_are_companies_not_people():
+    table = pd.DataFrame({"name": ["SIEMENS AG", "N V PHILIPS GLOEILAMPENFABRIEKEN",
+                                   "ROBERT BOSCH GMBH", "BASF SE", "HITACHI LTD",
+                                   "GENERAL ELECTRIC COMPANY", "SONY CORP", "BAYER AG"] * 5})
+    assert roles_of(table) == {"name": "company"}
+
+
+def test_a_column_naming_the_source_system_is_never_evidence():
+    n = 60
+    system = ["alpha" if k % 2 else "beta" for k in range(n)]
+    table = pd.DataFrame({
+        "x": system,  # no header hint: its values decide which other columns are filled
+        "email": [f"p{k}@mail.com" if s == "alpha" else None for k, s in enumerate(system)],
+        "mobile": [f"+4917{k:07d}" if s == "beta" else None for k, s in enumerate(system)],
+        "given": (GIVEN * 2)[:n],
+    })
+    assert roles_of(table)["x"] == "source"
+    config, _ = infer_config({"records": table.assign(record_id=[str(k) for k in range(n)])})
+    assert all(c.field != "x" for c in config.comparisons)
+
+
+def test_a_default_held_by_many_rows_is_a_placeholder():
+    lat = ["0.0"] * 50 + [f"{48 + k / 97:.4f}" for k in range(50)]
+    table = pd.DataFrame({"lat": lat})
+    found = infer_roles(table)["lat"]
+    assert found.placeholder == "0.0"
+    assert found.role == "amount"
+
+
+def test_a_citation_address_of_towns_is_no_postal_address_and_years_in_brackets_are_years():
+    table = pd.DataFrame({
+        "address": ["San Mateo, CA", "Berlin", "New York", "Amsterdam", "Cambridge, MA"] * 4,
+        "year": ["(1990).", "1991", "(1993)", "1990.", "(1995)."] * 4,
+    })
+    roles = roles_of(table)
+    assert roles["address"] != "address"
+    assert roles["year"] == "year"
+
+
+def test_one_field_spread_over_sources_is_one_field():
+    crm = pd.DataFrame({"FirstName": GIVEN[:20], "First Name": [None] * 20})
+    shop = pd.DataFrame({"FirstName": [None] * 20, "First Name": GIVEN[20:40]})
+    table = pd.concat([crm, shop], ignore_index=True)
+    assert roles_of(table) == {"FirstName": "first_name", "First Name": "first_name"}
+    assert canonical_mapping(infer_roles(table))["first_name"] == ["FirstName", "First Name"]
+
+
+def test_full_names_on_one_side_meet_first_and_last_names_on_the_other():
+    left = pd.DataFrame({"record_id": ["a", "b"], "first": ["Ann", "Bob"],
+                         "last": ["Lee", "Ray"]})
+    right = pd.DataFrame({"record_id": ["c", "d"], "customer": ["Ann Lee", "Bob Ray"]})
+    config, _ = infer_config({"left": left, "right": right}, link=True)
+    compared = {c.field for c in config.comparisons}
+    assert {"first_name", "last_name"} <= compared
+    right_columns = next(s for s in config.sources if s.name == "right").columns
+    assert right_columns["full_name"] == "customer"

@@ -1,0 +1,79 @@
+"""Self-diagnosis: a degenerate fit is detected and repaired."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from unifyprofile.compare import ExactMatch, TextComparison
+from unifyprofile.score import FellegiSunter, diagnose, evident_pairs, fit_checked
+
+COMPARISONS = [ExactMatch("genre"), TextComparison("title"), TextComparison("tracks")]
+
+
+def _ones(patterns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return patterns, np.ones(len(patterns), dtype=np.int64)
+
+
+def _data() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pattern rows of random pairs, candidates (100,000 non-matches that share a genre
+    and overlap a little in title and tracks, as rare-word blocks of free text do) and
+    the 300 true duplicates among them (alike titles and track lists)."""
+    rng = np.random.default_rng(0)
+    random = np.column_stack([rng.random(200_000) < 0.2,
+                              np.where(rng.random(200_000) < 0.002, 1, 0),
+                              np.zeros(200_000, dtype=int)]).astype(np.int64)
+    others = np.column_stack([rng.random(100_000) < 0.7,
+                              rng.choice([0, 1, 2], 100_000, p=[0.6, 0.3, 0.1]),
+                              rng.choice([0, 1, 2], 100_000, p=[0.5, 0.35, 0.15])])
+    matches = np.column_stack([rng.random(300) < 0.6, rng.choice([4, 5, 6], 300),
+                               rng.choice([3, 4, 5, 6], 300)])
+    return random, np.vstack([others, matches]).astype(np.int64), \
+        np.r_[np.zeros(100_000, bool), np.ones(300, bool)]
+
+
+def test_a_degenerate_fit_is_detected_and_repaired():
+    random, candidates, truth = _data()
+
+    def fit(candidate_u: bool) -> FellegiSunter:
+        return FellegiSunter(COMPARISONS, candidate_u=candidate_u).fit_counts(
+            _ones(random), _ones(candidates), [(*_ones(candidates), ())], 10**9)
+
+    def links(model: FellegiSunter) -> np.ndarray:
+        return model.match_probability(model.match_weight(candidates)) >= 0.8
+
+    first = fit(False)
+    # Held to u from random pairs, EM calls a fifth of all candidates matches.
+    assert links(first).sum() > 10 * truth.sum()
+    model, diagnosis, notes = fit_checked(fit, links, candidates, 10**9)
+    assert model.candidate_u
+    assert diagnosis.ok
+    assert any("refit is used" in note for note in notes)
+    linked = links(model)
+    precision = (linked & truth).sum() / linked.sum()
+    recall = (linked & truth).sum() / truth.sum()
+    assert precision > 0.95 and recall > 0.95
+
+
+def test_a_healthy_fit_is_kept_without_notes():
+    random, candidates, _ = _data()
+    candidates = candidates[-600:]  # mostly the duplicates: nothing to repair
+
+    def fit(candidate_u: bool) -> FellegiSunter:
+        return FellegiSunter(COMPARISONS, candidate_u=candidate_u).fit_counts(
+            _ones(random), _ones(candidates), [(*_ones(candidates), ())], 10**9)
+
+    model, diagnosis, notes = fit_checked(
+        fit, lambda m: m.match_probability(m.match_weight(candidates)) >= 0.8,
+        candidates, 10**9)
+    assert not model.candidate_u
+    assert notes == [] and diagnosis.ok
+
+
+def test_a_model_that_links_none_of_the_evident_pairs_fails_the_check():
+    model = FellegiSunter([ExactMatch("a"), ExactMatch("b")]).set_params(
+        m=[[0.5, 0.5], [0.5, 0.5]], u=[[0.9999, 0.0001], [0.9999, 0.0001]], lambda_=1e-6)
+    levels = np.array([[1, 1]] * 30 + [[0, 1]] * 30)
+    assert evident_pairs(levels, model, 10**6).sum() == 30
+    diagnosis = diagnose(model, levels, np.zeros(60, dtype=bool), 10**6)
+    assert not diagnosis.ok
+    assert "evident duplicates" in diagnosis.problems[0]
