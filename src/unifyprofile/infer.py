@@ -265,9 +265,9 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     used = set(canonical_fields)
     # field -> (role, {table: columns})
     generic: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {}
-    for role, columns in _generic_columns(roles):
-        if _evidence(union, columns, roles):
-            generic[_field_name(columns[0], role, used)] = (role, dict.fromkeys(data, columns))
+    for role, held in _generic_columns(roles):
+        if _evidence(union, held, roles):
+            generic[_field_name(held[0], role, used)] = (role, dict.fromkeys(data, held))
     # Columns named differently in each table but holding the same kind of thing (a
     # "memo" here, a "description" there; a release date here, a release year there)
     # are paired by their values.
@@ -281,13 +281,15 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     for name in data:
         for field, mapped in mappings[name].items():
             for column in [mapped] if isinstance(mapped, str) else mapped:
-                if all_roles[column].placeholder is not None:
-                    placeholders.setdefault(field, set()).add(all_roles[column].placeholder)
+                junk = all_roles[column].placeholder
+                if junk is not None:
+                    placeholders.setdefault(field, set()).add(junk)
     for field, (_, columns_by_table) in generic.items():
-        for columns in columns_by_table.values():
-            for column in columns:
-                if all_roles[column].placeholder is not None:
-                    placeholders.setdefault(field, set()).add(all_roles[column].placeholder)
+        for held in columns_by_table.values():
+            for column in held:
+                junk = all_roles[column].placeholder
+                if junk is not None:
+                    placeholders.setdefault(field, set()).add(junk)
     fields = set(canonical_fields)
     if "full_name" in fields:
         # Standardising splits a full name into first and last names, so the name

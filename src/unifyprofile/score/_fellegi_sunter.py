@@ -109,6 +109,10 @@ class FellegiSunter:
         self.u_refinements = u_refinements
         self.seed = seed
         self.candidate_u = candidate_u
+        #: What the self-check found (set by the resolver's fit; None until then).
+        self.diagnosis_: Any = None
+        #: Notes of the self-check (what was found and done).
+        self.notes_: list[str] = []
 
     # ---------------------------------------------------------------- fitting
     def fit(self, levels: np.ndarray, prepared: Sequence[PreparedComparison],

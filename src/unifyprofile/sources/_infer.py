@@ -220,9 +220,9 @@ def _name_hint(name: object) -> tuple[str | None, bool]:
     joined = "".join(words)
     if joined in _JOINED:
         return _JOINED[joined], True
-    for pair, role in _PHRASES.items():
+    for pair, phrase_role in _PHRASES.items():
         if any(tuple(words[k:k + 2]) == pair for k in range(len(words) - 1)):
-            return role, True
+            return phrase_role, True
     weak: str | None = None
     seen_weak = False
     for word in reversed(words):
@@ -683,13 +683,13 @@ def canonical_mapping(roles: Mapping[str, ColumnRole]) -> dict[str, str | list[s
             grouped.setdefault(found.role, []).append(found)
     mapping: dict[str, str | list[str]] = {}
     parts = {"year": 0, "month": 1, "day": 2}
-    for field, found in grouped.items():
+    for field, held in grouped.items():
         if field == "address":
-            found.sort(key=lambda r: 0 if {"number", "hsnr", "hnr", "housenumber",
-                                            "streetnumber"} & set(name_words(r.column))
-                       else 1)
-        elif any(r.part for r in found):
-            found = sorted((r for r in found if r.part), key=lambda r: parts[r.part or ""])
-        columns = [r.column for r in found]
+            held.sort(key=lambda r: 0 if {"number", "hsnr", "hnr", "housenumber",
+                                           "streetnumber"} & set(name_words(r.column))
+                      else 1)
+        elif any(r.part for r in held):
+            held = sorted((r for r in held if r.part), key=lambda r: parts[r.part or ""])
+        columns = [r.column for r in held]
         mapping[field] = columns if len(columns) > 1 else columns[0]
     return mapping
