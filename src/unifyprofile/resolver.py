@@ -532,17 +532,22 @@ def score_pairs(levels: np.ndarray, i: np.ndarray, j: np.ndarray, model: Fellegi
     return Scored(weight, probability, fired, linked, strength)
 
 
-def separator(prepared: Sequence[PreparedComparison], model: FellegiSunter,
-              config: Config) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
+def separator(prepared: Sequence[PreparedComparison], model: FellegiSunter, config: Config,
+              frequencies: Sequence[np.ndarray | None] | None = None
+              ) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
     """What tells two records of one component apart (see :func:`~unifyprofile.graph.cluster`):
     a veto comparison at its "else" level (two different first names, two different
     dates of birth), or a pair scored a clear non-match (below ``keep_apart_below``)
     on evidence against it, not for want of evidence.  None without either guard.
+
+    ``frequencies`` are the term frequencies per record and comparison (default: those
+    the prepared comparisons counted; the identity store passes its frozen ones).
     """
     guards = config.guards
     if not guards.veto and guards.keep_apart_below is None:
         return None
-    frequencies = [p.value_frequency for p in prepared]
+    if frequencies is None:
+        frequencies = [p.value_frequency for p in prepared]
 
     def separate(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         levels = compare_pairs(list(prepared), i, j)

@@ -50,6 +50,7 @@ from unifyprofile.resolver import (
     _vetoed,
     compare_pairs,
     score_pairs,
+    separator,
 )
 from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
 from unifyprofile.sources import Source, as_frame, is_table
@@ -746,9 +747,13 @@ class IdentityStore:
                  strength: np.ndarray, apart_i: np.ndarray, apart_j: np.ndarray) -> Clustering:
         config = self.config
         constraints = _constraints(records, config, list(config.sources))
+        model = self._frozen()["model"]
+        prepared = [c.prepare(records) for c in model.comparisons]
         return cluster(len(records), i, j, strength, constraints=constraints,
                        max_cluster_size=config.guards.max_cluster_size,
-                       apart=(apart_i, apart_j))
+                       apart=(apart_i, apart_j),
+                       separate=separator(prepared, model, config,
+                                          self._frequencies(records)))
 
     def _apart(self, scored: Scored) -> np.ndarray:
         """Positions of the scored pairs that ``guards.keep_apart_below`` keeps apart (as
