@@ -68,6 +68,12 @@ KEEP_APART_BELOW = 0.001
 
 #: Fields whose clear disagreement forbids a probabilistic link (``guards.veto``).
 VETO_FIELDS = ("first_name",)
+#: Person fields whose agreement needs corroboration (``guards.weak``).
+WEAK_FIELDS = ("first_name", "middle_name", "last_name", "full_name", "city", "postcode",
+               "state", "country", "gender")
+#: Windows of the birth-date comparison, in days: a date a year or more off (a wrong
+#: year typed) is a partial agreement, not a conflict.
+DOB_WINDOWS = (365, 3650)
 #: Fields whose exact agreement lifts that veto (``guards.veto_unless``).
 PERSONAL_IDS = ("ssn", "customer_id", "loyalty_id")
 
@@ -299,7 +305,8 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     # office, a household) is much weaker evidence than a number held by one.  (Not on
     # e-mail: a personal address repeats only within one person's duplicates.)
     comparisons: list[Comparison] = [
-        dataclasses.replace(c, tf_adjust=True) if c.field == "phone" else c
+        dataclasses.replace(c, tf_adjust=True) if c.field == "phone"
+        else dataclasses.replace(c, within_days=DOB_WINDOWS) if c.field == "dob" else c
         for c in default_comparisons(sorted(fields, key=_order))]
     blocking: list[BlockingRule] = []
     from unifyprofile.resolver import default_blocking_rules
@@ -368,9 +375,13 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
         # nicknames, initials and swaps): two different ones are two people, however
         # much else (a household's surname, address, landline, family mailbox) agrees.
         # Unless a personal identifier (a national id, a customer number) agrees.
+        # And a name and a town need corroboration from any other field both records
+        # hold (two namesakes in one city have two e-mails, two phones).
         guards = dataclasses.replace(
             guards, veto=tuple(c.name for c in comparisons if c.field in VETO_FIELDS),
-            veto_unless=tuple(c.name for c in comparisons if c.field in PERSONAL_IDS))
+            veto_unless=tuple(c.name for c in comparisons if c.field in PERSONAL_IDS),
+            weak=tuple(c.name for c in comparisons if c.field in WEAK_FIELDS)
+            if any(c.field in _NAMES for c in comparisons) else ())
     if not link and guards.keep_apart_below is None:
         # Evidence, not size, keeps entities apart: with clear non-matches held apart a
         # size cap only cuts real entities that have many records (a prolific inventor,

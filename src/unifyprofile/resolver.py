@@ -32,6 +32,7 @@ from unifyprofile.golden import merge
 from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table, identity_graph
 from unifyprofile.score import (
     FellegiSunter,
+    Guards,
     PreparedRules,
     demote_hubs,
     fit_checked,
@@ -525,8 +526,7 @@ def score_pairs(levels: np.ndarray, i: np.ndarray, j: np.ndarray, model: Fellegi
             levels[start:stop], [None if f is None else f[left] for f in frequencies])
     probability = model.match_probability(weight)
     fired = rules.fired(i, j)
-    vetoed = _vetoed(levels, list(model.comparisons), config.guards.veto,
-                     config.guards.veto_unless)
+    vetoed = _vetoed(levels, list(model.comparisons), config.guards)
     linked = (fired >= 0) | ((probability >= config.threshold) & ~vetoed)
     strength = np.where(fired >= 0, RULE_WEIGHT + weight, weight)
     return Scored(weight, probability, fired, linked, strength)
@@ -544,14 +544,16 @@ def separator(prepared: Sequence[PreparedComparison], model: FellegiSunter, conf
     the prepared comparisons counted; the identity store passes its frozen ones).
     """
     guards = config.guards
-    if not guards.veto and guards.keep_apart_below is None:
+    if not guards.veto and not guards.weak and guards.keep_apart_below is None:
         return None
     if frequencies is None:
         frequencies = [p.value_frequency for p in prepared]
+    apart = dataclasses.replace(guards, weak=())
 
     def separate(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         levels = compare_pairs(list(prepared), i, j)
-        out = _vetoed(levels, list(model.comparisons), guards.veto, guards.veto_unless)
+        # A veto tells two records apart; a want of corroboration only stops a link.
+        out = _vetoed(levels, list(model.comparisons), apart)
         if guards.keep_apart_below is not None:
             weight = model.match_weight(levels, [None if f is None else f[i]
                                                  for f in frequencies])
@@ -568,23 +570,32 @@ def _run_on_spark(resolver: Resolver[Any], data: Mapping[str, Any] | None) -> Sp
     return spark.run(resolver, resolver.spark, data)
 
 
-def _vetoed(levels: np.ndarray, comparisons: list[Comparison],
-            veto: tuple[str, ...], unless: tuple[str, ...] = ()) -> np.ndarray:
-    """Pairs whose level is "else" on a veto comparison, unless they agree exactly on
-    one of the ``unless`` comparisons."""
+def _vetoed(levels: np.ndarray, comparisons: list[Comparison], guards: Guards) -> np.ndarray:
+    """Pairs a probabilistic link is forbidden to: "else" on a ``guards.veto``
+    comparison, unless they agree exactly on a ``guards.veto_unless`` one; or, with
+    ``guards.weak`` set, pairs that disagree on every comparison outside it that both
+    records hold (agreeing on a name and a town says nothing when the two e-mails and
+    the two phones differ)."""
     names = [c.name for c in comparisons]
-    unknown = [v for v in (*veto, *unless) if v not in names]
+    unknown = [v for v in (*guards.veto, *guards.veto_unless, *guards.weak)
+               if v not in names]
     if unknown:
-        raise ConfigError(f"guards.veto / guards.veto_unless: no comparison named "
+        raise ConfigError(f"guards.veto / veto_unless / weak: no comparison named "
                           f"{', '.join(unknown)}; comparisons are {', '.join(names)}")
     out = np.zeros(len(levels), dtype=bool)
-    for name in veto:
+    for name in guards.veto:
         out |= levels[:, names.index(name)] == 0
-    for name in unless:
+    for name in guards.veto_unless:
         k = names.index(name)
         exact = comparisons[k].exact_level
         if exact is not None:
             out &= levels[:, k] != exact
+    if guards.weak:
+        strong = [k for k, name in enumerate(names) if name not in guards.weak]
+        if strong:
+            held = levels[:, strong] >= 0
+            agree = levels[:, strong] > 0
+            out |= held.any(axis=1) & ~agree.any(axis=1)
     return out
 
 

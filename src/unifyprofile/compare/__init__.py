@@ -35,7 +35,7 @@ from ._levels import (
     StringComparison,
     TextComparison,
 )
-from ._stage import compare, prepare, value_keys
+from ._stage import compare, person_keys, prepare, value_keys
 from ._tokens import tokenise
 
 __all__ = [
@@ -57,5 +57,6 @@ __all__ = [
     "default_comparisons",
     "prepare",
     "tokenise",
+    "person_keys",
     "value_keys",
 ]

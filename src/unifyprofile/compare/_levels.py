@@ -229,6 +229,9 @@ class Comparison(abc.ABC):
 
     #: Name of the comparison in config files (``type = "name"``).
     type_name: ClassVar[str] = ""
+    #: Whether term frequencies count people (records sharing a :data:`PERSON_KEYS`
+    #: value count once), not records.
+    tf_counts_people: ClassVar[bool] = False
     #: Parameter checks by attribute name; subclasses extend.
     _params: ClassVar[dict[str, v.Param]] = {
         "field": v.FIELD,
@@ -382,6 +385,7 @@ class NameComparison(Comparison):
     tf_adjust: bool = dataclasses.field(default=True, kw_only=True)
 
     type_name: ClassVar[str] = "name"
+    tf_counts_people: ClassVar[bool] = True
     _params: ClassVar[dict[str, v.Param]] = {
         **Comparison._params,
         "thresholds": v.THRESHOLDS,
@@ -439,8 +443,9 @@ class NameComparison(Comparison):
 
 #: Weight, in people, of a name's own share in its share among a surname's people.
 TF_PRIOR_PEOPLE = 10.0
-#: Columns that tell apart two people of one name, in order of preference.
-_PERSON_KEYS = ("dob_std", "email_std", "phone_std", "postcode_std", "city_std")
+#: Columns that tell apart two people of one name, in order of preference (the first a
+#: record holds is its person key).
+PERSON_KEYS = ("dob_std", "email_std", "phone_std", "postcode_std", "city_std")
 
 
 def _person_key(records: pd.DataFrame) -> np.ndarray:
@@ -449,7 +454,7 @@ def _person_key(records: pd.DataFrame) -> np.ndarray:
     record holds (-1 when it holds none)."""
     key = np.full(len(records), -1, dtype=np.int64)
     offset = 0
-    for column in _PERSON_KEYS:
+    for column in PERSON_KEYS:
         if column not in records.columns:
             continue
         codes, uniques = k.factorize(records[column], column=column)

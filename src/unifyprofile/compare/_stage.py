@@ -11,9 +11,9 @@ import pandas as pd
 from unifyprofile.errors import ConfigError, DataError
 
 from . import _kernels as k
-from ._levels import Comparison, NumericComparison, PreparedComparison, _resolve
+from ._levels import PERSON_KEYS, Comparison, NumericComparison, PreparedComparison, _resolve
 
-__all__ = ["compare", "prepare", "value_keys"]
+__all__ = ["compare", "person_keys", "prepare", "value_keys"]
 
 
 def prepare(records: pd.DataFrame, comparisons: Sequence[Comparison]) -> list[PreparedComparison]:
@@ -124,12 +124,36 @@ def value_keys(records: pd.DataFrame, comparison: Comparison) -> np.ndarray:
     ['paris', 'paris', None, None]
     """
     column = _resolve(records, comparison.field, comparison.name)
-    values = records[column]
+    return _keys(records[column], column, numeric=isinstance(comparison, NumericComparison))
+
+
+def person_keys(records: pd.DataFrame) -> np.ndarray:
+    """Per record, the key by which a name comparison's term frequencies count people
+    (see ``Comparison.tf_counts_people``): the first of :data:`PERSON_KEYS` the record
+    holds, as text that is equal exactly when the values are; ``None`` where it holds
+    none.  An engine that prepares comparisons on parts of the records counts people
+    over all of them with it.
+
+    >>> person_keys(pd.DataFrame({"email_std": ["a@x.org", None, None],
+    ...                           "city_std": ["paris", "paris", None]})).tolist()
+    ['email_std:a@x.org', 'city_std:paris', None]
+    """
+    out = np.full(len(records), None, dtype=object)
+    for column in PERSON_KEYS:
+        if column not in records.columns:
+            continue
+        keys = _keys(records[column], column)
+        fill = pd.isna(out) & ~pd.isna(keys)
+        out[fill] = [f"{column}:{key}" for key in keys[fill]]
+    return out
+
+
+def _keys(values: pd.Series, column: str, *, numeric: bool = False) -> np.ndarray:
     if pd.api.types.is_datetime64_any_dtype(values):
         values = values.dt.strftime("%Y-%m-%d")
     codes, uniques = k.factorize(values, column=column)
     keys = np.asarray(uniques, dtype=object)
-    if isinstance(comparison, NumericComparison):
+    if numeric:
         numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy(
             dtype=np.float64, na_value=np.nan)
         keys = np.asarray([repr(float(x)) if np.isfinite(x) else None for x in numbers],

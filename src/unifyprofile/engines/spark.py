@@ -49,13 +49,13 @@ import pyarrow as pa
 from unifyprofile import schema
 from unifyprofile._log import log_notes
 from unifyprofile.blocking import BlockingRule, link_sides
-from unifyprofile.compare import Comparison, value_keys
+from unifyprofile.compare import Comparison, person_keys, value_keys
 from unifyprofile.config import Config, config_warnings
 from unifyprofile.errors import BlockingError, ConfigError, SourceError
 from unifyprofile.golden import merge
 from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
-from unifyprofile.resolver import _vetoed, csv_ready, sources_with_data
-from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
+from unifyprofile.resolver import _vetoed, csv_ready, separator, sources_with_data
+from unifyprofile.score import FellegiSunter, demote_hubs, fit_checked, prepare_rules
 from unifyprofile.sources import Source, read_source
 from unifyprofile.sources._read import (
     check_mapping,
@@ -127,6 +127,7 @@ class SparkResult:
                 sizes.groupBy("count").count().orderBy("count").collect()}
         per_source = {str(r[0]): int(r[1]) for r in
                       self.records.groupBy(schema.SOURCE).count().collect()}
+        diagnosis = getattr(self.model, "diagnosis_", None)
         counts = _first(self.pairs.agg(
             F.count(F.lit(1)), F.sum(F.col("linked").cast("long")),
             F.sum(F.col("rule").isNotNull().cast("long"))))
@@ -144,6 +145,8 @@ class SparkResult:
             "links_cut_by_guards": int(self.cut.count()) if self.cut is not None else 0,
             "connected_component_rounds": self.cc_rounds,
             "seconds": {k: round(v, 3) for k, v in self.timings.items()},
+            "model_check": diagnosis.as_dict() if diagnosis is not None else None,
+            "notes": list(self.notes),
         }
 
     def write(self, directory: str | Path, *, csv: bool = False,
@@ -573,10 +576,12 @@ class _Run:
         struct = records.schema
         tz = self.tz
         tf = [n for n, c in enumerate(comparisons) if c.tf_adjust]
+        people = any(comparisons[n].tf_counts_people for n in tf)
         out_schema = T.StructType(
             [T.StructField(POS, T.LongType(), False)]
             + [T.StructField(f"k{n}", T.StringType(), True) for n in range(len(rules))]
             + [T.StructField(f"tfkey{n}", T.StringType(), True) for n in tf]
+            + ([T.StructField("_person", T.StringType(), True)] if people else [])
             + ([T.StructField("_side", T.IntegerType(), False)] if sides is not None else []))
 
         def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
@@ -587,6 +592,8 @@ class _Run:
                     cols[f"k{n}"] = rule.values(batch)
                 for n in tf:
                     cols[f"tfkey{n}"] = value_keys(batch, comparisons[n])
+                if people:
+                    cols["_person"] = person_keys(batch)
                 if sides is not None:
                     cols["_side"] = batch[schema.SOURCE].map(sides).to_numpy(dtype=np.int32)
                 yield pd.DataFrame(cols)
@@ -693,11 +700,13 @@ class _Run:
 
     # ---------------------------------------------------------------- fit
     def fit(self, pairs: DataFrame, records: DataFrame, n: int, rules: list[BlockingRule],
-            comparisons: list[Comparison], keys: DataFrame,
+            comparisons: list[Comparison], keys: DataFrame, frequencies: DataFrame,
             sides: tuple[int, int] | None = None) -> FellegiSunter:
-        """The model from pattern counts; ``sides``: records per side of a link task
-        (``keys`` then holds each record's ``_side``)."""
-        model = FellegiSunter(comparisons, seed=self.config.seed)
+        """The model from pattern counts, checked and refitted as the local engine does
+        (:func:`~unifyprofile.score.fit_checked`); ``sides``: records per side of a link
+        task (``keys`` then holds each record's ``_side``)."""
+        config = self.config
+        model = FellegiSunter(comparisons, seed=config.seed)
         lv = [f"lv{k}" for k in range(len(comparisons))]
         counted = _pandas(pairs.groupBy(*lv, "sessions").count())
         patterns = counted[lv].to_numpy(dtype=np.int64).reshape(-1, len(lv))
@@ -730,28 +739,82 @@ class _Run:
                   .filter(F.col("pi") != F.col("pj"))
                   .select(F.least("pi", "pj").alias("i"), F.greatest("pi", "pj").alias("j")))
         sample = _pandas(self.levels(random, records, comparisons, []).groupBy(*lv).count())
-        return model.fit_counts(
-            (sample[lv].to_numpy(dtype=np.int64), sample["count"].to_numpy(dtype=np.int64)),
-            (patterns, counts), sessions, total_pairs)
+        inputs = ((sample[lv].to_numpy(dtype=np.int64), sample["count"].to_numpy(np.int64)),
+                  (patterns, counts), sessions, total_pairs)
+
+        def fit_one(candidate_u: bool) -> FellegiSunter:
+            return FellegiSunter(comparisons, seed=config.seed,
+                                 candidate_u=candidate_u).fit_counts(*inputs)
+
+        # The check reads patterns (pairs per pattern) and the pairs each model links.
+        by_pattern = counted.groupby(lv, sort=True)["count"].sum().reset_index()
+        tf = [k for k, c in enumerate(comparisons) if c.tf_adjust]
+        probe = pairs.select("i", *lv)
+        if tf:
+            probe = probe.join(frequencies.withColumnRenamed(POS, "i"), "i", "left")
+        linked_schema = T.StructType([*(probe.schema[c] for c in lv),
+                                      T.StructField("linked", T.LongType(), False)])
+        threshold = config.threshold
+
+        def links(fitted: FellegiSunter) -> np.ndarray:
+            def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+                for batch in batches:
+                    levels = batch[lv].to_numpy(np.int8)
+                    freqs = [batch[f"tf{k}"].to_numpy(np.float64) if k in tf else None
+                             for k in range(len(comparisons))]
+                    weight = fitted.match_weight(levels, freqs)
+                    out = batch[lv].copy()
+                    out["linked"] = (fitted.match_probability(weight) >= threshold
+                                     ).astype(np.int64)
+                    yield out
+
+            linked = _pandas(probe.mapInPandas(run, linked_schema).groupBy(*lv)
+                             .agg(F.sum("linked").alias("linked")))
+            return by_pattern[lv].merge(linked, on=lv, how="left")["linked"].fillna(
+                0).to_numpy(np.int64)
+
+        fitted, diagnosis, notes = fit_checked(
+            fit_one, links, by_pattern[lv].to_numpy(np.int64), total_pairs,
+            by_pattern["count"].to_numpy(np.int64))
+        fitted.diagnosis_ = diagnosis
+        fitted.notes_ = notes
+        return fitted
 
     # ---------------------------------------------------------------- score
-    def score(self, pairs: DataFrame, keys: DataFrame, model: FellegiSunter,
-              comparisons: list[Comparison]) -> DataFrame:
-        tf = [n for n, c in enumerate(comparisons) if c.tf_adjust]
-        scored = pairs
-        for n in tf:
-            # The share of non-null records holding the left record's value.
+    def frequencies(self, keys: DataFrame, comparisons: list[Comparison]) -> DataFrame:
+        """``(_pos, tf<n>...)``: per record, the term frequency of its value for each
+        TF-adjusted comparison ``n``, as the local engine's prepared comparisons count
+        it: the share of non-null records holding it, or, where the comparison counts
+        people, of the people (records sharing a person key count once)."""
+        out = keys.select(POS)
+        for n, comparison in enumerate(comparisons):
+            if not comparison.tf_adjust:
+                continue
+            if getattr(comparison, "tf_given", None):
+                raise ConfigError(
+                    f"comparison '{comparison.name}': tf_given is not supported by the "
+                    "spark engine yet; remove it or run with the local engine")
             col = f"tfkey{n}"
             present = keys.filter(F.col(col).isNotNull())
+            if comparison.tf_counts_people:
+                present = present.select(col, F.coalesce(
+                    F.col("_person"), F.concat(F.lit("#"), F.col(POS).cast("string"))
+                ).alias("_who")).distinct()
             total = present.count()
             freq = present.groupBy(col).count().select(
                 col, (F.col("count") / F.lit(float(max(total, 1)))).alias(f"tf{n}"))
-            scored = scored.join(
-                keys.select(F.col(POS).alias("i"), col).join(freq, col, "left").drop(col),
-                "i", "left")
+            out = out.join(keys.select(POS, col).join(freq, col, "left").drop(col), POS, "left")
+        return out
+
+    def score(self, pairs: DataFrame, frequencies: DataFrame, model: FellegiSunter,
+              comparisons: list[Comparison]) -> DataFrame:
+        tf = [n for n, c in enumerate(comparisons) if c.tf_adjust]
+        scored = pairs
+        if tf:  # the left record's value, as locally
+            scored = scored.join(frequencies.withColumnRenamed(POS, "i"), "i", "left")
         config = self.config
         _vetoed(np.zeros((0, len(comparisons)), dtype=np.int8), list(comparisons),
-                config.guards.veto, config.guards.veto_unless)  # names checked up front
+                config.guards)  # names checked up front
         out_schema = T.StructType(
             [f for f in pairs.schema.fields]
             + [T.StructField("match_weight", T.DoubleType(), False),
@@ -771,8 +834,7 @@ class _Run:
                 weight = model.match_weight(levels, freqs)
                 probability = model.match_probability(weight)
                 fired = batch["fired"].to_numpy()
-                vetoed = _vetoed(levels, list(comparisons), config.guards.veto,
-                                 config.guards.veto_unless)
+                vetoed = _vetoed(levels, list(comparisons), config.guards)
                 out = batch[keep].copy()
                 out["match_weight"] = weight
                 out["match_probability"] = probability
@@ -824,7 +886,9 @@ class _Run:
             e.select(F.col("v").alias("node"), F.col("v").alias("component"))).distinct()
         return labels.localCheckpoint(), rounds
 
-    def clusters(self, scored: DataFrame, records: DataFrame) -> tuple[DataFrame, int]:
+    def clusters(self, scored: DataFrame, records: DataFrame, model: FellegiSunter,
+                 comparisons: list[Comparison], frequencies: DataFrame
+                 ) -> tuple[DataFrame, int]:
         config = self.config
         links = scored.filter(F.col("linked")).select("i", "j", "strength").localCheckpoint()
         labels, rounds = self.components(links.select("i", "j"))
@@ -837,9 +901,21 @@ class _Run:
             unique_cols.append((name, column))
         per_person = [s.name for s in self.resolver_sources if s.unique_per_person]
         max_size = config.guards.max_cluster_size
-        members = (labels.join(records.select(
+        # The separator (vetoes, clear non-matches) compares members of one component:
+        # their compared columns and term frequencies travel with them.
+        separating = separator([], model, config, []) is not None
+        compared = _read_by(records.columns, comparisons, []) if separating else []
+        tf = [f"tf{n}" for n, c in enumerate(comparisons) if c.tf_adjust] if separating else []
+        member_cols = records.select(
             F.col(POS).alias("node"), schema.RECORD_ID, schema.SOURCE,
-            *[F.col(c).alias(f"u{n}") for n, (_, c) in enumerate(unique_cols)]), "node"))
+            *[F.col(c).alias(f"u{n}") for n, (_, c) in enumerate(unique_cols)],
+            *[F.col(c).alias(f"c_{c}") for c in compared])
+        if tf:
+            member_cols = member_cols.join(
+                frequencies.select(F.col(POS).alias("node"), *tf), "node", "left")
+        members = labels.join(member_cols, "node")
+        compared_struct = T.StructType([records.schema[c] for c in compared])
+        tz = self.tz
         # Named apart, or Spark cannot tell the two sides' ``component`` columns apart.
         edge_labels = labels.select(F.col("node").alias("i"),
                                     F.col("component").alias("edge_component"))
@@ -885,8 +961,17 @@ class _Run:
                 mine = (nodes[schema.SOURCE] == source).to_numpy()
                 constraints.append(Constraint(f"one record per person in '{source}'",
                                               np.where(mine, np.arange(len(nodes)), -1)))
+            separate = None
+            if separating:
+                both = _from_arrow(nodes[[f"c_{c}" for c in compared]].set_axis(
+                    compared, axis=1), compared_struct, tz)
+                prepared = [c.prepare(both) for c in comparisons]
+                separate = separator(prepared, model, config, [
+                    nodes[f"tf{n}"].to_numpy(np.float64) if c.tf_adjust else None
+                    for n, c in enumerate(comparisons)])
             result = cluster(len(nodes), i, j, group_edges["strength"].to_numpy(np.float64),
-                             constraints=constraints, max_cluster_size=max_size, apart=apart)
+                             constraints=constraints, max_cluster_size=max_size, apart=apart,
+                             separate=separate)
             table = clusters_table(nodes[schema.RECORD_ID], result.labels)
             node = nodes["node"].to_numpy(np.int64)
             cut = result.cut
@@ -999,20 +1084,22 @@ class _Run:
         self._tick("compare")
         pairs = self.levels(candidates, records, comparisons,
                             ["blocking", "sessions"]).localCheckpoint()
+        frequencies = self.frequencies(keys, comparisons).localCheckpoint()
         model = self.resolver.model
         if model is None:
             self._tick("fit")
-            model = self.fit(pairs, records, n, rules, comparisons, keys, per_side)
+            model = self.fit(pairs, records, n, rules, comparisons, keys, frequencies,
+                             per_side)
         self._tick("score")
-        scored = self.score(pairs, keys, model, comparisons).localCheckpoint()
+        scored = self.score(pairs, frequencies, model, comparisons).localCheckpoint()
         self._tick("cluster")
-        clusters, rounds = self.clusters(scored, records)
+        clusters, rounds = self.clusters(scored, records, model, comparisons, frequencies)
         clusters = clusters.localCheckpoint()
         self._tick("golden")
         golden = self.golden(records, clusters).localCheckpoint()
         self._tick("")
         out_pairs = _pairs_table(scored, records, comparisons, rules, config)
-        notes = config_warnings(config) + notes
+        notes = config_warnings(config) + notes + list(getattr(model, "notes_", []))
         log_notes(notes)
         return SparkResult(
             records=records.drop(POS), clusters=clusters.select(schema.RECORD_ID,

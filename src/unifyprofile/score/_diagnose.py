@@ -95,7 +95,7 @@ def evident_pairs(levels: np.ndarray, model: FellegiSunter, total_pairs: int) ->
 
 
 def diagnose(model: FellegiSunter, levels: np.ndarray, linked: np.ndarray,
-             total_pairs: int) -> Diagnosis:
+             total_pairs: int, counts: np.ndarray | None = None) -> Diagnosis:
     """Check a fitted model on the candidate pairs it was fitted on.
 
     Args:
@@ -103,10 +103,17 @@ def diagnose(model: FellegiSunter, levels: np.ndarray, linked: np.ndarray,
         levels: the candidate pairs' comparison levels.
         linked: which of them the model links (probability at the threshold).
         total_pairs: the number of possible pairs.
+        counts: with it, each row of ``levels`` is a pattern that ``counts`` pairs
+            share, and ``linked`` is how many of them the model links (an engine that
+            counts patterns instead of holding every pair).
     """
+    if counts is None:
+        counts = np.ones(len(levels), dtype=np.int64)
+    counts = np.asarray(counts, dtype=np.int64)
+    linked = np.asarray(linked, dtype=np.float64)
     evident = evident_pairs(levels, model, total_pairs)
-    n_evident = int(evident.sum())
-    share = float(linked[evident].mean()) if n_evident else float("nan")
+    n_evident = int(counts[evident].sum())
+    share = float(linked[evident].sum() / n_evident) if n_evident else float("nan")
     separation = sum(float(np.sum(m * np.log(m / u)))
                      for m, u in zip(model.m_, model.u_, strict=True))
     problems = []
@@ -116,13 +123,13 @@ def diagnose(model: FellegiSunter, levels: np.ndarray, linked: np.ndarray,
     if separation < 0.5:
         problems.append(f"its match class hardly differs from random pairs "
                         f"(separation {separation:.2f})")
-    return Diagnosis(n_evident, share, int(linked.sum()), len(levels), separation,
+    return Diagnosis(n_evident, share, int(linked.sum()), int(counts.sum()), separation,
                      tuple(problems))
 
 
 def fit_checked(fit: Callable[[bool], FellegiSunter],
                 links: Callable[[FellegiSunter], np.ndarray],
-                levels: np.ndarray, total_pairs: int
+                levels: np.ndarray, total_pairs: int, counts: np.ndarray | None = None
                 ) -> tuple[FellegiSunter, Diagnosis, list[str]]:
     """Fit, check, refit, and keep the better fit.
 
@@ -139,14 +146,16 @@ def fit_checked(fit: Callable[[bool], FellegiSunter],
         links: which candidate pairs a fitted model links.
         levels: the candidate pairs' levels.
         total_pairs: the number of possible pairs.
+        counts: pairs per row of ``levels`` when its rows are patterns (see
+            :func:`diagnose`); ``links`` then returns linked pairs per pattern.
 
     Returns:
         The model kept, its diagnosis, and notes saying what was found and done.
     """
     model = fit(False)
-    diagnosis = diagnose(model, levels, links(model), total_pairs)
+    diagnosis = diagnose(model, levels, links(model), total_pairs, counts)
     other = fit(True)
-    again = diagnose(other, levels, links(other), total_pairs)
+    again = diagnose(other, levels, links(other), total_pairs, counts)
     notes = [f"self-check: the fitted model {p}" for p in diagnosis.problems]
     degenerate = again.ok and again.separation >= DEGENERATE_RATIO * max(
         diagnosis.separation, 1e-9)

@@ -42,6 +42,9 @@ class Guards:
         veto_unless: comparisons whose exact agreement lifts a veto: a national id or a
             customer number held by both records says "same person" more surely than
             two different first names say "different" (a name replaced or mistyped).
+        weak: comparisons whose agreement needs corroboration (names, towns): a pair
+            that disagrees on every other comparison both records hold is not linked
+            probabilistically.  A pair holding nothing but weak comparisons can link.
         keep_apart_below: when set, a compared pair whose match probability is below
             this (and that no rule linked) is a clear non-match, and clustering keeps its
             two records in different entities even when other links chain them together
@@ -56,6 +59,7 @@ class Guards:
     max_cluster_size: int = 100
     veto: tuple[str, ...] = ()
     veto_unless: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
     keep_apart_below: float | None = None
 
     def __post_init__(self) -> None:
@@ -66,7 +70,7 @@ class Guards:
     def from_config(cls, entry: Mapping[str, Any], where: str = "guards") -> Guards:
         allowed = {"placeholders", "hub_fields", "max_people_per_value",
                    "unique_identifiers", "max_cluster_size", "veto", "veto_unless",
-                   "keep_apart_below"}
+                   "weak", "keep_apart_below"}
         problems = [f"{where}.{k}: unknown key; allowed keys are {', '.join(sorted(allowed))}"
                     for k in entry if k not in allowed]
         kwargs: dict[str, Any] = {}
@@ -85,7 +89,7 @@ class Guards:
                                 f"(0, 1), got {value!r}")
             else:
                 kwargs["keep_apart_below"] = float(value)
-        for key in ("hub_fields", "unique_identifiers", "veto", "veto_unless"):
+        for key in ("hub_fields", "unique_identifiers", "veto", "veto_unless", "weak"):
             if key in entry:
                 value = entry[key]
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -115,6 +119,8 @@ class Guards:
         }
         if self.veto_unless:
             out["veto_unless"] = list(self.veto_unless)
+        if self.weak:
+            out["weak"] = list(self.weak)
         if self.keep_apart_below is not None:
             out["keep_apart_below"] = self.keep_apart_below
         if self.placeholders:

@@ -1440,7 +1440,7 @@ class IdentityStore:
                       "compare them")
         elif not scored.linked[0]:
             vetoed = _vetoed(levels, list(self._frozen()["model"].comparisons),
-                             self.config.guards.veto, self.config.guards.veto_unless)[0]
+                             self.config.guards)[0]
             reason = (f"compared, not linked: match probability {probability:.3f}"
                       + (" but a veto field disagrees (guards.veto: "
                          f"{', '.join(self.config.guards.veto)})" if vetoed else

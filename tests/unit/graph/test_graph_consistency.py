@@ -87,3 +87,45 @@ def test_a_household_stays_apart_and_each_person_is_one_entity():
     assert len(linda) == 1 and len(samuel) == 1
     assert linda != samuel
     assert entity["people:5"] not in linda | samuel
+
+
+
+def test_names_alone_do_not_link_records_whose_contacts_all_differ():
+    """A model that trusts names (rare ones agree) would link two namesakes; with names
+    marked weak, a pair needs another comparison it holds to agree."""
+    import dataclasses
+
+    import unifyprofile as up
+    from unifyprofile.compare import EmailComparison, NameComparison, PhoneComparison
+    from unifyprofile.score import FellegiSunter, Guards
+
+    people = pd.DataFrame({
+        "id": ["1", "2", "3", "4"],
+        "first_name": ["Zebulon", "Zebulon", "Zebulon", "Ann"],
+        "last_name": ["Quarrington", "Quarrington", "Quarrington", "Lee"],
+        "email": ["zq@x.org", "zeb@q.net", "zq@x.org", "ann@y.org"],
+        "phone": ["415-555-0101", "212-555-0199", None, None],
+    })
+    comparisons = (NameComparison("first_name", tf_adjust=False),
+                   NameComparison("last_name", tf_adjust=False), EmailComparison(),
+                   PhoneComparison())
+    config = up.Config(
+        sources=(up.Source("crm", data=people, id_column="id",
+                           columns={c: c for c in people.columns if c != "id"}),),
+        blocking=(up.BlockingRule.parse(["last_name"]),), comparisons=comparisons)
+    # Names: strong evidence; e-mail and phone: disagreeing costs little.
+    names = ([0.05, 0.05, 0.05, 0.05, 0.8], [0.97, 0.01, 0.01, 0.006, 0.004])
+    model = FellegiSunter(list(comparisons)).set_params(
+        m=[names[0], names[0], [0.3, 0.1, 0.6], [0.3, 0.1, 0.6]],
+        u=[names[1], names[1], [0.999, 0.0005, 0.0005], [0.999, 0.0005, 0.0005]],
+        lambda_=0.01)
+
+    def entity(guards: Guards) -> pd.Series:
+        run = up.Resolver(dataclasses.replace(config, guards=guards), model=model).run()
+        return run.clusters.set_index("record_id")["entity_id"]
+
+    trusting = entity(Guards())
+    assert trusting["crm:1"] == trusting["crm:2"]  # names outweigh two contacts that differ
+    weak = entity(Guards(weak=("first_name", "last_name")))
+    assert weak["crm:1"] != weak["crm:2"]  # e-mail and phone both differ
+    assert weak["crm:1"] == weak["crm:3"]  # the e-mail agrees

@@ -77,3 +77,18 @@ def test_a_model_that_links_none_of_the_evident_pairs_fails_the_check():
     diagnosis = diagnose(model, levels, np.zeros(60, dtype=bool), 10**6)
     assert not diagnosis.ok
     assert "evident duplicates" in diagnosis.problems[0]
+
+
+def test_a_check_on_pattern_counts_equals_the_check_on_every_pair():
+    """An engine that counts patterns (Spark) gets the diagnosis of the pairs."""
+    random, candidates, _ = _data()
+    model = FellegiSunter(COMPARISONS).fit_counts(
+        _ones(random), _ones(candidates), [(*_ones(candidates), ())], 10**9)
+    linked = model.match_probability(model.match_weight(candidates)) >= 0.5
+    per_pair = diagnose(model, candidates, linked, 10**9)
+    patterns, where, counts = np.unique(candidates, axis=0, return_inverse=True,
+                                        return_counts=True)
+    linked_per_pattern = np.bincount(where.ravel(), weights=linked, minlength=len(patterns))
+    per_pattern = diagnose(model, patterns, linked_per_pattern, 10**9, counts)
+    assert per_pattern.as_dict() == per_pair.as_dict()
+    assert per_pair.evident > 0
