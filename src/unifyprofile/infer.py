@@ -306,7 +306,8 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     # e-mail: a personal address repeats only within one person's duplicates.)
     comparisons: list[Comparison] = [
         dataclasses.replace(c, tf_adjust=True) if c.field == "phone"
-        else dataclasses.replace(c, within_days=DOB_WINDOWS) if c.field == "dob" else c
+        else DateComparison(c.field, within_days=DOB_WINDOWS)
+        if isinstance(c, DateComparison) else c
         for c in default_comparisons(sorted(fields, key=_order))]
     blocking: list[BlockingRule] = []
     from unifyprofile.resolver import default_blocking_rules
