@@ -29,6 +29,9 @@ _FORMAT_VERSION = 1
 
 #: Starting shares of matches among the pairs for EM (see ``FellegiSunter._em``).
 EM_STARTS = (0.1, 0.01, 0.001)
+#: Expected matches a training session's EM must find for its m to count in the median
+#: over sessions.
+SESSION_MIN_MATCHES = 20.0
 
 
 def monotone_m(m: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -200,23 +203,37 @@ class FellegiSunter:
 
     def _train_m(self, sessions: list[tuple[tuple[np.ndarray, np.ndarray], set[int]]],
                  everything: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
-        """m per comparison: the expected-match-weighted mean over the sessions that
-        trained it; EM on all pairs for a comparison no session trained."""
+        """m per comparison from the sessions that trained it: the median over those
+        whose match class holds at least :data:`SESSION_MIN_MATCHES` pairs, when there
+        are three or more (else their expected-match-weighted mean); EM on all pairs for
+        a comparison no session trained.
+
+        The median, not a mean weighted by expected matches: on a loose rule (same
+        first name in the same city) EM may call most pairs of a large session
+        matches, agreeing on little but the rule's own fields; weighted by the matches
+        it claims, that one session would set m for every comparison (different
+        surnames "common among matches"), and names alone would link strangers.
+        """
         k = len(self.comparisons)
-        sums = [np.zeros(len(c.level_names)) for c in self.comparisons]
-        weights = np.zeros(k)
+        trained: list[list[tuple[np.ndarray, float]]] = [[] for _ in range(k)]
         for (patterns, counts), fixed in sessions:
             m, lam = self._em(patterns, counts)
             expected = lam * float(counts.sum())
             for c in range(k):
                 if c not in fixed:
-                    sums[c] += expected * m[c]
-                    weights[c] += expected
+                    trained[c].append((m[c], expected))
         fallback = None
         out = []
         for c in range(k):
-            if weights[c] > 0:
-                out.append(sums[c] / weights[c])
+            estimates = trained[c]
+            voting = [m for m, expected in estimates if expected >= SESSION_MIN_MATCHES]
+            if len(voting) >= 3:
+                median = np.median(np.vstack(voting), axis=0)
+                out.append(median / median.sum())
+                continue
+            total = sum(expected for _, expected in estimates)
+            if total > 0:
+                out.append(sum(expected * m for m, expected in estimates) / total)
                 continue
             if fallback is None:
                 fallback, _ = self._em(*everything)

@@ -249,6 +249,7 @@ def test_public_names():
             "compare",
             "comparison_from_config",
             "default_comparisons",
+            "person_keys",
             "prepare",
             "tokenise",
             "value_keys",

@@ -47,3 +47,32 @@ def test_fit_counts_equals_fit_with_shuffled_repeated_rows() -> None:
         np.testing.assert_allclose(model.m_[k], direct.m_[k], rtol=1e-12)
         np.testing.assert_allclose(model.u_[k], direct.u_[k], rtol=1e-12)
     assert model.lambda_ == direct.lambda_
+
+
+def test_one_loose_session_does_not_set_m_for_every_comparison():
+    """Three sessions on tight rules find the matches; a large session on a loose rule
+    (same first name, same city: ``c`` and ``d`` held out) has EM call ten times its
+    true matches "matches", agreeing on little.  Weighted by the matches it claims it
+    would say that most matches disagree on ``a`` and ``b``; the median over sessions
+    does not listen to it."""
+    rng = np.random.default_rng(0)
+
+    def pairs(n: int, p: list[float]) -> np.ndarray:
+        return (rng.random((n, 4)) < np.asarray(p)).astype(np.int64)
+
+    def ones(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return x, np.ones(len(x), dtype=np.int64)
+
+    matches, strangers = [0.95, 0.95, 0.95, 0.9], [0.02, 0.02, 0.05, 0.1]
+    sessions = []
+    for fixed in range(3):
+        block = np.vstack([pairs(1000, matches), pairs(300, strangers)])
+        block[:, fixed] = 1
+        sessions.append((*ones(block), [fixed]))
+    loose = np.vstack([pairs(300, matches), pairs(60_000, strangers)])
+    loose[:, [2, 3]] = 1
+    sessions.append((*ones(loose), [2, 3]))
+    model = FellegiSunter([ExactMatch(x) for x in "abcd"]).fit_counts(
+        ones(pairs(100_000, [0.01, 0.01, 0.02, 0.05])),
+        ones(np.vstack([s[0] for s in sessions])), sessions, 10**8)
+    assert model.m_[0][0] < 0.1 and model.m_[1][0] < 0.1  # "else" is rare among matches
