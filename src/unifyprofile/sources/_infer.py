@@ -42,6 +42,7 @@ Nothing here knows any particular data set.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -88,7 +89,8 @@ _HINT_WORDS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "company": "company organization organisation org employer firma unternehmen "
                "societe empresa azienda bedrijf assignee business vendor manufacturer "
                "brand corporation institution affiliation",
-    "ssn": "ssn socsec soc nationalid nin taxid steuerid",
+    "ssn": "ssn socsec soc nationalid nin taxid steuerid sozialversicherung svnr "
+           "versicherungsnummer",
     "source": "source src system sys origin quelle herkunft provenance dataset db "
               "database feed origen fuente sorgente bron",
     "amount": "price amount cost fee total salary income revenue value betrag preis "
@@ -210,7 +212,66 @@ def _word_role(word: str) -> str | None:
     for role, words in _HINT_WORDS.items():
         if word in words:
             return role
+    return _abbreviation(word) or _compound(word)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compound(word: str) -> str | None:
+    """The role of a compound header word (German, Dutch, Scandinavian): its head, the
+    longest known word it ends with (``adresszusatz`` -> address), or, when the head
+    names a kind of value (``nummer``, ``name``) or is unknown, its known first part
+    (``ortsteil`` -> city, ``sozialversicherungsnummer`` -> ssn)."""
+    if len(word) < 6 or not word.isalpha():
+        return None
+    weak = next((h for h in sorted(_WEAK_HEADS, key=len, reverse=True)
+                 if len(h) >= 2 and word.endswith(h) and len(word) - len(h) >= 3), None)
+    if weak is None:
+        for cut in range(3, len(word) - 2):
+            head = word[cut:]
+            for role, words in _HINT_WORDS.items():
+                if head in words:
+                    modifier = _known(word[:cut])
+                    if modifier and _word_role(modifier) == "email":
+                        return "email"  # "emailadresse", "mailadres"
+                    return role
+    start = word[:len(word) - len(weak)] if weak else word
+    for cut in range(len(start), 2, -1):
+        known = _known(start[:cut])
+        if known:
+            return _word_role(known)
     return None
+
+
+def _known(part: str) -> str | None:
+    """``part`` or ``part`` without a linking ``s``/``es``/``n``/``en`` if it is a known
+    header word."""
+    for known in (part, part.removesuffix("s"), part.removesuffix("es"),
+                  part.removesuffix("n"), part.removesuffix("en")):
+        if len(known) >= 3 and any(known in words for words in _HINT_WORDS.values()):
+            return known
+    return None
+
+
+_VOWELS = re.compile(r"(?<!^)[aeiouy]")
+
+
+def _skeleton(word: str) -> str:
+    """``address`` -> ``adrs``: the first letter, then consonants, doubles once."""
+    return re.sub(r"(.)\1+", r"\1", _VOWELS.sub("", word))
+
+
+@functools.lru_cache(maxsize=4096)
+def _abbreviation(word: str) -> str | None:
+    """The role of a header word that abbreviates a known word of exactly one role: its
+    first four or more letters (``addr``, ``tele``) or its consonants (``phn``, ``adrs``,
+    ``dscrptn``).  Shorter words and abbreviations two roles share (``coun``: county or
+    country) point nowhere; the values still decide (see :func:`_role`)."""
+    if len(word) < 3 or not word.isalpha():
+        return None
+    roles = {role for role, words in _HINT_WORDS.items() for known in words
+             if len(known) > len(word) and known[0] == word[0]
+             and ((len(word) >= 4 and known.startswith(word)) or _skeleton(known) == word)}
+    return roles.pop() if len(roles) == 1 else None
 
 
 def _name_hint(name: object) -> tuple[str | None, bool]:
@@ -406,9 +467,13 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
         hint, said = None, "name says address but values hold no streets"
     if hint == "company" and p.words <= 8:
         return "company", said, None
+    if hint is None and p.street >= 0.4 and p.digits >= 0.6 and 2 <= p.words <= 8:
+        return "address", f"no name hint; {p.street:.0%} street lines with numbers", None
     if hint in ("city", "state", "country"):
         if p.words > 4:
             return "text", f"{said} but values are long", None
+        if hint != "city" and p.distinct > _PLACES[hint]:
+            return "text", f"{said} but {p.distinct:,} distinct values are too many", None
         if p.letters >= 0.8:
             return hint, said, None
         hint = None
@@ -422,7 +487,11 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
         return "identifier", f"{said}; short codes with digits", None
     person_like = p.letters >= 0.8 and p.digits < 0.1
     if hint in ("first_name", "middle_name", "last_name") and p.words <= 4 and person_like:
-        return hint, said, None
+        # Names are many, or known: a handful of values none of which is a known name
+        # (venues under "vn", departments under "nm") are categories.
+        if max(p.given, p.surname) >= 0.1 or p.distinct >= min(30, max(3, n_rows // 4)):
+            return hint, said, None
+        hint, said = None, f"name says {hint} but values are few and no known names"
     if p.organisation >= 0.15 and p.words <= 8 and hint in (None, "full_name"):
         return "company", f"{said}; {p.organisation:.0%} look like organisations", None
     if hint == "full_name":
@@ -463,6 +532,9 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
         return "text", f"{said}; free text ({p.words:.1f} words on average)", None
     return "categorical", f"{said}; {p.distinct} distinct values", None
 
+
+#: Most distinct values a country or a state column holds.
+_PLACES = {"country": 300, "state": 400}
 
 _SINGLE = frozenset({"email", "phone", "dob", "first_name", "middle_name", "last_name",
                      "full_name", "city", "postcode", "country", "state", "gender", "ssn"})

@@ -124,3 +124,34 @@ def test_full_names_on_one_side_meet_first_and_last_names_on_the_other():
     assert {"first_name", "last_name"} <= compared
     right_columns = next(s for s in config.sources if s.name == "right").columns
     assert right_columns["full_name"] == "customer"
+
+
+def test_disemvowelled_and_compound_headers_point_at_their_roles():
+    n = len(GIVEN)
+    table = pd.DataFrame({
+        "frst_nm": GIVEN, "srnm": SURNAMES,
+        "phn": [f"+49 30 {1000000 + 7919 * k}" for k in range(n)],
+        "eml_adrs": [f"{g.lower()}.{s.lower()}@mail.de"
+                     for g, s in zip(GIVEN, SURNAMES, strict=True)],
+        "adresszusatz": [f"{k} Hauptstrasse" for k in range(n)],
+        "ortsteil": ["Mitte", "Pankow", "Wedding"] * (n // 3),
+    })
+    roles = roles_of(table)
+    assert roles["frst_nm"] == "first_name" and roles["srnm"] == "last_name"
+    assert roles["phn"] == "phone" and roles["eml_adrs"] == "email"
+    assert roles["adresszusatz"] == "address" and roles["ortsteil"] == "city"
+
+
+def test_a_name_header_over_a_few_values_that_are_no_names_is_a_category():
+    # "vn" abbreviates Vorname, but here it is a venue.
+    venues = ["SIGMOD Record", "VLDB", "SIGMOD Conference", "ACM Trans Database Syst",
+              "VLDB J"] * 12
+    assert roles_of(pd.DataFrame({"vn": venues}))["vn"] == "categorical"
+    # A real first-name column under the same header still is one.
+    assert roles_of(pd.DataFrame({"vn": GIVEN}))["vn"] == "first_name"
+
+
+def test_street_lines_without_a_header_hint_are_addresses():
+    streets = ["221 E. 51st St.", "316 N Pulaski Rd", "432 E. 134th Street", "412 S. Keeler",
+               "27 Washington Ave", "501 East 32nd Street", "224 N. Central", "9 Oak Rd"] * 5
+    assert roles_of(pd.DataFrame({"col_3": streets}))["col_3"] == "address"
