@@ -21,13 +21,14 @@ See ``docs/config.md`` for every key.
 from __future__ import annotations
 
 import difflib
-import json
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+import tomli_w
 
 from unifyprofile import schema
 from unifyprofile.blocking import LINK_TYPES, BlockingRule
@@ -397,49 +398,11 @@ def dump_config(config: Config) -> str:
                          "fields": {k: _surv_config(v)
                                     for k, v in config.survivorship.items()}},
     }
-    return _toml(doc)
+    # An empty array of tables ([[rules]]) is no key at all.
+    return tomli_w.dumps({k: v for k, v in doc.items() if v != []})
 
 
 def _surv_config(policy: Survivorship) -> Any:
     return survivorship_to_config(policy)
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}"
-                                for k, v in value.items()) + " }"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
-def _toml_key(key: str) -> str:
-    return key if key.replace("_", "").replace("-", "").isalnum() else json.dumps(key)
-
-
-def _toml_table(lines: list[str], name: str, body: Mapping[str, Any], array: bool) -> None:
-    """Scalars of ``body`` under its header, then its nested tables as sub-tables."""
-    lines.append(f"\n[[{name}]]" if array else f"\n[{name}]")
-    tables = {k: v for k, v in body.items() if isinstance(v, Mapping)}
-    lines.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in body.items()
-                 if k not in tables)
-    for key, table in tables.items():
-        lines.append(f"[{name}.{_toml_key(key)}]")
-        lines.extend(f"{_toml_key(a)} = {_toml_value(b)}" for a, b in table.items())
-
-
-def _toml(doc: Mapping[str, Any]) -> str:
-    lines: list[str] = []
-    for section, body in doc.items():
-        if isinstance(body, list):
-            for item in body:
-                _toml_table(lines, section, item, array=True)
-        else:
-            _toml_table(lines, section, body, array=False)
-    return "\n".join(lines).lstrip() + "\n"
