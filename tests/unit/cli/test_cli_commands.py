@@ -6,13 +6,16 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from unifyprofile import cli
 from unifyprofile.config import load_config
+
+#: The ``cli_main`` fixture (conftest.py): (exit code, stdout, stderr).
+CliMain = Callable[..., tuple[int, str, str]]
 
 DEMO = Path(__file__).resolve().parents[3] / "examples" / "cx_demo"
 OUTPUTS = ("clusters", "golden", "pairs", "rejects")
@@ -29,21 +32,6 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _main(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str, str]:
-    """Run the console-script entry point in this process; (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["unifyprofile", *args])
-    # Wide consoles, so messages are not wrapped at 80 columns.
-    monkeypatch.setattr(cli.console, "width", 1000)
-    monkeypatch.setattr(cli.out, "width", 1000)
-    try:
-        cli.main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 # -- run on the demo ------------------------------------------------------------------
@@ -144,40 +132,31 @@ def _tiny_config(tmp_path: Path, path: str, extra: str = "") -> Path:
     return cfg
 
 
-def test_missing_source_file_exits_3(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_missing_source_file_exits_3(tmp_path: Path, cli_main: CliMain) -> None:
     cfg = _tiny_config(tmp_path, "missing.csv")
-    code, stdout, stderr = _main(
-        monkeypatch, capsys, "run", str(cfg), "--out", str(tmp_path / "out"), "--quiet"
+    code, stdout, stderr = cli_main("run", str(cfg), "--out", str(tmp_path / "out"), "--quiet"
     )
     assert code == 3
     assert stderr == (f"error: source 'people': file not found: {tmp_path / 'missing.csv'}\n")
     assert stdout == ""
 
 
-def test_unknown_mapped_column_exits_3(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_unknown_mapped_column_exits_3(tmp_path: Path, cli_main: CliMain) -> None:
     _tiny_source(tmp_path)
     cfg = _tiny_config(tmp_path, "people.csv", 'phone = "Phone"\n')
-    code, _, stderr = _main(
-        monkeypatch, capsys, "run", str(cfg), "--quiet", "--out", str(tmp_path / "out")
+    code, _, stderr = cli_main("run", str(cfg), "--quiet", "--out", str(tmp_path / "out")
     )
     assert code == 3
     assert "phone -> 'Phone' is not a column" in stderr
     assert "Columns in this source: 'id', 'first', 'last', 'email'" in stderr
 
 
-def test_exploding_blocking_rule_exits_4(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_exploding_blocking_rule_exits_4(tmp_path: Path, cli_main: CliMain) -> None:
     _tiny_source(tmp_path)
     cfg = _tiny_config(
         tmp_path, "people.csv", '\n[blocking]\nrules = [["last_name"]]\nmax_pairs_per_rule = 2\n'
     )
-    code, _, stderr = _main(
-        monkeypatch, capsys, "run", str(cfg), "--quiet", "--out", str(tmp_path / "out")
+    code, _, stderr = cli_main("run", str(cfg), "--quiet", "--out", str(tmp_path / "out")
     )
     assert code == 4
     assert stderr.startswith(
@@ -186,12 +165,10 @@ def test_exploding_blocking_rule_exits_4(
     )
 
 
-def test_blocking_command_prints_rule_counts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_blocking_command_prints_rule_counts(tmp_path: Path, cli_main: CliMain) -> None:
     _tiny_source(tmp_path)
     cfg = _tiny_config(tmp_path, "people.csv", '\n[blocking]\nrules = [["email"], ["last_name"]]\n')
-    code, stdout, _ = _main(monkeypatch, capsys, "blocking", str(cfg))
+    code, stdout, _ = cli_main("blocking", str(cfg))
     assert code == 0
     rows = [line.split() for line in stdout.strip().splitlines()]
     assert rows[0] == ["rule", "pairs", "new_pairs", "cumulative", "largest_block"]
@@ -222,11 +199,9 @@ def _tiny_benchmark(tmp_path: Path) -> Path:
     return folder
 
 
-def test_evaluate_json_prints_one_object(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_evaluate_json_prints_one_object(tmp_path: Path, cli_main: CliMain) -> None:
     folder = _tiny_benchmark(tmp_path)
-    code, stdout, stderr = _main(monkeypatch, capsys, "evaluate", str(folder), "--json")
+    code, stdout, stderr = cli_main("evaluate", str(folder), "--json")
     assert code == 0, stderr
     lines = stdout.strip().splitlines()
     assert len(lines) == 1
@@ -258,10 +233,8 @@ def test_evaluate_json_prints_one_object(
     assert report["seconds"] > 0
 
 
-def test_evaluate_missing_folder_exits_3(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, _, stderr = _main(monkeypatch, capsys, "evaluate", str(tmp_path / "nope"), "--json")
+def test_evaluate_missing_folder_exits_3(tmp_path: Path, cli_main: CliMain) -> None:
+    code, _, stderr = cli_main("evaluate", str(tmp_path / "nope"), "--json")
     assert code == 3
     assert stderr.startswith(f"error: {tmp_path / 'nope'}: benchmark folder not found")
     assert "Traceback" not in stderr
@@ -283,12 +256,10 @@ def _catalogues(tmp_path: Path) -> tuple[Path, Path]:
     return left, right
 
 
-def test_infer_writes_a_config_that_runs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_infer_writes_a_config_that_runs(tmp_path: Path, cli_main: CliMain) -> None:
     left, right = _catalogues(tmp_path)
     target = tmp_path / "inferred.toml"
-    code, _, stderr = _main(monkeypatch, capsys, "infer", str(left), str(right), "--link",
+    code, _, stderr = cli_main("infer", str(left), str(right), "--link",
                             "-o", str(target))
     assert code == 0, stderr
     assert "title: text" in stderr
@@ -297,16 +268,14 @@ def test_infer_writes_a_config_that_runs(
     assert config.link_type == "link_only"
     assert [s.name for s in config.sources] == ["shop_a", "shop_b"]
     assert {c.type_name for c in config.comparisons} == {"text", "numeric"}
-    code, stdout, stderr = _main(monkeypatch, capsys, "run", str(target), "--out",
+    code, stdout, stderr = cli_main("run", str(target), "--out",
                                  str(tmp_path / "out"), "--json")
     assert code == 0, stderr
 
 
-def test_infer_without_an_id_column_names_the_fix(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_infer_without_an_id_column_names_the_fix(tmp_path: Path, cli_main: CliMain) -> None:
     path = tmp_path / "t.csv"
     path.write_text("title\nfoo bar\nfoo bar\n", encoding="utf-8")
-    code, _, stderr = _main(monkeypatch, capsys, "infer", str(path))
+    code, _, stderr = cli_main("infer", str(path))
     assert code == 2
     assert "--id-column" in stderr

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +19,9 @@ import typer
 
 from unifyprofile import cli
 from unifyprofile.config import load_config
+
+#: The ``cli_main`` fixture (conftest.py): (exit code, stdout, stderr).
+CliMain = Callable[..., tuple[int, str, str]]
 
 ROOT = Path(__file__).resolve().parents[3]
 DEMO = ROOT / "examples" / "cx_demo"
@@ -29,18 +33,6 @@ def _cli(*args: str, columns: int = 400) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, env=env, timeout=300)
 
 
-def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-          *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["unifyprofile", *args])
-    monkeypatch.setattr(cli.console, "width", 1000)
-    monkeypatch.setattr(cli.out, "width", 1000)
-    try:
-        cli.main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def _people(folder: Path) -> Path:
@@ -58,8 +50,8 @@ def _people(folder: Path) -> Path:
 # -- version, exit codes --------------------------------------------------------------
 
 
-def test_version_is_the_installed_distributions(monkeypatch, capsys) -> None:
-    code, stdout, _ = _main(monkeypatch, capsys, "--version")
+def test_version_is_the_installed_distributions(cli_main: CliMain) -> None:
+    code, stdout, _ = cli_main("--version")
     assert code == 0
     assert stdout.strip() == f"unifyprofile {importlib.metadata.version('unifyprofile')}"
 
@@ -86,16 +78,16 @@ def test_version_is_defined_once() -> None:
     ("no-such-command",),                       # unknown command
     ("erase", "--store", "p.db", "--yes", "maybe"),  # an extra argument
 ])
-def test_a_usage_error_exits_64_not_2(monkeypatch, capsys, args) -> None:
-    code, _, stderr = _main(monkeypatch, capsys, *args)
+def test_a_usage_error_exits_64_not_2(args, cli_main: CliMain) -> None:
+    code, _, stderr = cli_main(*args)
     assert code == cli.USAGE_ERROR == 64
     assert "Usage: " in stderr and "Error: " in stderr
 
 
-def test_a_config_error_still_exits_2(tmp_path, monkeypatch, capsys) -> None:
+def test_a_config_error_still_exits_2(tmp_path, cli_main: CliMain) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[resolver]\nthreshold = 2\n", encoding="utf-8")
-    code, _, stderr = _main(monkeypatch, capsys, "blocking", str(bad))
+    code, _, stderr = cli_main("blocking", str(bad))
     assert code == 2
     assert "resolver.threshold: must be in (0, 1] (got 2)" in stderr
 
@@ -149,8 +141,8 @@ def test_help_keeps_bracketed_text_and_wraps_paragraphs() -> None:
     assert "..." not in top.split("Commands:")[1]  # summaries, not truncated sentences
 
 
-def test_blocking_json(monkeypatch, capsys) -> None:
-    code, stdout, _ = _main(monkeypatch, capsys, "blocking", str(DEMO / "unify.toml"),
+def test_blocking_json(cli_main: CliMain) -> None:
+    code, stdout, _ = cli_main("blocking", str(DEMO / "unify.toml"),
                             "--json")
     assert code == 0
     report = json.loads(stdout)
@@ -161,32 +153,32 @@ def test_blocking_json(monkeypatch, capsys) -> None:
     assert all(isinstance(r["pairs"], int) for r in rules)
 
 
-def test_store_commands_json(tmp_path, monkeypatch, capsys) -> None:
+def test_store_commands_json(tmp_path, cli_main: CliMain) -> None:
     config = _people(tmp_path)
     store = str(tmp_path / "p.db")
-    code, stdout, _ = _main(monkeypatch, capsys, "ingest", str(config), "--store", store,
+    code, stdout, _ = cli_main("ingest", str(config), "--store", store,
                             "--json")
     assert code == 0 and json.loads(stdout)["created"] == 2
-    code, stdout, _ = _main(monkeypatch, capsys, "erase", "--store", store, "--record-id",
+    code, stdout, _ = cli_main("erase", "--store", store, "--record-id",
                             "crm:3", "--dry-run", "--json")
     assert code == 0
     assert json.loads(stdout)["records"][0]["record_id"] == "crm:3"
-    code, stdout, _ = _main(monkeypatch, capsys, "erase", "--store", store, "--record-id",
+    code, stdout, _ = cli_main("erase", "--store", store, "--record-id",
                             "crm:3", "--yes", "--json")
     assert code == 0
     erased = json.loads(stdout)
     assert erased["records"] == 1 and erased["erased"] == 1 and erased["dry_run"] is False
-    code, stdout, _ = _main(monkeypatch, capsys, "unsuppress", "--store", store,
+    code, stdout, _ = cli_main("unsuppress", "--store", store,
                             "--record-id", "crm:3", "--json")
     assert code == 0 and json.loads(stdout) == {"lifted": 1}
-    code, stdout, _ = _main(monkeypatch, capsys, "resolve", "email=ann@x.com",
+    code, stdout, _ = cli_main("resolve", "email=ann@x.com",
                             "first_name=Ann", "--store", store, "--json")
     assert code == 0 and json.loads(stdout)["entity_id"] is not None
 
 
-def test_ingest_shows_progress_on_stderr(tmp_path, monkeypatch, capsys) -> None:
+def test_ingest_shows_progress_on_stderr(tmp_path, cli_main: CliMain) -> None:
     config = _people(tmp_path)
-    code, stdout, stderr = _main(monkeypatch, capsys, "ingest", str(config), "--store",
+    code, stdout, stderr = cli_main("ingest", str(config), "--store",
                                  str(tmp_path / "p.db"))
     assert code == 0
     bars = {line.split()[0]: line for line in stderr.splitlines() if "%" in line}
@@ -194,7 +186,7 @@ def test_ingest_shows_progress_on_stderr(tmp_path, monkeypatch, capsys) -> None:
     assert {"block", "score", "cluster", "write", "golden"} <= set(bars)
     assert all("100.0%" in line for line in bars.values())
     assert "created" in stdout
-    _, _, quiet = _main(monkeypatch, capsys, "ingest", str(config), "--store",
+    _, _, quiet = cli_main("ingest", str(config), "--store",
                         str(tmp_path / "q.db"), "--quiet")
     assert "%" not in quiet
 
@@ -202,17 +194,17 @@ def test_ingest_shows_progress_on_stderr(tmp_path, monkeypatch, capsys) -> None:
 # -- run --model --------------------------------------------------------------------------
 
 
-def test_run_with_a_saved_model_scores_without_fitting(tmp_path, monkeypatch, capsys) -> None:
+def test_run_with_a_saved_model_scores_without_fitting(tmp_path, cli_main: CliMain) -> None:
     config = _people(tmp_path)
     first = tmp_path / "first"
-    code, _, _ = _main(monkeypatch, capsys, "run", str(config), "--out", str(first), "--json")
+    code, _, _ = cli_main("run", str(config), "--out", str(first), "--json")
     assert code == 0
     model = json.loads((first / "model.json").read_text(encoding="utf-8"))
     # A different prior in the saved model: the second run must score with it.
     model["lambda"] = 0.000001
     (tmp_path / "model.json").write_text(json.dumps(model), encoding="utf-8")
     second = tmp_path / "second"
-    code, _, stderr = _main(monkeypatch, capsys, "run", str(config), "--out", str(second),
+    code, _, stderr = cli_main("run", str(config), "--out", str(second),
                             "--model", str(tmp_path / "model.json"), "--quiet")
     assert code == 0, stderr
     used = json.loads((second / "model.json").read_text(encoding="utf-8"))
@@ -220,24 +212,24 @@ def test_run_with_a_saved_model_scores_without_fitting(tmp_path, monkeypatch, ca
     assert used["comparisons"] == model["comparisons"]
 
 
-def test_run_model_mistakes_are_config_errors(tmp_path, monkeypatch, capsys) -> None:
+def test_run_model_mistakes_are_config_errors(tmp_path, cli_main: CliMain) -> None:
     config = _people(tmp_path)
-    code, _, stderr = _main(monkeypatch, capsys, "run", str(config), "--model",
+    code, _, stderr = cli_main("run", str(config), "--model",
                             str(tmp_path / "nope.json"))
     assert code == 2 and "--model" in stderr and "no such file" in stderr
     (tmp_path / "junk.json").write_text("{}", encoding="utf-8")
-    code, _, stderr = _main(monkeypatch, capsys, "run", str(config), "--model",
+    code, _, stderr = cli_main("run", str(config), "--model",
                             str(tmp_path / "junk.json"))
     assert code == 2 and "not a unifyprofile model file" in stderr
     demo_model = tmp_path / "demo"
-    assert _main(monkeypatch, capsys, "run", str(config), "--out", str(demo_model),
+    assert cli_main("run", str(config), "--out", str(demo_model),
                  "--quiet")[0] == 0
     explicit = tmp_path / "explicit.toml"
     explicit.write_text(config.read_text(encoding="utf-8").replace(
         'path = "people.csv"', f'path = "{tmp_path / "people.csv"}"')
         + '\n[[comparisons]]\ntype = "email"\nfield = "email"\n', encoding="utf-8")
     assert load_config(explicit).comparisons
-    code, _, stderr = _main(monkeypatch, capsys, "run", str(explicit), "--model",
+    code, _, stderr = cli_main("run", str(explicit), "--model",
                             str(demo_model / "model.json"))
     assert code == 2 and "are not the config's (email email)" in stderr
 
@@ -245,8 +237,7 @@ def test_run_model_mistakes_are_config_errors(tmp_path, monkeypatch, capsys) -> 
 # -- infer reads what run reads -----------------------------------------------------------
 
 
-def test_infer_reads_parquet_and_jsonl_and_rejects_a_bad_row(tmp_path, monkeypatch,
-                                                             capsys) -> None:
+def test_infer_reads_parquet_and_jsonl_and_rejects_a_bad_row(tmp_path, cli_main: CliMain) -> None:
     rows = {"record_id": [f"r{k}" for k in range(8)],
             "name": ["Ann Smith", "Ann Smyth", "Bob Jones", "Bob Jone", "Cy Lee",
                      "Cy Li", "Di Park", "Dee Park"],
@@ -254,7 +245,7 @@ def test_infer_reads_parquet_and_jsonl_and_rejects_a_bad_row(tmp_path, monkeypat
                       "cy@x.com", "di@x.com", "di@x.com"]}
     pq.write_table(pa.table(rows), tmp_path / "people.parquet")
     target = tmp_path / "inferred.toml"
-    code, stdout, stderr = _main(monkeypatch, capsys, "infer", str(tmp_path / "people.parquet"),
+    code, stdout, stderr = cli_main("infer", str(tmp_path / "people.parquet"),
                                  "-o", str(target), "--json")
     assert code == 0, stderr
     report = json.loads(stdout)
@@ -262,13 +253,13 @@ def test_infer_reads_parquet_and_jsonl_and_rejects_a_bad_row(tmp_path, monkeypat
     assert report["rejected_rows"] == []
     config = load_config(target)
     assert Path(str(config.sources[0].path)).name == "people.parquet"
-    assert _main(monkeypatch, capsys, "run", str(target), "--out", str(tmp_path / "o"),
+    assert cli_main("run", str(target), "--out", str(tmp_path / "o"),
                  "--quiet")[0] == 0
 
     lines = [json.dumps({k: v[n] for k, v in rows.items()}) for n in range(8)]
     (tmp_path / "people.jsonl").write_text("\n".join([*lines[:3], "{not json", *lines[3:]])
                                            + "\n", encoding="utf-8")
-    code, stdout, stderr = _main(monkeypatch, capsys, "infer", str(tmp_path / "people.jsonl"),
+    code, stdout, stderr = cli_main("infer", str(tmp_path / "people.jsonl"),
                                  "--json")
     assert code == 0, stderr
     report = json.loads(stdout)
@@ -278,8 +269,8 @@ def test_infer_reads_parquet_and_jsonl_and_rejects_a_bad_row(tmp_path, monkeypat
     assert report["roles"]["email"]["role"] == "email"
 
 
-def test_ingest_reads_a_file_relative_to_the_working_folder_and_a_glob(
-        tmp_path, monkeypatch, capsys) -> None:
+def test_ingest_reads_a_file_relative_to_the_working_folder_and_a_glob(tmp_path, monkeypatch,
+                                                                       cli_main: CliMain) -> None:
     config = _people(tmp_path)
     work = tmp_path / "work"
     work.mkdir()
@@ -288,11 +279,11 @@ def test_ingest_reads_a_file_relative_to_the_working_folder_and_a_glob(
     (work / "people_2026-02.csv").write_text("id,first,last,email\n8,Eva,Ng,eve@x.com\n",
                                              encoding="utf-8")
     monkeypatch.chdir(work)
-    code, stdout, stderr = _main(monkeypatch, capsys, "ingest", str(config),
+    code, stdout, stderr = cli_main("ingest", str(config),
                                  "people_2026-01.csv", "--store", "p.db", "--json")
     assert code == 0, stderr
     assert json.loads(stdout)["records"] == 1
-    code, stdout, stderr = _main(monkeypatch, capsys, "ingest", str(config),
+    code, stdout, stderr = cli_main("ingest", str(config),
                                  "people_*.csv", "--source", "crm", "--store", "p.db",
                                  "--json")
     assert code == 0, stderr

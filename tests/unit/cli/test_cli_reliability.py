@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import unifyprofile as up
-from unifyprofile import cli
+
+#: The ``cli_main`` fixture (conftest.py): (exit code, stdout, stderr).
+CliMain = Callable[..., tuple[int, str, str]]
 
 CONFIG = """
 [resolver]
@@ -49,30 +52,16 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str,
-          stdin_tty: bool = False) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["unifyprofile", *args])
-    monkeypatch.setattr(cli.console, "width", 1000)
-    monkeypatch.setattr(cli.out, "width", 1000)
-    monkeypatch.setattr(sys.stdin, "isatty", lambda: stdin_tty)
-    try:
-        cli.main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 EMPTY_PHONE = "source 'crm': column 'phone' (mapped to phone) is empty in all 6 rows"
 
 
 @pytest.mark.parametrize("mode", [[], ["--json"]])
-def test_run_notes_go_to_stderr_and_summary_json_in_every_mode(
-        project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        mode: list[str]) -> None:
+def test_run_notes_go_to_stderr_and_summary_json_in_every_mode(project: Path, mode: list[str],
+                                                               cli_main: CliMain) -> None:
     out = project / "out"
-    code, stdout, stderr = _main(monkeypatch, capsys, "run", str(project / "unify.toml"),
+    code, stdout, stderr = cli_main("run", str(project / "unify.toml"),
                                  "--out", str(out), "--quiet", *mode)
     assert code == 0, stderr
     assert f"warning: {EMPTY_PHONE}" in stderr
@@ -82,11 +71,10 @@ def test_run_notes_go_to_stderr_and_summary_json_in_every_mode(
         assert json.loads(stdout)["notes"] == summary["notes"]
 
 
-def test_run_summary_counts_lines_rows_records_and_rejects(
-        project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_run_summary_counts_lines_rows_records_and_rejects(project: Path,
+                                                           cli_main: CliMain) -> None:
     _export(project / "crm.csv", extra='d1,"Dora,Marquez,d@m.es,\nd2,Dan,Roe,dan@roe.org,\n')
-    code, stdout, stderr = _main(monkeypatch, capsys, "run", str(project / "unify.toml"),
+    code, stdout, stderr = cli_main("run", str(project / "unify.toml"),
                                  "--out", str(project / "out"), "--quiet", "--json")
     assert code == 0, stderr
     summary = json.loads(stdout)
@@ -97,32 +85,32 @@ def test_run_summary_counts_lines_rows_records_and_rejects(
                                             "records": 7, "rejects": 1}
 
 
-def _store(project: Path, monkeypatch, capsys, *args: str, tty: bool = False):
-    return _main(monkeypatch, capsys, *args, "--store", str(project / "profiles.db"),
-                 stdin_tty=tty)
+def _store(cli_main: CliMain, project: Path, *args: str, tty: bool = False
+           ) -> tuple[int, str, str]:
+    return cli_main(*args, "--store", str(project / "profiles.db"), stdin_tty=tty)
 
 
-def _ingest(project: Path, monkeypatch, capsys, *extra: str):
-    return _store(project, monkeypatch, capsys, "ingest", str(project / "unify.toml"), *extra)
+def _ingest(cli_main: CliMain, project: Path, *extra: str) -> tuple[int, str, str]:
+    return _store(cli_main, project, "ingest", str(project / "unify.toml"), *extra)
 
 
-def test_header_only_delta_is_a_quiet_day(project: Path, monkeypatch, capsys) -> None:
-    assert _ingest(project, monkeypatch, capsys)[0] == 0
+def test_header_only_delta_is_a_quiet_day(project: Path, cli_main: CliMain) -> None:
+    assert _ingest(cli_main, project)[0] == 0
     delta = project / "crm_2026-11-23.csv"
     delta.write_text("id,first,last,email,phone\n", encoding="utf-8")
-    code, stdout, stderr = _ingest(project, monkeypatch, capsys, str(delta), "--json")
+    code, stdout, stderr = _ingest(cli_main, project, str(delta), "--json")
     assert code == 0, stderr
     summary = json.loads(stdout)
     assert (summary["records"], summary["created"], summary["updated"]) == (0, 0, 0)
     assert "has no data rows" in stderr
 
 
-def test_ingest_writes_its_rejects(project: Path, monkeypatch, capsys) -> None:
-    assert _ingest(project, monkeypatch, capsys)[0] == 0
+def test_ingest_writes_its_rejects(project: Path, cli_main: CliMain) -> None:
+    assert _ingest(cli_main, project)[0] == 0
     delta = _export(project / "crm_2026-11-24.csv", [("e1", "Emil", "Novak", "e@n.cz")],
                     extra=",Nobody,Else,x@y.z,\ne1,Emil,Twice,e@n.cz,\n")
     rejects = project / "rejects.csv"
-    code, stdout, stderr = _ingest(project, monkeypatch, capsys, str(delta), "--json",
+    code, stdout, stderr = _ingest(cli_main, project, str(delta), "--json",
                                    "--rejects", str(rejects))
     assert code == 0, stderr
     rows = json.loads(stdout)["rejected_rows"]
@@ -133,14 +121,13 @@ def test_ingest_writes_its_rejects(project: Path, monkeypatch, capsys) -> None:
     assert len(rejects.read_text(encoding="utf-8").splitlines()) == 3
 
 
-def test_erasure_sticks_when_the_same_export_comes_again(project: Path, monkeypatch,
-                                                         capsys) -> None:
-    assert _ingest(project, monkeypatch, capsys)[0] == 0
-    code, stdout, stderr = _store(project, monkeypatch, capsys, "erase", "--match",
+def test_erasure_sticks_when_the_same_export_comes_again(project: Path, cli_main: CliMain) -> None:
+    assert _ingest(cli_main, project)[0] == 0
+    code, stdout, stderr = _store(cli_main, project, "erase", "--match",
                                   "email=Ann.Lee@mail.com", "--yes")
     assert code == 0, stderr
     assert "erased 2 record(s)" in stdout
-    code, stdout, stderr = _ingest(project, monkeypatch, capsys, str(project / "crm.csv"),
+    code, stdout, stderr = _ingest(cli_main, project, str(project / "crm.csv"),
                                    "--json")
     assert code == 0, stderr
     assert json.loads(stdout)["suppressed"] == 2
@@ -156,48 +143,48 @@ def test_erasure_sticks_when_the_same_export_comes_again(project: Path, monkeypa
     for value in (b"ann.lee@mail.com", b"Ann.Lee", b"crm:a1", b"crm:a2", b"crm:z9"):
         assert value not in data, value
     # Lifting the suppression lets the records in again.
-    code, stdout, _ = _store(project, monkeypatch, capsys, "unsuppress", "--record-id",
+    code, stdout, _ = _store(cli_main, project, "unsuppress", "--record-id",
                              "crm:a1", "--record-id", "crm:a2", "--match",
                              "email=ann.lee@mail.com")
     assert code == 0 and "lifted 3 suppression(s)" in stdout
-    assert _ingest(project, monkeypatch, capsys, str(project / "crm.csv"))[0] == 0
+    assert _ingest(cli_main, project, str(project / "crm.csv"))[0] == 0
     with up.IdentityStore(db) as store:
         assert {"crm:a1", "crm:a2"} <= set(store.clusters()["record_id"])
 
 
-def test_careful_erase(project: Path, monkeypatch, capsys) -> None:
-    assert _ingest(project, monkeypatch, capsys)[0] == 0
+def test_careful_erase(project: Path, monkeypatch, cli_main: CliMain) -> None:
+    assert _ingest(cli_main, project)[0] == 0
     before = (project / "profiles.db").read_bytes()
     # Two people named Alexandra: a dry run lists them, erasing needs --all.
-    code, stdout, _ = _store(project, monkeypatch, capsys, "erase", "--match",
+    code, stdout, _ = _store(cli_main, project, "erase", "--match",
                              "first_name=alexandra", "--dry-run")
     assert code == 0
     assert "would erase 2 record(s) of 2 entities" in stdout
     assert "crm:a3" in stdout and "crm:a4" in stdout
-    code, _, stderr = _store(project, monkeypatch, capsys, "erase", "--match",
+    code, _, stderr = _store(cli_main, project, "erase", "--match",
                              "first_name=alexandra", "--yes")
     assert code == 7 and "pass --all" in stderr
     # Without --yes and without a terminal it refuses; on a terminal it asks.
-    code, _, stderr = _store(project, monkeypatch, capsys, "erase", "--record-id", "crm:b1")
+    code, _, stderr = _store(cli_main, project, "erase", "--record-id", "crm:b1")
     assert code == 7 and "pass --yes" in stderr
     monkeypatch.setattr("typer.confirm", lambda *a, **k: False)
-    code, _, _ = _store(project, monkeypatch, capsys, "erase", "--record-id", "crm:b1",
+    code, _, _ = _store(cli_main, project, "erase", "--record-id", "crm:b1",
                         tty=True)
     assert code == 130
     with up.IdentityStore(project / "profiles.db") as store:
         assert {"crm:a3", "crm:a4", "crm:b1"} <= set(store.clusters()["record_id"])
     # An unknown record id is an error, as an unknown entity id is.
-    code, _, stderr = _store(project, monkeypatch, capsys, "erase", "--record-id",
+    code, _, stderr = _store(cli_main, project, "erase", "--record-id",
                              "crm:nobody", "--yes")
     assert code == 7 and "no record 'crm:nobody'" in stderr
     assert before  # the store file was there all along
-    code, stdout, _ = _store(project, monkeypatch, capsys, "erase", "--match",
+    code, stdout, _ = _store(cli_main, project, "erase", "--match",
                              "first_name=alexandra", "--yes", "--all")
     assert code == 0 and "erased 2 record(s)" in stdout
 
 
-def test_a_waiting_writer_says_so(project: Path, monkeypatch, capsys) -> None:
-    assert _ingest(project, monkeypatch, capsys)[0] == 0
+def test_a_waiting_writer_says_so(project: Path, capsys, cli_main: CliMain) -> None:
+    assert _ingest(cli_main, project)[0] == 0
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sqlite3, sys, time\n"
