@@ -453,6 +453,10 @@ def render(results: dict[str, Any], args: argparse.Namespace) -> str:
         "`unifyprofile evaluate DIR --json` runs it.",
         "",
     ]
+    if "kept" in results:
+        kept = results["kept"]
+        lines += [f"The {' and '.join(kept['parts'])} part(s) below are from the run of "
+                  f"{kept['date']} (`{kept['command']}`, {kept['version']}).", ""]
     if "metamorphic" in results:
         lines += render_metamorphic(results["metamorphic"])
     if "grid" in results:
@@ -487,6 +491,9 @@ def main() -> None:
                         help="folder for generated data (scale data is kept for reruns)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="RESULTS.md to update")
     parser.add_argument("--json", type=Path, help="also write every measurement here")
+    parser.add_argument("--previous", type=Path,
+                        help="a --json file of an earlier run: the parts not run now are "
+                             "taken from it (and marked with its date and command)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
@@ -514,6 +521,14 @@ def main() -> None:
         results["metamorphic"] = run_metamorphic(args, args.work)
     if "grid" in parts:
         results["grid"] = run_grid(args, args.work)
+    if args.previous is not None:
+        earlier = json.loads(args.previous.read_text(encoding="utf-8"))
+        kept = [part for part in PARTS if part not in parts and part in earlier]
+        for part in kept:
+            results[part] = earlier[part]
+        if kept:
+            results["kept"] = {"parts": kept, "date": earlier["date"],
+                               "command": earlier["command"], "version": earlier["version"]}
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     write_section(args.out, render(results, args))

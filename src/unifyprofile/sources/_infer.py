@@ -237,7 +237,7 @@ def _compound(word: str) -> str | None:
     start = word[:len(word) - len(weak)] if weak else word
     for cut in range(len(start), 2, -1):
         known = _known(start[:cut])
-        if known:
+        if known and _word_role(known) != "source":
             return _word_role(known)
     return None
 
@@ -252,12 +252,14 @@ def _known(part: str) -> str | None:
     return None
 
 
-_VOWELS = re.compile(r"(?<!^)[aeiouy]")
+_VOWELS = re.compile(r"(?<!^)[aeiou]")
 
 
-def _skeleton(word: str) -> str:
-    """``address`` -> ``adrs``: the first letter, then consonants, doubles once."""
-    return re.sub(r"(.)\1+", r"\1", _VOWELS.sub("", word))
+def _skeletons(word: str) -> set[str]:
+    """``address`` -> ``adrs``, ``country`` -> ``cntry`` or ``cntr``: the first letter,
+    then consonants (``y`` kept or not), doubles once."""
+    bare = _VOWELS.sub("", word)
+    return {re.sub(r"(.)\1+", r"\1", w) for w in (bare, bare[:1] + bare[1:].replace("y", ""))}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -268,9 +270,15 @@ def _abbreviation(word: str) -> str | None:
     country) point nowhere; the values still decide (see :func:`_role`)."""
     if len(word) < 3 or not word.isalpha():
         return None
+    def shortens(known: str) -> bool:
+        return len(known) > len(word) and known[0] == word[0] and (
+            (len(word) >= 4 and known.startswith(word)) or word in _skeletons(known))
+
+    if any(shortens(head) for head in _WEAK_HEADS):
+        return None  # "lst": last, or list
     roles = {role for role, words in _HINT_WORDS.items() for known in words
-             if len(known) > len(word) and known[0] == word[0]
-             and ((len(word) >= 4 and known.startswith(word)) or _skeleton(known) == word)}
+             if shortens(known)}
+    roles.discard("source")  # never evidence: only a header that says so exactly
     return roles.pop() if len(roles) == 1 else None
 
 
@@ -489,7 +497,12 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
     if hint in ("first_name", "middle_name", "last_name") and p.words <= 4 and person_like:
         # Names are many, or known: a handful of values none of which is a known name
         # (venues under "vn", departments under "nm") are categories.
-        if max(p.given, p.surname) >= 0.1 or p.distinct >= min(30, max(3, n_rows // 4)):
+        if p.words >= 1.7 and p.person >= 0.3 and p.organisation < 0.05:
+            # "nom", "name": a given name and a surname in one value.
+            return "full_name", f"{said}; {p.person:.0%} read as a given name and a " \
+                "surname", None
+        if max(p.given, p.surname) >= 0.1 or (
+                p.distinct >= min(30, max(3, n_rows // 4)) and p.unique_ratio >= 0.05):
             return hint, said, None
         hint, said = None, f"name says {hint} but values are few and no known names"
     if p.organisation >= 0.15 and p.words <= 8 and hint in (None, "full_name"):

@@ -155,3 +155,12 @@ def test_street_lines_without_a_header_hint_are_addresses():
     streets = ["221 E. 51st St.", "316 N Pulaski Rd", "432 E. 134th Street", "412 S. Keeler",
                "27 Washington Ave", "501 East 32nd Street", "224 N. Central", "9 Oak Rd"] * 5
     assert roles_of(pd.DataFrame({"col_3": streets}))["col_3"] == "address"
+
+
+def test_an_abbreviation_of_two_words_points_nowhere_and_full_names_under_a_surname_header():
+    # "gnr_lst" is a genre list, not a last name ("lst": last or list).
+    genres = ["Drama", "Comedy", "Drama, Romance", "Action, Thriller", "Documentary"] * 12
+    assert roles_of(pd.DataFrame({"gnr_lst": genres}))["gnr_lst"] != "last_name"
+    # French "nom" over "given name surname" values is a full name.
+    full = [f"{g.title()} {s.title()}" for g, s in zip(GIVEN, SURNAMES, strict=True)]
+    assert roles_of(pd.DataFrame({"nom": full}))["nom"] == "full_name"
