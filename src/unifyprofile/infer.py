@@ -380,7 +380,8 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
         # hold (two namesakes in one city have two e-mails, two phones).
         guards = dataclasses.replace(
             guards, veto=tuple(c.name for c in comparisons if c.field in VETO_FIELDS),
-            veto_unless=tuple(c.name for c in comparisons if c.field in PERSONAL_IDS),
+            veto_unless=tuple(c.name for c in comparisons if c.field in PERSONAL_IDS
+                              or generic.get(c.field, ("",))[0] == "identifier"),
             weak=tuple(c.name for c in comparisons if c.field in WEAK_FIELDS)
             if any(c.field in _NAMES for c in comparisons) else ())
     if not link and guards.keep_apart_below is None:
@@ -496,6 +497,9 @@ def fit_blocking(config: Config, records: pd.DataFrame,
 #: A veto is lifted when, among pairs that a personal identifier says are one person,
 #: more than this share has the veto field clearly different.
 VETO_LIFT_SHARE = 0.05
+#: Share of the pairs sharing an unnamed identifier that must agree on the birth date
+#: for it to be a personal identifier.
+PERSONAL_ID_AGREE = 0.9
 #: Witnessed pairs needed before a veto is judged.
 VETO_MIN_WITNESSES = 30
 
@@ -521,28 +525,43 @@ def fit_guards(config: Config, records: pd.DataFrame, *, seed: int = 0
     """
     guards = config.guards
     by_name = {c.name: c for c in config.comparisons}
-    witnesses = [by_name[n] for n in guards.veto_unless if n in by_name]
-    if not guards.veto or not witnesses:
+    if not guards.veto or not guards.veto_unless:
         return config, []
     rng = np.random.default_rng(seed)
-    pi: list[np.ndarray] = []
-    pj: list[np.ndarray] = []
-    for comparison in witnesses:
-        codes = comparison.prepare(records).value_codes
-        if codes is None:
+    notes = []
+    # An identifier that is not named a personal one (an opaque "col_7") witnesses only
+    # when the records sharing it are one person by their birth dates (or the table's
+    # one date): a household or an account number is shared by different people.
+    births = sorted((c for c in config.comparisons if isinstance(c, DateComparison)),
+                    key=lambda c: c.field != "dob")
+    witnesses, sharing = [], {}
+    for name in guards.veto_unless:
+        if name not in by_name:
             continue
-        rows = np.flatnonzero(codes >= 0)
-        order = rows[np.argsort(codes[rows], kind="stable")]
-        same = codes[order[1:]] == codes[order[:-1]]
-        # Neighbours in value order that share the value: one pair per repeat.
-        pi.append(order[:-1][same])
-        pj.append(order[1:][same])
-    i = np.concatenate(pi) if pi else np.zeros(0, dtype=np.int64)
-    j = np.concatenate(pj) if pj else np.zeros(0, dtype=np.int64)
+        pair = _sharing(by_name[name], records, rng)
+        if by_name[name].field not in PERSONAL_IDS:
+            levels = births[0].prepare(records).levels(*pair) if births and len(pair[0]) \
+                else np.zeros(0)
+            judged = levels >= 0
+            agree = float((levels[judged] > 0).mean()) if judged.any() else 0.0
+            if int(judged.sum()) < VETO_MIN_WITNESSES or agree < PERSONAL_ID_AGREE:
+                notes.append(f"'{name}' is no personal identifier: "
+                             + (f"{agree:.0%} of {int(judged.sum()):,} pairs sharing it "
+                                "agree on the birth date" if births else
+                                "no birth date to tell"))
+                continue
+        witnesses.append(by_name[name])
+        sharing[name] = pair
+    if len(witnesses) < len(guards.veto_unless):
+        guards = dataclasses.replace(guards, veto_unless=tuple(w.name for w in witnesses))
+        config = dataclasses.replace(config, guards=guards)
+    if not witnesses:
+        return config, notes
+    i = np.concatenate([sharing[w.name][0] for w in witnesses])
+    j = np.concatenate([sharing[w.name][1] for w in witnesses])
     if len(i) > 100_000:
         pick = rng.choice(len(i), 100_000, replace=False)
         i, j = i[pick], j[pick]
-    notes = []
     kept = []
     for name in guards.veto:
         comparison = by_name[name]
@@ -565,6 +584,23 @@ def fit_guards(config: Config, records: pd.DataFrame, *, seed: int = 0
         return config, notes
     return dataclasses.replace(config, guards=dataclasses.replace(
         guards, veto=tuple(kept))), notes
+
+
+def _sharing(comparison: Comparison, records: pd.DataFrame, rng: np.random.Generator
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of records holding the same value (neighbours in value order: one pair per
+    repeat), at most 100,000 of them."""
+    codes = comparison.prepare(records).value_codes
+    if codes is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    rows = np.flatnonzero(codes >= 0)
+    order = rows[np.argsort(codes[rows], kind="stable")]
+    same = codes[order[1:]] == codes[order[:-1]]
+    i, j = order[:-1][same], order[1:][same]
+    if len(i) > 100_000:
+        pick = rng.choice(len(i), 100_000, replace=False)
+        i, j = i[pick], j[pick]
+    return i, j
 
 
 def fit_config(config: Config, records: pd.DataFrame) -> tuple[Config, list[str]]:

@@ -536,6 +536,8 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
             return "amount", "numbers with decimals", None
         if p.unique_ratio >= 0.5:
             return "identifier", "numbers, mostly distinct", None
+        if p.distinct > max(100, 0.05 * n_rows) and p.length >= 5:
+            return "identifier", f"long numbers, {p.distinct:,} distinct", None
         return "categorical", "numbers, few distinct", None
     if p.distinct <= max(30, 0.01 * n_rows) and p.words <= 4:
         return "categorical", f"{p.distinct} distinct values", None

@@ -145,3 +145,31 @@ def test_a_veto_is_lifted_when_the_data_shows_names_replaced():
     # Records sharing a national id have other first names: the veto goes.
     assert fitted.guards.veto == ()
     assert any("lifted" in note for note in notes)
+
+
+def test_an_unnamed_identifier_witnesses_only_when_its_holders_share_a_birth_date():
+    from unifyprofile.infer import fit_guards
+
+    n = 120
+    given = ["Anna", "Ben", "Carl", "Dora", "Emil", "Fritz", "Gerd", "Hans", "Ida", "Jan",
+             "Karl", "Lena", "Max", "Nina", "Otto", "Paul", "Rita", "Sara", "Tom", "Uwe"]
+    people = pd.DataFrame({
+        "record_id": [str(k) for k in range(2 * n)],
+        "c1": [given[(k % n) % 20] for k in range(2 * n)],
+        "c2": [f"Name{k % n}" for k in range(2 * n)],
+        # One person per number: both records share the birth date.
+        "c3": [f"19{50 + (k % n) % 40}-0{1 + (k % n) % 9}-1{(k % n) % 10}"
+               for k in range(2 * n)],
+        "c4": [f"{5000000 + k % n}" for k in range(2 * n)],
+        # A household number: two people, two birth dates.
+        "c5": [f"{7000000 + k % n}" for k in range(2 * n)],
+    })
+    people.loc[:n - 1, "c5"] = [f"{7000000 + k}" for k in range(n)]
+    people.loc[n:, "c5"] = [f"{7000000 + (k + 1) % n}" for k in range(n)]
+    config, _ = infer_config({"records": people})
+    assert {"c_4", "c_5"} <= set(config.guards.veto_unless)
+    records, _, _, _ = Resolver(config).prepare()
+    fitted, notes = fit_guards(config, records)
+    assert "c_4" in fitted.guards.veto_unless
+    assert "c_5" not in fitted.guards.veto_unless
+    assert any("'c_5' is no personal identifier" in note for note in notes)
