@@ -208,11 +208,13 @@ def name_words(name: object) -> list[str]:
     return [w for w in re.split(r"[^a-z0-9]+", fold(text)) if w]
 
 
-def _word_role(word: str) -> str | None:
+def _word_role(word: str, modifier: bool = False) -> str | None:
+    """The role a header word points at; ``modifier``: the word stands before a head
+    such as "name" or "number" (``lst_nm``: "last", not "list")."""
     for role, words in _HINT_WORDS.items():
         if word in words:
             return role
-    return _abbreviation(word) or _compound(word)
+    return _abbreviation(word, modifier) or _compound(word)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -263,7 +265,7 @@ def _skeletons(word: str) -> set[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _abbreviation(word: str) -> str | None:
+def _abbreviation(word: str, modifier: bool = False) -> str | None:
     """The role of a header word that abbreviates a known word of exactly one role: its
     first four or more letters (``addr``, ``tele``) or its consonants (``phn``, ``adrs``,
     ``dscrptn``).  Shorter words and abbreviations two roles share (``coun``: county or
@@ -274,8 +276,8 @@ def _abbreviation(word: str) -> str | None:
         return len(known) > len(word) and known[0] == word[0] and (
             (len(word) >= 4 and known.startswith(word)) or word in _skeletons(known))
 
-    if any(shortens(head) for head in _WEAK_HEADS):
-        return None  # "lst": last, or list
+    if not modifier and any(shortens(head) for head in _WEAK_HEADS):
+        return None  # a head "lst": last, or list
     roles = {role for role, words in _HINT_WORDS.items() for known in words
              if shortens(known)}
     roles.discard("source")  # never evidence: only a header that says so exactly
@@ -294,11 +296,16 @@ def _name_hint(name: object) -> tuple[str | None, bool]:
             return phrase_role, True
     weak: str | None = None
     seen_weak = False
-    for word in reversed(words):
-        role = _word_role(word)
+    for k, word in enumerate(reversed(words)):
+        role = _word_role(word, modifier=seen_weak)
         if role is not None:
             if role in ("year", "date") and ("birth" in words or "geb" in words):
                 return "dob", True
+            if role == "address" and any(_word_role(w, modifier=True) == "email"
+                                         for w in words[:len(words) - 1 - k]):
+                return "email", True  # "eml_adrs", "mail_adresse"
+            if role == "full_name" and weak == "identifier":
+                return "identifier", True  # "customer number", "ptnt_id"
             return role, True
         if word in _WEAK_HEADS:
             if not seen_weak:

@@ -164,3 +164,12 @@ def test_an_abbreviation_of_two_words_points_nowhere_and_full_names_under_a_surn
     # French "nom" over "given name surname" values is a full name.
     full = [f"{g.title()} {s.title()}" for g, s in zip(GIVEN, SURNAMES, strict=True)]
     assert roles_of(pd.DataFrame({"nom": full}))["nom"] == "full_name"
+
+
+def test_a_modifier_before_a_head_word_reads_as_a_modifier():
+    from unifyprofile.sources._infer import _name_hint
+
+    assert _name_hint("lst_nm")[0] == "last_name"  # last name, not list name
+    assert _name_hint("ptnt_id")[0] == "identifier"  # a patient's (patent's) number
+    assert _name_hint("customer_number")[0] == "identifier"
+    assert _name_hint("eml_adrs")[0] == "email"
