@@ -534,13 +534,14 @@ def fit_guards(config: Config, records: pd.DataFrame, *, seed: int = 0
     # one date): a household or an account number is shared by different people.
     births = sorted((c for c in config.comparisons if isinstance(c, DateComparison)),
                     key=lambda c: c.field != "dob")
+    birth = births[0].prepare(records) if births else None  # prepared once
     witnesses, sharing = [], {}
     for name in guards.veto_unless:
         if name not in by_name:
             continue
         pair = _sharing(by_name[name], records, rng)
         if by_name[name].field not in PERSONAL_IDS:
-            levels = births[0].prepare(records).levels(*pair) if births and len(pair[0]) \
+            levels = birth.levels(*pair) if birth is not None and len(pair[0]) \
                 else np.zeros(0)
             judged = levels >= 0
             agree = float((levels[judged] > 0).mean()) if judged.any() else 0.0

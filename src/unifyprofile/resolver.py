@@ -532,6 +532,13 @@ def score_pairs(levels: np.ndarray, i: np.ndarray, j: np.ndarray, model: Fellegi
     return Scored(weight, probability, fired, linked, strength)
 
 
+def separates(config: Config) -> bool:
+    """Whether the config's guards tell records of one component apart (see
+    :func:`separator`)."""
+    guards = config.guards
+    return bool(guards.veto or guards.weak or guards.keep_apart_below is not None)
+
+
 def separator(prepared: Sequence[PreparedComparison], model: FellegiSunter, config: Config,
               frequencies: Sequence[np.ndarray | None] | None = None
               ) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
@@ -544,7 +551,7 @@ def separator(prepared: Sequence[PreparedComparison], model: FellegiSunter, conf
     the prepared comparisons counted; the identity store passes its frozen ones).
     """
     guards = config.guards
-    if not guards.veto and not guards.weak and guards.keep_apart_below is None:
+    if not separates(config):
         return None
     if frequencies is None:
         frequencies = [p.value_frequency for p in prepared]

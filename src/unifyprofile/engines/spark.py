@@ -54,7 +54,13 @@ from unifyprofile.config import Config, config_warnings
 from unifyprofile.errors import BlockingError, ConfigError, SourceError
 from unifyprofile.golden import merge
 from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
-from unifyprofile.resolver import _vetoed, csv_ready, separator, sources_with_data
+from unifyprofile.resolver import (
+    _vetoed,
+    csv_ready,
+    separates,
+    separator,
+    sources_with_data,
+)
 from unifyprofile.score import FellegiSunter, demote_hubs, fit_checked, prepare_rules
 from unifyprofile.sources import Source, read_source
 from unifyprofile.sources._read import (
@@ -903,7 +909,7 @@ class _Run:
         max_size = config.guards.max_cluster_size
         # The separator (vetoes, clear non-matches) compares members of one component:
         # their compared columns and term frequencies travel with them.
-        separating = separator([], model, config, []) is not None
+        separating = separates(config)
         compared = _read_by(records.columns, comparisons, []) if separating else []
         tf = [f"tf{n}" for n, c in enumerate(comparisons) if c.tf_adjust] if separating else []
         member_cols = records.select(
