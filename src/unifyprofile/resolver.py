@@ -29,7 +29,14 @@ from unifyprofile.compare import Comparison, PreparedComparison, default_compari
 from unifyprofile.config import Config, config_warnings
 from unifyprofile.errors import ConfigError
 from unifyprofile.golden import merge
-from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table, identity_graph
+from unifyprofile.graph import (
+    RULE_WEIGHT,
+    Constraint,
+    Separator,
+    cluster,
+    clusters_table,
+    identity_graph,
+)
 from unifyprofile.score import (
     FellegiSunter,
     Guards,
@@ -540,12 +547,13 @@ def separates(config: Config) -> bool:
 
 
 def separator(prepared: Sequence[PreparedComparison], model: FellegiSunter, config: Config,
-              frequencies: Sequence[np.ndarray | None] | None = None
-              ) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
+              frequencies: Sequence[np.ndarray | None] | None = None) -> Separator | None:
     """What tells two records of one component apart (see :func:`~unifyprofile.graph.cluster`):
     a veto comparison at its "else" level (two different first names, two different
     dates of birth), or a pair scored a clear non-match (below ``keep_apart_below``)
     on evidence against it, not for want of evidence.  None without either guard.
+    It is blind to the records with no value on any veto comparison (to every record
+    when there is no veto).
 
     ``frequencies`` are the term frequencies per record and comparison (default: those
     the prepared comparisons counted; the identity store passes its frozen ones).
@@ -568,7 +576,12 @@ def separator(prepared: Sequence[PreparedComparison], model: FellegiSunter, conf
             out |= (probability < guards.keep_apart_below) & (weight < 0)
         return out
 
-    return separate
+    # Without vetoes every record is blind: only scores keep entities apart.
+    blind = np.ones(prepared[0].n_records if prepared else 0, dtype=bool)
+    for p in prepared:
+        if p.comparison.name in guards.veto:
+            blind &= p.value_codes < 0 if p.value_codes is not None else False
+    return Separator(separate, blind)
 
 
 def _run_on_spark(resolver: Resolver[Any], data: Mapping[str, Any] | None) -> SparkResult:

@@ -20,7 +20,7 @@ Examples:
 
 from __future__ import annotations
 
-from ._config import COMPARISON_TYPES, comparison_from_config, default_comparisons
+from ._config import COMPARISON_TYPES, LOCATION_FIELDS, comparison_from_config, default_comparisons
 from ._levels import (
     AddressComparison,
     Comparison,
@@ -40,6 +40,7 @@ from ._tokens import tokenise
 
 __all__ = [
     "COMPARISON_TYPES",
+    "LOCATION_FIELDS",
     "AddressComparison",
     "Comparison",
     "DateComparison",

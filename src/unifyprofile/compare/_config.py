@@ -133,6 +133,11 @@ def comparison_from_config(entry: Mapping[str, Any], where: str = "comparison") 
 
 _NOT_FIELDS = {RECORD_ID, SOURCE, SOURCE_RECORD_ID, UPDATED_AT, ENTITY_ID}
 # Canonical fields the preset does not compare (weak or unsuited evidence on their own).
+#: Location fields from the finest to the coarsest.  Two records that agree on a street
+#: address agree on its postcode and town as a matter of course: the coarser agreement
+#: adds no evidence (see :meth:`~unifyprofile.score.FellegiSunter.contributions`).
+LOCATION_FIELDS = ("address", "postcode", "city", "state", "country")
+
 _SKIPPED = {"middle_name", "gender", "state", "country", "marketing_opt_in", "marketing_opt_out"}
 
 

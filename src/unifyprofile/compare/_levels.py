@@ -558,8 +558,9 @@ class _PreparedName(_Cascade):
     def _swapped(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
                  ) -> np.ndarray:
         """First and last name exchanged, each alike up to a typo (Jaro-Winkler at least
-        the lowest threshold), or one record's name alike the other's swapped name where
-        the other half is missing ("alfie" against "griffiths alfie")."""
+        the lowest threshold) or an initial ("l jansen" against "jansen lisa"), or one
+        record's name alike the other's swapped name where the other half is missing
+        ("alfie" against "griffiths alfie")."""
         assert self._swap is not None
         sa, sb = self._swap[i], self._swap[j]
         top = float(self._ascending[0])
@@ -574,7 +575,9 @@ class _PreparedName(_Cascade):
                 scores = k.pair_scores(self._uniques, x[rest], y[rest],
                                        JaroWinkler.normalized_similarity,
                                        score_cutoff=_cutoff(top))
-                out[rest] = (scores >= top) | self._scrambled(x[rest], y[rest])
+                initial = (((self._length[x[rest]] == 1) | (self._length[y[rest]] == 1))
+                           & (self._first[x[rest]] == self._first[y[rest]]))
+                out[rest] = (scores >= top) | initial | self._scrambled(x[rest], y[rest])
             return out
 
         forward, backward = alike(ca, sb), alike(cb, sa)

@@ -1,9 +1,11 @@
 """Identity graph and clustering."""
 
 from unifyprofile.graph._cluster import (
+    AMBIGUOUS,
     RULE_WEIGHT,
     Clustering,
     Constraint,
+    Separator,
     cluster,
     clusters_table,
     entity_ids,
@@ -11,5 +13,6 @@ from unifyprofile.graph._cluster import (
 )
 from unifyprofile.graph._export import identity_graph, widest_path
 
-__all__ = ["RULE_WEIGHT", "Clustering", "Constraint", "cluster", "clusters_table", "entity_ids",
-           "identity_graph", "widest_path", "within_component_pairs"]
+__all__ = ["AMBIGUOUS", "RULE_WEIGHT", "Clustering", "Constraint", "Separator", "cluster",
+           "clusters_table", "entity_ids", "identity_graph", "widest_path",
+           "within_component_pairs"]

@@ -25,8 +25,8 @@ from scipy.sparse.csgraph import connected_components
 from unifyprofile import schema
 from unifyprofile._columns import order_of
 
-__all__ = ["RULE_WEIGHT", "Clustering", "Constraint", "cluster", "clusters_table", "entity_ids",
-           "within_component_pairs"]
+__all__ = ["AMBIGUOUS", "RULE_WEIGHT", "Clustering", "Constraint", "Separator", "cluster",
+           "clusters_table", "entity_ids", "within_component_pairs"]
 
 #: Weight given to links made by deterministic rules, above any probabilistic weight.
 RULE_WEIGHT = 1e6
@@ -36,8 +36,31 @@ ALL_PAIRS_UP_TO = 60
 #: strongest links at most this many.
 NEIGHBOURS = 30
 
-#: Tells which pairs ``(i, j)`` of records are known to be different entities.
-Separate = Callable[[np.ndarray, np.ndarray], np.ndarray]
+#: A part of a group is detached when the link that holds it there is at most this many
+#: bits (log2 Bayes factor) stronger than a refused link into a group kept apart from it.
+AMBIGUOUS_BITS = 1.0
+#: Reason of a link cut because the records it would join belong with two groups.
+AMBIGUOUS = "ambiguous: links as strongly into an entity kept apart from this one"
+#: Reason prefix of a link cut by the size limit.
+CUT_SIZE = "max_cluster_size"
+#: Reason of a link cut because a pair across it is known to be two entities.
+KEPT_APART = "kept apart: a pair across the link was scored a non-match"
+
+
+
+@dataclass(frozen=True)
+class Separator:
+    """What tells records of one component apart.
+
+    ``apart(i, j)`` tells which pairs of records are known to be different entities.
+    ``blind`` marks the records that hold nothing it tells people apart by (no first
+    name where different first names keep people apart): only such records can be
+    left between two entities without a way to choose (see :data:`AMBIGUOUS`).  None:
+    no record is.
+    """
+
+    apart: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    blind: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +151,7 @@ def within_component_pairs(labels: np.ndarray, i: np.ndarray, j: np.ndarray,
 def cluster(n_records: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, *,
             constraints: Sequence[Constraint] = (), max_cluster_size: int | None = None,
             apart: tuple[np.ndarray, np.ndarray] | None = None,
-            separate: Separate | None = None) -> Clustering:
+            separate: Separator | None = None) -> Clustering:
     """Partition ``n_records`` records given their links.
 
     Args:
@@ -146,6 +169,8 @@ def cluster(n_records: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, *,
             the pairs of records that links put in one component without joining them
             directly (see :func:`within_component_pairs`), so that an entity is
             consistent, not merely connected: the pairs it calls apart are kept apart.
+            Records it is blind to that link about as strongly into two entities kept
+            apart join neither (see :func:`_ambiguous`).
 
     Returns:
         A :class:`Clustering` with labels numbered by first appearance.
@@ -171,7 +196,7 @@ def cluster(n_records: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, *,
     if separate is not None and len(i):
         ci, cj = within_component_pairs(labels, i, j, weight)
         if len(ci):
-            told = np.asarray(separate(ci, cj), dtype=bool)
+            told = np.asarray(separate.apart(ci, cj), dtype=bool)
             ai = np.concatenate([ai, ci[told]])
             aj = np.concatenate([aj, cj[told]])
     bad = _offending(labels, constraints, max_cluster_size)
@@ -194,7 +219,8 @@ def cluster(n_records: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, *,
         for chunk in np.split(bad_edges, bounds):
             members = np.flatnonzero(labels == edge_comp[chunk[0]])
             parts, cut = _split(members, i[chunk], j[chunk], weight[chunk], constraints,
-                                max_cluster_size, apart_of)
+                                max_cluster_size, apart_of,
+                                None if separate is None else separate.blind)
             cut_rows.extend(cut)
             for part in parts[1:]:
                 labels[part] = next_label
@@ -230,7 +256,7 @@ def _offending(labels: np.ndarray, constraints: Sequence[Constraint],
 
 def _split(members: np.ndarray, i: np.ndarray, j: np.ndarray, weight: np.ndarray,
            constraints: Sequence[Constraint], max_size: int | None,
-           apart_of: dict[int, set[int]] | None = None
+           apart_of: dict[int, set[int]] | None = None, blind: np.ndarray | None = None
            ) -> tuple[list[np.ndarray], list[tuple[int, int, float, str]]]:
     """Constrained maximum spanning forest of one component (edges sorted strongest first)."""
     parent = {int(m): int(m) for m in members}
@@ -250,6 +276,7 @@ def _split(members: np.ndarray, i: np.ndarray, j: np.ndarray, weight: np.ndarray
         return x
 
     cut = []
+    tree: list[tuple[int, int, float]] = []
     for a, b, w in zip(i.tolist(), j.tolist(), weight.tolist(), strict=True):
         ra, rb = find(a), find(b)
         if ra == rb:
@@ -260,13 +287,14 @@ def _split(members: np.ndarray, i: np.ndarray, j: np.ndarray, weight: np.ndarray
                 reason = f"cannot-link: {c.name}"
                 break
         if reason is None and max_size is not None and size[ra] + size[rb] > max_size:
-            reason = f"max_cluster_size {max_size}"
+            reason = f"{CUT_SIZE} {max_size}"
         if reason is None and against and (
                 not against[ra].isdisjoint(group[rb]) or not against[rb].isdisjoint(group[ra])):
-            reason = "kept apart: a pair across the link was scored a non-match"
+            reason = KEPT_APART
         if reason is not None:
             cut.append((a, b, w, reason))
             continue
+        tree.append((a, b, w))
         if size[ra] < size[rb]:
             ra, rb = rb, ra
         parent[rb] = ra
@@ -275,11 +303,81 @@ def _split(members: np.ndarray, i: np.ndarray, j: np.ndarray, weight: np.ndarray
         against[ra] |= against.pop(rb)
         for vals in values:
             vals[ra] |= vals.pop(rb)
+    root_of = {int(m): find(int(m)) for m in members}
+
+    def conflict(part: set[int], other: set[int]) -> bool:
+        if blind is None or not blind[list(part)].all():
+            return True  # the part holds what tells people apart: the cut stands
+        if any(not apart_of.get(m, set()).isdisjoint(other) for m in part):
+            return True
+        for c in constraints:
+            held = {int(c.codes[m]) for m in part} - {-1}
+            theirs = {int(c.codes[m]) for m in other} - {-1}
+            if held and theirs and held != theirs:
+                return True
+        return False
+
+    detached = _ambiguous(tree, cut, root_of, conflict) if blind is not None else {}
+    if detached:
+        # A detached part leaves its group: the links across are cut.
+        label = {m: (detached.get(m, -1), root_of[m]) for m in root_of}
+        parent = {m: m for m in root_of}
+        for a, b, w in zip(i.tolist(), j.tolist(), weight.tolist(), strict=True):
+            if label[a] == label[b]:
+                parent[find(a)] = find(b)
+            elif root_of[a] == root_of[b]:
+                cut.append((a, b, w, AMBIGUOUS))
     roots = np.array([find(int(m)) for m in members])
     order = np.argsort(roots, kind="stable")
     groups = np.split(members[order], np.flatnonzero(np.diff(roots[order])) + 1)
     groups.sort(key=len, reverse=True)
     return groups, cut
+
+
+def _ambiguous(tree: list[tuple[int, int, float]], cut: list[tuple[int, int, float, str]],
+               root_of: dict[int, int], conflict: Callable[[set[int], set[int]], bool]
+               ) -> dict[int, int]:
+    """Parts of groups that link about as strongly into another group they were kept
+    apart from: ``{record: part}`` for the records to detach.
+
+    A link ``(a, b)`` refused because the groups of ``a`` and ``b`` are kept apart says
+    that ``a`` belongs with at most one of them.  The part of ``a``'s group that hangs
+    on links no stronger than the refused one (plus :data:`AMBIGUOUS_BITS`) could as well
+    have joined ``b``'s group: a guest checkout that shares only an address, or a family
+    mailbox, with two people of a household.  Giving it to either is a guess, so it is
+    given to neither (a missed link is cheaper than a merge of two people).
+    """
+    refused = [(a, b, w) for a, b, w, reason in cut if reason == KEPT_APART]
+    if not refused:
+        return {}
+    adjacent: dict[int, list[tuple[int, float]]] = {}
+    for a, b, w in tree:
+        adjacent.setdefault(a, []).append((b, w))
+        adjacent.setdefault(b, []).append((a, w))
+    members: dict[int, set[int]] = {}
+    for m, r in root_of.items():
+        members.setdefault(r, set()).add(m)
+    detached: dict[int, int] = {}
+    for a, b, w in refused:
+        for x, y in ((a, b), (b, a)):
+            group, other = root_of[x], root_of[y]
+            if group == other or x in detached:
+                continue
+            # x's part of its group: reached over links clearly stronger than (x, y).
+            part, todo = {x}, [x]
+            while todo:
+                node = todo.pop()
+                for nxt, link in adjacent.get(node, ()):
+                    if link > w + AMBIGUOUS_BITS and nxt not in part:
+                        part.add(nxt)
+                        todo.append(nxt)
+            if len(part) == len(members[group]):
+                continue
+            if conflict(part, members[other]):
+                continue  # the part itself is kept apart from the other group
+            for m in part:
+                detached.setdefault(m, x)
+    return detached
 
 
 def entity_ids(record_ids: pd.Series, labels: np.ndarray) -> np.ndarray:

@@ -20,7 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from unifyprofile.compare import Comparison, PreparedComparison, comparison_from_config
+from unifyprofile.compare import (
+    LOCATION_FIELDS,
+    Comparison,
+    PreparedComparison,
+    comparison_from_config,
+)
 from unifyprofile.errors import DataError, NotFittedError
 
 __all__ = ["FellegiSunter", "monotone_m"]
@@ -380,6 +385,12 @@ class FellegiSunter:
                       frequencies: Sequence[np.ndarray | None] | None = None) -> np.ndarray:
         """Per-comparison log2 Bayes factors, shape ``(pairs, comparisons)``.
 
+        Locations nest: where a finer location field (a street address) speaks for a
+        match, a coarser one's agreement (its postcode, its town) counts 0, not again;
+        its disagreement still counts.  Without this a shared address counts three
+        times, and a guest checkout at a household's address outweighs two different
+        e-mail addresses and phone numbers.
+
         Args:
             levels: int8 matrix of levels.
             frequencies: per comparison, for each pair the term frequency of the value
@@ -401,7 +412,19 @@ class FellegiSunter:
                 at = lv == exact
                 # Agreeing on a rare value is stronger evidence than on a common one.
                 out[at, k] = np.log2(self.m_[k][exact]) - np.log2(np.maximum(freq[at], 1e-9))
+        self._nest_locations(out)
         return out
+
+    def _nest_locations(self, out: np.ndarray) -> None:
+        fields = [c.field for c in self.comparisons]
+        implied = np.zeros(len(out), dtype=bool)
+        for field in LOCATION_FIELDS:
+            ks = [k for k, f in enumerate(fields) if f == field]
+            if not ks:
+                continue
+            here = out[:, ks] > 0
+            out[:, ks] = np.where(here & implied[:, None], 0.0, out[:, ks])
+            implied |= here.any(axis=1)
 
     def match_weight(self, levels: np.ndarray,
                      frequencies: Sequence[np.ndarray | None] | None = None) -> np.ndarray:

@@ -234,6 +234,7 @@ def test_public_names():
     assert sorted(cmp.__all__) == sorted(
         [
             "COMPARISON_TYPES",
+            "LOCATION_FIELDS",
             "AddressComparison",
             "Comparison",
             "DateComparison",

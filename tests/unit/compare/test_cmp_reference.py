@@ -57,7 +57,8 @@ def ref_name(c, a, b):
 
     def alike(p, q):
         return p is not None and q is not None and (
-            p == q or JaroWinkler.normalized_similarity(p, q) >= 0.80 or scrambles(p, q))
+            p == q or JaroWinkler.normalized_similarity(p, q) >= 0.80 or scrambles(p, q)
+            or ((len(p) == 1 or len(q) == 1) and p[0] == q[0]))
 
     la, lb = a["last_name_std"], b["last_name_std"]
     swapped = (alike(x, lb) and (alike(y, la) or la is None)) or (alike(y, la) and lb is None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from unifyprofile.graph import cluster, within_component_pairs
+from unifyprofile.graph import AMBIGUOUS, Separator, cluster, within_component_pairs
 from unifyprofile.infer import fit_config, infer_config
 from unifyprofile.resolver import Resolver
 
@@ -39,10 +39,48 @@ def test_a_chain_whose_ends_are_told_apart_ends_as_two_entities():
         asked.extend(zip(i.tolist(), j.tolist(), strict=True))
         return (i == 0) & (j == 2)
 
-    result = cluster(3, _arr([0, 1]), _arr([1, 2]), np.array([9.0, 2.0]), separate=separate)
+    result = cluster(3, _arr([0, 1]), _arr([1, 2]), np.array([9.0, 2.0]),
+                     separate=Separator(separate))
     assert asked == [(0, 2)]
     assert result.labels.tolist() == [0, 0, 1]
     assert result.cut["reason"].str.startswith("kept apart").all()
+
+
+def _apart_0_1(i, j):
+    return (i == 0) & (j == 1)
+
+
+def test_a_record_that_fits_two_people_kept_apart_equally_joins_neither():
+    # 0 and 1 are two people kept apart; 2 (no first name: the separator is blind to it)
+    # links to both about as strongly, so it belongs to neither.
+    result = cluster(3, _arr([0, 1]), _arr([2, 2]), np.array([10.0, 10.5]),
+                     separate=Separator(_apart_0_1, blind=np.array([False, False, True])))
+    assert len(set(result.labels.tolist())) == 3
+    assert (result.cut["reason"] == AMBIGUOUS).sum() == 1
+
+
+def test_a_part_that_fits_two_people_leaves_as_one_entity():
+    # 2 and 3 are one guest (linked strongly); each links to one of two people kept apart.
+    result = cluster(4, _arr([2, 0, 1]), _arr([3, 2, 3]), np.array([30.0, 10.0, 10.0]),
+                     separate=Separator(_apart_0_1,
+                                        blind=np.array([False, False, True, True])))
+    labels = result.labels.tolist()
+    assert labels[2] == labels[3]
+    assert len({labels[0], labels[1], labels[2]}) == 3
+
+
+def test_a_record_that_clearly_fits_one_person_joins_that_person():
+    result = cluster(3, _arr([0, 1]), _arr([2, 2]), np.array([20.0, 10.0]),
+                     separate=Separator(_apart_0_1, blind=np.array([False, False, True])))
+    assert result.labels.tolist() == [0, 1, 0]
+    assert not (result.cut["reason"] == AMBIGUOUS).any()
+
+
+def test_a_record_the_separator_can_tell_apart_is_not_detached():
+    # 2 holds a first name that agrees with both: the strongest link decides, as before.
+    result = cluster(3, _arr([0, 1]), _arr([2, 2]), np.array([10.0, 10.5]),
+                     separate=Separator(_apart_0_1, blind=np.array([False, False, False])))
+    assert result.labels.tolist() == [0, 1, 1]
 
 
 def test_without_a_separator_the_chain_stays_connected():
@@ -87,6 +125,20 @@ def test_a_household_stays_apart_and_each_person_is_one_entity():
     assert len(linda) == 1 and len(samuel) == 1
     assert linda != samuel
     assert entity["people:5"] not in linda | samuel
+
+
+def test_a_guest_at_a_household_address_joins_no_one_in_it():
+    """A nameless record that shares only the address with two people kept apart (and
+    whose e-mail matches neither) is no evidence for either."""
+    guest = pd.DataFrame([("6", None, None, None, "504 Forest Ave", "60603", "Chicago",
+                           "shopper.4471@mail.com", None)], columns=_household().columns)
+    table = pd.concat([_household(), guest], ignore_index=True)
+    config, _ = infer_config({"people": table})
+    records, *_ = Resolver(config).prepare()
+    config, _ = fit_config(config, records)
+    entity = Resolver(config).resolve(records).clusters.set_index("record_id")["entity_id"]
+    assert entity["people:1"] != entity["people:3"]
+    assert entity["people:6"] not in {entity["people:1"], entity["people:3"]}
 
 
 

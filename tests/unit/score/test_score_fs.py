@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unifyprofile.compare import ExactMatch, NameComparison, StringComparison
+from unifyprofile.compare import (
+    AddressComparison,
+    ExactMatch,
+    NameComparison,
+    PostcodeComparison,
+    StringComparison,
+)
 from unifyprofile.errors import DataError, NotFittedError
 from unifyprofile.score import FellegiSunter, monotone_m
 
@@ -283,6 +289,29 @@ def test_tf_adjustment_makes_rare_values_stronger_evidence():
         m=[[0.1, 0.9]], u=[[0.8, 0.2]], lambda_=0.01
     )
     np.testing.assert_allclose(off.match_weight(levels, freq), model.match_weight(levels))
+
+
+def test_a_shared_address_counts_once_not_again_for_its_postcode_and_town():
+    comparisons = [AddressComparison(), PostcodeComparison(), ExactMatch("city")]
+    model = FellegiSunter(comparisons).set_params(
+        m=[[0.1, 0.1, 0.2, 0.6], [0.1, 0.1, 0.8], [0.2, 0.8]],
+        u=[[0.97, 0.02, 0.005, 0.005], [0.9, 0.05, 0.05], [0.8, 0.2]], lambda_=0.01)
+    levels = np.array([
+        [3, 2, 1],    # same address: postcode and town add nothing
+        [0, 2, 1],    # other street: the postcode and town still count
+        [3, 0, 1],    # same street elsewhere: the postcode that differs still counts
+        [-1, 2, 1],   # no address: the postcode counts, the town not again
+        [-1, -1, 1],  # the town alone counts
+    ], dtype=np.int8)
+    contrib = model.contributions(levels)
+    street, code, town = np.log2(0.6 / 0.005), np.log2(0.8 / 0.05), np.log2(0.8 / 0.2)
+    np.testing.assert_allclose(contrib, [
+        [street, 0, 0],
+        [np.log2(0.1 / 0.97), code, 0],
+        [street, np.log2(0.1 / 0.9), 0],
+        [0, code, 0],
+        [0, 0, town],
+    ])
 
 
 def test_match_probability_combines_weight_and_prior():
