@@ -41,11 +41,8 @@ NEIGHBOURS = 30
 AMBIGUOUS_BITS = 1.0
 #: Reason of a link cut because the records it would join belong with two groups.
 AMBIGUOUS = "ambiguous: links as strongly into an entity kept apart from this one"
-#: Reason prefix of a link cut by the size limit.
-CUT_SIZE = "max_cluster_size"
 #: Reason of a link cut because a pair across it is known to be two entities.
 KEPT_APART = "kept apart: a pair across the link was scored a non-match"
-
 
 
 @dataclass(frozen=True)
@@ -287,7 +284,7 @@ def _split(members: np.ndarray, i: np.ndarray, j: np.ndarray, weight: np.ndarray
                 reason = f"cannot-link: {c.name}"
                 break
         if reason is None and max_size is not None and size[ra] + size[rb] > max_size:
-            reason = f"{CUT_SIZE} {max_size}"
+            reason = f"max_cluster_size {max_size}"
         if reason is None and against and (
                 not against[ra].isdisjoint(group[rb]) or not against[rb].isdisjoint(group[ra])):
             reason = KEPT_APART
