@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from ._config import COMPARISON_TYPES, LOCATION_FIELDS, comparison_from_config, default_comparisons
 from ._levels import (
+    TF_PRIOR_PEOPLE,
     AddressComparison,
     Comparison,
     DateComparison,
@@ -35,12 +36,13 @@ from ._levels import (
     StringComparison,
     TextComparison,
 )
-from ._stage import compare, person_keys, prepare, value_keys
+from ._stage import compare, given_keys, person_keys, prepare, value_keys
 from ._tokens import tokenise
 
 __all__ = [
     "COMPARISON_TYPES",
     "LOCATION_FIELDS",
+    "TF_PRIOR_PEOPLE",
     "AddressComparison",
     "Comparison",
     "DateComparison",
@@ -56,6 +58,7 @@ __all__ = [
     "compare",
     "comparison_from_config",
     "default_comparisons",
+    "given_keys",
     "prepare",
     "tokenise",
     "person_keys",

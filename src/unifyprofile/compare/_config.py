@@ -185,7 +185,10 @@ def default_comparisons(columns: Iterable[str]) -> list[Comparison]:
     out: list[Comparison] = []
     if "first_name" in present:
         swap = "last_name" if "last_name" in present else None
-        out.append(NameComparison("first_name", nicknames=True, swap_with=swap, sexes=True))
+        # A first name's frequency is counted among the people of its surname: John
+        # among the Smiths, not among everyone (common full names are given jointly).
+        out.append(NameComparison("first_name", nicknames=True, swap_with=swap, sexes=True,
+                                  tf_given=swap))
     if "last_name" in present:
         out.append(NameComparison("last_name", nicknames=False))
     if "full_name" in present and not present & {"first_name", "last_name"}:

@@ -441,8 +441,11 @@ class NameComparison(Comparison):
         return prepared
 
 
-#: Weight, in people, of a name's own share in its share among a surname's people.
-TF_PRIOR_PEOPLE = 10.0
+#: Weight, in people, of a name's own share in its share among a surname's people: the
+#: share among a surname's people departs from the name's own share only where the
+#: surname is held by hundreds of people (a common full name, John Smith, Wang Wei),
+#: not because one person with a rare or mistyped surname has one first name.
+TF_PRIOR_PEOPLE = 1000.0
 #: Columns that tell apart two people of one name, in order of preference (the first a
 #: record holds is its person key).
 PERSON_KEYS = ("dob_std", "email_std", "phone_std", "postcode_std", "city_std")

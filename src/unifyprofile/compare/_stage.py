@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from unifyprofile.errors import ConfigError, DataError
+from unifyprofile.schema import std
 
 from . import _kernels as k
 from ._levels import PERSON_KEYS, Comparison, NumericComparison, PreparedComparison, _resolve
@@ -125,6 +126,24 @@ def value_keys(records: pd.DataFrame, comparison: Comparison) -> np.ndarray:
     """
     column = _resolve(records, comparison.field, comparison.name)
     return _keys(records[column], column, numeric=isinstance(comparison, NumericComparison))
+
+
+def given_keys(records: pd.DataFrame, comparison: Comparison) -> np.ndarray:
+    """Per record, the key of the value a name comparison's term frequency is counted
+    within (``tf_given``: the surname), as :func:`value_keys` writes keys; ``None``
+    where the record holds none, everywhere without ``tf_given``.
+
+    >>> from unifyprofile.compare import NameComparison
+    >>> given_keys(pd.DataFrame({"first_name_std": ["ann", "bo"],
+    ...                          "last_name_std": ["lee", None]}),
+    ...            NameComparison("first_name", tf_given="last_name")).tolist()
+    ['lee', None]
+    """
+    given = getattr(comparison, "tf_given", None)
+    column = std(given) if given else None
+    if column is None or column not in records.columns:
+        return np.full(len(records), None, dtype=object)
+    return _keys(records[column], column)
 
 
 def person_keys(records: pd.DataFrame) -> np.ndarray:

@@ -49,7 +49,13 @@ import pyarrow as pa
 from unifyprofile import schema
 from unifyprofile._log import log_notes
 from unifyprofile.blocking import BlockingRule, link_sides
-from unifyprofile.compare import Comparison, person_keys, value_keys
+from unifyprofile.compare import (
+    TF_PRIOR_PEOPLE,
+    Comparison,
+    given_keys,
+    person_keys,
+    value_keys,
+)
 from unifyprofile.config import Config, config_warnings
 from unifyprofile.errors import BlockingError, ConfigError, SourceError
 from unifyprofile.golden import merge
@@ -583,10 +589,12 @@ class _Run:
         tz = self.tz
         tf = [n for n, c in enumerate(comparisons) if c.tf_adjust]
         people = any(comparisons[n].tf_counts_people for n in tf)
+        given = [n for n in tf if getattr(comparisons[n], "tf_given", None)]
         out_schema = T.StructType(
             [T.StructField(POS, T.LongType(), False)]
             + [T.StructField(f"k{n}", T.StringType(), True) for n in range(len(rules))]
             + [T.StructField(f"tfkey{n}", T.StringType(), True) for n in tf]
+            + [T.StructField(f"tfgiven{n}", T.StringType(), True) for n in given]
             + ([T.StructField("_person", T.StringType(), True)] if people else [])
             + ([T.StructField("_side", T.IntegerType(), False)] if sides is not None else []))
 
@@ -598,6 +606,8 @@ class _Run:
                     cols[f"k{n}"] = rule.values(batch)
                 for n in tf:
                     cols[f"tfkey{n}"] = value_keys(batch, comparisons[n])
+                for n in given:
+                    cols[f"tfgiven{n}"] = given_keys(batch, comparisons[n])
                 if people:
                     cols["_person"] = person_keys(batch)
                 if sides is not None:
@@ -796,10 +806,6 @@ class _Run:
         for n, comparison in enumerate(comparisons):
             if not comparison.tf_adjust:
                 continue
-            if getattr(comparison, "tf_given", None):
-                raise ConfigError(
-                    f"comparison '{comparison.name}': tf_given is not supported by the "
-                    "spark engine yet; remove it or run with the local engine")
             col = f"tfkey{n}"
             present = keys.filter(F.col(col).isNotNull())
             if comparison.tf_counts_people:
@@ -809,8 +815,30 @@ class _Run:
             total = present.count()
             freq = present.groupBy(col).count().select(
                 col, (F.col("count") / F.lit(float(max(total, 1)))).alias(f"tf{n}"))
-            out = out.join(keys.select(POS, col).join(freq, col, "left").drop(col), POS, "left")
+            per_record = keys.select(POS, col).join(freq, col, "left")
+            if getattr(comparison, "tf_given", None):
+                per_record = self._within_given(keys, n, per_record)
+            out = out.join(per_record.drop(col), POS, "left")
         return out
+
+    @staticmethod
+    def _within_given(keys: DataFrame, n: int, per_record: DataFrame) -> DataFrame:
+        """A name's share among the people of the record's surname (``tf_given``),
+        shrunk towards its own share ``tf<n>`` as the local engine shrinks it."""
+        col, given, tf = f"tfkey{n}", f"tfgiven{n}", f"tf{n}"
+        trios = keys.filter(F.col(col).isNotNull() & F.col(given).isNotNull()).select(
+            col, given, F.coalesce(F.col("_person"), F.concat(F.lit("#"), F.col(POS).cast("string"))
+                       ).alias("_who")).distinct()
+        together = trios.groupBy(col, given).count().withColumnRenamed("count", "_together")
+        among = trios.groupBy(given).count().withColumnRenamed("count", "_among")
+        prior = float(TF_PRIOR_PEOPLE)
+        return (per_record.join(keys.select(POS, given), POS, "left")
+                .join(together, [col, given], "left").join(among, given, "left")
+                .withColumn(tf, F.when(
+                    F.col(given).isNotNull(),
+                    (F.col("_together") + F.lit(prior) * F.col(tf))
+                    / (F.col("_among") + F.lit(prior))).otherwise(F.col(tf)))
+                .drop(given, "_together", "_among"))
 
     def score(self, pairs: DataFrame, frequencies: DataFrame, model: FellegiSunter,
               comparisons: list[Comparison]) -> DataFrame:

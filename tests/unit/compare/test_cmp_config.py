@@ -218,7 +218,8 @@ def test_default_comparisons_for_person_data():
         "company",
         "customer_id",
     ]
-    assert by_name["first_name"] == NameComparison("first_name", swap_with="last_name", sexes=True)
+    assert by_name["first_name"] == NameComparison("first_name", swap_with="last_name", sexes=True,
+                                                  tf_given="last_name")
     assert by_name["last_name"].nicknames is False
     assert by_name["city"] == ExactMatch("city", tf_adjust=True)
     assert by_name["company"] == StringComparison(
@@ -235,6 +236,7 @@ def test_public_names():
         [
             "COMPARISON_TYPES",
             "LOCATION_FIELDS",
+            "TF_PRIOR_PEOPLE",
             "AddressComparison",
             "Comparison",
             "DateComparison",
@@ -250,6 +252,7 @@ def test_public_names():
             "compare",
             "comparison_from_config",
             "default_comparisons",
+            "given_keys",
             "person_keys",
             "prepare",
             "tokenise",

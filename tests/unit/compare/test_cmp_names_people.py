@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from unifyprofile.compare import NameComparison
+from unifyprofile.compare import TF_PRIOR_PEOPLE, NameComparison
 
 
 def test_names_of_the_other_sex_are_different_names_however_alike():
@@ -36,7 +37,21 @@ def test_first_name_frequency_within_its_surname_is_shrunk_towards_its_own():
     })
     comparison = NameComparison("first_name", nicknames=False, tf_given="last_name")
     freq = comparison.prepare(records).value_frequency
-    own = 11 / 20
-    assert freq[0] == (10 + 10 * own) / (10 + 10)  # wei among the ten Wangs
-    assert freq[10] == (1 + 10 * own) / (10 + 10)  # wei among the ten Smiths
+    own, prior = 11 / 20, TF_PRIOR_PEOPLE
+    assert freq[0] == pytest.approx((10 + prior * own) / (10 + prior))  # among the Wangs
+    assert freq[10] == pytest.approx((1 + prior * own) / (10 + prior))  # among the Smiths
     assert freq[0] > freq[10]
+
+
+def test_a_common_full_name_is_common_evidence():
+    """Hundreds of people called Wei Wang: agreeing on "wei" among the Wangs is weak
+    evidence, though "wei" is rare among all the people."""
+    n = 5000
+    first = ["wei"] * 300 + [f"given{k}" for k in range(n - 300)]
+    last = ["wang"] * 350 + [f"surname{k}" for k in range(n - 350)]
+    records = pd.DataFrame({"first_name_std": first, "last_name_std": last,
+                            "dob_std": [str(k) for k in range(n)]})
+    within = NameComparison("first_name", nicknames=False, tf_given="last_name")
+    alone = NameComparison("first_name", nicknames=False)
+    assert within.prepare(records).value_frequency[0] > 2 * alone.prepare(
+        records).value_frequency[0]
