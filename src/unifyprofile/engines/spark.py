@@ -83,7 +83,7 @@ from unifyprofile.sources._read import (
 from unifyprofile.standardise import standardise
 
 try:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, SparkSession
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
@@ -318,6 +318,13 @@ def _from_arrow(table: pd.DataFrame, struct: T.StructType, tz: str = "UTC") -> p
 
 
 # ------------------------------------------------------------------- the run
+
+
+def _who() -> Column:
+    """The person a record counts as for people-counted term frequencies: its person key,
+    or the record itself where it has none (as the local engine counts)."""
+    return F.coalesce(F.col("_person"),
+                      F.concat(F.lit("#"), F.col(POS).cast("string"))).alias("_who")
 
 
 class _Run:
@@ -809,9 +816,7 @@ class _Run:
             col = f"tfkey{n}"
             present = keys.filter(F.col(col).isNotNull())
             if comparison.tf_counts_people:
-                present = present.select(col, F.coalesce(
-                    F.col("_person"), F.concat(F.lit("#"), F.col(POS).cast("string"))
-                ).alias("_who")).distinct()
+                present = present.select(col, _who()).distinct()
             total = present.count()
             freq = present.groupBy(col).count().select(
                 col, (F.col("count") / F.lit(float(max(total, 1)))).alias(f"tf{n}"))
@@ -827,8 +832,7 @@ class _Run:
         shrunk towards its own share ``tf<n>`` as the local engine shrinks it."""
         col, given, tf = f"tfkey{n}", f"tfgiven{n}", f"tf{n}"
         trios = keys.filter(F.col(col).isNotNull() & F.col(given).isNotNull()).select(
-            col, given, F.coalesce(F.col("_person"), F.concat(F.lit("#"), F.col(POS).cast("string"))
-                       ).alias("_who")).distinct()
+            col, given, _who()).distinct()
         together = trios.groupBy(col, given).count().withColumnRenamed("count", "_together")
         among = trios.groupBy(given).count().withColumnRenamed("count", "_among")
         prior = float(TF_PRIOR_PEOPLE)
