@@ -90,6 +90,10 @@ PAIR_OVERLAP = 0.5
 PAIRS_PER_RECORD = 40
 MIN_PAIR_BUDGET = 100_000
 MAX_PAIR_BUDGET = 20_000_000
+#: Pairs one looser rule may make, per record (and at least MIN_PAIR_BUDGET): a rule on
+#: a key whose blocks grow with the data (a birth year, a town) makes pairs as the
+#: square of the records, and beyond this it adds strangers, not duplicates.
+LOOSE_PAIRS_PER_RECORD = 2
 
 #: Keys that tighten a blocking rule past max_pairs_per_rule, tried in this order.
 TIGHTENERS = ("dob:year", "postcode", "city", "last_name:soundex", "first_name:prefix1",
@@ -419,7 +423,9 @@ def fit_blocking(config: Config, records: pd.DataFrame,
     postcode, a city, ...: the first of :data:`TIGHTENERS` the records have that brings it
     within the limit), or dropped when none does; so zero-config never fails on its own
     guard.  Then each rule of :data:`LOOSE_PERSON_RULES` whose fields the records have is
-    added while the running total stays within ``budget``.
+    added while the running total stays within ``budget``, unless it alone would make
+    more than :data:`LOOSE_PAIRS_PER_RECORD` pairs per record (a loose rule that grows
+    as the square of the records finds strangers at scale).
 
     Args:
         config: the config (usually from :func:`infer_config`).
@@ -437,6 +443,7 @@ def fit_blocking(config: Config, records: pd.DataFrame,
     budget = budget if budget is not None else min(
         max(PAIRS_PER_RECORD * len(records), MIN_PAIR_BUDGET), MAX_PAIR_BUDGET)
     limit = config.max_pairs_per_rule
+    loose_limit = min(max(LOOSE_PAIRS_PER_RECORD * len(records), MIN_PAIR_BUDGET), limit)
     fields = {c[:-4] for c in records.columns if c.endswith("_std")} | set(records.columns)
 
     def count(rule: BlockingRule) -> int:
@@ -481,7 +488,11 @@ def fit_blocking(config: Config, records: pd.DataFrame,
         if rule in rules:
             continue
         pairs = count(rule)
-        if total + pairs > budget or pairs > limit:
+        if pairs > loose_limit:
+            notes.append(f"blocking rule '{rule.name}' left out: {pairs:,} pairs, more than "
+                         f"{LOOSE_PAIRS_PER_RECORD} per record")
+            continue
+        if total + pairs > budget:
             notes.append(f"blocking rule '{rule.name}' left out: {pairs:,} pairs would pass "
                          f"the budget of {budget:,}")
             continue

@@ -126,6 +126,7 @@ class _Context:
         self._canonical = canonical
         self._ranks: dict[Any, np.ndarray] = {}
         self._arrow: dict[str, pa.Array] = {}
+        self._name_parts: pd.DataFrame | None = None
 
     def arrow(self, column: str) -> pa.Array:
         """``record_id`` (strings) or ``source`` (dictionary-encoded) of every record."""
@@ -140,7 +141,20 @@ class _Context:
 
     def candidates(self, field: str) -> _Candidates:
         # Not cached: a million candidates per field would stay alive for the whole merge.
-        return _build_candidates(*_field_values(self.records, field))
+        return _build_candidates(*self.field_values(field))
+
+    def field_values(self, field: str
+                     ) -> tuple[np.ndarray, pa.Array, pd.Series | None, np.ndarray]:
+        """:func:`_field_values`, with full names parsed once for every field."""
+        if field in _FROM_FULL_NAME and self._name_parts is None \
+                and "full_name" in self.records.columns:
+            # Indexed by position: the records lacking a first or a last name.
+            names = self.records["full_name"].reset_index(drop=True)
+            parts = [f for f in _FROM_FULL_NAME if f in self.records.columns]
+            lacking = names.notna().to_numpy() & self.records[parts].isna().any(
+                axis=1).to_numpy()
+            self._name_parts = split_full_name(names[lacking])
+        return _field_values(self.records, field, self._name_parts)
 
     def rank(self, rule: str, order: tuple[str, ...] = ()) -> np.ndarray:
         """Each record's position in the global order of ``rule`` (entity first)."""
@@ -169,7 +183,7 @@ class _Context:
         """Number of non-null canonical fields of each record."""
         count = np.zeros(self.n, dtype=np.int64)
         for field in self._canonical:
-            pos, _, _, keep = _field_values(self.records, field)
+            pos, _, _, keep = self.field_values(field)
             has = np.zeros(self.n, dtype=bool)
             has[pos[keep]] = True
             count += has
@@ -532,15 +546,17 @@ def _is_listlike_column(values: pd.Series) -> bool:
 
 
 def _field_values(
-    records: pd.DataFrame, field: str
+    records: pd.DataFrame, field: str, name_parts: pd.DataFrame | None
 ) -> tuple[np.ndarray, pa.Array, pd.Series | None, np.ndarray]:
     """One row per (record, value) of ``field``: record positions, surviving forms,
-    standardised forms (None without a ``_std`` column) and which rows are candidates."""
+    standardised forms (None without a ``_std`` column) and which rows are candidates.
+    ``name_parts``: the parsed full names (:func:`split_full_name`) of the records lacking
+    a first or last name, indexed by position (None when no full name was parsed)."""
     std_name = schema.std(field)
     raw = records[field]
     std = records[std_name] if std_name in records.columns else None
-    if field in _FROM_FULL_NAME and std is not None and "full_name" in records.columns:
-        raw = _with_full_name_parts(records, raw, std, _FROM_FULL_NAME[field])
+    if name_parts is not None and field in _FROM_FULL_NAME and std is not None:
+        raw = _with_full_name_parts(records, raw, std, name_parts[_FROM_FULL_NAME[field]])
     pos = np.arange(len(records), dtype=np.int64)
     if not isinstance(raw.dtype, pd.ArrowDtype) or pa.types.is_list(raw.dtype.pyarrow_dtype):
         listlike = raw.astype(object)
@@ -569,14 +585,14 @@ def _field_values(
 
 
 def _with_full_name_parts(records: pd.DataFrame, raw: pd.Series, std: pd.Series,
-                          part: str) -> pd.Series:
+                          part: pd.Series) -> pd.Series:
     """``raw`` with the records that lack it but whose standardised value came from their
-    full name given that part of the parsed full name (as written: "Robert", not the
-    standardised "robert")."""
+    full name given that ``part`` of the parsed full name (as written: "Robert", not the
+    standardised "robert"; indexed by position)."""
     missing = (raw.isna() & std.notna() & records["full_name"].notna()).to_numpy()
     if not missing.any():
         return raw
-    parts = split_full_name(records["full_name"][missing])[part]
+    parts = part.loc[np.flatnonzero(missing)]
     filled = raw.astype(object).to_numpy(copy=True)
     filled[missing] = parts.to_numpy(dtype=object)
     return pd.Series(filled, index=raw.index, dtype=object)

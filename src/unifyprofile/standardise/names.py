@@ -296,17 +296,19 @@ def standardise_name(values: pd.Series, *, surname: bool = False) -> pd.DataFram
 _SIMPLE_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019\-.][^\W\d_]+)*\.?")
 
 
+@functools.cache
+def _parser_words() -> frozenset[str]:
+    """The words ``nameparser`` treats specially (titles, prefixes, suffixes,
+    conjunctions), as one set: its own sets are slow to query one word at a time."""
+    return frozenset(str(word).lower() for words in (
+        CONSTANTS.titles, CONSTANTS.prefixes, CONSTANTS.suffix_acronyms,
+        CONSTANTS.suffix_not_acronyms, CONSTANTS.conjunctions) for word in words)
+
+
 def _is_simple_token(token: str) -> bool:
     if not _SIMPLE_TOKEN.fullmatch(token):
         return False
-    word = token.lower().replace(".", "")
-    return not (
-        word in CONSTANTS.titles
-        or word in CONSTANTS.prefixes
-        or word in CONSTANTS.suffix_acronyms
-        or word in CONSTANTS.suffix_not_acronyms
-        or word in CONSTANTS.conjunctions
-    )
+    return token.lower().replace(".", "") not in _parser_words()
 
 
 def _split_east_asian(text: str) -> tuple[str | None, str | None] | None:

@@ -127,6 +127,36 @@ def test_a_rule_over_the_pair_limit_is_tightened_never_failed():
     assert len(result.clusters) == n
 
 
+def test_a_loose_rule_making_pairs_as_the_square_of_the_records_is_left_out(monkeypatch):
+    from unifyprofile import infer
+
+    monkeypatch.setattr(infer, "MIN_PAIR_BUDGET", 100)  # the floor, scaled down
+    n = 300
+
+    def people(dates: int) -> pd.DataFrame:
+        return pd.DataFrame({
+            "record_id": [str(k) for k in range(n)],
+            "given": [f"Given{k}" for k in range(n)],
+            "surname": [f"Surname{k}" for k in range(n)],
+            "born": [f"19{50 + k % dates}-01-01" for k in range(n)],
+        })
+
+    def fitted_rules(dates: int) -> tuple[list[str], list[str]]:
+        config, _ = infer_config({"records": people(dates)})
+        records, _, _, _ = Resolver(config).prepare()
+        fitted, notes = fit_blocking(config, records)
+        return [r.name for r in fitted.blocking], notes
+
+    # 30 birth dates: 30 blocks of 10, 1,350 pairs, more than 2 per record (600) though
+    # well within the budget of 40 per record.
+    rules, notes = fitted_rules(30)
+    assert "dob" not in rules
+    assert "blocking rule 'dob' left out: 1,350 pairs, more than 2 per record" in notes
+    # 150 birth dates: 150 pairs, kept.
+    rules, _ = fitted_rules(150)
+    assert "dob" in rules
+
+
 def test_a_veto_is_lifted_when_the_data_shows_names_replaced():
     from unifyprofile.infer import fit_guards
 
