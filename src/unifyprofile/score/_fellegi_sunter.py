@@ -163,10 +163,17 @@ class FellegiSunter:
             total_pairs = int((side == 0).sum()) * int((side == 1).sum())
         if not sessions:
             sessions = [(np.ones(len(levels), dtype=bool), ())]
+        # The candidates' distinct patterns are found once (one sort); each session's
+        # are counted from them, a subset in the same order.
+        patterns, inverse = _pattern_index(levels, sizes)
+        counted = []
+        for mask, fixed in sessions:
+            counts = np.bincount(inverse[mask], minlength=len(patterns))
+            held = counts > 0
+            counted.append((patterns[held], counts[held], fixed))
         return (_patterns(self._random_levels(prepared, n_records, side, order), sizes),
-                _patterns(levels, sizes),
-                [(*_patterns(levels[mask], sizes), fixed) for mask, fixed in sessions],
-                total_pairs)
+                (patterns, np.bincount(inverse, minlength=len(patterns))),
+                counted, total_pairs)
 
     def fit_counts(self, random: tuple[np.ndarray, np.ndarray],
                    pairs: tuple[np.ndarray, np.ndarray],
@@ -518,15 +525,22 @@ def _patterns(levels: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndar
 def _merge_patterns(levels: np.ndarray, counts: np.ndarray,
                     sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of ``levels`` (sorted by code) and the summed counts of each."""
+    patterns, inverse = _pattern_index(levels, sizes)
+    total = np.bincount(inverse, weights=np.asarray(counts, dtype=np.float64),
+                        minlength=len(patterns)).round().astype(np.int64)
+    return patterns, total
+
+
+def _pattern_index(levels: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``levels`` (sorted by their int64 code) and, per row of
+    ``levels``, the position of its pattern."""
     levels = np.asarray(levels, dtype=np.int64).reshape(-1, len(sizes))
     radix = np.cumprod([1] + [s + 1 for s in sizes[:-1]]).astype(np.int64)
     codes = ((levels + 1) * radix).sum(axis=1)
     uniq, inverse = np.unique(codes, return_inverse=True)
-    total = np.bincount(inverse.reshape(-1), weights=np.asarray(counts, dtype=np.float64),
-                        minlength=len(uniq)).round().astype(np.int64)
     patterns = np.empty((len(uniq), len(sizes)), dtype=np.int64)
     rest = uniq.copy()
     for k, s in enumerate(sizes):
         patterns[:, k] = rest % (s + 1) - 1
         rest //= s + 1
-    return patterns, total
+    return patterns, inverse.reshape(-1)
