@@ -490,7 +490,8 @@ def fit_blocking(config: Config, records: pd.DataFrame,
         pairs = count(rule)
         if pairs > loose_limit:
             notes.append(f"blocking rule '{rule.name}' left out: {pairs:,} pairs, more than "
-                         f"{LOOSE_PAIRS_PER_RECORD} per record")
+                         f"a looser rule may make ({loose_limit:,}: {LOOSE_PAIRS_PER_RECORD} "
+                         f"per record, at least {MIN_PAIR_BUDGET:,})")
             continue
         if total + pairs > budget:
             notes.append(f"blocking rule '{rule.name}' left out: {pairs:,} pairs would pass "
