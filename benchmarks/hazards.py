@@ -241,7 +241,7 @@ def main() -> None:
     for name, hazard in HAZARDS.items():
         parser.add_argument(f"--{name.replace('_', '-')}", dest=name, type=float,
                             metavar="LEVEL",
-                            help=f"{hazard.meaning} (mild {hazard.mild}, swept "
+                            help=f"{hazard.meaning.replace('%', '%%')} (mild {hazard.mild}, swept "
                                  f"{'/'.join(map(str, hazard.grid))})")
     args = parser.parse_args()
     if args.list:

@@ -10,7 +10,9 @@ records
     each canonical field its standardised form ``<field>_std``
     (null when missing, invalid or a placeholder) with, where a value can be rejected,
     ``<field>_flag`` (null, ``"invalid"`` or ``"placeholder"``).  Names also carry
-    ``first_name_nick`` (the formal name a nickname stands for).
+    ``first_name_nick`` (the formal name a nickname stands for); ``first_name_flag`` is
+    ``"unplaced"`` (the value kept) where the first name is a full name's one word, which
+    may as well be a surname.
 pairs
     ``i``, ``j`` (int64 row positions into records, ``i < j``, unique), one int8 level
     column per comparison (``-1`` = a side is null, ``0`` = disagree, higher = closer),
@@ -66,6 +68,10 @@ ID_FIELDS = ("customer_id", "loyalty_id", "device_id", "ssn")
 REJECT_COLUMNS = ("source", "row", "source_record_id", "column", "reason")
 PAIR_KEYS = ("i", "j")
 NULL_LEVEL = -1
+
+#: ``first_name_flag`` of a first name that is a full name's one word ("Owen"), which may
+#: as well be a surname; the value is kept.
+UNPLACED = "unplaced"
 
 
 def std(field: str) -> str:

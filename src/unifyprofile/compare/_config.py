@@ -190,7 +190,10 @@ def default_comparisons(columns: Iterable[str]) -> list[Comparison]:
         out.append(NameComparison("first_name", nicknames=True, swap_with=swap, sexes=True,
                                   tf_given=swap))
     if "last_name" in present:
-        out.append(NameComparison("last_name", nicknames=False))
+        # A swapped pair ("Smith John" against "John Smith") is swapped on both names,
+        # as an exact pair is exact on both: not a surname that disagrees.
+        out.append(NameComparison("last_name", nicknames=False,
+                                  swap_with="first_name" if "first_name" in present else None))
     if "full_name" in present and not present & {"first_name", "last_name"}:
         out.append(StringComparison("full_name", metric="token_sort", thresholds=(0.92, 0.8)))
     if "email" in present:

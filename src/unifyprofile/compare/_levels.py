@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler, Levenshtein
 
 from unifyprofile.errors import ConfigError, DataError
-from unifyprofile.schema import NULL_LEVEL, std
+from unifyprofile.schema import NULL_LEVEL, UNPLACED, flag, std
 from unifyprofile.standardise.lexicon import name_sex
 
 from . import _kernels as k
@@ -349,6 +349,10 @@ class NameComparison(Comparison):
       It never fires when the records have no ``<field>_nick`` column;
     * ``"exact"``.
 
+    A first name that is a full name's one word (flag ``"unplaced"``: "Owen" may be a
+    surname) and a name of a record with no ``swap_with`` name are not compared when
+    they differ (level ``-1``): one may be a given name and the other a surname.
+
     Args:
         field: the name field, e.g. ``"first_name"``.
         thresholds: Jaro-Winkler thresholds in (0, 1] (any order).
@@ -407,7 +411,7 @@ class NameComparison(Comparison):
         if self.nicknames:
             cols.append(f"{self.field}_nick")
         if self.swap_with:
-            cols.append(std(self.swap_with))
+            cols += [std(self.swap_with), flag(self.field)]
         return tuple(cols)
 
     def prepare(self, records: pd.DataFrame) -> PreparedComparison:
@@ -430,7 +434,11 @@ class NameComparison(Comparison):
             # A name that is no nickname stands for itself; no name, no nickname key.
             nick = np.where(codes[-1] >= 0, codes[-1], own)
             nick[own < 0] = -1
-        prepared = _PreparedName(self, own, uniques, nick, swap)
+        unplaced = None
+        if self.swap_with and flag(self.field) in records.columns:
+            unplaced = (records[flag(self.field)] == UNPLACED).to_numpy(dtype=bool,
+                                                                         na_value=False)
+        prepared = _PreparedName(self, own, uniques, nick, swap, unplaced)
         # Term frequencies count people, not records: a name's records that share a
         # birth date, an e-mail, a phone or a place count once.
         person = _person_key(records)
@@ -512,8 +520,10 @@ class _PreparedName(_Cascade):
         uniques: np.ndarray,
         nick_codes: np.ndarray | None,
         swap_codes: np.ndarray | None,
+        unplaced: np.ndarray | None = None,
     ) -> None:
         super().__init__(comparison, codes)
+        self._unplaced = unplaced if unplaced is not None and unplaced.any() else None
         self._uniques = uniques
         self._nick = nick_codes
         self._swap = swap_codes
@@ -542,6 +552,17 @@ class _PreparedName(_Cascade):
             rules.append((self._level_swapped, self._swapped(ca, cb, i, j)))
         rules.sort(key=lambda rule: -rule[0])
         return rules
+
+    def _refine(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
+                ) -> np.ndarray:
+        out = super()._refine(ca, cb, i, j)
+        if self._unplaced is not None and self._swap is not None:
+            # "Owen" (a full name's one word) against "Mohammed" with no surname: a
+            # given name and a surname, perhaps of one person; no evidence either way.
+            lone_a, lone_b = self._swap[i] < 0, self._swap[j] < 0
+            apart = (out == 0) & ((self._unplaced[i] & lone_b) | (self._unplaced[j] & lone_a))
+            out[apart] = NULL_LEVEL
+        return out
 
     def _scrambled(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
         """Names of three letters or more that are 0.8 alike by Indel similarity, as

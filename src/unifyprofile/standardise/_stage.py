@@ -146,6 +146,10 @@ def _names(records: pd.DataFrame, ctx: _Context) -> dict[str, np.ndarray | pd.Se
         rows = np.flatnonzero(missing & ~pd.isna(full_std))
         if len(rows):
             split = split_full_name(records["full_name"].iloc[rows])
+            # A full name of one word ("Owen") fills the first name of a record that has
+            # neither name of its own, but it may as well be the surname.
+            lone = (pd.isna(std["first_name"][rows]) & pd.isna(std["last_name"][rows])
+                    & split["last"].isna().to_numpy())
             for part, field in (("first", "first_name"), ("last", "last_name")):
                 part_std, part_flag = _std_flag(standardise_name(split[part]))
                 _reject(part_std, part_flag, ctx.declared(field, standardise_name))
@@ -157,6 +161,8 @@ def _names(records: pd.DataFrame, ctx: _Context) -> dict[str, np.ndarray | pd.Se
                 keep_flag = ~use_split | (pd.isna(part_std) & ~pd.isna(given_flag))
                 given_flag[~keep_flag] = part_flag[~keep_flag]
                 std[field][rows], flag[field][rows] = given_std, given_flag
+            unplaced = rows[lone & ~pd.isna(std["first_name"][rows])]
+            flag["first_name"][unplaced] = schema.UNPLACED
 
     first, last = std["first_name"], std["last_name"]
     has_first, has_last = ~pd.isna(first), ~pd.isna(last)

@@ -29,9 +29,17 @@ _NON_WORD = re.compile(r"[^a-z0-9#]+")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _HASH = re.compile(r"#")
 _PO_BOX = re.compile(r"\b(?:post office|p o) box\b")
-_JUNK = frozenset(
-    {"unknown", "n a", "na", "none", "null", "nil", "not known", "not provided", "tbd", "x", "xx"}
-)
+_JUNK = frozenset({"unknown", "n a", "na", "none", "null", "nil", "tbd", "x"})
+
+
+def _is_junk(key: str) -> bool:
+    """A folded address, town or region that stands for no value: ``n a``, ``unknown``,
+    one letter repeated (``x``, ``xxx``), or a "no ..." / "not ..." phrase without a number
+    (``no address``, ``not provided``, ``no fixed abode``; ``no 5 high st`` is a
+    house number)."""
+    if not key or key in _JUNK or (len(key) > 1 and len(set(key.replace(" ", ""))) == 1):
+        return True
+    return key.startswith(("no ", "not ")) and not any(c.isdigit() for c in key)
 
 _ADDRESS_WORDS = {
     "street": "st",
@@ -244,7 +252,7 @@ def _address_one(text: str) -> str | None:
             continue
         words.append(_ADDRESS_WORDS.get(token, token))
     result = _PO_BOX.sub("po box", " ".join(words))
-    return None if not result or result in _JUNK else result
+    return None if _is_junk(result) else result
 
 
 def standardise_address(values: pd.Series) -> pd.Series:
@@ -282,7 +290,8 @@ def _postcode_one(text: str) -> str | None:
     zip_plus_4 = _ZIP_PLUS_4.fullmatch(code)
     if zip_plus_4:
         code = zip_plus_4.group(1)
-    if not code or code in _POSTCODE_JUNK or set(code) == {"0"}:
+    if not code or code in _POSTCODE_JUNK or set(code) == {"0"} or (
+            len(code) >= 4 and len(set(code)) == 1):  # 99999, 1111: a placeholder
         return None
     return code
 
@@ -309,7 +318,7 @@ def standardise_postcode(values: pd.Series) -> pd.Series:
 
 def _city_one(text: str) -> str | None:
     result = " ".join(_CITY_WORDS.get(w, w) for w in _words(text))
-    return None if not result or result in _JUNK else result
+    return None if _is_junk(result) else result
 
 
 def standardise_city(values: pd.Series) -> pd.Series:
@@ -331,7 +340,7 @@ def standardise_city(values: pd.Series) -> pd.Series:
 
 def _state_one(text: str) -> str | None:
     key = " ".join(_words(text))
-    if not key or key in _JUNK:
+    if _is_junk(key):
         return None
     return _US_STATES.get(key, key.upper())
 
@@ -361,7 +370,7 @@ def _country_one(text: str) -> str | None:
     if native in keys:
         return keys[native]
     key = " ".join(_words(text))
-    if not key or key in _JUNK:
+    if _is_junk(key):
         return None
     return keys.get(key, key.upper())
 

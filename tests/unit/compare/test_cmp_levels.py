@@ -17,6 +17,7 @@ from unifyprofile.compare import (
     PhoneComparison,
     PostcodeComparison,
     StringComparison,
+    default_comparisons,
 )
 
 
@@ -57,6 +58,33 @@ NAME_CASES = [
 )
 def test_name_levels(left, right, expected):
     assert level(FIRST, left, right) == expected
+
+
+def test_a_full_names_one_word_is_not_held_against_another_lone_name():
+    """"Fox" (a full name of one word, flag "unplaced") may be the surname of "Mohammed"
+    who has no surname: no evidence.  Two placed first names still disagree, and an
+    unplaced word still disagrees with a full first and last name it matches neither."""
+    def lone(first, unplaced):
+        return {**person(first, None), "first_name_flag": "unplaced" if unplaced else None}
+
+    assert level(FIRST, lone("fox", True), lone("mohammed", False)) == "null"
+    assert level(FIRST, lone("mohammed", False), lone("fox", True)) == "null"
+    assert level(FIRST, lone("fox", True), lone("fox", False)) == "exact"
+    assert level(FIRST, lone("fox", False), lone("mohammed", False)) == "else"
+    assert level(FIRST, lone("fox", True), {**person("mohammed", "khan"),
+                                            "first_name_flag": None}) == "else"
+    assert level(FIRST, lone("fox", True), {**person("mohammed", "fox"),
+                                            "first_name_flag": None}) == "swapped"
+
+
+def test_a_swapped_pair_is_swapped_on_the_surname_too():
+    """The default surname comparison takes the first name as its swap: "Smith John"
+    against "John Smith" is not a surname that disagrees."""
+    first, last = default_comparisons(["first_name_std", "last_name_std"])
+    assert last.swap_with == "first_name"
+    assert level(last, person("smith", "john"), person("john", "smith")) == "swapped"
+    assert level(last, person("anna", "john"), person("john", "smith")) == "else"
+    assert level(first, person("smith", "john"), person("john", "smith")) == "swapped"
 
 
 def test_name_levels_without_nick_column_or_swap():

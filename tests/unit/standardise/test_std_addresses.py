@@ -47,6 +47,13 @@ from unifyprofile.standardise import (
         ("n/a", None),
         ("unknown", None),
         ("  ", None),
+        ("xxx", None),
+        ("X", None),
+        ("No address", None),
+        ("not provided", None),
+        ("No fixed abode", None),
+        ("No. 5 High Street", "no 5 high st"),
+        ("Nottingham Road 5", "nottingham rd 5"),
     ],
 )
 def test_standardise_address(raw, std):
@@ -69,6 +76,9 @@ def test_standardise_address(raw, std):
         ("n/a", None),
         ("N/A", None),
         ("none", None),
+        ("99999", None),
+        ("1111", None),
+        ("111", "111"),
     ],
 )
 def test_standardise_postcode(raw, std):

@@ -104,6 +104,17 @@ def test_only_full_name():
     assert plain(out["first_name_std"]) == ["john", "madonna", "nana", None]
     assert plain(out["last_name_std"]) == ["smith", None, "ouyang", None]
     assert plain(out["full_name_std"]) == ["john smith", "madonna", "nana ouyang", None]
+    # "Madonna" fills the first name but may as well be a surname: flagged, value kept.
+    assert plain(out["first_name_flag"]) == [None, "unplaced", None, None]
+
+
+def test_a_full_names_one_word_is_unplaced_only_where_the_record_has_no_name_of_its_own():
+    records = pd.DataFrame({"first_name": [None, None, "Owen"],
+                            "last_name": ["Jones", None, None],
+                            "full_name": ["Owen", "Owen", None]})
+    out = standardise(records)
+    assert plain(out["first_name_std"]) == ["owen", "owen", "owen"]
+    assert plain(out["first_name_flag"]) == [None, "unplaced", None]
 
 
 def test_no_name_fields_no_name_columns():
