@@ -270,7 +270,12 @@ def evaluate(
               f"{report['threshold']}  {report['seconds']:.2f} s")
 
 
-def _id_column(tables: dict[str, Any], given: str | None) -> str:
+def _id_column(tables: dict[str, Any], given: str | None) -> str | dict[str, str]:
+    """The id column: ``given``, else one named like an id (``record_id``, ``id``,
+    ``*_id``, ``Customer ID``) that is unique and filled in every table, else one such
+    column per table (exports of several systems each name their own key).  A few
+    duplicate or empty ids (at most 1 %) do not disqualify a column: `run` rejects
+    those rows with the reason."""
     import re
 
     from unifyprofile.errors import ConfigError
@@ -280,16 +285,29 @@ def _id_column(tables: dict[str, Any], given: str | None) -> str:
         if missing:
             raise ConfigError(f"--id-column {given!r}: not a column of {', '.join(missing)}")
         return given
-    first = next(iter(tables.values()))
-    named = [c for c in first.columns
-             if re.sub(r"[^a-z0-9]", "", str(c).lower()) in ("recordid", "id")
-             or str(c).lower().endswith(("_id", " id"))]
-    for column in named:
-        if all(column in t.columns and t[column].notna().all() and t[column].is_unique
-               for t in tables.values()):
-            return str(column)
-    raise ConfigError("no id column found (a column such as record_id or id, unique and "
-                      "never empty in every table); name it with --id-column")
+
+    def keys(table: Any) -> list[str]:
+        return [str(c) for c in table.columns
+                if (re.sub(r"[^a-z0-9]", "", str(c).lower()) in ("recordid", "id")
+                    or str(c).lower().endswith(("_id", " id")))
+                and _nearly_unique(table[c])]
+
+    per_table = {name: keys(table) for name, table in tables.items()}
+    first = next(iter(per_table.values()))
+    for column in first:
+        if all(column in found for found in per_table.values()):
+            return column
+    lacking = [name for name, found in per_table.items() if not found]
+    if lacking:
+        raise ConfigError(f"no id column found in {', '.join(lacking)} (a column such as "
+                          "record_id or id, unique and filled); name it with "
+                          "--id-column")
+    return {name: found[0] for name, found in per_table.items()}
+
+
+def _nearly_unique(column: Any) -> bool:
+    filled = column.dropna()
+    return len(filled) >= 0.99 * len(column) and filled.nunique() >= 0.99 * len(filled)
 
 
 @app.command("infer", short_help="Infer a config from your own exports (zero-config).")

@@ -234,7 +234,7 @@ def _filled_share(table: pd.DataFrame, columns: tuple[str, ...]) -> float:
 
 
 def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
-                 id_column: str = "record_id",
+                 id_column: str | Mapping[str, str] = "record_id",
                  paths: Mapping[str, str | Path] | None = None,
                  base: Config | None = None) -> tuple[Config, dict[str, ColumnRole]]:
     """A config for ``tables`` chosen from their columns' values and names.
@@ -249,7 +249,8 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
             other side, strongest link first; the threshold becomes ``1 / (records of
             the larger table)``: a link needs evidence for a match that beats a prior
             of one partner among that many, and at least :data:`LINK_THRESHOLD`.
-        id_column: the column holding each record's id.
+        id_column: the column holding each record's id, or one per table (source name
+            -> column).
         paths: source name -> file, written into the config instead of in-memory data.
         base: settings to start from (threshold, guards, ...); its sources,
             comparisons and blocking rules are replaced.
@@ -257,7 +258,10 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     Returns:
         The config and the role found for every column.
     """
-    data = {name: t.drop(columns=[id_column], errors="ignore") for name, t in tables.items()}
+    ids = dict(id_column) if isinstance(id_column, Mapping) \
+        else dict.fromkeys(tables, id_column)
+    data = {name: t.drop(columns=[ids.get(name, "record_id")], errors="ignore")
+            for name, t in tables.items()}
     union = pd.concat(list(data.values()), ignore_index=True, sort=False)
     first = next(iter(data.values()))
     shared = [c for c in first.columns if all(c in t.columns for t in data.values())]
@@ -267,7 +271,11 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     own = {name: infer_roles(t[[c for c in t.columns if c not in shared]], exclude=())
            for name, t in data.items()}
     mappings = {name: canonical_mapping({**roles, **own[name]}) for name in data}
-    canonical_fields = set.intersection(*(set(m) for m in mappings.values())) if mappings \
+    held = [set(m) for m in mappings.values()]
+    # Linking compares the fields both tables hold; deduplicating several exports also
+    # compares a field only some hold (a birth date in the CRM tells its own duplicates
+    # apart, and the records of the other exports leave it missing).
+    canonical_fields = (set.intersection(*held) if link else set.union(*held)) if held \
         else set()
     if all(_NAMES & set(m) for m in mappings.values()):
         # A full name on one side meets first and last names on the other.
@@ -367,7 +375,8 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
                     else mapped_columns
         path = None if paths is None else paths.get(name)
         sources.append(Source(name, path=path, data=None if path is not None else table,
-                              id_column=id_column, columns=columns, unique_per_person=link))
+                              id_column=ids.get(name, "record_id"), columns=columns,
+                              unique_per_person=link))
     start = base or Config()
     threshold = start.threshold if base is not None else DEDUP_THRESHOLD
     guards = start.guards

@@ -96,12 +96,17 @@ _HINT_WORDS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "amount": "price amount cost fee total salary income revenue value betrag preis "
               "montant prix importe precio balance debit credit",
     "year": "year yr jahr annee ano anno jaar",
-    "date": "date time timestamp created updated modified datum fecha when",
+    "date": "date time timestamp created datum fecha when",
     "identifier": "sku isbn issn ean upc gtin ref key doi",
     "text": "title description desc abstract summary text comment comments notes note "
             "product authors author venue journal label details keywords memo message "
             "subject titel beschreibung titre",
 }.items()}
+# Words that make a column the record's own bookkeeping (when it was last changed,
+# synced or loaded), whatever else the header says: never evidence of who it is.
+_BOOKKEEPING = frozenset({"updated", "modified", "changed", "lastmodified", "synced",
+                          "imported", "loaded", "geandert", "aktualisiert", "modifie",
+                          "modificado", "modificato"})
 # Head words that name a kind of value, not a field: the word before them decides
 # ("postal code", "phone number", "first name", "birth date"), else they do.
 _WEAK_HEADS: dict[str, str | None] = {
@@ -289,6 +294,8 @@ def _name_hint(name: object) -> tuple[str | None, bool]:
     (``True``) or only a word for a kind of value such as "name" or "code" (``False``)."""
     words = name_words(name)
     joined = "".join(words)
+    if _BOOKKEEPING & set(words):
+        return "ignore", True
     if joined in _JOINED:
         return _JOINED[joined], True
     for pair, phrase_role in _PHRASES.items():
@@ -438,6 +445,8 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
     said = f"name says {hint}" if hint else "no name hint"
     if p.filled == 0 or p.distinct <= 1:
         return "ignore", "empty or constant", None
+    if hint == "ignore":
+        return "ignore", "name says when the record was changed: not who it is", None
     if hint == "source" and p.distinct <= 50 and p.words <= 3:
         return "source", f"{said}; {p.distinct} distinct values: never evidence", None
     # Values that leave no doubt, whatever the name says.

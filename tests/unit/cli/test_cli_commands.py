@@ -273,6 +273,40 @@ def test_infer_writes_a_config_that_runs(tmp_path: Path, cli_main: CliMain) -> N
     assert code == 0, stderr
 
 
+def test_infer_finds_each_exports_own_id_column(tmp_path: Path, cli_main: CliMain) -> None:
+    """Exports of several systems name their keys differently (``Id``, ``Customer ID``);
+    a duplicated id does not disqualify a key: `run` rejects that row with the reason."""
+    crm, shop = tmp_path / "crm.csv", tmp_path / "shop.csv"
+    firsts = ["Ann", "Bob", "Carla", "Dev", "Ewa", "Femi", "Gus", "Hana", "Ivo", "Jun",
+              "Kofi", "Lena", "Milo", "Nia", "Omar"]
+    lasts = ["Smith", "Jones", "Kowalski", "Tanaka", "Okafor", "Rossi", "Berg", "Silva",
+             "Novak", "Dubois"]
+    people = [(f, s) for f in firsts for s in lasts]
+    rows = [f"c{k},{f},{s},{f.lower()}.{s.lower()}{k}@mailbox.org"
+            for k, (f, s) in enumerate(people)]
+    crm.write_text("Id,FirstName,LastName,Email\n" + "\n".join(rows + [rows[0]]) + "\n",
+                   encoding="utf-8")
+    shop.write_text("Customer ID,First Name,Last Name,Email\n"
+                    "7001,Ann,Jones,ann.jones1@mailbox.org\n"
+                    "7002,Omar,Dubois,omar.dubois149@mailbox.org\n", encoding="utf-8")
+    target = tmp_path / "inferred.toml"
+    code, _, stderr = cli_main("infer", str(crm), str(shop), "-o", str(target))
+    assert code == 0, stderr
+    config = load_config(target)
+    assert {s.name: s.id_column for s in config.sources} == {"crm": "Id",
+                                                              "shop": "Customer ID"}
+    code, stdout, stderr = cli_main("run", str(target), "--out", str(tmp_path / "out"),
+                                    "--json")
+    assert code == 0, stderr
+    rejects = pd.read_csv(tmp_path / "out" / "rejects.csv", dtype=str)
+    assert list(rejects["source_record_id"]) == ["c0"]
+    clusters = pd.read_csv(tmp_path / "out" / "clusters.csv", dtype=str)
+    assert len(clusters) == 152  # 150 CRM rows (the repeated one rejected) and 2 shop rows
+    together = clusters.set_index("record_id")["entity_id"]
+    assert together["crm:c1"] == together["shop:7001"]
+    assert together["crm:c149"] == together["shop:7002"]
+
+
 def test_infer_without_an_id_column_names_the_fix(tmp_path: Path, cli_main: CliMain) -> None:
     path = tmp_path / "t.csv"
     path.write_text("title\nfoo bar\nfoo bar\n", encoding="utf-8")

@@ -94,6 +94,25 @@ def test_differently_named_columns_of_the_same_kind_are_aligned_across_tables():
     assert by_source["right"][texts[0].field] == "description"
 
 
+def test_deduplicating_several_exports_compares_a_field_only_some_hold():
+    """A birth date only the CRM holds still tells the CRM's own duplicates apart; a
+    link compares only what both tables hold."""
+    crm = pd.DataFrame({"crm_id": ["c1", "c2", "c3"],
+                        "first_name": ["Ann", "Bob", "Ann"],
+                        "last_name": ["Smith", "Jones", "Smith"],
+                        "email": ["ann@x.org", "bob@y.org", "ann.s@z.org"],
+                        "birth_date": ["1980-01-02", "1975-03-04", "1991-05-06"]})
+    shop = pd.DataFrame({"customer_id": ["s1", "s2"],
+                         "first_name": ["Ann", "Bob"], "last_name": ["Smith", "Jones"],
+                         "email": ["ann@x.org", "bob@y.org"]})
+    ids = {"crm": "crm_id", "shop": "customer_id"}
+    config, _ = infer_config({"crm": crm, "shop": shop}, id_column=ids)
+    assert "dob" in {c.field for c in config.comparisons}
+    assert {s.name: s.id_column for s in config.sources} == ids
+    linked, _ = infer_config({"crm": crm, "shop": shop}, id_column=ids, link=True)
+    assert "dob" not in {c.field for c in linked.comparisons}
+
+
 def test_amounts_and_dates_are_compared_as_such():
     left = pd.DataFrame({"record_id": ["a1", "a2"], "amount": ["$1,299.00", "$15.00"],
                          "booked": ["2023-01-05", "2023-02-11"],
