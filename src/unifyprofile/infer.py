@@ -271,12 +271,12 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     own = {name: infer_roles(t[[c for c in t.columns if c not in shared]], exclude=())
            for name, t in data.items()}
     mappings = {name: canonical_mapping({**roles, **own[name]}) for name in data}
-    held = [set(m) for m in mappings.values()]
+    per_table = [set(m) for m in mappings.values()]
     # Linking compares the fields both tables hold; deduplicating several exports also
     # compares a field only some hold (a birth date in the CRM tells its own duplicates
     # apart, and the records of the other exports leave it missing).
-    canonical_fields = (set.intersection(*held) if link else set.union(*held)) if held \
-        else set()
+    canonical_fields = (set.intersection(*per_table) if link else set.union(*per_table)) \
+        if per_table else set()
     if all(_NAMES & set(m) for m in mappings.values()):
         # A full name on one side meets first and last names on the other.
         canonical_fields |= _NAMES & set().union(*mappings.values())

@@ -337,7 +337,8 @@ class NameComparison(Comparison):
       ``<field>_std`` at least ``t``.  A one-letter name equal to the first letter of the
       other (an initial), and a name with a letter dropped, doubled or scrambled (0.8
       alike by Indel similarity as written or with sorted letters: "njohnston" and
-      "johnston", "fosia" and "sofia") reach the lowest of these levels;
+      "johnston", "fosia" and "sofia"), and a nickname whose formal name is the other's
+      name up to a typo ("liz" and "elizabeht"), reach the lowest of these levels;
     * ``"swapped"`` when ``swap_with`` is set: this record's ``field`` is alike (up to a
       typo: Jaro-Winkler at least the lowest threshold, or the Indel test above) to the
       other's ``swap_with`` field
@@ -556,12 +557,40 @@ class _PreparedName(_Cascade):
     def _refine(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
                 ) -> np.ndarray:
         out = super()._refine(ca, cb, i, j)
+        if self._nick is not None and self._level_nick > 0:
+            # "Liz" against "Elizabeht": a nickname of the name up to a typo.  Only the
+            # lowest fuzzy level: the typo makes the alias less sure.
+            rest = np.flatnonzero(out == 0)
+            if len(rest):
+                out[rest[self._nickname_typo(ca[rest], cb[rest], i[rest], j[rest])]] = 1
         if self._unplaced is not None and self._swap is not None:
             # "Owen" (a full name's one word) against "Mohammed" with no surname: a
             # given name and a surname, perhaps of one person; no evidence either way.
             lone_a, lone_b = self._swap[i] < 0, self._swap[j] < 0
             apart = (out == 0) & ((self._unplaced[i] & lone_b) | (self._unplaced[j] & lone_a))
             out[apart] = NULL_LEVEL
+        return out
+
+    def _nickname_typo(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
+                       ) -> np.ndarray:
+        """One record's name is a nickname (or formal name) whose formal name is the
+        other's name, or its formal name, up to a typo: Jaro-Winkler at least the
+        highest threshold."""
+        assert self._nick is not None
+        na, nb = self._nick[i], self._nick[j]
+        out = np.zeros(len(ca), dtype=bool)
+        top = float(self._ascending[-1])
+        for x, y in ((na, cb), (ca, nb), (na, nb)):
+            todo = np.flatnonzero(~out & (x >= 0) & (y >= 0) & (x != y)
+                                  & ((na != ca) | (nb != cb)))
+            if len(todo):
+                scores = k.pair_scores(self._uniques, x[todo], y[todo],
+                                       JaroWinkler.normalized_similarity,
+                                       score_cutoff=_cutoff(top))
+                out[todo] = scores >= top
+        if self._sex is not None:
+            sa, sb = self._sex[ca], self._sex[cb]
+            out &= ~((sa > 0) & (sb > 0) & (sa != sb))
         return out
 
     def _scrambled(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
