@@ -588,10 +588,7 @@ class _PreparedName(_Cascade):
                                        JaroWinkler.normalized_similarity,
                                        score_cutoff=_cutoff(top))
                 out[todo] = scores >= top
-        if self._sex is not None:
-            sa, sb = self._sex[ca], self._sex[cb]
-            out &= ~((sa > 0) & (sb > 0) & (sa != sb))
-        return out
+        return out & ~self._other_sex(ca, cb)
 
     def _scrambled(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
         """Names of three letters or more that are 0.8 alike by Indel similarity, as
@@ -654,10 +651,16 @@ class _PreparedName(_Cascade):
         rest = np.flatnonzero(out == 0)
         if len(rest):
             out[rest[self._scrambled(ca[rest], cb[rest])]] = 1
-        if self._sex is not None:
-            sa, sb = self._sex[ca], self._sex[cb]
-            out[(sa > 0) & (sb > 0) & (sa != sb)] = 0
+        out[self._other_sex(ca, cb)] = 0
         return out
+
+    def _other_sex(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        """Pairs of a given name only men carry and one only women carry (with
+        ``sexes``; else none)."""
+        if self._sex is None:
+            return np.zeros(len(ca), dtype=bool)
+        sa, sb = self._sex[ca], self._sex[cb]
+        return (sa > 0) & (sb > 0) & (sa != sb)
 
 
 # ----------------------------------------------------------------------------- email
