@@ -565,7 +565,9 @@ def fit_guards(config: Config, records: pd.DataFrame, *, seed: int = 0
             levels = birth.levels(*pair) if birth is not None and len(pair[0]) \
                 else np.zeros(0)
             judged = levels >= 0
-            agree = float((levels[judged] > 0).mean()) if judged.any() else 0.0
+            # The same birth date, or one typo away; a date within years is no witness.
+            same = len(births[0].level_names) - 2 if births else 0
+            agree = float((levels[judged] >= same).mean()) if judged.any() else 0.0
             if int(judged.sum()) < VETO_MIN_WITNESSES or agree < PERSONAL_ID_AGREE:
                 notes.append(f"'{name}' is no personal identifier: "
                              + (f"{agree:.0%} of {int(judged.sum()):,} pairs sharing it "

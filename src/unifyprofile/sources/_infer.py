@@ -50,6 +50,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from unifyprofile.standardise.addresses import known_country, known_state
+from unifyprofile.standardise.dates import standardise_date
 from unifyprofile.standardise.lexicon import fold, lexicon
 
 __all__ = ["GENERIC_ROLES", "ColumnRole", "canonical_mapping", "infer_columns", "infer_roles",
@@ -129,6 +131,9 @@ _JOINED = {"firstname": "first_name", "givenname": "first_name", "lastname": "la
            "phonenumber": "phone", "zipcode": "postcode", "postalcode": "postcode"}
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+#: ZIP (and ZIP+4), 4-6 digit codes, UK and Canadian postcodes.
+_POSTCODE = re.compile(r"\d{4,6}(-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|"
+                       r"[A-Z]\d[A-Z] ?\d[A-Z]\d", re.IGNORECASE)
 _PHONE_CHARS = re.compile(r"^[\d\s()+\-./x]+$", re.IGNORECASE)
 _DATE = re.compile(
     r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|(1[89]|20)\d{6})"
@@ -362,6 +367,8 @@ class _Profile:
     int_distinct: int
     month: float
     day: float
+    country: float
+    state: float
 
 
 def _name_shares(sample: pd.Series) -> tuple[float, float, float]:
@@ -389,8 +396,11 @@ def _profile(values: pd.Series, n_rows: int) -> _Profile:
     unique_ratio = distinct / len(values) if len(values) else 0.0
     sample = values.sample(_SAMPLE, random_state=0) if len(values) > _SAMPLE else values
     digits_only = sample.str.replace(r"\D", "", regex=True).str.len()
-    phone = float(((sample.str.match(_PHONE_CHARS)) & digits_only.between(7, 15)).mean()
-                  ) if len(sample) else 0.0
+    # Up to 15 digits with a country code ("+", "00"), at most 13 without: a 15-digit
+    # code in four groups is an account, not a number to call.
+    longest = np.where(sample.str.match(r"\s*(\+|00)"), 15, 13)
+    phone = float(((sample.str.match(_PHONE_CHARS)) & (digits_only >= 7)
+                   & (digits_only <= longest)).mean()) if len(sample) else 0.0
     words = sample.map(lambda s: len(_WORDS.findall(s))) if len(sample) else sample
     integers = pd.to_numeric(sample[sample.str.match(_INTEGER)], errors="coerce").dropna()
     given, surname, person = _name_shares(sample)
@@ -423,6 +433,8 @@ def _profile(values: pd.Series, n_rows: int) -> _Profile:
         int_distinct=int(integers.nunique()),
         month=float(integers.between(1, 12).mean()) if len(integers) else 0.0,
         day=float(integers.between(1, 31).mean()) if len(integers) else 0.0,
+        country=mean(sample.map(known_country)),
+        state=mean(sample.map(known_state)),
     )
 
 
@@ -501,6 +513,12 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
         if p.letters >= 0.8:
             return hint, said, None
         hint = None
+    if hint is None and p.distinct >= 2 and max(p.country, p.state) >= 0.9:
+        # Codes and names that ISO 3166 or the postal lists know; US states and
+        # countries share codes ("CA", "DE"), so the list that knows more values wins.
+        if p.country >= p.state:
+            return "country", f"{p.country:.0%} known countries", None
+        return "state", f"{p.state:.0%} known states or provinces", None
     amount_like = hint == "amount" or (p.currency >= 0.5 and p.amount >= 0.9)
     if amount_like and p.amount >= 0.8:
         return "amount", f"{said}; {p.amount:.0%} amounts", None
@@ -531,16 +549,22 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
             return "full_name", f"{said}; short values without digits", None
         return "text", f"{said} but values are long or hold digits (titles, product names)", \
             None
-    if person_like and p.words <= 1.3 and hint is None \
+    if person_like and p.words <= 1.6 and hint is None \
             and p.distinct >= min(10, max(3, n_rows // 2)):
-        # Single words with no name hint: given names or surnames by the lexicon.
-        if p.given >= 0.6 and p.given - p.surname >= 0.3:
+        # Single words with no name hint (or with an initial: "Austin L."): given names
+        # or surnames by the lexicon.
+        if p.given >= 0.5 and p.given - p.surname >= 0.3:
             return "first_name", f"{p.given:.0%} known given names", None
         if p.surname >= 0.4 and p.surname - p.given >= 0.1:
             return "last_name", f"{p.surname:.0%} known surnames", None
-    if person_like and 1.7 <= p.words <= 4 and p.person >= 0.5 and p.organisation < 0.05 \
+    if person_like and 1.7 <= p.words <= 4 and p.organisation < 0.05 and p.length <= 40 \
             and hint in (None, "text"):
-        return "full_name", f"{p.person:.0%} read as a given name and a surname", None
+        if p.person >= 0.5:
+            return "full_name", f"{p.person:.0%} read as a given name and a surname", None
+        if p.given >= 0.6 and p.unique_ratio >= 0.5:
+            # Surnames from every country are more than any lexicon holds; a first word
+            # that is a known given name in most of many distinct values is a person.
+            return "full_name", f"{p.given:.0%} begin with a known given name", None
     if hint == "text":
         return "text", said, None
     if hint == "year" and p.integer >= 0.9:
@@ -557,8 +581,8 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
         return "categorical", "numbers, few distinct", None
     if p.distinct <= max(30, 0.01 * n_rows) and p.words <= 4:
         return "categorical", f"{p.distinct} distinct values", None
-    if p.words <= 2 and p.digits >= 0.8 and p.letters >= 0.3:
-        return "identifier", "short codes with letters and digits", None
+    if p.words <= 2 and p.digits >= 0.8 and (p.letters >= 0.3 or p.unique_ratio >= 0.5):
+        return "identifier", "short codes with digits", None
     if p.letters >= 0.5:
         return "text", f"{said}; free text ({p.words:.1f} words on average)", None
     return "categorical", f"{said}; {p.distinct} distinct values", None
@@ -602,6 +626,7 @@ def infer_roles(table: pd.DataFrame, *, exclude: Iterable[str] = ("record_id",)
     n_rows = len(table)
     columns = [c for c in table.columns if c not in skip]
     cleaned: dict[str, pd.Series] = {}
+    profiles: dict[str, _Profile] = {}
     out: dict[str, ColumnRole] = {}
     for column in columns:
         values = table[column].dropna().astype(str).str.strip()
@@ -610,11 +635,15 @@ def infer_roles(table: pd.DataFrame, *, exclude: Iterable[str] = ("record_id",)
         if placeholder is not None:
             values = values[values != placeholder]
         cleaned[str(column)] = values
-        role, reason, part = _role(str(column), _profile(values, n_rows), n_rows)
+        profiles[str(column)] = profile = _profile(values, n_rows)
+        role, reason, part = _role(str(column), profile, n_rows)
         if placeholder is not None:
             reason = f"{reason}; {placeholder!r} in many rows stands for missing"
         out[str(column)] = ColumnRole(str(column), role, reason, part, placeholder)
     _date_parts(out, cleaned, n_rows)
+    _surname_beside_given(out, profiles)
+    _postcodes(out, cleaned)
+    _birth_dates(out, cleaned)
     _address_lines(out)
     _source_columns(out, cleaned, n_rows)
     _one_column_per_role(out, cleaned)
@@ -660,6 +689,97 @@ def _date_parts(roles: dict[str, ColumnRole], values: Mapping[str, pd.Series],
             roles[column] = ColumnRole(column, role, reason, part, roles[column].placeholder)
         by_part["month"].remove(month)
         by_part["day"].remove(day)
+
+
+def _surname_beside_given(roles: dict[str, ColumnRole], profiles: Mapping[str, _Profile]
+                          ) -> None:
+    """Beside a column of given names, the column of single words that hold more known
+    surnames than given names is the surname, though the lexicon knows fewer of them
+    than it must to say so alone (surnames from every country are more than it holds)."""
+    held = {r.role for r in roles.values()}
+    if "first_name" not in held or held & {"last_name", "full_name"}:
+        return
+    best: tuple[float, str] | None = None
+    for column, found in roles.items():
+        p = profiles[column]
+        margin = p.surname - p.given
+        if found.role in ("text", "categorical") and _name_role(column) is None \
+                and p.letters >= 0.8 and p.digits < 0.1 and p.words <= 1.6 \
+                and p.surname >= 0.25 and margin >= 0.1 and p.distinct >= 10 \
+                and (best is None or margin > best[0]):
+            best = (margin, column)
+    if best is not None:
+        column = best[1]
+        roles[column] = ColumnRole(
+            column, "last_name", f"{profiles[column].surname:.0%} known surnames, beside "
+            "a column of given names", None, roles[column].placeholder)
+
+
+def _postcodes(roles: dict[str, ColumnRole], values: Mapping[str, pd.Series]) -> None:
+    """Beside a street address, a column of short codes that repeat (``60640``,
+    ``SW1A 1AA``) is its postcode, though no name says so."""
+    held = {r.role for r in roles.values()}
+    if "address" not in held or "postcode" in held:
+        return
+    for column, found in roles.items():
+        held_values = values[column]
+        if found.role not in ("categorical", "identifier") or _name_role(column) \
+                or len(held_values) < 20:
+            continue
+        shaped = float(held_values.str.fullmatch(_POSTCODE).mean())
+        if shaped >= 0.9 and held_values.nunique() <= 0.5 * len(held_values):
+            roles[column] = ColumnRole(
+                column, "postcode", f"{shaped:.0%} postcode-shaped codes that repeat, "
+                "beside a street address", None, found.placeholder)
+            return
+
+
+def _birth_dates(roles: dict[str, ColumnRole], values: Mapping[str, pd.Series]) -> None:
+    """With no column named as a date of birth, the date column that reads as one is.
+
+    A date of birth sits beside a person's name, lies decades back, is spread over
+    decades, and falls on weekends as often as births do (patent, filing and invoice
+    dates fall on working days).  Where several columns read so (birth and death), the
+    one that comes first in the rows both fill is the birth.
+    """
+    if any(r.role == "dob" for r in roles.values()):
+        return
+    named: set[object] = set()
+    for column, found in roles.items():
+        if found.role in ("first_name", "last_name", "full_name"):
+            named |= _filled(values[column])
+    if not named:
+        return
+    this_year = pd.Timestamp.now().year
+    dates: dict[str, pd.Series] = {}
+    for column, found in roles.items():
+        if found.role != "date" or found.part is not None or len(values[column]) < 20:
+            continue
+        parsed = standardise_date(values[column])["std"].dropna()
+        if len(parsed) < 0.9 * len(values[column]):
+            continue
+        when = pd.to_datetime(parsed, format="%Y-%m-%d")
+        years = when.dt.year
+        beside = float(when.index.isin(list(named)).mean())
+        weekend = float((when.dt.dayofweek >= 5).mean())
+        if beside >= 0.8 and years.median() <= this_year - 18 and years.std() >= 10 \
+                and weekend >= 0.15:
+            dates[column] = when
+    births = [c for c in dates if all(_earlier(dates[c], dates[o]) for o in dates if o != c)]
+    if len(births) != 1:
+        return
+    column = births[0]
+    years = dates[column].dt.year
+    roles[column] = ColumnRole(
+        column, "dob", f"dates around {years.median():.0f} (spread {years.std():.0f} "
+        "years, weekends as often as births) beside people's names: dates of birth",
+        None, roles[column].placeholder)
+
+
+def _earlier(first: pd.Series, other: pd.Series) -> bool:
+    """``first`` comes before ``other`` in the rows both fill (true when none are)."""
+    both = first.index.intersection(other.index)
+    return not len(both) or float((first[both] < other[both]).mean()) >= 0.9
 
 
 def _address_lines(roles: dict[str, ColumnRole]) -> None:

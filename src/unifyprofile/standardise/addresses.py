@@ -17,6 +17,8 @@ import pycountry
 from ._common import ascii_fold, map_text
 
 __all__ = [
+    "known_country",
+    "known_state",
     "standardise_address",
     "standardise_city",
     "standardise_country",
@@ -234,6 +236,31 @@ def _country_keys() -> dict[str, str]:
         for name in names:
             keys[name] = code
     return keys
+
+
+def known_country(text: str) -> bool:
+    """True for a country's ISO 3166 code or name, or a known alias (``"Deutschland"``).
+
+    >>> known_country("JP"), known_country("Deutschland"), known_country("Tokyo")
+    (True, True, False)
+    """
+    keys = _country_keys()
+    return unicodedata.normalize("NFKC", text).strip().lower() in keys \
+        or " ".join(_words(text)) in keys
+
+
+@functools.cache
+def _state_keys() -> frozenset[str]:
+    return frozenset(_US_STATES) | frozenset(c.lower() for c in _US_STATES.values())
+
+
+def known_state(text: str) -> bool:
+    """True for a US, Canadian or Australian state or province, by name or postal code.
+
+    >>> known_state("ca"), known_state("New South Wales"), known_state("Bavaria")
+    (True, True, False)
+    """
+    return " ".join(_words(text)) in _state_keys()
 
 
 def _words(text: str) -> list[str]:

@@ -173,3 +173,81 @@ def test_a_modifier_before_a_head_word_reads_as_a_modifier():
     assert _name_hint("ptnt_id")[0] == "identifier"  # a patient's (patent's) number
     assert _name_hint("customer_number")[0] == "identifier"
     assert _name_hint("eml_adrs")[0] == "email"
+
+
+# Opaque headers ("col_3"): the values alone must say what a column holds.
+
+WORLD_GIVEN = ["Oron", "Yasutaka", "Austin L.", "Hideo", "Maria", "John", "Anna", "Peter",
+               "Giulia", "Pierre"] * 4
+# Three of ten surnames are in the lexicon.
+WORLD_SURNAMES = ["Yacoby-Zeevi", "Suzuki", "Takeuchi", "Yoshizawa", "Garcia", "Hashimoto",
+                  "Kowalczyk", "Bauer", "Oyelowo", "Fukuyama"] * 4
+
+
+def test_a_surname_column_the_lexicon_half_knows_is_a_surname_beside_given_names():
+    table = pd.DataFrame({"col_1": WORLD_GIVEN, "col_2": WORLD_SURNAMES})
+    roles = infer_roles(table)
+    assert roles["col_1"].role == "first_name"
+    assert roles["col_2"].role == "last_name"
+    assert "beside a column of given names" in roles["col_2"].reason
+    # Alone, the same surnames are not enough to say so.
+    assert roles_of(table[["col_2"]])["col_2"] != "last_name"
+
+
+def test_full_names_whose_surnames_are_unknown_are_people_by_their_given_names():
+    surnames = ["Forrest", "Koyama", "Forssmed", "Ryan", "Ozu", "Tanaka", "Nakadai",
+                "Wajda", "Ullmann", "Kurosawa"] * 4
+    names = [f"{g.split()[0]} {'ABCD'[k % 4] + '. ' if k % 3 == 0 else ''}{s}"
+             for k, (g, s) in enumerate(zip(WORLD_GIVEN, surnames, strict=True))]
+    table = pd.DataFrame({"col_2": names})
+    assert roles_of(table) == {"col_2": "full_name"}
+    titles = pd.DataFrame({"col_1": ["The Seventh Seal", "Ikiru", "Fanny and Alexander",
+                                     "Tokyo Story", "Man of Marble", "Ran"] * 6})
+    assert roles_of(titles)["col_1"] != "full_name"
+
+
+def test_a_date_of_birth_without_a_header_is_read_from_its_dates():
+    n = 60
+    table = pd.DataFrame({
+        "col_1": GIVEN[:n], "col_2": SURNAMES[:n],
+        # Births spread over decades, deaths after them, and an invoice date on
+        # working days only.
+        "col_3": [f"19{30 + (k * 7) % 60}-{1 + k % 12:02d}-{1 + (k * 5) % 28:02d}"
+                  for k in range(n)],
+        "col_4": [f"20{10 + k % 10}-{1 + k % 12:02d}-{1 + (k * 5) % 28:02d}"
+                  if k % 2 else None for k in range(n)],
+        "col_5": [str((pd.Timestamp("2019-01-07") + pd.offsets.BDay(k * 13)).date())
+                  for k in range(n)],
+    })
+    roles = infer_roles(table)
+    assert roles["col_3"].role == "dob"
+    assert "dates of birth" in roles["col_3"].reason
+    assert roles["col_4"].role == roles["col_5"].role == "date"
+    # Without names beside them, dates are only dates.
+    assert roles_of(table[["col_3", "col_5"]]) == {"col_3": "date", "col_5": "date"}
+
+
+def test_countries_states_and_postcodes_are_read_from_their_values():
+    n = 40
+    table = pd.DataFrame({
+        "col_1": [f"{10 + k} Main Street" for k in range(n)],
+        "col_2": ["60640", "60623", "94105", "10115"] * (n // 4),
+        "col_3": ["CA", "NY", "TX", "WA", "IL"] * (n // 5),
+        "col_4": ["US", "JP", "DE", "Deutschland", "France"] * (n // 5),
+    })
+    roles = roles_of(table)
+    assert roles == {"col_1": "address", "col_2": "postcode", "col_3": "state",
+                     "col_4": "country"}
+    # Repeating five-digit numbers with no street beside them are no postcodes.
+    assert roles_of(table[["col_2"]])["col_2"] != "postcode"
+
+
+def test_fifteen_digits_in_four_groups_are_an_account_not_a_phone():
+    n = 30
+    table = pd.DataFrame({
+        "col_1": [f"{8581 + k}-4703-5433-{k:03d}" for k in range(n)],
+        "col_2": [f"(312) 555-{1000 + k}" for k in range(n)],
+    })
+    roles = roles_of(table)
+    assert roles["col_2"] == "phone"
+    assert roles["col_1"] != "phone"
