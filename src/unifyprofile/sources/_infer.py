@@ -807,14 +807,19 @@ def _source_columns(roles: dict[str, ColumnRole], values: Mapping[str, pd.Series
         if found.role not in ("categorical", "text") or not 2 <= held.nunique() <= 30 \
                 or len(held) < 0.9 * n_rows:
             continue
-        groups = held.groupby(held)
+        # Only values that many rows hold tell: in a group of two rows any column is
+        # filled in all or none of them by chance.
+        sizes = held.value_counts()
+        big = sizes.index[sizes >= max(10, 0.01 * len(held))]
+        if len(big) < 2:
+            continue
         telling = 0
         for other, other_values in values.items():
             if other == column:
                 continue
             present = pd.Series(held.index.isin(other_values.index), index=held.index)
-            rates = present.groupby(held).mean()
-            if len(groups) >= 2 and rates.max() - rates.min() >= 0.9:
+            rates = present.groupby(held).mean()[big]
+            if rates.max() - rates.min() >= 0.9:
                 telling += 1
         if telling >= 2:
             roles[column] = ColumnRole(

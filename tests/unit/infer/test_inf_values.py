@@ -89,6 +89,19 @@ def test_a_column_naming_the_source_system_is_never_evidence():
     assert all(c.field != "x" for c in config.comparisons)
 
 
+
+def test_a_category_with_rare_values_is_no_source_though_sparse_columns_follow_them():
+    n = 200
+    genre = ["rock", "misc"] * 90 + [f"rare{k}" for k in range(20)]
+    table = pd.DataFrame({
+        "x": genre,
+        # Filled in one row in ten: a rare value's one row is filled or not by chance.
+        "lat": [f"{40 + k / 100:.2f}" if k % 10 == 0 else None for k in range(n)],
+        "lng": [f"{-70 - k / 100:.2f}" if k % 10 == 0 else None for k in range(n)],
+        "given": (GIVEN * 4)[:n],
+    })
+    assert roles_of(table)["x"] == "categorical"
+
 def test_a_default_held_by_many_rows_is_a_placeholder():
     lat = ["0.0"] * 50 + [f"{48 + k / 97:.4f}" for k in range(50)]
     table = pd.DataFrame({"lat": lat})
