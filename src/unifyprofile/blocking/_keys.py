@@ -9,6 +9,8 @@ A key is ``field`` or ``field:transform``.  ``field`` reads the standardised col
 ``prefixN``    the first N characters (``prefix3``)
 ``suffixN``    the last N characters (``suffix4``: e.g. the end of a phone number)
 ``year``       the first four characters (the year of a ``YYYY-MM-DD`` date)
+``number``     the number the value holds, however written (``"$1,299.00"``,
+               ``"1299"``: see :func:`unifyprofile.standardise.parse_numbers`)
 ``tokens``     the sorted set of words, so word order does not matter
 ``rareN``      *any* of the record's N rarest word tokens (``rare3``): a
                multi-valued key, so two records meet when they share one
@@ -33,11 +35,12 @@ from unifyprofile._columns import arrow_codes
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.standardise._common import text_func
 from unifyprofile.standardise.names import formal_name
+from unifyprofile.standardise.numbers import parse_numbers
 from unifyprofile.standardise.phonetic import soundex_code
 
 __all__ = ["RARE_MAX_RECORDS", "Key", "key_codes", "key_lists", "key_values", "parse_key"]
 
-_TRANSFORM = re.compile(r"^(soundex|nick|year|tokens|prefix(\d+)|suffix(\d+)|rare(\d+))$")
+_TRANSFORM = re.compile(r"^(soundex|nick|year|number|tokens|prefix(\d+)|suffix(\d+)|rare(\d+))$")
 
 #: A token held by more records than this is too common to block on.
 RARE_MAX_RECORDS = 100
@@ -72,7 +75,7 @@ def parse_key(text: str, where: str = "key") -> Key:
     if transform and not _TRANSFORM.match(transform):
         raise ConfigError(
             f"{where}: unknown transform '{transform}' in {text!r}; use one of soundex, nick, "
-            "year, tokens, prefixN, suffixN, rareN (e.g. prefix3)"
+            "year, number, tokens, prefixN, suffixN, rareN (e.g. prefix3)"
         )
     return Key(field.strip(), transform or None)
 
@@ -156,8 +159,15 @@ def _one(transform: str | None) -> Callable[[str], str | None]:
         return lambda s: " ".join(sorted(set(s.split())))
     if transform == "year":
         return lambda s: s[:4]
+    if transform == "number":
+        return lambda s: _number_key(parse_numbers(np.array([s], dtype=object)))[0]
     n = int(re.sub(r"\D", "", transform))
     return (lambda s: s[:n]) if transform.startswith("prefix") else (lambda s: s[-n:])
+
+
+def _number_key(numbers: np.ndarray) -> list[str | None]:
+    """``1299.0`` -> ``"1299"``, ``12.5`` -> ``"12.5"``; NaN -> None."""
+    return [None if x != x else f"{x:.15g}" for x in numbers.tolist()]
 
 
 def _transform(uniques: pd.Series, transform: str) -> pd.Series:
@@ -165,6 +175,9 @@ def _transform(uniques: pd.Series, transform: str) -> pd.Series:
     text = uniques.astype(str)
     if transform == "year":
         return text.str[:4]
+    if transform == "number":
+        return pd.Series(_number_key(parse_numbers(text.to_numpy(dtype=object))),
+                         index=text.index, dtype=object)
     if transform.startswith(("prefix", "suffix")):
         n = int(re.sub(r"\D", "", transform))
         return text.str[:n] if transform.startswith("prefix") else text.str[-n:]

@@ -30,7 +30,9 @@ from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler, Levenshte
 
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.schema import NULL_LEVEL, UNPLACED, flag, std
+from unifyprofile.standardise.dates import parse_dates
 from unifyprofile.standardise.lexicon import name_sex
+from unifyprofile.standardise.numbers import parse_numbers
 
 from . import _kernels as k
 from . import _validate as v
@@ -52,14 +54,6 @@ __all__ = [
 ]
 
 _DIGITS = re.compile(r"\d+")
-_AMOUNT_NOISE = re.compile(r"[^\d.,\-]|(?<!\d)[.,]|[.,](?!\d)")
-_THOUSANDS = re.compile(r",(?=\d{3}(?:\D|$))")
-
-
-def _amount_text(text: str) -> str:
-    """``"$1,299.00"`` -> ``"1299.00"``, ``"EUR 12,50"`` -> ``"12.50"``."""
-    kept = _THOUSANDS.sub("", _AMOUNT_NOISE.sub("", text))
-    return kept.replace(",", ".") if kept.count(",") == 1 and "." not in kept else kept
 _NON_DIGITS = re.compile(r"\D+")
 
 
@@ -784,6 +778,23 @@ class _PreparedPhone(_Cascade):
 # ------------------------------------------------------------------------------ date
 
 
+def date_spellings(values: np.ndarray) -> np.ndarray:
+    """Each date as ``YYYY-MM-DD``, however written ("02/10/2023", "2 Oct 2023": a field
+    no stage standardised, such as an order or a posting date); what is no date stays.
+    """
+    values = np.asarray(values, dtype=object)
+    parsed = pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d",
+                            errors="coerce")
+    retry = parsed.isna().to_numpy() & pd.notna(values)
+    if not retry.any():
+        return values
+    iso = parse_dates(pd.Series(values[retry], dtype=object)).to_numpy()
+    read = pd.notna(iso)
+    out = values.copy()
+    out[np.flatnonzero(retry)[read]] = iso[read]
+    return out
+
+
 @dataclasses.dataclass(frozen=True)
 class DateComparison(Comparison):
     """A date (``YYYY-MM-DD``): exact, a typo, or within some days.
@@ -824,6 +835,12 @@ class DateComparison(Comparison):
         parsed = pd.to_datetime(
             pd.Series(uniques, dtype=object), format="%Y-%m-%d", errors="coerce"
         )
+        if (parsed.isna().to_numpy() & pd.notna(uniques)).any():
+            # One date is one value however written, so exact and typo levels see it so.
+            recoded, uniques = pd.factorize(date_spellings(uniques), use_na_sentinel=True)
+            codes = np.where(codes >= 0, recoded[np.maximum(codes, 0)], -1).astype(np.int64)
+            parsed = pd.to_datetime(pd.Series(uniques, dtype=object), format="%Y-%m-%d",
+                                    errors="coerce")
         valid = parsed.notna().to_numpy()
         stamps = parsed.to_numpy(dtype="datetime64[ns]")
         days = np.where(valid, stamps.astype("datetime64[D]").astype(np.int64), 0)
@@ -1166,15 +1183,7 @@ class NumericComparison(Comparison):
     def prepare(self, records: pd.DataFrame) -> PreparedComparison:
         column = _resolve(records, self.field, self.name)
         codes, uniques = k.factorize(records[column], column=column)
-        parsed = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
-        # Numbers always parse, so what is left unparsed is text worth cleaning.
-        retry = parsed.isna().to_numpy() & pd.notna(uniques)
-        if retry.any():
-            # Amounts as people type them: "$1,299.00", "EUR 12.50", "12 000".
-            cleaned = pd.Series(uniques[retry], dtype=object).astype(str).map(_amount_text)
-            parsed[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy()
-        numbers = parsed.to_numpy(dtype=np.float64, na_value=np.nan)
-        numbers[~np.isfinite(numbers)] = np.nan
+        numbers = parse_numbers(uniques)
         values = np.where(codes >= 0, numbers[np.maximum(codes, 0)], np.nan)
         value_codes, _ = pd.factorize(values, use_na_sentinel=True)
         return _PreparedNumeric(self, value_codes.astype(np.int64), values)

@@ -10,9 +10,18 @@ import pandas as pd
 
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.schema import std
+from unifyprofile.standardise.numbers import parse_numbers
 
 from . import _kernels as k
-from ._levels import PERSON_KEYS, Comparison, NumericComparison, PreparedComparison, _resolve
+from ._levels import (
+    PERSON_KEYS,
+    Comparison,
+    DateComparison,
+    NumericComparison,
+    PreparedComparison,
+    _resolve,
+    date_spellings,
+)
 
 __all__ = ["compare", "person_keys", "prepare", "value_keys"]
 
@@ -125,7 +134,8 @@ def value_keys(records: pd.DataFrame, comparison: Comparison) -> np.ndarray:
     ['paris', 'paris', None, None]
     """
     column = _resolve(records, comparison.field, comparison.name)
-    return _keys(records[column], column, numeric=isinstance(comparison, NumericComparison))
+    return _keys(records[column], column, numeric=isinstance(comparison, NumericComparison),
+                 date=isinstance(comparison, DateComparison))
 
 
 def given_keys(records: pd.DataFrame, comparison: Comparison) -> np.ndarray:
@@ -167,16 +177,18 @@ def person_keys(records: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _keys(values: pd.Series, column: str, *, numeric: bool = False) -> np.ndarray:
+def _keys(values: pd.Series, column: str, *, numeric: bool = False, date: bool = False
+          ) -> np.ndarray:
     if pd.api.types.is_datetime64_any_dtype(values):
         values = values.dt.strftime("%Y-%m-%d")
     codes, uniques = k.factorize(values, column=column)
     keys = np.asarray(uniques, dtype=object)
     if numeric:
-        numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy(
-            dtype=np.float64, na_value=np.nan)
+        numbers = parse_numbers(keys)
         keys = np.asarray([repr(float(x)) if np.isfinite(x) else None for x in numbers],
                           dtype=object)
+    if date:
+        keys = date_spellings(keys)
     out = np.full(len(codes), None, dtype=object)
     present = codes >= 0
     out[present] = keys[codes[present]]

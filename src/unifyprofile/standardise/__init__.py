@@ -19,16 +19,19 @@ from .addresses import (
     standardise_postcode,
     standardise_state,
 )
-from .dates import standardise_date, standardise_timestamp
+from .dates import parse_dates, standardise_date, standardise_timestamp
 from .emails import standardise_email
 from .ids import standardise_bool, standardise_company, standardise_gender, standardise_id
 from .names import nickname_key, split_full_name, standardise_name
+from .numbers import parse_numbers
 from .phones import standardise_phone
 from .phonetic import soundex
 
 __all__ = [
     "ascii_fold",
     "nickname_key",
+    "parse_dates",
+    "parse_numbers",
     "soundex",
     "split_full_name",
     "standardise",

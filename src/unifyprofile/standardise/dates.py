@@ -28,7 +28,7 @@ from ._common import (
     to_text,
 )
 
-__all__ = ["standardise_date", "standardise_timestamp"]
+__all__ = ["parse_dates", "standardise_date", "standardise_timestamp"]
 
 _MONTHS = {
     name: number
@@ -242,6 +242,41 @@ def standardise_date(values: pd.Series, dayfirst: bool | pd.Series = False) -> p
         values, dayfirst, text_func_with(_parse_date), name="dayfirst", default=False
     )
     return std_flag_frame(parsed, values)
+
+
+def parse_dates(values: pd.Series | np.ndarray) -> pd.Series:
+    """Any dates (an order, a release, a posting) as ``YYYY-MM-DD``, None where none.
+
+    Unlike :func:`standardise_date` no date is implausible for its age: only what is
+    no calendar date, or a placeholder, is None.  Whether ``03/04/2023`` is day first
+    is read from the values themselves: when a first part above 12 appears and no
+    second part does, every numeric date of them is day first.
+
+    Examples:
+        >>> parse_dates(pd.Series(["02/10/2023", "25/12/2031", "2023-10-02", "x"])).tolist()
+        ['2023-10-02', '2031-12-25', '2023-10-02', None]
+    """
+    series = pd.Series(values, dtype=object)
+    uniques = pd.unique(series.dropna().astype(str).str.strip().str.lower())
+    firsts, seconds = [], []
+    for text in uniques:
+        match = _NUMERIC.fullmatch(text)
+        if match:
+            firsts.append(int(match.group(1)))
+            seconds.append(int(match.group(3)))
+    dayfirst = bool(firsts) and max(firsts) > 12 >= max(seconds)
+    out: dict[str, str | None] = {}
+    for text in uniques:
+        parsed = None if text in _PLACEHOLDER_WORDS else _parse(text, dayfirst)
+        if parsed is None or parsed[:3] in _PLACEHOLDER_DATES:
+            out[text] = None
+            continue
+        try:
+            out[text] = dt.date(parsed.year, parsed.month, parsed.day).isoformat()
+        except ValueError:
+            out[text] = None
+    keys = series.where(series.isna(), series.astype(str).str.strip().str.lower())
+    return keys.map(out).astype(object).where(lambda d: d.notna(), None)
 
 
 _NAT = np.iinfo(np.int64).min

@@ -65,13 +65,13 @@ def test_rule_parse_name_and_config() -> None:
         (
             "last_name:sondex",
             "blocking rule[0]: unknown transform 'sondex' in 'last_name:sondex'; "
-            "use one of soundex, nick, year, tokens, prefixN, suffixN, rareN "
+            "use one of soundex, nick, year, number, tokens, prefixN, suffixN, rareN "
             "(e.g. prefix3)",
         ),
         (
             ["email", "dob:prefix"],
             "blocking rule[1]: unknown transform 'prefix' in 'dob:prefix'; "
-            "use one of soundex, nick, year, tokens, prefixN, suffixN, rareN "
+            "use one of soundex, nick, year, number, tokens, prefixN, suffixN, rareN "
             "(e.g. prefix3)",
         ),
         (

@@ -22,7 +22,8 @@ RECORDS = pd.DataFrame({
     "last_name_std": ["smith", "smyth", "jones", "smith", None, "x"],
     "dob_std": ["1980-01-02", "1980-05-06", None, "1980-01-02", "1975-01-01", "bad"],
     "email_std": ["a@x.com", "a@x.com", "b@x.com", None, "c@y.org", "a@x.com"],
-    "amount": ["10", "10.0", "11", None, "x", "10"],
+    "amount": ["10", "10.0", "11", None, "x", "$10.00"],
+    "posted": ["2023-10-02", "02/10/2023", "25/12/2023", None, "x", "2 Oct 2023"],
 })
 
 
@@ -35,7 +36,7 @@ def _same_partition(a: np.ndarray, b: np.ndarray) -> None:
 
 @pytest.mark.parametrize("key", ["first_name", "first_name:nick", "last_name:soundex",
                                  "dob:year", "email:prefix3", "email:suffix5",
-                                 "last_name:tokens"])
+                                 "last_name:tokens", "amount:number"])
 def test_key_values_partition_like_key_codes(key: str) -> None:
     parsed = parse_key(key)
     _same_partition(np.asarray(key_values(RECORDS, parsed)), key_codes(RECORDS, parsed))
@@ -43,7 +44,8 @@ def test_key_values_partition_like_key_codes(key: str) -> None:
 
 @pytest.mark.parametrize("comparison", [
     NameComparison("first_name", swap_with="last_name"), ExactMatch("email"),
-    EmailComparison("email"), DateComparison("dob"), NumericComparison("amount")],
+    EmailComparison("email"), DateComparison("dob"), NumericComparison("amount"),
+    DateComparison("posted")],
     ids=lambda c: type(c).__name__)
 def test_value_keys_partition_like_value_codes(comparison: object) -> None:
     prepared = comparison.prepare(RECORDS)  # type: ignore[attr-defined]
@@ -55,7 +57,7 @@ TEXTS = ["smith", "bob", "", " ", "o'neil", "liz ann", "1985-03-02", "ab", None,
 
 
 @pytest.mark.parametrize("transform", ["", ":soundex", ":nick", ":tokens", ":year",
-                                       ":prefix3", ":suffix2"])
+                                       ":prefix3", ":suffix2", ":number"])
 @pytest.mark.parametrize("dtype", [object, "string[pyarrow]"])
 def test_one_record_gets_the_values_of_many(transform: str, dtype) -> None:
     # A few records (a record being resolved) take the value-by-value path.
@@ -64,3 +66,14 @@ def test_one_record_gets_the_values_of_many(transform: str, dtype) -> None:
     many = key_values(records, key).tolist()
     one_by_one = [key_values(records.iloc[[k]], key)[0] for k in range(len(records))]
     assert one_by_one == many
+
+
+def test_a_number_key_is_the_amount_however_written() -> None:
+    values = key_values(RECORDS, parse_key("amount:number")).tolist()
+    assert values == ["10", "10", "11", None, None, "10"]
+
+
+def test_value_keys_read_a_date_however_written() -> None:
+    keys = value_keys(RECORDS, DateComparison("posted")).tolist()
+    # "25/12/2023" says the column is day first.
+    assert keys == ["2023-10-02", "2023-10-02", "2023-12-25", None, "x", "2023-10-02"]

@@ -90,9 +90,20 @@ def ref_phone(c, x, y):
     return int(last8 or Levenshtein.distance(dx, dy) <= 1)
 
 
+def _iso(text):
+    """A compact ``YYYYMMDD`` calendar date written ``YYYY-MM-DD`` (dates are read
+    however written); anything else as it is."""
+    try:
+        return datetime.strptime(text, "%Y%m%d").strftime("%Y-%m-%d") \
+            if len(text) == 8 and text.isdigit() else text
+    except ValueError:
+        return text
+
+
 def ref_date(c, x, y):
     if x is None or y is None:
         return -1
+    x, y = _iso(x), _iso(y)
     if x == y:
         return c.exact_level
     dx, dy = x.replace("-", ""), y.replace("-", "")

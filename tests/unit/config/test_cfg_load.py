@@ -216,7 +216,7 @@ def test_every_problem_is_reported_once_with_its_key_path(tmp_path: Path) -> Non
         "default_region, dayfirst, trust, unique_per_person, max_field_lines, max_field_bytes",
         f"sources[1].preset: unknown preset 'shopifi_customers'; available: {presets}",
         "blocking.rules[1][0]: unknown transform 'sondex' in 'last_name:sondex'; use one of "
-        "soundex, nick, year, tokens, prefixN, suffixN, rareN (e.g. prefix3)",
+        "soundex, nick, year, number, tokens, prefixN, suffixN, rareN (e.g. prefix3)",
     ]
     assert err.path == str(path)
     assert str(err).startswith(f"{path}: 5 problems in the configuration:\n  - guard: ")

@@ -125,6 +125,38 @@ def test_amounts_and_dates_are_compared_as_such():
     types = {c.field: c.type_name for c in config.comparisons}
     assert types["amount"] == "numeric"
     assert types["booked"] == "date"
+    # An amount on a day is a transaction: the same amount however written blocks.
+    assert BlockingRule.parse(["amount:number"]) in config.blocking
+
+
+def test_payments_in_two_ledgers_link_by_amount_with_days_and_memos_apart():
+    """Amounts written two ways, value dates a day or two after booking dates in another
+    format, memos that share no word: only the amount brings them together."""
+    merchants = ["Delta Air Lines", "Costco Wholesale", "Shell Oil", "Netflix",
+                 "Home Depot", "Uber Trip", "Spotify", "Whole Foods"]
+    n = 40
+    left = pd.DataFrame({
+        "record_id": [f"a{k}" for k in range(n)],
+        "amount": [f"{10 + k * 7.31:.2f}" for k in range(n)],
+        "booked": [f"2023-{1 + k % 12:02d}-{1 + k % 27:02d}" for k in range(n)],
+        "memo": [f"CARD {merchants[k % 8].upper()} #{100000 + k}" for k in range(n)]})
+    right = pd.DataFrame({
+        "record_id": [f"b{k}" for k in range(n)],
+        "value": [f"${10 + k * 7.31:,.2f}" for k in range(n)],
+        "value_date": [f"{2 + k % 27:02d}/{1 + k % 12:02d}/2023" for k in range(n)],
+        "text": [f"Payment ref {900000 + k}" for k in range(n)]})
+    config, _ = infer_config({"left": left, "right": right}, link=True)
+    result = Resolver(config).run()
+    pairs = {(a.split(":")[1], b.split(":")[1]) for a, b in
+             result.links[["record_id_l", "record_id_r"]].itertuples(index=False)}
+    assert pairs == {(f"a{k}", f"b{k}") for k in range(n)}
+
+
+def test_a_catalogue_price_blocks_nothing():
+    # Shops price the same product differently; a price without a date is no event.
+    config, _ = infer_config({"left": LEFT.assign(price=["$10", "$20", "$30", "$40"]),
+                              "right": RIGHT.assign(price=["10", "21", "30"])}, link=True)
+    assert all("price" not in str(rule) for rule in config.blocking)
 
 
 def test_a_rule_over_the_pair_limit_is_tightened_never_failed():
