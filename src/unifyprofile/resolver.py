@@ -59,6 +59,11 @@ ENGINES = ("local", "spark")
 #: Pairs compared and scored at a time; bounds memory.
 CHUNK_PAIRS = 2_000_000
 
+#: Bits against a match from which a comparison's disagreement counts against a
+#: ``guards.weak`` pair (see :func:`_vetoed`): matches disagree on it at most about 80 %
+#: as often as strangers do.  A field filled at random sits near 0.
+TELLING_DISAGREEMENT = 0.3
+
 Progress = Callable[[str, int, int], None]
 
 
@@ -533,7 +538,7 @@ def score_pairs(levels: np.ndarray, i: np.ndarray, j: np.ndarray, model: Fellegi
             levels[start:stop], [None if f is None else f[left] for f in frequencies])
     probability = model.match_probability(weight)
     fired = rules.fired(i, j)
-    vetoed = _vetoed(levels, list(model.comparisons), config.guards)
+    vetoed = _vetoed(levels, list(model.comparisons), config.guards, model)
     linked = (fired >= 0) | ((probability >= config.threshold) & ~vetoed)
     strength = np.where(fired >= 0, RULE_WEIGHT + weight, weight)
     return Scored(weight, probability, fired, linked, strength)
@@ -590,12 +595,16 @@ def _run_on_spark(resolver: Resolver[Any], data: Mapping[str, Any] | None) -> Sp
     return spark.run(resolver, resolver.spark, data)
 
 
-def _vetoed(levels: np.ndarray, comparisons: list[Comparison], guards: Guards) -> np.ndarray:
+def _vetoed(levels: np.ndarray, comparisons: list[Comparison], guards: Guards,
+            model: FellegiSunter | None = None) -> np.ndarray:
     """Pairs a probabilistic link is forbidden to: "else" on a ``guards.veto``
     comparison, unless they agree exactly on a ``guards.veto_unless`` one; or, with
     ``guards.weak`` set, pairs that disagree on every comparison outside it that both
     records hold (agreeing on a name and a town says nothing when the two e-mails and
-    the two phones differ)."""
+    the two phones differ).  With ``model``, only a disagreement the model counts as
+    evidence against a match (at least :data:`TELLING_DISAGREEMENT` bits) is one: a
+    field on which matches differ as often as strangers (a system name, a category
+    filled at random) says nothing either way."""
     names = [c.name for c in comparisons]
     unknown = [v for v in (*guards.veto, *guards.veto_unless, *guards.weak)
                if v not in names]
@@ -612,10 +621,11 @@ def _vetoed(levels: np.ndarray, comparisons: list[Comparison], guards: Guards) -
             out &= levels[:, k] != exact
     if guards.weak:
         strong = [k for k, name in enumerate(names) if name not in guards.weak]
-        if strong:
-            held = levels[:, strong] >= 0
-            agree = levels[:, strong] > 0
-            out |= held.any(axis=1) & ~agree.any(axis=1)
+        telling = [k for k in strong
+                   if model is None or model.level_weight(k, 0) <= -TELLING_DISAGREEMENT]
+        if telling:
+            held = (levels[:, telling] >= 0).any(axis=1)
+            out |= held & ~(levels[:, strong] > 0).any(axis=1)
     return out
 
 

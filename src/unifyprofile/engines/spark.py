@@ -872,7 +872,7 @@ class _Run:
                 weight = model.match_weight(levels, freqs)
                 probability = model.match_probability(weight)
                 fired = batch["fired"].to_numpy()
-                vetoed = _vetoed(levels, list(comparisons), config.guards)
+                vetoed = _vetoed(levels, list(comparisons), config.guards, model)
                 out = batch[keep].copy()
                 out["match_weight"] = weight
                 out["match_probability"] = probability

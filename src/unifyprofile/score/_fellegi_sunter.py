@@ -433,6 +433,12 @@ class FellegiSunter:
             out[:, ks] = np.where(here & implied[:, None], 0.0, out[:, ks])
             implied |= here.any(axis=1)
 
+    def level_weight(self, k: int, level: int) -> float:
+        """log2 Bayes factor of comparison ``k`` at ``level`` (0 is "else"), before any
+        term-frequency adjustment."""
+        self._require_fitted()
+        return float(np.log2(self.m_[k][level]) - np.log2(self.u_[k][level]))
+
     def match_weight(self, levels: np.ndarray,
                      frequencies: Sequence[np.ndarray | None] | None = None) -> np.ndarray:
         """Sum of the per-comparison log2 Bayes factors of each pair."""

@@ -1439,8 +1439,9 @@ class IdentityStore:
                       f"{probability:.3f}); a blocking rule on a field they share would "
                       "compare them")
         elif not scored.linked[0]:
-            vetoed = _vetoed(levels, list(self._frozen()["model"].comparisons),
-                             self.config.guards)[0]
+            frozen_model = self._frozen()["model"]
+            vetoed = _vetoed(levels, list(frozen_model.comparisons), self.config.guards,
+                             frozen_model)[0]
             reason = (f"compared, not linked: match probability {probability:.3f}"
                       + (" but a veto field disagrees (guards.veto: "
                          f"{', '.join(self.config.guards.veto)})" if vetoed else

@@ -181,3 +181,38 @@ def test_names_alone_do_not_link_records_whose_contacts_all_differ():
     weak = entity(Guards(weak=("first_name", "last_name")))
     assert weak["crm:1"] != weak["crm:2"]  # e-mail and phone both differ
     assert weak["crm:1"] == weak["crm:3"]  # the e-mail agrees
+
+
+def test_a_disagreement_the_model_finds_meaningless_is_no_want_of_corroboration():
+    """Names marked weak need corroboration only against fields whose disagreement is
+    evidence: a system name that matches differ on as often as strangers says nothing."""
+    import unifyprofile as up
+    from unifyprofile.compare import ExactMatch, NameComparison
+    from unifyprofile.score import FellegiSunter, Guards
+
+    people = pd.DataFrame({
+        "id": ["1", "2"],
+        "first_name": ["Zebulon", "Zebulon"],
+        "last_name": ["Quarrington", "Quarrington"],
+        "system": ["crm", "shop"],
+    })
+    comparisons = (NameComparison("first_name", tf_adjust=False),
+                   NameComparison("last_name", tf_adjust=False), ExactMatch("system"))
+    config = up.Config(
+        sources=(up.Source("crm", data=people, id_column="id",
+                           columns={c: c for c in people.columns if c != "id"}),),
+        blocking=(up.BlockingRule.parse(["last_name"]),), comparisons=comparisons,
+        guards=Guards(weak=("first_name", "last_name")))
+    names = ([0.05, 0.05, 0.05, 0.05, 0.8], [0.97, 0.01, 0.01, 0.006, 0.004])
+
+    def entities(system_m: list[float], system_u: list[float]) -> pd.Series:
+        model = FellegiSunter(list(comparisons)).set_params(
+            m=[names[0], names[0], system_m], u=[names[1], names[1], system_u],
+            lambda_=0.01)
+        run = up.Resolver(config, model=model).run()
+        return run.clusters.set_index("record_id")["entity_id"]
+
+    meaningless = entities([0.6, 0.4], [0.6, 0.4])
+    assert meaningless["crm:1"] == meaningless["crm:2"]
+    telling = entities([0.3, 0.7], [0.9, 0.1])
+    assert telling["crm:1"] != telling["crm:2"]
