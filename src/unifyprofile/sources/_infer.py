@@ -294,6 +294,11 @@ def _abbreviation(word: str, modifier: bool = False) -> str | None:
     return roles.pop() if len(roles) == 1 else None
 
 
+#: Field words that outweigh a source word in one header ("pais_origen": a country).
+_FIELDS_OVER_SOURCE = frozenset({"country", "city", "state", "postcode", "address", "email",
+                                 "phone", "dob", "company"})
+
+
 def _name_hint(name: object) -> tuple[str | None, bool]:
     """The role a column's name points at, if any, and whether a field word said so
     (``True``) or only a word for a kind of value such as "name" or "code" (``False``)."""
@@ -310,6 +315,12 @@ def _name_hint(name: object) -> tuple[str | None, bool]:
     seen_weak = False
     for k, word in enumerate(reversed(words)):
         role = _word_role(word, modifier=seen_weak)
+        if role == "source":
+            # "pais_origen", "origin country": the place is the field, the origin only
+            # says which one.
+            other = {_word_role(w) for w in words if w != word} & _FIELDS_OVER_SOURCE
+            if len(other) == 1:
+                return other.pop(), True
         if role is not None:
             if role in ("year", "date") and ("birth" in words or "geb" in words):
                 return "dob", True
@@ -531,7 +542,7 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
     if hint in ("first_name", "middle_name", "last_name") and p.words <= 4 and person_like:
         # Names are many, or known: a handful of values none of which is a known name
         # (venues under "vn", departments under "nm") are categories.
-        if p.words >= 1.7 and p.person >= 0.3 and p.organisation < 0.05:
+        if p.words >= 1.7 and (p.person >= 0.3 or p.given >= 0.6) and p.organisation < 0.05:
             # "nom", "name": a given name and a surname in one value.
             return "full_name", f"{said}; {p.person:.0%} read as a given name and a " \
                 "surname", None

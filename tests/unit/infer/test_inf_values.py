@@ -264,3 +264,21 @@ def test_fifteen_digits_in_four_groups_are_an_account_not_a_phone():
     roles = roles_of(table)
     assert roles["col_2"] == "phone"
     assert roles["col_1"] != "phone"
+
+
+def test_a_place_word_outweighs_an_origin_word_in_one_header():
+    from unifyprofile.sources._infer import _name_hint
+
+    assert _name_hint("pais_origen")[0] == "country"  # Spanish: the head comes first
+    assert _name_hint("herkunftsland")[0] == "country"
+    assert _name_hint("source_system")[0] == "source"
+    table = pd.DataFrame({"pais_origen": ["US", "JP", "DE", "FR", "ES"] * 6})
+    assert roles_of(table) == {"pais_origen": "country"}
+
+
+def test_a_given_name_header_over_full_names_with_unknown_surnames_is_a_full_name():
+    surnames = ["Koyama", "Forssmed", "Nakadai", "Wajda", "Kurosawa", "Takeuchi",
+                "Oyelowo", "Hashimoto", "Fukuyama", "Yoshizawa"] * 4
+    table = pd.DataFrame({"nombre": [f"{g.split()[0]} {s}" for g, s in
+                                     zip(WORLD_GIVEN, surnames, strict=True)]})
+    assert roles_of(table) == {"nombre": "full_name"}
