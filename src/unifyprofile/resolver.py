@@ -601,10 +601,12 @@ def _vetoed(levels: np.ndarray, comparisons: list[Comparison], guards: Guards,
     comparison, unless they agree exactly on a ``guards.veto_unless`` one; or, with
     ``guards.weak`` set, pairs that disagree on every comparison outside it that both
     records hold (agreeing on a name and a town says nothing when the two e-mails and
-    the two phones differ).  With ``model``, only a disagreement the model counts as
-    evidence against a match (at least :data:`TELLING_DISAGREEMENT` bits) is one: a
-    field on which matches differ as often as strangers (a system name, a category
-    filled at random) says nothing either way."""
+    the two phones differ).  With ``model``, only a comparison whose disagreement the
+    model counts as evidence against a match (at least :data:`TELLING_DISAGREEMENT`
+    bits) corroborates or contradicts: a field on which matches differ as often as
+    strangers (a system name, a flag, a category filled at random) says nothing either
+    way.  A pair that holds no such comparison links only where every weak comparison
+    it holds agrees exactly."""
     names = [c.name for c in comparisons]
     unknown = [v for v in (*guards.veto, *guards.veto_unless, *guards.weak)
                if v not in names]
@@ -620,12 +622,18 @@ def _vetoed(levels: np.ndarray, comparisons: list[Comparison], guards: Guards,
         if exact is not None:
             out &= levels[:, k] != exact
     if guards.weak:
-        strong = [k for k, name in enumerate(names) if name not in guards.weak]
-        telling = [k for k in strong
-                   if model is None or model.level_weight(k, 0) <= -TELLING_DISAGREEMENT]
-        if telling:
-            held = (levels[:, telling] >= 0).any(axis=1)
-            out |= held & ~(levels[:, strong] > 0).any(axis=1)
+        weak = [k for k, name in enumerate(names) if name in guards.weak]
+        telling = [k for k, name in enumerate(names) if name not in guards.weak and (
+            model is None or model.level_weight(k, 0) <= -TELLING_DISAGREEMENT)]
+        held = (levels[:, telling] >= 0).any(axis=1)
+        corroborated = (levels[:, telling] > 0).any(axis=1)
+        out |= held & ~corroborated
+        # Where nothing that could corroborate is held (a record with a name and a
+        # town only), the weak fields must agree exactly: "Ling Zheng" and "Ling Zhang"
+        # of one city are two people as likely as one.
+        top = np.array([len(comparisons[k].level_names) - 1 for k in weak], dtype=np.int64)
+        inexact = ((levels[:, weak] >= 0) & (levels[:, weak] < top)).any(axis=1)
+        out |= ~held & inexact
     return out
 
 

@@ -216,3 +216,36 @@ def test_a_disagreement_the_model_finds_meaningless_is_no_want_of_corroboration(
     assert meaningless["crm:1"] == meaningless["crm:2"]
     telling = entities([0.3, 0.7], [0.9, 0.1])
     assert telling["crm:1"] != telling["crm:2"]
+
+
+def test_names_alone_link_only_when_they_agree_exactly():
+    """With nothing that could corroborate them (no e-mail, phone or birth date on one
+    side), "Ling Zheng" and "Ling Zhang" of one city stay apart; exact names may link."""
+    import unifyprofile as up
+    from unifyprofile.compare import ExactMatch, NameComparison
+    from unifyprofile.score import FellegiSunter, Guards
+
+    people = pd.DataFrame({
+        "id": ["1", "2", "3"],
+        "first_name": ["Ling", "Ling", "Ling"],
+        "last_name": ["Zheng", "Zhang", "Zheng"],
+        "city": ["Beijing", "Beijing", "Beijing"],
+    })
+    comparisons = (NameComparison("first_name", tf_adjust=False),
+                   NameComparison("last_name", tf_adjust=False), ExactMatch("city"))
+    config = up.Config(
+        sources=(up.Source("crm", data=people, id_column="id",
+                           columns={c: c for c in people.columns if c != "id"}),),
+        blocking=(up.BlockingRule.parse(["first_name"]),), comparisons=comparisons,
+        guards=Guards(weak=("first_name", "last_name", "city")))
+    # Names and town: strong enough to link on their own.
+    names = ([0.02, 0.3, 0.1, 0.1, 0.48], [0.97, 0.01, 0.01, 0.005, 0.005])
+    model = FellegiSunter(list(comparisons)).set_params(
+        m=[names[0], names[0], [0.1, 0.9]], u=[names[1], names[1], [0.99, 0.01]],
+        lambda_=0.01)
+    run = up.Resolver(config, model=model).run()
+    entity = run.clusters.set_index("record_id")["entity_id"]
+    assert entity["crm:1"] == entity["crm:3"]  # the same name exactly
+    assert entity["crm:2"] not in {entity["crm:1"], entity["crm:3"]}  # a surname alike
+    linked = run.pairs.set_index(["record_id_l", "record_id_r"])
+    assert linked.loc[("crm:1", "crm:2"), "match_probability"] >= config.threshold
