@@ -183,12 +183,27 @@ def test_names_alone_do_not_link_records_whose_contacts_all_differ():
     assert weak["crm:1"] == weak["crm:3"]  # the e-mail agrees
 
 
+def _names_and_one_field(people: pd.DataFrame, field: str, blocking: str,
+                         weak: tuple[str, ...]):
+    """A one-source config comparing first and last names and ``field`` exactly."""
+    import unifyprofile as up
+    from unifyprofile.compare import ExactMatch, NameComparison
+    from unifyprofile.score import Guards
+
+    comparisons = (NameComparison("first_name", tf_adjust=False),
+                   NameComparison("last_name", tf_adjust=False), ExactMatch(field))
+    return up.Config(
+        sources=(up.Source("crm", data=people, id_column="id",
+                           columns={c: c for c in people.columns if c != "id"}),),
+        blocking=(up.BlockingRule.parse([blocking]),), comparisons=comparisons,
+        guards=Guards(weak=weak))
+
+
 def test_a_disagreement_the_model_finds_meaningless_is_no_want_of_corroboration():
     """Names marked weak need corroboration only against fields whose disagreement is
     evidence: a system name that matches differ on as often as strangers says nothing."""
     import unifyprofile as up
-    from unifyprofile.compare import ExactMatch, NameComparison
-    from unifyprofile.score import FellegiSunter, Guards
+    from unifyprofile.score import FellegiSunter
 
     people = pd.DataFrame({
         "id": ["1", "2"],
@@ -196,13 +211,8 @@ def test_a_disagreement_the_model_finds_meaningless_is_no_want_of_corroboration(
         "last_name": ["Quarrington", "Quarrington"],
         "system": ["crm", "shop"],
     })
-    comparisons = (NameComparison("first_name", tf_adjust=False),
-                   NameComparison("last_name", tf_adjust=False), ExactMatch("system"))
-    config = up.Config(
-        sources=(up.Source("crm", data=people, id_column="id",
-                           columns={c: c for c in people.columns if c != "id"}),),
-        blocking=(up.BlockingRule.parse(["last_name"]),), comparisons=comparisons,
-        guards=Guards(weak=("first_name", "last_name")))
+    config = _names_and_one_field(people, "system", "last_name", ("first_name", "last_name"))
+    comparisons = config.comparisons
     names = ([0.05, 0.05, 0.05, 0.05, 0.8], [0.97, 0.01, 0.01, 0.006, 0.004])
 
     def entities(system_m: list[float], system_u: list[float]) -> pd.Series:
@@ -222,8 +232,7 @@ def test_names_alone_link_only_when_they_agree_exactly():
     """With nothing that could corroborate them (no e-mail, phone or birth date on one
     side), "Ling Zheng" and "Ling Zhang" of one city stay apart; exact names may link."""
     import unifyprofile as up
-    from unifyprofile.compare import ExactMatch, NameComparison
-    from unifyprofile.score import FellegiSunter, Guards
+    from unifyprofile.score import FellegiSunter
 
     people = pd.DataFrame({
         "id": ["1", "2", "3"],
@@ -231,13 +240,9 @@ def test_names_alone_link_only_when_they_agree_exactly():
         "last_name": ["Zheng", "Zhang", "Zheng"],
         "city": ["Beijing", "Beijing", "Beijing"],
     })
-    comparisons = (NameComparison("first_name", tf_adjust=False),
-                   NameComparison("last_name", tf_adjust=False), ExactMatch("city"))
-    config = up.Config(
-        sources=(up.Source("crm", data=people, id_column="id",
-                           columns={c: c for c in people.columns if c != "id"}),),
-        blocking=(up.BlockingRule.parse(["first_name"]),), comparisons=comparisons,
-        guards=Guards(weak=("first_name", "last_name", "city")))
+    config = _names_and_one_field(people, "city", "first_name",
+                                  ("first_name", "last_name", "city"))
+    comparisons = config.comparisons
     # Names and town: strong enough to link on their own.
     names = ([0.02, 0.3, 0.1, 0.1, 0.48], [0.97, 0.01, 0.01, 0.005, 0.005])
     model = FellegiSunter(list(comparisons)).set_params(
