@@ -526,9 +526,10 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
         if p.letters >= 0.8:
             return hint, said, None
         hint = None
-    if hint is None and p.distinct >= 2 and max(p.country, p.state) >= 0.9:
+    if hint is None and p.distinct >= 3 and max(p.country, p.state) >= 0.9:
         # Codes and names that ISO 3166 or the postal lists know; US states and
         # countries share codes ("CA", "DE"), so the list that knows more values wins.
+        # (Two values are a flag: "No" is Norway's code too.)
         if p.country >= p.state:
             return "country", f"{p.country:.0%} known countries", None
         return "state", f"{p.state:.0%} known states or provinces", None

@@ -253,6 +253,9 @@ def test_countries_states_and_postcodes_are_read_from_their_values():
                      "col_4": "country"}
     # Repeating five-digit numbers with no street beside them are no postcodes.
     assert roles_of(table[["col_2"]])["col_2"] != "postcode"
+    # A yes/no flag of mostly "No" is no column of Norways.
+    flags = pd.DataFrame({"col_5": ["No"] * 38 + ["Yes"] * 2})
+    assert roles_of(flags)["col_5"] != "country"
 
 
 def test_fifteen_digits_in_four_groups_are_an_account_not_a_phone():
