@@ -343,11 +343,13 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
                 blocking.append(BlockingRule.parse([field]))
         elif role == "amount":
             comparisons.append(NumericComparison(field))
-            if any(kind == "date" for kind, _ in generic.values()):
-                # An amount on a day is a transaction (a payment in two ledgers, an
-                # order in the shop and in the CRM): the same amount however written,
-                # on days that may differ.  A catalogue's prices differ between
-                # shops and block nothing.
+            measured = float(raw.astype(str).str.strip().str.contains(r"[.,]\d{4,}$").mean())
+            if any(kind == "date" for kind, _ in generic.values()) and measured < 0.1:
+                # An amount of money on a day is a transaction (a payment in two
+                # ledgers, an order in the shop and in the CRM): the same amount however
+                # written, on days that may differ.  A catalogue's prices differ between
+                # shops and block nothing; a measure with four decimals (a coordinate)
+                # is no money.
                 blocking.append(BlockingRule.parse([f"{field}:number"]))
         elif role == "date":
             comparisons.append(DateComparison(field, within_days=(7, 90, 365)))

@@ -152,6 +152,18 @@ def test_payments_in_two_ledgers_link_by_amount_with_days_and_memos_apart():
     assert pairs == {(f"a{k}", f"b{k}") for k in range(n)}
 
 
+def test_coordinates_beside_a_date_are_no_money_and_block_nothing():
+    n = 30
+    table = pd.DataFrame({
+        "record_id": [str(k) for k in range(n)],
+        "lat": [f"{40 + k / 7:.4f}" for k in range(n)],
+        "booked": [f"2023-01-{1 + k % 28:02d}" for k in range(n)],
+        "title": [f"Report number {k} on the harbour" for k in range(n)]})
+    config, roles = infer_config({"records": table})
+    assert roles["lat"].role == "amount"
+    assert all("lat" not in str(rule) for rule in config.blocking)
+
+
 def test_a_catalogue_price_blocks_nothing():
     # Shops price the same product differently; a price without a date is no event.
     config, _ = infer_config({"left": LEFT.assign(price=["$10", "$20", "$30", "$40"]),
