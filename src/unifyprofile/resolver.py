@@ -462,7 +462,9 @@ class _Compared:
             total_pairs = n * (n - 1) // 2
         else:
             total_pairs = int((self.side == 0).sum()) * int((self.side == 1).sum())
-        sessions = _training_sessions(self.cand, self.rules, self.comparisons)
+        allowed = _trainable(self.levels, self.comparisons, config.guards)
+        sessions = [(mask & allowed, fixed) for mask, fixed in
+                    _training_sessions(self.cand, self.rules, self.comparisons)]
         order = order_of(self.records[schema.RECORD_ID])
 
         inputs = FellegiSunter(self.comparisons, seed=config.seed).fit_inputs(
@@ -635,6 +637,18 @@ def _vetoed(levels: np.ndarray, comparisons: list[Comparison], guards: Guards,
         inexact = ((levels[:, weak] >= 0) & (levels[:, weak] < top)).any(axis=1)
         out |= ~held & inexact
     return out
+
+
+def _trainable(levels: np.ndarray, comparisons: Sequence[Comparison],
+               guards: Guards) -> np.ndarray:
+    """Pairs EM may learn from: not those a ``guards.veto`` forbids.  The model never
+    links them (two people of one household: different first names, one surname, one
+    address, one family mailbox); counted as matches in a session blocked on the
+    mailbox, they would teach EM that matches differ in first name and phone, and the
+    model would then merge a household's nameless records."""
+    if not guards.veto:
+        return np.ones(len(levels), dtype=bool)
+    return ~_vetoed(levels, list(comparisons), dataclasses.replace(guards, weak=()))
 
 
 def _training_sessions(cand: Candidates, rules: list[BlockingRule],

@@ -55,6 +55,8 @@ __all__ = [
 
 _DIGITS = re.compile(r"\d+")
 _NON_DIGITS = re.compile(r"\D+")
+#: Characters people put between the parts of a mailbox name.
+_EMAIL_SEPARATORS = re.compile(r"[._-]")
 
 
 #: Indel similarity of two names' sorted letters from which they count as the same name
@@ -689,18 +691,20 @@ class EmailComparison(Comparison):
         codes, uniques = self._factorize(records)
         digits = k.recode_ascii(
             uniques, "[^0-9]", "", lambda s: "".join(ch for ch in s if ch.isdigit()))
-        return _PreparedEmail(self, codes, uniques, digits)
+        bare = k.recode_ascii(uniques, _EMAIL_SEPARATORS.pattern, "",
+                              lambda s: _EMAIL_SEPARATORS.sub("", s))
+        return _PreparedEmail(self, codes, uniques, digits, bare)
 
 
 class _PreparedEmail(_Cascade):
     comparison: EmailComparison
 
-    def __init__(
-        self, comparison: EmailComparison, codes: np.ndarray, uniques: np.ndarray, local: np.ndarray
-    ) -> None:
+    def __init__(self, comparison: EmailComparison, codes: np.ndarray, uniques: np.ndarray,
+                 local: np.ndarray, bare: np.ndarray) -> None:
         super().__init__(comparison, codes)
         self._uniques = uniques
         self._local = local
+        self._bare = bare
 
     def _rules(
         self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
@@ -716,7 +720,11 @@ class _PreparedEmail(_Cascade):
             score_cutoff=self.comparison.max_edits + 1,
         )
         same_digits = self._local[ca] == self._local[cb]
-        return ((distance <= self.comparison.max_edits) & same_digits).astype(np.int8)
+        # Nor a separator put or moved ("anna.li@", "anna_li@", "annali@"): that is how
+        # two people of one name tell their mailboxes apart, not how a name is mistyped.
+        separators_only = self._bare[ca] == self._bare[cb]
+        return ((distance <= self.comparison.max_edits) & same_digits
+                & ~separators_only).astype(np.int8)
 
 
 # ----------------------------------------------------------------------------- phone

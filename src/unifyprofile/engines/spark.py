@@ -61,13 +61,20 @@ from unifyprofile.errors import BlockingError, ConfigError, SourceError
 from unifyprofile.golden import merge
 from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
 from unifyprofile.resolver import (
+    _trainable,
     _vetoed,
     csv_ready,
     separates,
     separator,
     sources_with_data,
 )
-from unifyprofile.score import FellegiSunter, demote_hubs, fit_checked, prepare_rules
+from unifyprofile.score import (
+    SHARED_FIELDS,
+    FellegiSunter,
+    demote_hubs,
+    fit_checked,
+    prepare_rules,
+)
 from unifyprofile.sources import Source, read_source
 from unifyprofile.sources._read import (
     check_mapping,
@@ -546,8 +553,12 @@ class _Run:
             # Only a value with more distinct people than the limit can be a hub; the
             # existing guard decides on those values' rows alone.
             both = records.filter(F.col(column).isNotNull() & F.col(people).isNotNull())
-            suspects = (both.groupBy(column).agg(F.countDistinct(people).alias("n"))
-                        .filter(F.col("n") > guards.max_people_per_value).select(column))
+            per_value = both.groupBy(column).agg(F.countDistinct(people).alias("n"))
+            typical = 0.0
+            if field_name in SHARED_FIELDS:
+                typical = float((per_value.approxQuantile("n", [0.5], 0.001) or [0.0])[0])
+            suspects = (per_value.filter(F.col("n") > guards.people_limit(field_name, typical))
+                        .select(column))
             rows = _pandas(records.join(F.broadcast(suspects), column, "left_semi").select(
                 column, people))
             if not len(rows):
@@ -556,7 +567,7 @@ class _Run:
                 column).count())
             _, report = demote_hubs(rows, guards.__class__(
                 **{**{f: getattr(guards, f) for f in guards.__dataclass_fields__},
-                   "hub_fields": (field_name,)}))
+                   "hub_fields": (field_name,)}), typical={field_name: typical})
             if not len(report):
                 continue
             report["records"] = report["value"].map(
@@ -736,10 +747,11 @@ class _Run:
         counts = counted["count"].to_numpy(dtype=np.int64)
         masks = counted["sessions"].to_numpy(dtype=np.int64)
         sessions = []
+        allowed = _trainable(patterns.astype(np.int8), comparisons, config.guards)
         for s, rule in enumerate(rules):
             fields = {k.field for k in rule.keys}
             fixed = [k for k, c in enumerate(comparisons) if c.field in fields]
-            hit = (masks >> s) & 1 == 1
+            hit = ((masks >> s) & 1 == 1) & allowed
             sessions.append((patterns[hit], counts[hit], fixed))
         # u: the same random pairs as the local engine, by rank of record id (for a link
         # task: within each side, the right side's ranks after the left's).

@@ -2,10 +2,11 @@
 
 from unifyprofile.score._diagnose import Diagnosis, diagnose, evident_pairs, fit_checked
 from unifyprofile.score._fellegi_sunter import FellegiSunter, monotone_m
-from unifyprofile.score._guards import Guards, demote_hubs
+from unifyprofile.score._guards import SHARED_FIELDS, Guards, demote_hubs
 from unifyprofile.score._rules import DeterministicRule, PreparedRules, prepare_rules
 
 __all__ = [
+    "SHARED_FIELDS",
     "DeterministicRule",
     "Diagnosis",
     "FellegiSunter",

@@ -2,7 +2,10 @@
 
 Placeholder values (``test@test.com``, ``000-000-0000``) are nulled by the standardisers.
 This module demotes *hub* values: an identifier that many different people share (a shop's
-own phone number typed into every order, a company switchboard, ``info@`` mailboxes).
+own phone number typed into every order, a company switchboard, ``info@`` mailboxes), or a
+value of a field people rightly share that far more people give than share it by chance
+(a junk default address such as ``test st 1``, a shop's own address typed for guest
+orders, a birth date of ``1970-01-01`` that a system filled in).
 Such a value says nothing about identity, so it is removed from the standardised column
 (flag ``"hub"``) before blocking, rules and scoring see it.
 """
@@ -20,7 +23,14 @@ import pandas as pd
 from unifyprofile import schema
 from unifyprofile.errors import ConfigError
 
-__all__ = ["Guards", "demote_hubs"]
+__all__ = ["SHARED_FIELDS", "Guards", "demote_hubs"]
+
+#: Hub fields that many people rightly share: a household gives one address, and at a
+#: million people some forty share each birth date.  A value of one is a hub only beyond
+#: ``Guards.max_people_per_shared_value`` people and beyond :data:`SPIKE` times the people
+#: a typical value of the field holds (the median).
+SHARED_FIELDS = frozenset({"address", "dob"})
+SPIKE = 10
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,10 @@ class Guards:
         hub_fields: identifier fields checked for hub values.
         max_people_per_value: a value of a hub field shared by more distinct first names
             than this is demoted.
+        max_people_per_shared_value: the same for a field people rightly share
+            (:data:`SHARED_FIELDS`): a household of five, its nicknames and typos share
+            an address; hundreds of people do not.  Such a value must also stand out
+            from the field's own spread (:data:`SPIKE`).
         unique_identifiers: fields whose different non-null values mean different people
             (cannot-link): a cluster holding two values is split at its weakest edges.
         max_cluster_size: clusters larger than this are split at their weakest edges.
@@ -53,8 +67,9 @@ class Guards:
     """
 
     placeholders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    hub_fields: tuple[str, ...] = ("email", "phone")
+    hub_fields: tuple[str, ...] = ("email", "phone", "address", "dob")
     max_people_per_value: int = 4
+    max_people_per_shared_value: int = 20
     unique_identifiers: tuple[str, ...] = ()
     max_cluster_size: int = 100
     veto: tuple[str, ...] = ()
@@ -69,12 +84,13 @@ class Guards:
     @classmethod
     def from_config(cls, entry: Mapping[str, Any], where: str = "guards") -> Guards:
         allowed = {"placeholders", "hub_fields", "max_people_per_value",
+                   "max_people_per_shared_value",
                    "unique_identifiers", "max_cluster_size", "veto", "veto_unless",
                    "weak", "keep_apart_below"}
         problems = [f"{where}.{k}: unknown key; allowed keys are {', '.join(sorted(allowed))}"
                     for k in entry if k not in allowed]
         kwargs: dict[str, Any] = {}
-        for key in ("max_people_per_value", "max_cluster_size"):
+        for key in ("max_people_per_value", "max_people_per_shared_value", "max_cluster_size"):
             if key in entry:
                 value = entry[key]
                 if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -113,6 +129,7 @@ class Guards:
         out: dict[str, Any] = {
             "hub_fields": list(self.hub_fields),
             "max_people_per_value": self.max_people_per_value,
+            "max_people_per_shared_value": self.max_people_per_shared_value,
             "unique_identifiers": list(self.unique_identifiers),
             "max_cluster_size": self.max_cluster_size,
             "veto": list(self.veto),
@@ -127,12 +144,24 @@ class Guards:
             out["placeholders"] = {k: list(v) for k, v in self.placeholders.items()}
         return out
 
+    def people_limit(self, field_name: str, typical: float = 0.0) -> int:
+        """Distinct people a value of ``field_name`` may have before it is a hub;
+        ``typical``: the people a typical value of the field holds (the median), which
+        only a shared field's limit follows."""
+        if field_name in SHARED_FIELDS:
+            return max(self.max_people_per_shared_value, int(SPIKE * typical))
+        return self.max_people_per_value
 
-def demote_hubs(records: pd.DataFrame, guards: Guards) -> tuple[pd.DataFrame, pd.DataFrame]:
+
+def demote_hubs(records: pd.DataFrame, guards: Guards,
+                typical: Mapping[str, float] | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Null hub values in the standardised columns of ``guards.hub_fields``.
 
     People are told apart by their nickname-resolved first name (``first_name_nick``);
-    without a first-name column nothing is demoted.
+    without a first-name column nothing is demoted.  ``typical`` gives, per field, the
+    people a typical value holds (see :meth:`Guards.people_limit`) when ``records`` are
+    only a part of the data; by default it is measured on ``records``.
 
     Returns:
         The records (a copy when anything changed) and a report with one row per demoted
@@ -154,7 +183,11 @@ def demote_hubs(records: pd.DataFrame, guards: Guards) -> tuple[pd.DataFrame, pd
             continue
         distinct = np.unique(codes[both].astype(np.int64) * (people.max() + 1) + people[both])
         per_value = np.bincount(distinct // (people.max() + 1), minlength=len(uniques))
-        hubs = np.flatnonzero(per_value > guards.max_people_per_value)
+        if typical is not None and field_name in typical:
+            median = typical[field_name]
+        else:
+            median = float(np.median(per_value[per_value > 0]))
+        hubs = np.flatnonzero(per_value > guards.people_limit(field_name, median))
         if len(hubs) == 0:
             continue
         if out is records:

@@ -115,6 +115,9 @@ EMAIL_CASES = [
     ("same local part, other domain", "ann.lee@gmail.com", "ann.lee@work.org", "else"),
     ("one letter off", "ann.lee@gmail.com", "ann.le@gmail.com", "fuzzy"),
     ("same name, other digits", "annlee78@gmail.com", "annlee68@gmail.com", "else"),
+    # Two people of one name: their mailboxes differ by a separator, not by a typo.
+    ("other separator", "ann_lee@web.de", "ann.lee@web.de", "else"),
+    ("separator left out", "ann-lee@web.de", "annlee@web.de", "else"),
     ("different", "ann.lee@gmail.com", "bob@x.io", "else"),
 ]
 

@@ -76,3 +76,43 @@ def test_one_loose_session_does_not_set_m_for_every_comparison():
         ones(pairs(100_000, [0.01, 0.01, 0.02, 0.05])),
         ones(np.vstack([s[0] for s in sessions])), sessions, 10**8)
     assert model.m_[0][0] < 0.1 and model.m_[1][0] < 0.1  # "else" is rare among matches
+
+
+def _households(n: int = 100) -> pd.DataFrame:
+    """Households of four who share surname, address and a family mailbox; each person
+    gives two records, a first name in 60% of them and a phone of their own in half."""
+    rng = np.random.default_rng(1)
+    firsts = ["Anna", "Boris", "Carla", "Dmitri", "Elena", "Felix", "Greta", "Hugo"]
+    rows = [(f"{h}-{p}-{r}", firsts[(4 * h + p) % 8] if rng.random() < 0.6 else None,
+             f"Surname{h}", f"{h} Main St", f"family{h}@mail.com",
+             f"+4915{h:04d}{p}000" if rng.random() < 0.5 else None)
+            for h in range(n) for p in range(4) for r in range(2)]
+    return pd.DataFrame(rows, columns=["id", "first_name", "last_name", "address", "email",
+                                       "phone"])
+
+
+def test_pairs_a_veto_forbids_do_not_train_the_model() -> None:
+    """Blocked on what a household shares, most pairs are two people of one household.
+    Counted as matches, they teach EM that matches often differ in first name; with
+    first names vetoed they are left out of training, and a different first name is
+    strong evidence of two people."""
+    import unifyprofile as up
+    from unifyprofile.score import Guards
+
+    people = _households()
+
+    def first_name_differs(veto: tuple[str, ...]) -> float:
+        config = up.Config(
+            sources=(up.Source("crm", data=people, id_column="id",
+                               columns={c: c for c in people.columns if c != "id"}),),
+            blocking=tuple(up.BlockingRule.parse([f])
+                           for f in ("email", "address", "last_name")),
+            comparisons=(NameComparison("first_name", tf_adjust=False), ExactMatch("phone"),
+                         ExactMatch("email"), ExactMatch("address")),
+            guards=Guards(veto=veto))
+        resolver = up.Resolver(config)
+        records, *_ = resolver.prepare()
+        return resolver.fit(records).level_weight(0, 0)
+
+    assert first_name_differs(()) > -1.0  # households taught EM: names differ in matches
+    assert first_name_differs(("first_name",)) < -10.0

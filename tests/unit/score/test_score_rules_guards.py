@@ -142,11 +142,40 @@ def test_demote_hubs_without_first_names_changes_nothing():
     assert list(report.columns) == ["field", "value", "records", "people"]
 
 
+def test_a_shared_field_is_a_hub_only_beyond_a_household_and_its_own_spread():
+    """An address is shared by a household (its nicknames and typos count as people); a
+    junk default given by dozens of people is a hub.  A birth date held by as many
+    people as a typical date is no hub, one held by tenfold is."""
+    names = [f"name{k}" for k in range(30)]
+    records = pd.DataFrame({
+        "first_name_nick": names + names[:6] + names * 2,
+        "address_std": ["test st 1"] * 30 + ["5 elm st"] * 6 + [f"{k} oak st" for k in range(60)],
+        "email_std": ["fam@x.io"] * 6 + [None] * 90,
+        "dob_std": ["1970-01-01"] * 30 + [f"1980-01-{1 + k % 28:02d}" for k in range(66)],
+    })
+    out, report = demote_hubs(records, Guards())
+    assert out["address_std"].isna().tolist() == [True] * 30 + [False] * 66
+    assert out["address_flag"].tolist()[:30] == ["hub"] * 30
+    assert out["email_std"].isna().tolist()[:6] == [True] * 6  # 6 people > 4 per e-mail
+    assert out["dob_std"].isna().tolist() == [True] * 30 + [False] * 66
+    assert sorted(report["value"]) == ["1970-01-01", "fam@x.io", "test st 1"]
+    # Where every date is held by about thirty people (a large register), thirty more
+    # people on one date stand out no more than the rest.
+    crowded = pd.DataFrame({
+        "first_name_nick": [f"n{k}" for k in range(30)] * 40,
+        "dob_std": [f"1980-{1 + k // 30 % 12:02d}-{1 + k // 360:02d}" for k in range(1200)],
+    })
+    out, report = demote_hubs(crowded, Guards())
+    assert report.empty
+    assert demote_hubs(crowded, Guards(), typical={"dob": 2.0})[1]["field"].eq("dob").all()
+
+
 def test_guards_config_round_trip_and_errors():
     guards = Guards.from_config(
         {
             "hub_fields": ["phone"],
             "max_people_per_value": 2,
+            "max_people_per_shared_value": 9,
             "unique_identifiers": ["ssn"],
             "veto": ["dob"],
             "placeholders": {"email": ["info@acme.com"]},
