@@ -39,7 +39,8 @@ class Guards:
 
     Args:
         placeholders: extra junk values per field (compared after standardisation).
-        hub_fields: identifier fields checked for hub values.
+        hub_fields: fields checked for hub values (identifiers, and the shared fields
+            of :data:`SHARED_FIELDS`).
         max_people_per_value: a value of a hub field shared by more distinct first names
             than this is demoted.
         max_people_per_shared_value: the same for a field people rightly share
