@@ -1,8 +1,12 @@
-"""Codes and orders of string columns, computed in Arrow.
+"""Codes and orders of string columns, computed in Arrow; set operations on integer keys.
 
 Sorting or hashing a million Python strings (``np.argsort`` on objects,
 ``pd.factorize``) costs seconds; Arrow does the same in a fraction of it, and text
 columns are Arrow-backed already (:data:`~unifyprofile.schema.TEXT`).
+
+Pairs and (code, code) combinations are packed into int64 keys. ``np.unique`` and
+``np.isin`` hash such keys since numpy 2.3, which on millions of wide-range keys is ten
+times slower than sorting them; :func:`unique_ints` and :func:`isin_ints` sort.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["arrow_codes", "dense_rank", "order_of"]
+__all__ = ["arrow_codes", "dense_rank", "isin_ints", "order_of", "unique_ints"]
 
 
 def arrow_codes(values: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
@@ -65,3 +69,34 @@ def order_of(values: Any) -> np.ndarray:
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types: numpy compares objects
         return np.argsort(np.asarray(array, dtype=str), kind="stable")
     return pc.sort_indices(arrow).to_numpy().astype(np.int64)
+
+
+def unique_ints(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of an integer array, like ``np.unique(values)``.
+
+    Examples:
+        >>> unique_ints(np.array([5, 1, 5, 3])).tolist()
+        [1, 3, 5]
+    """
+    ordered = np.sort(np.asarray(values).ravel())
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def isin_ints(values: np.ndarray, test: np.ndarray) -> np.ndarray:
+    """For each value of an integer array, whether it is in ``test``, like ``np.isin``.
+
+    Examples:
+        >>> isin_ints(np.array([4, 1, 7]), np.array([7, 2, 4, 4])).tolist()
+        [True, False, True]
+    """
+    values = np.asarray(values)
+    table = unique_ints(test)
+    if not len(table):
+        return np.zeros(values.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
+    return table[at] == values

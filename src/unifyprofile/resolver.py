@@ -386,8 +386,17 @@ class Resolver(Generic[R]):
             levels = compare_pairs(prepared, cand.i, cand.j, self._progress)
         return _Compared(self, records, side, all_rules, cand, comparisons, prepared, levels)
 
-    def resolve(self, records: pd.DataFrame, sources: list[Source] | None = None) -> Result:
-        """Resolve already standardised records (positions 0..n-1)."""
+    def resolve(self, records: pd.DataFrame, sources: list[Source] | None = None, *,
+                golden: bool = True) -> Result:
+        """Resolve already standardised records (positions 0..n-1).
+
+        Args:
+            records: standardised records, as :meth:`prepare` returns them.
+            sources: the sources they came from (their trust ranks golden values).
+            golden: merge each entity into its golden profile. Without it
+                ``Result.golden`` is empty: for a caller that scores the entities only
+                (``unifyprofile evaluate``), the merge is a tenth of a large run.
+        """
         config = self.config
         sources = sources or list(config.sources)
         records = _positional(records)
@@ -416,10 +425,12 @@ class Resolver(Generic[R]):
             # them before the golden stage, the run's memory peak.
             del prepared, compared
             clusters = clusters_table(records[schema.RECORD_ID], clustering.labels)
-        with self._stage("golden"):
-            trust = {s.name: s.trust for s in sources}
-            golden = merge(records, clusters, dict(config.survivorship),
-                           default=config.default_survivorship, trust=trust)
+        profiles = pd.DataFrame(columns=[schema.ENTITY_ID])
+        if golden:
+            with self._stage("golden"):
+                trust = {s.name: s.trust for s in sources}
+                profiles = merge(records, clusters, dict(config.survivorship),
+                                 default=config.default_survivorship, trust=trust)
         pairs = _pairs_table(records, cand, comparisons, levels, weight, probability,
                              rules.names(fired) if config.rules else None, all_rules, linked)
         cut = clustering.cut
@@ -427,7 +438,7 @@ class Resolver(Generic[R]):
             rid = records[schema.RECORD_ID].to_numpy(dtype=object)
             cut = cut.assign(record_id_l=rid[cut["i"].to_numpy()],
                              record_id_r=rid[cut["j"].to_numpy()])
-        return Result(records=records, clusters=clusters, golden=golden, pairs=pairs,
+        return Result(records=records, clusters=clusters, golden=profiles, pairs=pairs,
                       rejects=pd.DataFrame(columns=list(schema.REJECT_COLUMNS)), model=model,
                       config=config, cut=cut, timings=dict(self._timings),
                       notes=list(getattr(model, "notes_", [])))
@@ -475,11 +486,15 @@ class _Compared:
                                  candidate_u=candidate_u).fit_counts(*inputs)
 
         def links(model: FellegiSunter) -> np.ndarray:
-            left = self.cand.i
-            frequencies = [None if p.value_frequency is None else p.value_frequency[left]
-                           for p in self.prepared]
-            weight = model.match_weight(self.levels, frequencies)
-            return model.match_probability(weight) >= config.threshold
+            out = np.empty(len(self.levels), dtype=bool)
+            for start in range(0, len(out), CHUNK_PAIRS):  # bounded memory
+                part = slice(start, start + CHUNK_PAIRS)
+                left = self.cand.i[part]
+                frequencies = [None if p.value_frequency is None else p.value_frequency[left]
+                               for p in self.prepared]
+                weight = model.match_weight(self.levels[part], frequencies)
+                out[part] = model.match_probability(weight) >= config.threshold
+            return out
 
         with self.resolver._stage("fit"):
             model, diagnosis, notes = fit_checked(fit_one, links, self.levels, total_pairs)

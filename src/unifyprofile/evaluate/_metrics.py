@@ -24,6 +24,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from unifyprofile._columns import isin_ints, unique_ints
 from unifyprofile.errors import DataError
 
 __all__ = [
@@ -259,7 +260,7 @@ class _PairCoder:
         return np.where(left == right, -1, left * self.width + right)
 
     def unique_keys(self, pairs: pd.DataFrame) -> np.ndarray:
-        keys = np.unique(self.keys(pairs))
+        keys = unique_ints(self.keys(pairs))
         return keys[keys >= 0]
 
 
@@ -286,10 +287,7 @@ def pair_scores(
     predicted_pairs = _pair_frame(predicted_pairs, "predicted_pairs")
     true_pairs = _pair_frame(true_pairs, "true_pairs")
     coder = _PairCoder((predicted_pairs, true_pairs), link)
-    predicted = coder.unique_keys(predicted_pairs)
-    true = coder.unique_keys(true_pairs)
-    tp = len(np.intersect1d(predicted, true, assume_unique=True))
-    return Scores.from_counts(tp, len(predicted) - tp, len(true) - tp)
+    return pair_key_scores(coder.keys(predicted_pairs), coder.keys(true_pairs))
 
 
 def true_pairs(truth: pd.Series) -> pd.DataFrame:
@@ -316,11 +314,27 @@ def true_pairs(truth: pd.Series) -> pd.DataFrame:
     frame = pd.DataFrame(
         {"id": truth.index.astype(str), "cluster": pd.factorize(truth)[0]}
     ).sort_values(["cluster", "id"], kind="stable", ignore_index=True)
-    cluster = frame["cluster"].to_numpy()
     ids = frame["id"].to_numpy(dtype=object)
-    starts = np.flatnonzero(np.r_[True, cluster[1:] != cluster[:-1]])
-    if not len(cluster):
-        starts = np.zeros(0, dtype=np.int64)
+    left, right = pairs_within(frame["cluster"].to_numpy())
+    result = pd.DataFrame({PAIR_COLUMNS[0]: ids[left], PAIR_COLUMNS[1]: ids[right]})
+    return result.sort_values(list(PAIR_COLUMNS), ignore_index=True)
+
+
+def pairs_within(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every two positions that share a code (``-1`` is no cluster), as positions
+    ``(a, b)`` with ``a`` before ``b``.
+
+    Examples:
+        >>> a, b = pairs_within(np.array([1, 0, 1, -1, 1]))
+        >>> list(zip(a.tolist(), b.tolist()))
+        [(0, 2), (0, 4), (2, 4)]
+    """
+    codes = np.asarray(codes)
+    keep = np.flatnonzero(codes >= 0)
+    order = keep[np.argsort(codes[keep], kind="stable")]
+    cluster = codes[order]
+    starts = np.flatnonzero(np.r_[True, cluster[1:] != cluster[:-1]]) if len(cluster) else (
+        np.zeros(0, dtype=np.int64))
     size = np.diff(np.r_[starts, len(cluster)]).astype(np.int64)
     end = np.repeat(np.asarray(starts, dtype=np.int64) + size, size)  # one past each cluster
     position = np.arange(len(cluster), dtype=np.int64)
@@ -329,9 +343,23 @@ def true_pairs(truth: pd.Series) -> pd.DataFrame:
     offset = np.arange(len(left), dtype=np.int64) - np.repeat(
         np.cumsum(partners) - partners, partners
     )
-    right = left + 1 + offset
-    result = pd.DataFrame({PAIR_COLUMNS[0]: ids[left], PAIR_COLUMNS[1]: ids[right]})
-    return result.sort_values(list(PAIR_COLUMNS), ignore_index=True)
+    return order[left], order[left + 1 + offset]
+
+
+def pair_keys(i: np.ndarray, j: np.ndarray, n: int) -> np.ndarray:
+    """One int64 per unordered pair of positions below ``n`` (``-1`` for a self pair)."""
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    return np.where(lo == hi, -1, lo * np.int64(n) + hi)
+
+
+def pair_key_scores(predicted: np.ndarray, true: np.ndarray) -> Scores:
+    """Scores of predicted against true pair keys (see :func:`pair_keys`); duplicates
+    and self pairs (``-1``) are ignored."""
+    predicted, true = unique_ints(predicted), unique_ints(true)
+    predicted, true = predicted[predicted >= 0], true[true >= 0]
+    tp = len(np.intersect1d(predicted, true, assume_unique=True))
+    return Scores.from_counts(tp, len(predicted) - tp, len(true) - tp)
 
 
 def blocking_recall(
@@ -406,7 +434,7 @@ def threshold_sweep(
         else pd.Series(dtype=np.float64)
     )
     true = coder.unique_keys(true_pairs)
-    is_true = np.isin(best.index.to_numpy(dtype=np.int64), true, assume_unique=True)
+    is_true = isin_ints(best.index.to_numpy(dtype=np.int64), true)
     order = np.argsort(best.to_numpy(), kind="stable")
     ascending = best.to_numpy()[order]
     true_before = np.r_[0, np.cumsum(is_true[order])]
@@ -500,7 +528,7 @@ def labelled_pair_scores(
     is_match = per_pair["max"].to_numpy(dtype=bool)
     probability = pd.to_numeric(scored_pairs["match_probability"], errors="coerce")
     hit_keys = coder.keys(scored_pairs)[(probability >= threshold).to_numpy()]
-    predicted = np.isin(per_pair.index.to_numpy(dtype=np.int64), hit_keys)
+    predicted = isin_ints(per_pair.index.to_numpy(dtype=np.int64), hit_keys)
     tp = int((predicted & is_match).sum())
     fp = int((predicted & ~is_match).sum())
     fn = int((~predicted & is_match).sum())

@@ -15,11 +15,11 @@ from unifyprofile.config import Config, load_config
 from unifyprofile.evaluate._loader import Benchmark, load_benchmark
 from unifyprofile.evaluate._metrics import (
     bcubed,
-    blocking_recall,
     cluster_pair_scores,
     link_truth_clusters,
-    pair_scores,
-    true_pairs,
+    pair_key_scores,
+    pair_keys,
+    pairs_within,
 )
 from unifyprofile.sources import Source
 from unifyprofile.sources._infer import infer_columns
@@ -96,32 +96,31 @@ def evaluate_directory(
         write_config: write the config used (inferred or given) here as TOML, with the
             sources pointing at the benchmark's CSV files.
     """
-    from unifyprofile.config import dump_config
+    from unifyprofile.config import config_warnings, dump_config
     from unifyprofile.infer import fit_config
     from unifyprofile.resolver import Resolver
 
     start = time.perf_counter()
     bench = load_benchmark(directory)
     config = load_config(config_path) if config_path is not None else None
-    notes: list[str] = []
     if config is None:
         base = zero_config(bench)
-        resolver = Resolver(base)
-        records, table, hubs, used = resolver.prepare()
+        records, table, _, used = Resolver(base).prepare()
         base, notes = fit_config(base, records)
-        resolver = Resolver(base)
-        result = resolver.resolve(records, used)
-        result.rejects = table.rejects
-        result.notes = table.notes + notes + result.notes
         written = base if write_config is None else dataclasses.replace(
             base, sources=zero_config(bench, directory=directory).sources)
     else:
-        sources = _sources(bench, config)
         base = config
         if bench.task == "link":
             base = dataclasses.replace(base, link_type="link_only")
-        result = Resolver(base.with_sources(sources)).run()
         written = base
+        base = base.with_sources(_sources(bench, config))
+        records, table, _, used = Resolver(base).prepare()
+        notes = config_warnings(base)
+    # Only the entities are scored: no golden profiles.
+    result = Resolver(base).resolve(records, used, golden=False)
+    result.rejects = table.rejects
+    result.notes = notes + table.notes + result.notes
     if write_config is not None:
         Path(write_config).write_text(dump_config(written), encoding="utf-8")
     report = evaluate_result(result, bench)
@@ -136,48 +135,84 @@ def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:
     ``pairwise`` scores the candidate pairs the run linked (above the threshold or by a
     rule) whose two records also ended in one entity: a link that clustering cut (a
     one-to-one or cannot-link constraint, a keep-apart guard) is not reported as a match.
+
+    Every record is a position (the run's records first, then any the truth names that
+    the run rejected), and every pair an int64 key of two positions: at a million records
+    and millions of candidate pairs, looking up record-id strings would cost more than the
+    run itself.
     """
-    clusters = result.clusters.set_index(schema.RECORD_ID)[schema.ENTITY_ID]
+    ids = result.records[schema.RECORD_ID].astype(str).to_numpy(dtype=object)
+    index = pd.Index(ids)
     if bench.task == "dedup":
-        truth = pd.Series(bench.truth.to_numpy(), index="records:" + bench.truth.index.astype(str))
-        truth_pairs = true_pairs(truth)
+        truth_ids = "records:" + bench.truth.index.astype(str)
+        truth_labels = bench.truth.to_numpy()
         sides = None
     else:
         assert bench.left is not None and bench.right is not None
-        link_truth = pd.DataFrame({"left_id": "left:" + bench.truth["left_id"].astype(str),
-                                   "right_id": "right:" + bench.truth["right_id"].astype(str)})
-        truth_pairs = link_truth.set_axis(["record_id_l", "record_id_r"], axis=1)
         left_ids = "left:" + bench.left["record_id"].astype(str)
         right_ids = "right:" + bench.right["record_id"].astype(str)
-        truth = link_truth_clusters(left_ids, right_ids, link_truth)
-        sides = pd.Series(
-            np.where(clusters.index.str.startswith("left:"), "left", "right"), index=clusters.index
-        )
+        link_truth = pd.DataFrame({"left_id": "left:" + bench.truth["left_id"].astype(str),
+                                   "right_id": "right:" + bench.truth["right_id"].astype(str)})
+        components = link_truth_clusters(left_ids, right_ids, link_truth)
+        truth_ids, truth_labels = components.index, components.to_numpy()
+    truth_at = index.get_indexer(truth_ids)
+    rejected = truth_at < 0  # records the truth names that the run did not keep
+    truth_at[rejected] = len(ids) + np.arange(int(rejected.sum()))
+    n = len(ids) + int(rejected.sum())
+    truth = _codes(n, truth_at, truth_labels)
+    clusters = result.clusters
+    entity_at = (np.arange(len(ids)) if np.array_equal(
+        clusters[schema.RECORD_ID].astype(str).to_numpy(dtype=object), ids)
+        else index.get_indexer(clusters[schema.RECORD_ID].astype(str)))
+    entity = _codes(n, entity_at, clusters[schema.ENTITY_ID].to_numpy())
+    if bench.task == "dedup":
+        true_keys = pair_keys(*pairs_within(truth), n)
+    else:
+        truth_index = pd.Index(truth_ids)  # every left and right id
+
+        def at(names: pd.Series) -> np.ndarray:
+            return truth_at[truth_index.get_indexer(names)]
+
+        true_keys = pair_keys(at(link_truth["left_id"]), at(link_truth["right_id"]), n)
+        left = np.zeros(n, dtype=bool)
+        left[at(left_ids)] = True
+        sides = pd.Series(np.where(left, "left", "right"))
     scored = result.pairs
-    diagnosis = getattr(result.model, "diagnosis_", None)
-    candidates = pd.DataFrame(
-        {
-            "record_id_l": scored["record_id_l"].astype(str),
-            "record_id_r": scored["record_id_r"].astype(str),
-        }
-    )
+    if "i" in scored.columns:
+        i, j = scored["i"].to_numpy(np.int64), scored["j"].to_numpy(np.int64)
+    else:
+        i = index.get_indexer(scored["record_id_l"].astype(str)).astype(np.int64)
+        j = index.get_indexer(scored["record_id_r"].astype(str)).astype(np.int64)
     # A link that clustering cut (a cannot-link constraint, a size guard) is not a match
     # the run reports, so pairs count only when both records ended in one entity.
-    entity = clusters.reindex(candidates["record_id_l"]).to_numpy() == clusters.reindex(
-        candidates["record_id_r"]).to_numpy()
-    linked = candidates[scored["linked"].to_numpy() & entity]
+    linked = scored["linked"].to_numpy(dtype=bool) & (entity[i] == entity[j])
+    candidate_keys = pair_keys(i, j, n)
+    predicted = pd.Series(entity)
+    diagnosis = getattr(result.model, "diagnosis_", None)
     report: dict[str, Any] = {
         "dataset": Path(bench.name).name,
         "task": bench.task,
         "records": int(len(result.records)),
         "candidate_pairs": int(len(scored)),
-        "blocking_recall": float(blocking_recall(candidates, truth_pairs)),
+        "blocking_recall": pair_key_scores(candidate_keys, true_keys).recall,
         "threshold": result.config.threshold,
-        "pairwise": pair_scores(linked, truth_pairs).as_dict(),
-        "cluster": cluster_pair_scores(clusters, truth, sides=sides).as_dict(),
-        "bcubed": bcubed(clusters, truth).as_dict() if bench.task == "dedup" else None,
-        "entities": int(clusters.nunique()),
-        "largest_entity": int(clusters.value_counts().max()) if len(clusters) else 0,
+        "pairwise": pair_key_scores(candidate_keys[linked], true_keys).as_dict(),
+        "cluster": cluster_pair_scores(predicted, pd.Series(truth), sides=sides).as_dict(),
+        "bcubed": (bcubed(predicted, pd.Series(truth)).as_dict()
+                   if bench.task == "dedup" else None),
+        "entities": int(clusters[schema.ENTITY_ID].nunique()),
+        "largest_entity": (int(clusters[schema.ENTITY_ID].value_counts().max())
+                           if len(clusters) else 0),
         "model_check": diagnosis.as_dict() if diagnosis is not None else None,
     }
     return report
+
+
+def _codes(n: int, at: np.ndarray, labels: Any) -> np.ndarray:
+    """Cluster codes of ``n`` positions from ``labels`` given at positions ``at``; a
+    position without a label (or with a null one) is a cluster of its own."""
+    codes = np.full(n, -1, dtype=np.int64)
+    codes[at] = pd.factorize(labels, use_na_sentinel=True)[0]
+    lonely = codes < 0
+    codes[lonely] = codes.max(initial=-1) + 1 + np.arange(int(lonely.sum()))
+    return codes

@@ -23,7 +23,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from unifyprofile import schema
-from unifyprofile._columns import order_of
+from unifyprofile._columns import isin_ints, order_of, unique_ints
 
 __all__ = ["AMBIGUOUS", "RULE_WEIGHT", "Clustering", "Constraint", "Separator", "cluster",
            "clusters_table", "entity_ids", "within_component_pairs"]
@@ -139,9 +139,9 @@ def within_component_pairs(labels: np.ndarray, i: np.ndarray, j: np.ndarray,
         return a.astype(np.int64), b.astype(np.int64)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     # Drop pairs a link already joins: they were scored and linked.
-    linked = np.unique(np.minimum(i, j).astype(np.int64) * n + np.maximum(i, j))
-    code = np.unique(lo.astype(np.int64) * n + hi)
-    code = code[~np.isin(code, linked)]
+    linked = np.minimum(i, j).astype(np.int64) * n + np.maximum(i, j)
+    code = unique_ints(lo.astype(np.int64) * n + hi)
+    code = code[~isin_ints(code, linked)]
     return code // n, code % n
 
 
@@ -207,7 +207,7 @@ def cluster(n_records: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, *,
     if len(bad):
         next_label = int(labels.max()) + 1
         edge_comp = labels[i]
-        in_bad = np.isin(edge_comp, bad)
+        in_bad = isin_ints(edge_comp, bad)
         bad_edges = np.flatnonzero(in_bad)
         order = np.lexsort((j[bad_edges], i[bad_edges], -weight[bad_edges], edge_comp[bad_edges]))
         bad_edges = bad_edges[order]

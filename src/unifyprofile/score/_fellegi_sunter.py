@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from unifyprofile.compare import (
     LOCATION_FIELDS,
@@ -37,6 +38,8 @@ EM_STARTS = (0.1, 0.01, 0.001)
 #: Expected matches a training session's EM must find for its m to count in the median
 #: over sessions.
 SESSION_MIN_MATCHES = 20.0
+#: Pairs weighed at once by :meth:`FellegiSunter.match_weight`.
+WEIGHT_CHUNK = 1 << 20
 
 
 def monotone_m(m: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -441,8 +444,17 @@ class FellegiSunter:
 
     def match_weight(self, levels: np.ndarray,
                      frequencies: Sequence[np.ndarray | None] | None = None) -> np.ndarray:
-        """Sum of the per-comparison log2 Bayes factors of each pair."""
-        return self.contributions(levels, frequencies).sum(axis=1)
+        """Sum of the per-comparison log2 Bayes factors of each pair (in chunks of
+        :data:`WEIGHT_CHUNK` pairs: the per-comparison matrix of millions of pairs would
+        be the run's largest allocation)."""
+        self._check_levels(levels)
+        out = np.empty(len(levels), dtype=np.float64)
+        for start in range(0, len(levels), WEIGHT_CHUNK):
+            stop = start + WEIGHT_CHUNK
+            chunk = None if frequencies is None else [
+                None if f is None else f[start:stop] for f in frequencies]
+            out[start:stop] = self.contributions(levels[start:stop], chunk).sum(axis=1)
+        return out
 
     @property
     def prior_weight(self) -> float:
@@ -540,10 +552,17 @@ def _merge_patterns(levels: np.ndarray, counts: np.ndarray,
 def _pattern_index(levels: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of ``levels`` (sorted by their int64 code) and, per row of
     ``levels``, the position of its pattern."""
-    levels = np.asarray(levels, dtype=np.int64).reshape(-1, len(sizes))
+    levels = np.asarray(levels).reshape(-1, len(sizes))
     radix = np.cumprod([1] + [s + 1 for s in sizes[:-1]]).astype(np.int64)
-    codes = ((levels + 1) * radix).sum(axis=1)
-    uniq, inverse = np.unique(codes, return_inverse=True)
+    # Column by column: millions of int8 rows never become an int64 matrix.
+    codes = np.zeros(len(levels), dtype=np.int64)
+    for k in range(len(sizes)):
+        codes += (levels[:, k].astype(np.int64) + 1) * radix[k]
+    # Few distinct patterns among millions of rows: hash them, then sort the few.
+    first, found = pd.factorize(codes)
+    rank = np.empty(len(found), dtype=np.int64)
+    rank[np.argsort(found)] = np.arange(len(found))
+    uniq, inverse = np.sort(found), rank[first]
     patterns = np.empty((len(uniq), len(sizes)), dtype=np.int64)
     rest = uniq.copy()
     for k, s in enumerate(sizes):

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from unifyprofile import schema
+from unifyprofile._columns import isin_ints, unique_ints
 from unifyprofile.errors import ConfigError
 
 __all__ = ["SHARED_FIELDS", "Guards", "demote_hubs"]
@@ -182,7 +183,7 @@ def demote_hubs(records: pd.DataFrame, guards: Guards,
         both = (codes >= 0) & (people >= 0)
         if not both.any():
             continue
-        distinct = np.unique(codes[both].astype(np.int64) * (people.max() + 1) + people[both])
+        distinct = unique_ints(codes[both].astype(np.int64) * (people.max() + 1) + people[both])
         per_value = np.bincount(distinct // (people.max() + 1), minlength=len(uniques))
         if typical is not None and field_name in typical:
             median = typical[field_name]
@@ -193,7 +194,7 @@ def demote_hubs(records: pd.DataFrame, guards: Guards,
             continue
         if out is records:
             out = records.copy()
-        hit = np.isin(codes, hubs)
+        hit = isin_ints(codes, hubs)
         out.loc[hit, column] = None
         flag_col = schema.flag(field_name)
         if flag_col not in out.columns:

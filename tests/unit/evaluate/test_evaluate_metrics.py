@@ -195,3 +195,66 @@ def test_link_truth_clusters():
         link_truth_clusters(["x"], ["x"], truth.iloc[:0])
     with pytest.raises(DataError, match="not right ids"):
         link_truth_clusters(["a1", "a2", "a3"], ["b1"], truth)
+
+
+def _result(ids, entities, candidates, linked):
+    """What evaluate_result reads of a Result: records, clusters, pairs, config, model."""
+    from types import SimpleNamespace
+
+    position = {r: k for k, r in enumerate(ids)}
+    pair_table = pd.DataFrame({
+        "i": [position[a] for a, _ in candidates], "j": [position[b] for _, b in candidates],
+        "record_id_l": [a for a, _ in candidates], "record_id_r": [b for _, b in candidates],
+        "linked": linked,
+    })
+    return SimpleNamespace(
+        records=pd.DataFrame({"record_id": ids}),
+        clusters=pd.DataFrame({"record_id": ids, "entity_id": entities}),
+        pairs=pair_table, config=SimpleNamespace(threshold=0.9), model=None)
+
+
+def test_evaluate_result_scores_positions_as_the_id_metrics_do():
+    """The report works on record positions and int64 pair keys; its figures are those of
+    the id-based metrics, with a record the run rejected (r6) counted as a missed one."""
+    ids = [f"records:r{k}" for k in range(1, 6)]
+    entities = ["e1", "e1", "e1", "e2", "e3"]
+    candidates = [("records:r1", "records:r2"), ("records:r3", "records:r2"),
+                  ("records:r4", "records:r5"), ("records:r1", "records:r4")]
+    linked = [True, True, False, True]  # r1-r4 linked, then cut: not in one entity
+    truth = pd.Series(["a", "a", "b", "b", "b", "a"], index=[f"r{k}" for k in range(1, 7)])
+    bench = ev.Benchmark(name="tiny", task="dedup", truth=truth)
+
+    report = ev.evaluate_result(_result(ids, entities, candidates, linked), bench)
+
+    truth_ids = pd.Series(truth.to_numpy(), index="records:" + truth.index)
+    expected_pairs = true_pairs(truth_ids)
+    kept = pairs(*[c for c, on in zip(candidates, linked, strict=True) if on][:2])
+    assert report["pairwise"] == pair_scores(kept, expected_pairs).as_dict()
+    assert report["blocking_recall"] == blocking_recall(pairs(*candidates), expected_pairs)
+    predicted = pd.Series(entities, index=ids)
+    assert report["cluster"] == cluster_pair_scores(predicted, truth_ids).as_dict()
+    assert report["bcubed"] == bcubed(predicted, truth_ids).as_dict()
+    assert report["cluster"]["fn"] == 5  # r6 is in no entity of the run
+    assert (report["entities"], report["largest_entity"]) == (3, 3)
+
+
+def test_evaluate_result_of_a_link_task_counts_pairs_across_the_sides():
+    ids = ["left:a1", "left:a2", "right:b1", "right:b2"]
+    candidates = [("left:a1", "right:b1"), ("left:a2", "right:b1"), ("left:a2", "right:b2")]
+    run = _result(ids, ["e1", "e2", "e1", "e2"], candidates, [True, False, True])
+    bench = ev.Benchmark(
+        name="pairs", task="link",
+        truth=pd.DataFrame({"left_id": ["a1", "a2"], "right_id": ["b1", "b1"]}),
+        left=pd.DataFrame({"record_id": ["a1", "a2"]}),
+        right=pd.DataFrame({"record_id": ["b1", "b2"]}))
+
+    report = ev.evaluate_result(run, bench)
+
+    assert report["pairwise"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5,
+                                  "tp": 1, "fp": 1, "fn": 1}
+    assert report["blocking_recall"] == 1.0
+    # Truth clusters {a1, a2, b1} and {b2}: of the cross pairs a1-b1, a2-b1, the run
+    # puts a1-b1 together, and a2-b2 (predicted) is no true pair.
+    assert report["cluster"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5,
+                                 "tp": 1, "fp": 1, "fn": 1}
+    assert report["bcubed"] is None

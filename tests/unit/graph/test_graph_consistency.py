@@ -127,6 +127,20 @@ def test_a_household_stays_apart_and_each_person_is_one_entity():
     assert entity["people:5"] not in linda | samuel
 
 
+def test_resolving_without_golden_profiles_gives_the_same_entities():
+    """``golden=False`` (what ``evaluate`` asks for) skips the merge only."""
+    config, _ = infer_config({"people": _household()})
+    records, *_ = Resolver(config).prepare()
+    config, _ = fit_config(config, records)
+    full = Resolver(config).resolve(records)
+    bare = Resolver(config).resolve(records, golden=False)
+    pd.testing.assert_frame_equal(bare.clusters, full.clusters)
+    pd.testing.assert_frame_equal(bare.pairs, full.pairs)
+    assert len(full.golden) == full.clusters["entity_id"].nunique()
+    assert bare.golden.empty and "golden" not in bare.timings
+    assert bare.summary()["entities"] == full.summary()["entities"]
+
+
 def test_a_guest_at_a_household_address_joins_no_one_in_it():
     """A nameless record that shares only the address with two people kept apart (and
     whose e-mail matches neither) is no evidence for either."""
