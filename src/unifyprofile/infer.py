@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from unifyprofile import schema
-from unifyprofile.blocking import BlockingRule
+from unifyprofile.blocking import BlockingRule, TableKeys
 from unifyprofile.blocking._block import _count
 from unifyprofile.compare import (
     Comparison,
@@ -463,8 +463,10 @@ def fit_blocking(config: Config, records: pd.DataFrame,
     loose_limit = min(max(LOOSE_PAIRS_PER_RECORD * len(records), MIN_PAIR_BUDGET), limit)
     fields = {c[:-4] for c in records.columns if c.endswith("_std")} | set(records.columns)
 
+    derived = TableKeys(records)  # rules and their tightened forms share keys
+
     def count(rule: BlockingRule) -> int:
-        rows, codes = rule.entries(records)
+        rows, codes = rule.entries(records, derived)
         return _count(codes, None if side is None else side[rows])
 
     rules: list[BlockingRule] = []

@@ -15,13 +15,14 @@ from unifyprofile.blocking._block import (
     block,
     link_sides,
 )
-from unifyprofile.blocking._keys import Key, key_codes, key_values, parse_key
+from unifyprofile.blocking._keys import Key, TableKeys, key_codes, key_values, parse_key
 
 __all__ = [
     "LINK_TYPES",
     "BlockingRule",
     "Candidates",
     "Key",
+    "TableKeys",
     "analyse_blocking",
     "block",
     "key_codes",

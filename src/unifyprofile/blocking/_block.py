@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from unifyprofile.blocking._keys import Key, key_codes, key_lists, key_values, parse_key
+from unifyprofile.blocking._keys import Key, TableKeys, key_values, parse_key
 from unifyprofile.errors import BlockingError, ConfigError
 
 __all__ = ["LINK_TYPES", "BlockingRule", "Candidates", "analyse_blocking", "block",
@@ -55,21 +55,25 @@ class BlockingRule:
         """Whether a key gives several values per record (then :meth:`codes` is all -1)."""
         return any(k.multi for k in self.keys)
 
-    def entries(self, records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """``(rows, codes)``: one entry per record and value of the combined key."""
+    def entries(self, records: pd.DataFrame, keys: TableKeys | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows, codes)``: one entry per record and value of the combined key.
+
+        ``keys``: the keys of ``records`` derived so far (shared between rules)."""
         multi = [k for k in self.keys if k.multi]
         if len(multi) > 1:
             raise ConfigError(f"blocking rule '{self.name}': at most one multi-valued key "
                               "(rareN) per rule")
+        keys = keys if keys is not None else TableKeys(records)
         if not multi:
-            codes = self.codes(records)
+            codes = self.codes(records, keys)
             rows = np.flatnonzero(codes >= 0)
             return rows, codes[rows]
-        rows, combined = key_lists(records, multi[0])
+        rows, combined = keys.lists(multi[0])
         for key in self.keys:
             if key.multi:
                 continue
-            part = key_codes(records, key)[rows]
+            part = keys.codes(key)[rows]
             keep = part >= 0
             rows, combined, part = rows[keep], combined[keep], part[keep]
             combined = pd.factorize(combined)[0].astype(np.int64) * (int(part.max(initial=0))
@@ -92,15 +96,16 @@ class BlockingRule:
         out[present] = joined
         return out
 
-    def codes(self, records: pd.DataFrame) -> np.ndarray:
+    def codes(self, records: pd.DataFrame, keys: TableKeys | None = None) -> np.ndarray:
         """One int64 code per record for the combined key (-1 if any key is null).
 
         A multi-valued rule has no single code per record: every code is -1 (use
-        :meth:`entries`).
+        :meth:`entries`).  ``keys``: the keys of ``records`` derived so far.
         """
         if self.multi:
             return np.full(len(records), -1, dtype=np.int64)
-        parts = [key_codes(records, k) for k in self.keys]
+        keys = keys if keys is not None else TableKeys(records)
+        parts = [keys.codes(k) for k in self.keys]
         combined = parts[0].copy()
         null = combined < 0
         for part in parts[1:]:
@@ -199,8 +204,9 @@ def analyse_blocking(records: pd.DataFrame, rules: Sequence[BlockingRule],
     cand = block(records, rules, link_type=link_type, side=side, max_pairs_per_rule=None)
     new = np.bincount(cand.rule, minlength=len(rules))
     sides = link_sides(records, link_type, side)
+    keys = TableKeys(records)
     for n, rule in enumerate(rules):
-        rows, codes = rule.entries(records)
+        rows, codes = rule.entries(records, keys)
         cumulative += int(new[n])
         present = codes[codes >= 0]
         if len(present):
@@ -256,8 +262,9 @@ def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: st
         BlockingError: a rule would produce more than ``max_pairs_per_rule`` pairs.
     """
     sides = link_sides(records, link_type, side)
-    all_codes = [rule.codes(records) for rule in rules]
-    entries = [rule.entries(records) if rule.multi else None for rule in rules]
+    keys = TableKeys(records)
+    all_codes = [rule.codes(records, keys) for rule in rules]
+    entries = [rule.entries(records, keys) if rule.multi else None for rule in rules]
     if max_pairs_per_rule is not None:
         for rule, codes, entry in zip(rules, all_codes, entries, strict=True):
             rows = np.arange(len(codes)) if entry is None else entry[0]

@@ -38,7 +38,8 @@ from unifyprofile.standardise.names import formal_name
 from unifyprofile.standardise.numbers import parse_numbers
 from unifyprofile.standardise.phonetic import soundex_code
 
-__all__ = ["RARE_MAX_RECORDS", "Key", "key_codes", "key_lists", "key_values", "parse_key"]
+__all__ = ["RARE_MAX_RECORDS", "Key", "TableKeys", "key_codes", "key_lists", "key_values",
+           "parse_key"]
 
 _TRANSFORM = re.compile(r"^(soundex|nick|year|number|tokens|prefix(\d+)|suffix(\d+)|rare(\d+))$")
 
@@ -113,6 +114,33 @@ def key_codes(records: pd.DataFrame, key: Key) -> np.ndarray:
     present = codes >= 0
     out[present] = sub_codes[codes[present]]
     return out
+
+
+class TableKeys:
+    """The codes and lists of keys over one records table, each derived once.
+
+    Blocking rules share keys (``first_name:nick`` is in several), and deriving a key over
+    a million records (a soundex or the tokens of every distinct value) costs a tenth of
+    a second or more; counting the rules, tightening them and making their pairs would
+    derive it again each time.  The table must not change while this is in use.
+    """
+
+    def __init__(self, records: pd.DataFrame) -> None:
+        self.records = records
+        self._codes: dict[Key, np.ndarray] = {}
+        self._lists: dict[Key, tuple[np.ndarray, np.ndarray]] = {}
+
+    def codes(self, key: Key) -> np.ndarray:
+        """:func:`key_codes` of the table (do not modify the array)."""
+        if key not in self._codes:
+            self._codes[key] = key_codes(self.records, key)
+        return self._codes[key]
+
+    def lists(self, key: Key) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`key_lists` of the table (do not modify the arrays)."""
+        if key not in self._lists:
+            self._lists[key] = key_lists(self.records, key)
+        return self._lists[key]
 
 
 def key_values(records: pd.DataFrame, key: Key) -> np.ndarray:

@@ -39,6 +39,7 @@ def test_public_names() -> None:
         "Candidates",
         "Key",
         "LINK_TYPES",
+        "TableKeys",
         "analyse_blocking",
         "block",
         "key_codes",
@@ -430,3 +431,16 @@ def test_link_only_equals_brute_force(data: dict, rules: list[list[str]], seed: 
     assert len(got) == len(expected)
     report = analyse_blocking(records, parsed, link_type="link_only", side=side)
     assert int(report["new_pairs"].sum()) == len(expected)
+
+
+def test_table_keys_derive_each_key_once() -> None:
+    from unifyprofile.blocking import TableKeys, key_codes, parse_key
+
+    records = pd.DataFrame({"last_name_std": ["smith", "smyth", None, "jones"]})
+    keys = TableKeys(records)
+    key = parse_key("last_name:soundex")
+    codes = keys.codes(key)
+    assert keys.codes(key) is codes  # derived once, shared by every rule with the key
+    assert codes.tolist() == key_codes(records, key).tolist() == [0, 0, -1, 1]
+    rule = BlockingRule.parse(["last_name:soundex"])
+    assert rule.codes(records, keys).tolist() == rule.codes(records).tolist()
