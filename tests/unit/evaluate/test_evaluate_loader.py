@@ -25,7 +25,10 @@ def test_dedup_layout(tmp_path):
     bench = load_benchmark(folder)
     assert (bench.name, bench.task) == ("people", "dedup")
     assert bench.records["name"].tolist() == ["Smith, Ann", "Ann Smith", "Bob"]
-    assert bench.records["city"].tolist() == [None, "Oslo", "NA"]  # "NA" is not missing
+    # An empty cell is missing, "NA" is not; text columns are Arrow-backed.
+    assert bench.records["city"].isna().tolist() == [True, False, False]
+    assert bench.records["city"].tolist()[1:] == ["Oslo", "NA"]
+    assert bench.records["city"].dtype == "string[pyarrow]"
     assert bench.truth.to_dict() == {"1": "c1", "2": "c1", "3": "c2"}
     assert bench.left is None and bench.truth_clusters() is bench.truth
 
@@ -124,3 +127,23 @@ def test_records_are_plain_strings(tmp_path):
     bench = load_benchmark(folder)
     assert bench.records.loc[0, "zip"] == "0123" and bench.truth.index.tolist() == ["007"]
     assert isinstance(bench.records, pd.DataFrame)
+
+
+@pytest.mark.parametrize(
+    ("records", "expected"),
+    [
+        # Arrow reads these: a quoted comma, a quoted line break, a doubled quote.
+        ('record_id,title\n1,"a, b"\n2,"two\nlines"\n3,"say ""hi"""\n',
+         {"title": ["a, b", "two\nlines", 'say "hi"']}),
+        # Arrow cannot, pandas does: a quote inside a field, a repeated header, a short row.
+        ('record_id,title\n1,5" screen\n2,tv\n', {"title": ['5" screen', "tv"]}),
+        ("record_id,name,name\n1,a,b\n2,c,\n", {"name": ["a", "c"], "name.1": ["b", None]}),
+        ("record_id,a,b\n1,x\n2,y,z\n", {"a": ["x", "y"], "b": [None, "z"]}),
+    ],
+)
+def test_attribute_tables_read_like_pandas_in_arrow_text(tmp_path, records, expected):
+    folder = write(tmp_path / "t", records=records, truth="record_id,cluster_id\n")
+    table = load_benchmark(folder).records
+    for column, values in expected.items():
+        assert table[column].dtype == "string[pyarrow]"
+        assert [None if pd.isna(v) else v for v in table[column].tolist()] == values
