@@ -107,14 +107,25 @@ def _contingency(predicted: pd.Series, truth: pd.Series) -> tuple[pd.Index, np.n
     predicted = _labels(predicted, "predicted")
     truth = _labels(truth, "truth")
     ids = predicted.index.union(truth.index, sort=False)
-    codes = []
-    for series in (predicted, truth):
-        code = pd.factorize(series.reindex(ids), use_na_sentinel=True)[0].astype(np.int64)
-        lonely = code < 0
-        # Records absent from this side (or unlabelled) each get a cluster of their own.
-        code[lonely] = code.max(initial=-1) + 1 + np.arange(int(lonely.sum()))
-        codes.append(code)
+    every = np.arange(len(ids))
+    codes = [cluster_codes(len(ids), every, series.reindex(ids).to_numpy())
+             for series in (predicted, truth)]
     return ids, codes[0], codes[1]
+
+
+def cluster_codes(n: int, at: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Cluster codes of ``n`` positions from ``labels`` given at positions ``at``; a
+    position without a label, or with a null one, is a cluster of its own.
+
+    Examples:
+        >>> cluster_codes(4, np.array([0, 1, 3]), np.array(["a", "a", None])).tolist()
+        [0, 0, 1, 2]
+    """
+    codes = np.full(n, -1, dtype=np.int64)
+    codes[at] = pd.factorize(labels, use_na_sentinel=True)[0]
+    lonely = codes < 0
+    codes[lonely] = codes.max(initial=-1) + 1 + np.arange(int(lonely.sum()))
+    return codes
 
 
 def _cell_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:

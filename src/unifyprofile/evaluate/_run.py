@@ -15,6 +15,7 @@ from unifyprofile.config import Config, load_config
 from unifyprofile.evaluate._loader import Benchmark, load_benchmark
 from unifyprofile.evaluate._metrics import (
     bcubed,
+    cluster_codes,
     cluster_pair_scores,
     link_truth_clusters,
     pair_key_scores,
@@ -159,12 +160,12 @@ def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:
     rejected = truth_at < 0  # records the truth names that the run did not keep
     truth_at[rejected] = len(ids) + np.arange(int(rejected.sum()))
     n = len(ids) + int(rejected.sum())
-    truth = _codes(n, truth_at, truth_labels)
+    truth = cluster_codes(n, truth_at, truth_labels)
     clusters = result.clusters
     entity_at = (np.arange(len(ids)) if np.array_equal(
         clusters[schema.RECORD_ID].astype(str).to_numpy(dtype=object), ids)
         else index.get_indexer(clusters[schema.RECORD_ID].astype(str)))
-    entity = _codes(n, entity_at, clusters[schema.ENTITY_ID].to_numpy())
+    entity = cluster_codes(n, entity_at, clusters[schema.ENTITY_ID].to_numpy())
     if bench.task == "dedup":
         true_keys = pair_keys(*pairs_within(truth), n)
     else:
@@ -207,12 +208,3 @@ def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:
     }
     return report
 
-
-def _codes(n: int, at: np.ndarray, labels: Any) -> np.ndarray:
-    """Cluster codes of ``n`` positions from ``labels`` given at positions ``at``; a
-    position without a label (or with a null one) is a cluster of its own."""
-    codes = np.full(n, -1, dtype=np.int64)
-    codes[at] = pd.factorize(labels, use_na_sentinel=True)[0]
-    lonely = codes < 0
-    codes[lonely] = codes.max(initial=-1) + 1 + np.arange(int(lonely.sum()))
-    return codes
