@@ -408,7 +408,8 @@ class Resolver(Generic[R]):
         with self._stage("score"):
             rules = prepare_rules(records, config.rules)
             scored = score_pairs(levels, cand.i, cand.j, model, config, rules,
-                                 [p.value_frequency for p in prepared])
+                                 [p.value_frequency for p in prepared],
+                                 weight=compared.weights.get(model))
             weight, probability, fired = scored.weight, scored.probability, scored.fired
         with self._stage("cluster"):
             linked, strength = scored.linked, scored.strength
@@ -432,7 +433,7 @@ class Resolver(Generic[R]):
                 profiles = merge(records, clusters, dict(config.survivorship),
                                  default=config.default_survivorship, trust=trust)
         pairs = _pairs_table(records, cand, comparisons, levels, weight, probability,
-                             rules.names(fired) if config.rules else None, all_rules, linked)
+                             rules.names(fired), all_rules, linked)
         cut = clustering.cut
         if len(cut):
             rid = records[schema.RECORD_ID].to_numpy(dtype=object)
@@ -462,6 +463,8 @@ class _Compared:
     comparisons: list[Comparison]
     prepared: list[PreparedComparison]
     levels: np.ndarray
+    #: Match weights of the pairs under the model :meth:`fit` kept.
+    weights: dict[FellegiSunter, np.ndarray] = dataclasses.field(default_factory=dict)
 
     def fit(self) -> FellegiSunter:
         """The model fitted (EM) on these pairs, checked against them and refitted when
@@ -474,8 +477,9 @@ class _Compared:
         else:
             total_pairs = int((self.side == 0).sum()) * int((self.side == 1).sum())
         allowed = _trainable(self.levels, self.comparisons, config.guards)
-        sessions = [(mask & allowed, fixed) for mask, fixed in
-                    _training_sessions(self.cand, self.rules, self.comparisons)]
+        # A generator: at millions of pairs, one mask per rule held at once is 100 MB.
+        sessions = ((mask & allowed, fixed) for mask, fixed in
+                    _training_sessions(self.cand, self.rules, self.comparisons))
         order = order_of(self.records[schema.RECORD_ID])
 
         inputs = FellegiSunter(self.comparisons, seed=config.seed).fit_inputs(
@@ -486,18 +490,18 @@ class _Compared:
                                  candidate_u=candidate_u).fit_counts(*inputs)
 
         def links(model: FellegiSunter) -> np.ndarray:
-            out = np.empty(len(self.levels), dtype=bool)
+            weight = match_weights(self.levels, self.cand.i, model,
+                                   [p.value_frequency for p in self.prepared])
+            self.weights[model] = weight  # kept for scoring
+            out = np.empty(len(weight), dtype=bool)
             for start in range(0, len(out), CHUNK_PAIRS):  # bounded memory
                 part = slice(start, start + CHUNK_PAIRS)
-                left = self.cand.i[part]
-                frequencies = [None if p.value_frequency is None else p.value_frequency[left]
-                               for p in self.prepared]
-                weight = model.match_weight(self.levels[part], frequencies)
-                out[part] = model.match_probability(weight) >= config.threshold
+                out[part] = model.match_probability(weight[part]) >= config.threshold
             return out
 
         with self.resolver._stage("fit"):
             model, diagnosis, notes = fit_checked(fit_one, links, self.levels, total_pairs)
+        self.weights = {m: w for m, w in self.weights.items() if m is model}
         model.diagnosis_ = diagnosis
         model.notes_ = notes
         return model
@@ -533,9 +537,23 @@ class Scored:
     strength: np.ndarray
 
 
+def match_weights(levels: np.ndarray, i: np.ndarray, model: FellegiSunter,
+                  frequencies: Sequence[np.ndarray | None]) -> np.ndarray:
+    """The model's match weight of each compared pair, in chunks of
+    :data:`CHUNK_PAIRS` (bounded memory); ``frequencies`` as for :func:`score_pairs`."""
+    weight = np.empty(len(i), dtype=np.float64)
+    for start in range(0, len(i), CHUNK_PAIRS):
+        stop = min(start + CHUNK_PAIRS, len(i))
+        left = i[start:stop]
+        weight[start:stop] = model.match_weight(
+            levels[start:stop], [None if f is None else f[left] for f in frequencies])
+    return weight
+
+
 def score_pairs(levels: np.ndarray, i: np.ndarray, j: np.ndarray, model: FellegiSunter,
                 config: Config, rules: PreparedRules,
-                frequencies: Sequence[np.ndarray | None]) -> Scored:
+                frequencies: Sequence[np.ndarray | None], *,
+                weight: np.ndarray | None = None) -> Scored:
     """Score compared pairs and decide which are links.
 
     Args:
@@ -546,13 +564,10 @@ def score_pairs(levels: np.ndarray, i: np.ndarray, j: np.ndarray, model: Fellegi
         rules: the deterministic rules prepared on the same records.
         frequencies: per comparison, the term frequency of each record's value (indexed
             by row position) or None; the left record's frequency is used.
+        weight: the pairs' match weights under ``model`` when already computed.
     """
-    weight = np.empty(len(i), dtype=np.float64)
-    for start in range(0, len(i), CHUNK_PAIRS):
-        stop = min(start + CHUNK_PAIRS, len(i))
-        left = i[start:stop]
-        weight[start:stop] = model.match_weight(
-            levels[start:stop], [None if f is None else f[left] for f in frequencies])
+    if weight is None:
+        weight = match_weights(levels, i, model, frequencies)
     probability = model.match_probability(weight)
     fired = rules.fired(i, j)
     vetoed = _vetoed(levels, list(model.comparisons), config.guards, model)
@@ -667,16 +682,13 @@ def _trainable(levels: np.ndarray, comparisons: Sequence[Comparison],
 
 
 def _training_sessions(cand: Candidates, rules: list[BlockingRule],
-                       comparisons: list[Comparison]) -> list[tuple[np.ndarray, list[int]]]:
+                       comparisons: list[Comparison]) -> Iterator[tuple[np.ndarray, list[int]]]:
     """One EM session per blocking rule: its pairs, with its own fields held out."""
-    sessions = []
     for rule, codes in zip(rules, cand.codes, strict=True):
         ci = codes[cand.i]
         mask = (ci >= 0) & (ci == codes[cand.j])
         fields = {k.field for k in rule.keys}
-        fixed = [n for n, c in enumerate(comparisons) if c.field in fields]
-        sessions.append((mask, fixed))
-    return sessions
+        yield mask, [n for n, c in enumerate(comparisons) if c.field in fields]
 
 
 def sources_with_data(config: Config, data: Mapping[str, Any] | None) -> list[Source]:
@@ -724,7 +736,7 @@ def _constraints(records: pd.DataFrame, config: Config,
 
 def _pairs_table(records: pd.DataFrame, cand: Any, comparisons: list[Comparison],
                  levels: np.ndarray, weight: np.ndarray, probability: np.ndarray,
-                 rule: pd.Categorical | None, blocking: list[BlockingRule],
+                 rule: pd.Categorical, blocking: list[BlockingRule],
                  linked: np.ndarray) -> pd.DataFrame:
     rid = pd.Categorical(records[schema.RECORD_ID])
     columns: dict[str, Any] = {
@@ -736,8 +748,9 @@ def _pairs_table(records: pd.DataFrame, cand: Any, comparisons: list[Comparison]
         columns[comparison.name] = levels[:, k]
     columns["match_weight"] = weight
     columns["match_probability"] = probability
-    columns["rule"] = rule if rule is not None else pd.Categorical([None] * len(cand.i))
+    columns["rule"] = rule
     columns["blocking_rule"] = pd.Categorical.from_codes(
         cand.rule.astype(np.int64), categories=[b.name for b in blocking]) if blocking else None
     columns["linked"] = linked
-    return pd.DataFrame(columns)
+    # No copy: at millions of pairs the frame's columns would double the run's peak.
+    return pd.DataFrame(columns, copy=False)

@@ -263,7 +263,9 @@ def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: st
     """
     sides = link_sides(records, link_type, side)
     keys = TableKeys(records)
-    all_codes = [rule.codes(records, keys) for rule in rules]
+    # Codes are below the record count: int32 halves what every rule's codes hold.
+    narrow = np.int32 if len(records) < np.iinfo(np.int32).max else np.int64
+    all_codes = [rule.codes(records, keys).astype(narrow) for rule in rules]
     entries = [rule.entries(records, keys) if rule.multi else None for rule in rules]
     if max_pairs_per_rule is not None:
         for rule, codes, entry in zip(rules, all_codes, entries, strict=True):
@@ -303,8 +305,8 @@ def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: st
     if not out_i:
         empty = np.zeros(0, dtype=np.int64)
         return Candidates(empty, empty.copy(), np.zeros(0, dtype=np.int16), all_codes)
-    i, j, r = (np.concatenate(out_i).astype(np.int64), np.concatenate(out_j).astype(np.int64),
-               np.concatenate(out_r))
+    i, j, r = (np.concatenate(out_i).astype(np.int64, copy=False),
+               np.concatenate(out_j).astype(np.int64, copy=False), np.concatenate(out_r))
     if any(e is not None for e in entries):
         # Multi-valued rules repeat pairs (two shared tokens) and cannot be skipped by
         # code: keep each pair once, from the earliest rule that made it.

@@ -623,10 +623,17 @@ class _PreparedName(_Cascade):
                                        score_cutoff=_cutoff(top))
                 initial = (((self._length[x[rest]] == 1) | (self._length[y[rest]] == 1))
                            & (self._first[x[rest]] == self._first[y[rest]]))
-                out[rest] = (scores >= top) | initial | self._scrambled(x[rest], y[rest])
+                found = (scores >= top) | initial
+                unsure = np.flatnonzero(~found)
+                found[unsure] = self._scrambled(x[rest[unsure]], y[rest[unsure]])
+                out[rest] = found
             return out
 
-        forward, backward = alike(ca, sb), alike(cb, sa)
+        forward = alike(ca, sb)
+        # The other half only matters where this one holds, or where it cannot be checked.
+        need = np.flatnonzero(forward | (sb < 0) | (ca < 0))
+        backward = np.zeros(len(ca), dtype=bool)
+        backward[need] = alike(cb[need], sa[need])
         return (forward & (backward | (sa < 0) | (cb < 0))) | (backward & ((sb < 0) | (ca < 0)))
 
     def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:

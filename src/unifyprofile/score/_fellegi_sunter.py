@@ -14,7 +14,7 @@ conclude that true duplicates often have birth dates years apart.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -154,26 +154,31 @@ class FellegiSunter:
 
     def fit_inputs(self, levels: np.ndarray, prepared: Sequence[PreparedComparison],
                    n_records: int, side: np.ndarray | None = None,
-                   sessions: Sequence[tuple[np.ndarray, Sequence[int]]] | None = None,
+                   sessions: Iterable[tuple[np.ndarray, Sequence[int]]] | None = None,
                    order: np.ndarray | None = None) -> tuple[Any, Any, Any, int]:
         """What :meth:`fit` passes to :meth:`fit_counts` (the random pairs drawn and
-        compared, the pattern counts): computed once, several fits can share it."""
+        compared, the pattern counts): computed once, several fits can share it.
+
+        ``sessions`` may be a generator: each session's pair mask is read once, so only
+        one needs to be held at a time."""
         self._check_levels(levels)
         sizes = [len(c.level_names) for c in self.comparisons]
         if side is None:
             total_pairs = n_records * (n_records - 1) // 2
         else:
             total_pairs = int((side == 0).sum()) * int((side == 1).sum())
-        if not sessions:
-            sessions = [(np.ones(len(levels), dtype=bool), ())]
         # The candidates' distinct patterns are found once (one sort); each session's
         # are counted from them, a subset in the same order.
         patterns, inverse = _pattern_index(levels, sizes)
         counted = []
-        for mask, fixed in sessions:
+        for mask, fixed in sessions if sessions is not None else ():
             counts = np.bincount(inverse[mask], minlength=len(patterns))
             held = counts > 0
             counted.append((patterns[held], counts[held], fixed))
+        if not counted:  # one session of every pair
+            counts = np.bincount(inverse, minlength=len(patterns))
+            held = counts > 0
+            counted.append((patterns[held], counts[held], ()))
         return (_patterns(self._random_levels(prepared, n_records, side, order), sizes),
                 (patterns, np.bincount(inverse, minlength=len(patterns))),
                 counted, total_pairs)

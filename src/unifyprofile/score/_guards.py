@@ -193,13 +193,15 @@ def demote_hubs(records: pd.DataFrame, guards: Guards,
         if len(hubs) == 0:
             continue
         if out is records:
-            out = records.copy()
+            out = records.copy(deep=False)  # columns are replaced, never written into
         hit = isin_ints(codes, hubs)
-        out.loc[hit, column] = None
+        # Whole columns replaced: an Arrow-backed column stays Arrow (a cell assignment
+        # would turn it into a column of Python strings).
+        out[column] = out[column].mask(hit, None)
         flag_col = schema.flag(field_name)
-        if flag_col not in out.columns:
-            out[flag_col] = None
-        out.loc[hit, flag_col] = "hub"
+        flags = (out[flag_col] if flag_col in out.columns
+                 else pd.Series(None, index=out.index, dtype=schema.TEXT))
+        out[flag_col] = flags.mask(hit, "hub")
         counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
         report.extend({"field": field_name, "value": uniques[h], "records": int(counts[h]),
                        "people": int(per_value[h])} for h in hubs)

@@ -76,9 +76,8 @@ class PreparedRules:
 
     def names(self, fired: np.ndarray) -> pd.Categorical:
         """Rule names for the output of :meth:`fired` (null where no rule fired)."""
-        return pd.Categorical.from_codes(fired.astype(np.int64),
-                                         categories=[r.name for r in self.rules]) \
-            if self.rules else pd.Categorical([None] * len(fired))
+        return pd.Categorical.from_codes(
+            fired, categories=pd.Index([r.name for r in self.rules], dtype=object))
 
 
 def prepare_rules(records: pd.DataFrame, rules: Sequence[DeterministicRule]) -> PreparedRules:

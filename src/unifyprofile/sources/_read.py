@@ -72,6 +72,9 @@ def read_sources(sources: Sequence[Source], base_dir: Path | None = None) -> Sou
     # Keys stay Python strings; field values stay Arrow-backed (a fraction of the memory
     # of a million Python strings), including columns that only some sources have.
     keys = [schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID]
+    # One Python string per source name, shared by its records (not one per record).
+    codes, names = pd.factorize(records[schema.SOURCE])
+    records[schema.SOURCE] = np.asarray(names, dtype=object)[codes]
     records[keys] = records[keys].astype(object)
     for column in records.columns.difference([*keys, "source_row"]):
         if records[column].dtype != schema.TEXT:

@@ -324,7 +324,7 @@ def _as_declared(values: pd.Series) -> pd.DataFrame:
 def _compact(column: Any) -> Any:
     """Text columns as Arrow-backed strings (:data:`~unifyprofile.schema.TEXT`): a fraction
     of the memory of Python strings, and later stages factorise them in Arrow."""
-    if getattr(column, "dtype", None) is not np.dtype(object):
+    if not pd.api.types.is_object_dtype(getattr(column, "dtype", None)):
         return column
     values = np.asarray(column, dtype=object)
     if pd.api.types.infer_dtype(values, skipna=True) != "string":

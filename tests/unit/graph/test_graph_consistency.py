@@ -141,6 +141,18 @@ def test_resolving_without_golden_profiles_gives_the_same_entities():
     assert bare.summary()["entities"] == full.summary()["entities"]
 
 
+def test_scores_kept_from_the_fit_check_equal_scores_of_the_fitted_model():
+    """A run that fits its model scores the pairs with the weights its self-check
+    computed; a run given that model computes them afresh: the same pairs table."""
+    config, _ = infer_config({"people": _household()})
+    records, *_ = Resolver(config).prepare()
+    config, _ = fit_config(config, records)
+    fitted = Resolver(config).resolve(records, golden=False)
+    given = Resolver(config, model=fitted.model).resolve(records, golden=False)
+    pd.testing.assert_frame_equal(given.pairs, fitted.pairs)
+    assert given.pairs["match_weight"].notna().all()
+
+
 def test_a_guest_at_a_household_address_joins_no_one_in_it():
     """A nameless record that shares only the address with two people kept apart (and
     whose e-mail matches neither) is no evidence for either."""

@@ -116,3 +116,24 @@ def test_pairs_a_veto_forbids_do_not_train_the_model() -> None:
 
     assert first_name_differs(()) > -1.0  # households taught EM: names differ in matches
     assert first_name_differs(("first_name",)) < -10.0
+
+
+def test_fit_inputs_reads_sessions_from_a_generator_as_from_a_list() -> None:
+    """The local engine hands its sessions over one mask at a time (memory at scale)."""
+    records, i, j = _data()
+    comparisons = [NameComparison("first_name"), ExactMatch("city")]
+    prepared = [c.prepare(records) for c in comparisons]
+    levels = np.column_stack([p.levels(i, j) for p in prepared]).astype(np.int8)
+    masks = [(levels[:, 1] == 1, [1]), (levels[:, 0] >= 1, [0])]
+    n = len(records)
+    listed = FellegiSunter(comparisons, seed=3).fit_inputs(levels, prepared, n, sessions=masks)
+    generated = FellegiSunter(comparisons, seed=3).fit_inputs(
+        levels, prepared, n, sessions=(m for m in masks))
+    assert len(generated[2]) == 2
+    for (pa, ca, fa), (pb, cb, fb) in zip(listed[2], generated[2], strict=True):
+        np.testing.assert_array_equal(pa, pb)
+        np.testing.assert_array_equal(ca, cb)
+        assert fa == fb
+    # No session at all: one session of every pair.
+    everything = FellegiSunter(comparisons, seed=3).fit_inputs(levels, prepared, n)
+    np.testing.assert_array_equal(everything[2][0][1].sum(), len(levels))

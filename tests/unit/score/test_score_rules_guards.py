@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from unifyprofile import schema
 from unifyprofile.errors import ConfigError
 from unifyprofile.score import DeterministicRule, Guards, demote_hubs, prepare_rules
 
@@ -112,6 +113,16 @@ def test_demote_hubs_nulls_a_value_shared_by_too_many_people():
     # The input is not modified.
     assert records["phone_std"].notna().all()
     assert "phone_flag" not in records.columns
+
+
+def test_demote_hubs_keeps_arrow_backed_columns_arrow_backed():
+    shop = "+14155550100"
+    records = _people([shop] * 4 + ["+14155550111"], ["ann", "bob", "cy", "dan", "eve"])
+    records["phone_std"] = records["phone_std"].astype(schema.TEXT)
+    out, _ = demote_hubs(records, Guards(max_people_per_value=3))
+    assert out["phone_std"].dtype == schema.TEXT and out["phone_flag"].dtype == schema.TEXT
+    assert out["phone_std"].isna().tolist() == [True] * 4 + [False]
+    assert records["phone_std"].notna().all()  # the input is not modified
 
 
 def test_demote_hubs_counts_distinct_first_names_not_records():

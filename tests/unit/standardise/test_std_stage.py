@@ -73,7 +73,8 @@ def test_columns_values_and_flags():
     assert plain(out["customer_id_std"]) == ["C1", None, "C1", None]
     assert plain(out["customer_id_flag"]) == [None, "placeholder", None, None]
     assert "notes_std" not in out and plain(out["notes"]) == ["keep me", None, "x", "y"]
-    for column in ("email_std", "first_name_std", "phone_std", "customer_id_std"):
+    for column in ("email_std", "first_name_std", "phone_std", "customer_id_std",
+                   "address_std", "city_std", "postcode_std", "company_std"):
         assert out[column].dtype == schema.TEXT
 
 
