@@ -28,6 +28,7 @@ from unifyprofile.compare import (
     comparison_from_config,
 )
 from unifyprofile.errors import DataError, NotFittedError
+from unifyprofile.schema import NULL_LEVEL
 
 __all__ = ["FellegiSunter", "monotone_m"]
 
@@ -414,19 +415,20 @@ class FellegiSunter:
         """
         self._require_fitted()
         self._check_levels(levels)
-        out = np.zeros(levels.shape, dtype=np.float64)
+        out = np.empty(levels.shape, dtype=np.float64)
         for k, comparison in enumerate(self.comparisons):
-            table = np.log2(self.m_[k]) - np.log2(self.u_[k])
-            lv = levels[:, k].astype(np.int64)
-            present = lv >= 0
-            out[present, k] = table[lv[present]]
+            # A missing value (level -1) reads the 0 appended at the end of the table.
+            table = np.append(np.log2(self.m_[k]) - np.log2(self.u_[k]), 0.0)
+            lv = np.maximum(levels[:, k], NULL_LEVEL)
+            column = table[lv]
             freq = None if frequencies is None else frequencies[k]
             exact = comparison.exact_level
             if (self.tf_adjust and comparison.tf_adjust and freq is not None
                     and exact is not None):
                 at = lv == exact
                 # Agreeing on a rare value is stronger evidence than on a common one.
-                out[at, k] = np.log2(self.m_[k][exact]) - np.log2(np.maximum(freq[at], 1e-9))
+                column[at] = np.log2(self.m_[k][exact]) - np.log2(np.maximum(freq[at], 1e-9))
+            out[:, k] = column
         self._nest_locations(out)
         return out
 
