@@ -412,13 +412,13 @@ class Resolver(Generic[R]):
                                  weight=compared.weights.get(model))
             weight, probability, fired = scored.weight, scored.probability, scored.fired
         with self._stage("cluster"):
-            linked, strength = scored.linked, scored.strength
+            linked = scored.linked
             constraints = _constraints(records, config, sources)
             apart = None
             if config.guards.keep_apart_below is not None:
                 low = (probability < config.guards.keep_apart_below) & (fired < 0)
                 apart = (cand.i[low], cand.j[low])
-            clustering = cluster(n, cand.i[linked], cand.j[linked], strength[linked],
+            clustering = cluster(n, cand.i[linked], cand.j[linked], scored.strength(linked),
                                  constraints=constraints,
                                  max_cluster_size=config.guards.max_cluster_size, apart=apart,
                                  separate=separator(prepared, model, config))
@@ -463,7 +463,8 @@ class _Compared:
     comparisons: list[Comparison]
     prepared: list[PreparedComparison]
     levels: np.ndarray
-    #: Match weights of the pairs under the model :meth:`fit` kept.
+    #: Match weights of the pairs under the model :meth:`fit` kept (when it is the
+    #: first fit: a refit is scored afresh rather than hold two arrays of weights).
     weights: dict[FellegiSunter, np.ndarray] = dataclasses.field(default_factory=dict)
 
     def fit(self) -> FellegiSunter:
@@ -492,7 +493,8 @@ class _Compared:
         def links(model: FellegiSunter) -> np.ndarray:
             weight = match_weights(self.levels, self.cand.i, model,
                                    [p.value_frequency for p in self.prepared])
-            self.weights[model] = weight  # kept for scoring
+            if not self.weights:  # the first fit's, kept for scoring: it is kept most often
+                self.weights[model] = weight
             out = np.empty(len(weight), dtype=bool)
             for start in range(0, len(out), CHUNK_PAIRS):  # bounded memory
                 part = slice(start, start + CHUNK_PAIRS)
@@ -533,8 +535,13 @@ class Scored:
     fired: np.ndarray
     #: A rule fired, or the probability reached the threshold without a veto.
     linked: np.ndarray
-    #: Link strength for clustering: rule links rank above every probabilistic one.
-    strength: np.ndarray
+
+    def strength(self, which: np.ndarray | None = None) -> np.ndarray:
+        """Link strength of the pairs ``which`` selects (a mask or positions; default
+        all), for clustering: rule links rank above every probabilistic one."""
+        weight = self.weight if which is None else self.weight[which]
+        fired = self.fired if which is None else self.fired[which]
+        return np.where(fired >= 0, RULE_WEIGHT + weight, weight)
 
 
 def match_weights(levels: np.ndarray, i: np.ndarray, model: FellegiSunter,
@@ -572,8 +579,7 @@ def score_pairs(levels: np.ndarray, i: np.ndarray, j: np.ndarray, model: Fellegi
     fired = rules.fired(i, j)
     vetoed = _vetoed(levels, list(model.comparisons), config.guards, model)
     linked = (fired >= 0) | ((probability >= config.threshold) & ~vetoed)
-    strength = np.where(fired >= 0, RULE_WEIGHT + weight, weight)
-    return Scored(weight, probability, fired, linked, strength)
+    return Scored(weight, probability, fired, linked)
 
 
 def separates(config: Config) -> bool:

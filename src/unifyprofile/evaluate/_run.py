@@ -108,7 +108,7 @@ def evaluate_directory(
         base = zero_config(bench)
         records, table, _, used = Resolver(base).prepare()
         base, notes = fit_config(base, records)
-        written = base if write_config is None else dataclasses.replace(
+        written = None if write_config is None else dataclasses.replace(
             base, sources=zero_config(bench, directory=directory).sources)
     else:
         base = config
@@ -118,16 +118,39 @@ def evaluate_directory(
         base = base.with_sources(_sources(bench, config))
         records, table, _, used = Resolver(base).prepare()
         notes = config_warnings(base)
+    # The tables are read and standardised: from here the sources name the benchmark's
+    # files, and the benchmark keeps only its record ids, so a million records are not
+    # held twice while they are resolved.
+    used = _on_disk(used, directory)
+    base = base.with_sources(used)
+    bench = _ids_only(bench)
     # Only the entities are scored: no golden profiles.
     result = Resolver(base).resolve(records, used, golden=False)
     result.rejects = table.rejects
     result.notes = notes + table.notes + result.notes
-    if write_config is not None:
+    if write_config is not None and written is not None:
         Path(write_config).write_text(dump_config(written), encoding="utf-8")
     report = evaluate_result(result, bench)
     report["notes"] = list(result.notes)
     report["seconds"] = time.perf_counter() - start
     return report
+
+
+def _on_disk(sources: list[Source], directory: str | Path) -> list[Source]:
+    """The sources with their in-memory tables replaced by the benchmark files they
+    were loaded from (``records.csv``, ``left.csv``, ``right.csv``)."""
+    folder = Path(directory).resolve()
+    return [dataclasses.replace(s, data=None, path=folder / f"{s.name}.csv")
+            if s.data is not None else s for s in sources]
+
+
+def _ids_only(bench: Benchmark) -> Benchmark:
+    """The benchmark without its attribute columns (what scoring reads: the truth and,
+    for a link set, the record ids of each side)."""
+    def ids(table: pd.DataFrame | None) -> pd.DataFrame | None:
+        return None if table is None else table[["record_id"]]
+    return dataclasses.replace(bench, records=ids(bench.records), left=ids(bench.left),
+                               right=ids(bench.right))
 
 
 def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:

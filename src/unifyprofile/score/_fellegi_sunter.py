@@ -337,7 +337,9 @@ class FellegiSunter:
         iterations = 0
         if counts.sum() == 0:  # no candidate pairs: nothing to learn m from
             return m, 1e-9, 0
-        present = [patterns[:, k] >= 0 for k in range(len(m))]
+        # Per comparison, each pattern's level with missing ones in a bin of their own
+        # past the last level (counted, then dropped), so no iteration selects rows.
+        binned = [np.where(patterns[:, k] >= 0, patterns[:, k], len(m[k])) for k in range(len(m))]
         for _ in range(self.max_iter):
             iterations += 1
             post = _posterior(patterns, [np.log(x) for x in m], [np.log(x) for x in v], lam)
@@ -346,12 +348,11 @@ class FellegiSunter:
             lam = float(np.clip(weight.sum() / counts.sum(), 1e-9, 1 - 1e-9))
             delta = 0.0
             for k in range(len(m)):
-                lv = patterns[present[k], k]
                 size = len(m[k])
-                new = np.bincount(lv, weights=weight[present[k]], minlength=size)[:size]
+                new = np.bincount(binned[k], weights=weight, minlength=size + 1)[:size]
                 new = (new + 1e-3) / (new.sum() + 1e-3 * size)
                 if free:
-                    rest = np.bincount(lv, weights=other[present[k]], minlength=size)[:size]
+                    rest = np.bincount(binned[k], weights=other, minlength=size + 1)[:size]
                     v[k] = (rest + 1e-3) / (rest.sum() + 1e-3 * size)
                 if self.monotone:
                     new = monotone_m(new, v[k])
@@ -530,9 +531,8 @@ def _posterior(patterns: np.ndarray, log_m: list[np.ndarray], log_u: list[np.nda
                lam: float) -> np.ndarray:
     log_bf = np.zeros(len(patterns))
     for k in range(len(log_m)):
-        lv = patterns[:, k]
-        present = lv >= 0
-        log_bf[present] += log_m[k][lv[present]] - log_u[k][lv[present]]
+        # A missing level (-1) reads the 0 appended at the end of the table.
+        log_bf += np.append(log_m[k] - log_u[k], 0.0)[np.maximum(patterns[:, k], NULL_LEVEL)]
     prior = np.log(lam) - np.log1p(-lam)
     return 1.0 / (1.0 + np.exp(-np.clip(log_bf + prior, -700, 700)))
 

@@ -69,9 +69,10 @@ def read_sources(sources: Sequence[Source], base_dir: Path | None = None) -> Sou
     check_names(sources)
     tables = [read_source(s, base_dir) for s in sources]
     records = pd.concat([t.records for t in tables], ignore_index=True)
-    # Keys stay Python strings; field values stay Arrow-backed (a fraction of the memory
-    # of a million Python strings), including columns that only some sources have.
-    keys = [schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID]
+    # Record ids stay Python strings (every stage keys on them); source ids and field
+    # values are Arrow-backed (a fraction of the memory of a million Python strings),
+    # including columns that only some sources have.
+    keys = [schema.RECORD_ID, schema.SOURCE]
     # One Python string per source name, shared by its records (not one per record).
     codes, names = pd.factorize(records[schema.SOURCE])
     records[schema.SOURCE] = np.asarray(names, dtype=object)[codes]

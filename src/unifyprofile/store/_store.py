@@ -729,7 +729,7 @@ class IdentityStore:
         apart = self._apart(scored)
         self._step("cluster", 0, 1)
         labels = self._cluster(demoted, cand.i[linked], cand.j[linked],
-                               scored.strength[linked], cand.i[apart], cand.j[apart]).labels
+                               scored.strength(linked), cand.i[apart], cand.j[apart]).labels
         self._step("write", 0, 1)
         for name in INDEXES:
             self._db.execute(f"DROP INDEX IF EXISTS {name}")
@@ -803,7 +803,7 @@ class IdentityStore:
         self._db.executemany(
             "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?)",
             zip(lo, hi, scored.weight[linked].tolist(),
-                scored.probability[linked].tolist(), rule, scored.strength[linked].tolist(),
+                scored.probability[linked].tolist(), rule, scored.strength(linked).tolist(),
                 [json.dumps(row) for row in levels.tolist()], strict=True))
 
     def _assign(self, records: pd.DataFrame, labels: np.ndarray, old: Mapping[str, str],
@@ -1324,7 +1324,7 @@ class IdentityStore:
             i, j = i[keep], j[keep]
         evidence, scored, _ = self._evidence(sub, i, j)
         rid = sub[schema.RECORD_ID].to_numpy(dtype=object)[j]
-        order = np.lexsort((rid.astype(str), -scored.strength))  # strongest first
+        order = np.lexsort((rid.astype(str), -scored.strength()))  # strongest first
         rid = rid[order]
         member = self._memberships(rid.tolist())
         entity = np.array([member.get(r) for r in rid.tolist()], dtype=object)
