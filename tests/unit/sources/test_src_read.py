@@ -366,6 +366,24 @@ def test_read_sources_stacks_sources_and_loses_no_row(tmp_path: Path) -> None:
         assert kept + rejected == rows
 
 
+def test_read_sources_keeps_record_ids_as_python_strings_and_the_rest_in_arrow() -> None:
+    """A million records: record ids are what every stage keys on (Python strings);
+    source ids and values are Arrow-backed; a source's name is one string, shared."""
+    table = read_sources([
+        Source("crm", data=pd.DataFrame({"id": ["1", "2"], "name": ["Ann", "Bob"]}),
+               id_column="id", columns={"full_name": "name"}),
+        Source("shop", data=pd.DataFrame({"id": ["7"], "name": ["Cy"]}),
+               id_column="id", columns={"full_name": "name"}),
+    ])
+    records = table.records
+    assert records["record_id"].dtype == object and records["source"].dtype == object
+    assert records["source_record_id"].dtype == schema.TEXT
+    assert records["full_name"].dtype == schema.TEXT
+    assert records["source_record_id"].tolist() == ["1", "2", "7"]
+    crm = records["source"].to_numpy()
+    assert crm[0] == "crm" and crm[0] is crm[1]
+
+
 def test_read_sources_rejects_repeated_source_names() -> None:
     data = pd.DataFrame({"id": ["1"]})
     with pytest.raises(SourceError, match="source names must be unique; repeated: a"):
