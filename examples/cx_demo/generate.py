@@ -561,8 +561,12 @@ def new_person(rng: Rng, pid: str, country: str, taken_emails: dict[str, str],
     if person.company is not None:
         local = f"{ascii_letters(first)[:1]}{ascii_letters(last)}"
         person.work_email = f"{local}@{COMPANIES[person.company][2]}"
+        tries = 0
         while mailbox(person.work_email) in taken_emails:
-            person.work_email = f"{local}{rng.integer(2, 9)}@{COMPANIES[person.company][2]}"
+            # Eight suffixes run out at tens of thousands of people: then count on.
+            tries += 1
+            suffix = rng.integer(2, 9) if tries <= 50 else tries
+            person.work_email = f"{local}{suffix}@{COMPANIES[person.company][2]}"
         taken_emails[mailbox(person.work_email)] = local
     moved, email_changed = rng.chance(MOVED_RATE), rng.chance(EMAIL_CHANGE_RATE)
     if moved or email_changed:
