@@ -1101,8 +1101,9 @@ def plant_csm(rng: Rng, people: dict[str, Person], records: list[Record]) -> lis
         if all("," not in v and '"' not in v for v in others):
             break
     line = ",".join(str(row[c]) for c in CSM_COLUMNS)
+    # The library cannot trust this row's fields.
     rows.insert(rng.integer(len(rows) // 3, 2 * len(rows) // 3),
-                Record(None, row, "unreadable row", "", line))  # the library cannot trust its fields
+                Record(None, row, "unreadable row", "", line))
     return rows
 
 
