@@ -30,12 +30,12 @@ from unifyprofile.config import Config, config_warnings
 from unifyprofile.errors import ConfigError
 from unifyprofile.golden import merge
 from unifyprofile.graph import (
-    RULE_WEIGHT,
     Constraint,
     Separator,
     cluster,
     clusters_table,
     identity_graph,
+    link_strength,
 )
 from unifyprofile.score import (
     FellegiSunter,
@@ -539,9 +539,9 @@ class Scored:
     def strength(self, which: np.ndarray | None = None) -> np.ndarray:
         """Link strength of the pairs ``which`` selects (a mask or positions; default
         all), for clustering: rule links rank above every probabilistic one."""
-        weight = self.weight if which is None else self.weight[which]
-        fired = self.fired if which is None else self.fired[which]
-        return np.where(fired >= 0, RULE_WEIGHT + weight, weight)
+        if which is None:
+            return link_strength(self.weight, self.fired)
+        return link_strength(self.weight[which], self.fired[which])
 
 
 def match_weights(levels: np.ndarray, i: np.ndarray, model: FellegiSunter,

@@ -59,7 +59,7 @@ from unifyprofile.compare import (
 from unifyprofile.config import Config, config_warnings
 from unifyprofile.errors import BlockingError, ConfigError, SourceError
 from unifyprofile.golden import merge
-from unifyprofile.graph import RULE_WEIGHT, Constraint, cluster, clusters_table
+from unifyprofile.graph import Constraint, cluster, clusters_table, link_strength
 from unifyprofile.resolver import (
     _trainable,
     _vetoed,
@@ -888,7 +888,7 @@ class _Run:
                 out = batch[keep].copy()
                 out["match_weight"] = weight
                 out["match_probability"] = probability
-                out["strength"] = np.where(fired >= 0, RULE_WEIGHT + weight, weight)
+                out["strength"] = link_strength(weight, fired)
                 out["linked"] = (fired >= 0) | ((probability >= threshold) & ~vetoed)
                 yield out
 

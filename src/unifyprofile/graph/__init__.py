@@ -9,10 +9,11 @@ from unifyprofile.graph._cluster import (
     cluster,
     clusters_table,
     entity_ids,
+    link_strength,
     within_component_pairs,
 )
 from unifyprofile.graph._export import identity_graph, widest_path
 
 __all__ = ["AMBIGUOUS", "RULE_WEIGHT", "Clustering", "Constraint", "Separator", "cluster",
-           "clusters_table", "entity_ids", "identity_graph", "widest_path",
+           "clusters_table", "entity_ids", "identity_graph", "link_strength", "widest_path",
            "within_component_pairs"]

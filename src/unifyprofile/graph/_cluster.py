@@ -26,10 +26,21 @@ from unifyprofile import schema
 from unifyprofile._columns import isin_ints, order_of, unique_ints
 
 __all__ = ["AMBIGUOUS", "RULE_WEIGHT", "Clustering", "Constraint", "Separator", "cluster",
-           "clusters_table", "entity_ids", "within_component_pairs"]
+           "clusters_table", "entity_ids", "link_strength", "within_component_pairs"]
 
 #: Weight given to links made by deterministic rules, above any probabilistic weight.
 RULE_WEIGHT = 1e6
+
+
+def link_strength(weight: np.ndarray, fired: np.ndarray) -> np.ndarray:
+    """Strength of links for :func:`cluster`: the match weight, with every link a
+    deterministic rule made (``fired`` >= 0, the rule's index) ranked above every
+    probabilistic one.
+
+    >>> link_strength(np.array([3.0, -1.0]), np.array([-1, 0])).tolist()
+    [3.0, 999999.0]
+    """
+    return np.where(fired >= 0, RULE_WEIGHT + weight, weight)
 #: Components of at most this many records have every pair of their records checked.
 ALL_PAIRS_UP_TO = 60
 #: In larger components each record's pairs two links away are checked, through its
