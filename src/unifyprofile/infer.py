@@ -327,8 +327,9 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     blocking.extend(default_blocking_rules(fields))
     if "company" in fields and not fields & _NAMES:
         # Organisations: the name is the record.  Compare it as text (rare words count,
-        # legal forms and common words do not) and block on its rare words.
-        comparisons = [TextComparison("company") if c.field == "company" else c
+        # legal forms and common words do not, a word mistyped still counts) and block on
+        # its rare words.
+        comparisons = [TextComparison("company", typos=True) if c.field == "company" else c
                        for c in comparisons]
         blocking.append(BlockingRule.parse(["company:rare3"]))
     for field, (role, columns_by_table) in generic.items():

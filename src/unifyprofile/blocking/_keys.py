@@ -17,7 +17,9 @@ A key is ``field`` or ``field:transform``.  ``field`` reads the standardised col
                of their rare tokens (see :func:`key_lists`).  Tokens come
                from :func:`unifyprofile.compare.tokenise` (model codes kept
                whole); a token held by one record only, or by more than
-               ``RARE_MAX_RECORDS`` records, is never used.
+               ``RARE_MAX_RECORDS`` records, is never used.  A value
+               without a rare token is keyed by its two rarest tokens
+               together, when that pair is rare.
 =============  ==========================================================
 """
 
@@ -250,15 +252,22 @@ def key_lists(records: pd.DataFrame, key: Key) -> tuple[np.ndarray, np.ndarray]:
         else np.zeros(0, dtype=np.int64)
     usable = (df[token_codes] >= 2) & (df[token_codes] <= RARE_MAX_RECORDS) if len(flat) \
         else np.zeros(0, dtype=bool)
-    owner, token_codes = owner[usable], token_codes[usable]
     # Rarest first within each value; among equally rare tokens numbers and model codes
     # first (they identify an item), then by the token itself.
     order = np.lexsort((vocabulary[token_codes].astype(str), weak[token_codes],
                         df[token_codes], owner))
+    pairs_owner, pairs_codes = _common_pairs(owner[order], token_codes[order],
+                                             usable[order], vocabulary, per_value)
+    order = order[usable[order]]
     owner, token_codes = owner[order], token_codes[order]
     first = np.searchsorted(owner, owner, side="left")
     keep = (np.arange(len(owner)) - first) < n_keep
     owner, token_codes = owner[keep], token_codes[keep]
+    if len(pairs_owner):
+        owner = np.concatenate([owner, pairs_owner])
+        token_codes = np.concatenate([token_codes, pairs_codes + len(vocabulary)])
+        order = np.argsort(owner, kind="stable")
+        owner, token_codes = owner[order], token_codes[order]
     # Expand from distinct values to the records holding them.
     starts = np.searchsorted(owner, np.arange(len(uniques)), side="left")
     counts = np.bincount(owner, minlength=len(uniques))
@@ -269,3 +278,34 @@ def key_lists(records: pd.DataFrame, key: Key) -> tuple[np.ndarray, np.ndarray]:
                                                            per_record)
     picked = np.repeat(starts[value_codes[present]], per_record) + offsets
     return rows.astype(np.int64), token_codes[picked].astype(np.int64)
+
+
+def _common_pairs(owner: np.ndarray, token_codes: np.ndarray, usable: np.ndarray,
+                  vocabulary: np.ndarray, per_value: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """A value made only of common words ("Smith Electronics") has no rare token to
+    block on: its two rarest words together are its key, when few records hold both.
+
+    ``owner`` and ``token_codes`` are sorted by value, rarest token first.  Returns the
+    values that get such a key and the key's code (0, 1, ... over the distinct pairs).
+    """
+    empty = np.empty(0, dtype=np.int64)
+    if not len(owner):
+        return empty, empty
+    first = np.searchsorted(owner, owner, side="left")
+    rank = np.arange(len(owner)) - first
+    has_rare = np.bincount(owner[usable], minlength=int(owner.max()) + 1) > 0
+    lead = (rank == 0) & ~has_rare[owner]
+    follow = np.flatnonzero(lead) + 1
+    follow = follow[follow < len(owner)]
+    follow = follow[owner[follow] == owner[follow - 1]]
+    if not len(follow):
+        return empty, empty
+    values = owner[follow]
+    a, b = vocabulary[token_codes[follow - 1]], vocabulary[token_codes[follow]]
+    keys = np.array([f"{x} {y}" if x < y else f"{y} {x}" for x, y in zip(a, b, strict=True)],
+                    dtype=object)
+    codes, _ = pd.factorize(keys)
+    held = np.bincount(codes, weights=per_value[values])
+    keep = (held[codes] >= 2) & (held[codes] <= RARE_MAX_RECORDS)
+    return values[keep].astype(np.int64), codes[keep].astype(np.int64)

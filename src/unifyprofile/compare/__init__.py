@@ -37,7 +37,7 @@ from ._levels import (
     TextComparison,
 )
 from ._stage import compare, given_keys, person_keys, prepare, value_keys
-from ._tokens import tokenise
+from ._tokens import tokenise, typo_pairs
 
 __all__ = [
     "COMPARISON_TYPES",
@@ -61,6 +61,7 @@ __all__ = [
     "given_keys",
     "prepare",
     "tokenise",
+    "typo_pairs",
     "person_keys",
     "value_keys",
 ]

@@ -36,7 +36,7 @@ from unifyprofile.standardise.numbers import parse_numbers
 
 from . import _kernels as k
 from . import _validate as v
-from ._tokens import is_strong, token_matrix, tokenise
+from ._tokens import is_strong, token_matrix, tokenise, typo_pairs
 
 __all__ = [
     "AddressComparison",
@@ -1226,14 +1226,21 @@ class _PreparedNumeric(PreparedComparison):
 
 
 def _rowwise_dot(matrix: sp.csr_matrix, ua: np.ndarray, ub: np.ndarray,
-                 chunk: int = 250_000) -> np.ndarray:
-    """``matrix[ua[k]] . matrix[ub[k]]`` for every k, in bounded chunks."""
+                 chunk: int = 250_000, other: sp.csr_matrix | None = None) -> np.ndarray:
+    """``matrix[ua[k]] . other[ub[k]]`` for every k (``other`` defaults to ``matrix``),
+    in bounded chunks."""
+    other = matrix if other is None else other
     out = np.empty(len(ua), dtype=np.float64)
     for start in range(0, len(ua), chunk):
         a = matrix[ua[start:start + chunk]]
-        b = matrix[ub[start:start + chunk]]
+        b = other[ub[start:start + chunk]]
         out[start:start + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
     return out
+
+
+#: Weight of a word one typo from the other value's word, as a share of a word both hold
+#: (``TextComparison(typos=True)``).
+TYPO_CREDIT = 0.8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1249,13 +1256,17 @@ class TextComparison(Comparison):
     Levels: ``"else"``, ``"cos>=<t>"`` for each threshold (lowest first), ``"exact"``
     (the same set of tokens).  With ``codes_must_agree`` a pair whose values both hold
     strong tokens but share none is capped at the lowest cosine level: two product names
-    alike in every word but the model number are different products.
+    alike in every word but the model number are different products.  With ``typos`` a
+    word one typo from a word of the other value counts as shared, with weight
+    ``TYPO_CREDIT`` (see :func:`unifyprofile.compare.typo_pairs`): an organisation's name
+    typed by hand ("Hecker Süssebier" and "Hecker Süsebier").
 
     Args:
         field: the text field.
         thresholds: cosine thresholds in (0, 1] (any order).
         strong_weight: factor (>= 1) on the weight of tokens with digits.
         codes_must_agree: cap pairs whose strong tokens are disjoint.
+        typos: count words one typo apart as shared.
 
     Examples:
         >>> records = pd.DataFrame({"title": [
@@ -1271,6 +1282,7 @@ class TextComparison(Comparison):
     thresholds: tuple[float, ...] = (0.9, 0.8, 0.65, 0.5, 0.35)
     strong_weight: float = 2.0
     codes_must_agree: bool = True
+    typos: bool = False
 
     type_name: ClassVar[str] = "text"
     _params: ClassVar[dict[str, v.Param]] = {
@@ -1278,6 +1290,7 @@ class TextComparison(Comparison):
         "thresholds": v.THRESHOLDS,
         "strong_weight": v.AT_LEAST_ONE,
         "codes_must_agree": v.BOOLEAN,
+        "typos": v.BOOLEAN,
     }
 
     @property
@@ -1307,27 +1320,34 @@ class TextComparison(Comparison):
         norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
         unit = sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-12)) @ weighted)
         strong_part = sp.csr_matrix(binary @ sp.diags(strong.astype(np.float64)))
-        return _PreparedText(self, codes, unit, strong_part)
+        soft = unit
+        if self.typos:
+            # Soft cosine: a word one typo from the other value's word counts as shared,
+            # with a part of its weight.
+            i, j = typo_pairs(vocabulary)
+            n = unit.shape[1]
+            near = sp.coo_matrix((np.full(2 * len(i), TYPO_CREDIT),
+                                  (np.concatenate([i, j]), np.concatenate([j, i]))),
+                                 shape=(n, n))
+            soft = sp.csr_matrix(unit @ (sp.identity(n, format="csr") + near.tocsr()))
+        return _PreparedText(self, codes, unit, soft, strong_part)
 
 
 class _PreparedText(_Cascade):
     comparison: TextComparison
 
     def __init__(self, comparison: TextComparison, codes: np.ndarray, unit: sp.csr_matrix,
-                 strong: sp.csr_matrix) -> None:
+                 soft: sp.csr_matrix, strong: sp.csr_matrix) -> None:
         super().__init__(comparison, codes)
         self._unit = unit
+        self._soft = soft
         self._strong = strong
         self._has_strong = np.diff(strong.indptr) > 0
         self._ascending = np.array(sorted(comparison.thresholds))
 
-    def cosine(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
-        """Cosine similarity of the values with codes ``ca`` and ``cb`` (pairwise)."""
-        return k.per_pair(ca, cb, lambda ua, ub: _rowwise_dot(self._unit, ua, ub))
-
     def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
         def levels(ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
-            scores = _rowwise_dot(self._unit, ua, ub)
+            scores = _rowwise_dot(self._soft, ua, ub, other=self._unit)
             out = _count_at_least(scores + 1e-9, self._ascending)
             if self.comparison.codes_must_agree:
                 both = self._has_strong[ua] & self._has_strong[ub]

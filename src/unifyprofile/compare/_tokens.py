@@ -16,10 +16,11 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from rapidfuzz.distance import OSA
 
 from unifyprofile.standardise import ascii_fold
 
-__all__ = ["is_strong", "token_matrix", "tokenise"]
+__all__ = ["is_strong", "token_matrix", "tokenise", "typo_pairs"]
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-/.'+][a-z0-9]+)*")
 _INNER = re.compile(r"[-/.'+]")
@@ -80,3 +81,55 @@ def token_matrix(uniques: np.ndarray, tokens: Callable[[str], list[str]] = token
     shape = (len(uniques), max(len(vocabulary), 1))
     matrix = sp.csr_matrix((data, codes.astype(np.int64), indptr), shape=shape)
     return matrix, np.asarray(vocabulary, dtype=object)
+
+
+def typo_pairs(vocabulary: np.ndarray, min_length: int = 5, max_group: int = 50
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of tokens one typo apart: a letter dropped, added or changed, or two
+    neighbouring letters swapped.
+
+    Only words (no digits: a model code one character off is another product) of at
+    least ``min_length`` letters, the longer of the two at least one more, take part: a
+    typo in a short word ("bayer", "bauer") makes another word as often as a typo.
+    Candidates share a string with one letter deleted (or whole), and are confirmed by
+    their optimal-string-alignment distance; a deletion shared by more than
+    ``max_group`` tokens is passed over.
+
+    Args:
+        vocabulary: distinct tokens (object array of str).
+
+    Returns:
+        ``(i, j)``: positions into ``vocabulary``, ``i < j``.
+
+    >>> vocab = np.array(["systems", "systms", "sytsems", "bayer", "bauer", "kdl40v", "kdl46v"],
+    ...                  dtype=object)
+    >>> [(str(vocab[a]), str(vocab[b])) for a, b in zip(*typo_pairs(vocab))]
+    [('systems', 'systms'), ('systems', 'sytsems')]
+    """
+    owners: list[int] = []
+    variants: list[str] = []
+    for position, token in enumerate(vocabulary):
+        token = str(token)
+        if len(token) < min_length or _DIGIT.search(token):
+            continue
+        for cut in {token, *(token[:k] + token[k + 1:] for k in range(len(token)))}:
+            owners.append(position)
+            variants.append(cut)
+    empty = np.empty(0, dtype=np.int64)
+    if not variants:
+        return empty, empty
+    table = pd.DataFrame({"variant": pd.factorize(np.array(variants, dtype=object))[0],
+                          "token": np.array(owners, dtype=np.int64)})
+    sizes = table.groupby("variant")["token"].transform("size")
+    table = table[(sizes >= 2) & (sizes <= max_group)]
+    pairs = table.merge(table, on="variant")
+    pairs = pairs.loc[pairs["token_x"] < pairs["token_y"], ["token_x", "token_y"]]
+    pairs = pairs.drop_duplicates()
+    i = pairs["token_x"].to_numpy(np.int64)
+    j = pairs["token_y"].to_numpy(np.int64)
+    keep = np.fromiter(
+        (max(len(vocabulary[a]), len(vocabulary[b])) > min_length
+         and OSA.distance(vocabulary[a], vocabulary[b], score_cutoff=1) <= 1
+         for a, b in zip(i, j, strict=True)), dtype=bool, count=len(i))
+    order = np.lexsort((j[keep], i[keep]))
+    return i[keep][order], j[keep][order]

@@ -605,7 +605,7 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
 #: Most distinct values a country or a state column holds.
 _PLACES = {"country": 300, "state": 400}
 
-_SINGLE = frozenset({"email", "phone", "dob", "first_name", "middle_name", "last_name",
+_SINGLE = frozenset({"email", "phone", "dob", "first_name", "middle_name", "last_name", "company",
                      "full_name", "city", "postcode", "country", "state", "gender", "ssn"})
 
 

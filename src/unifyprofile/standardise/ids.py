@@ -50,50 +50,91 @@ def standardise_id(values: pd.Series) -> pd.DataFrame:
 
 _COMPANY_DROPPED = re.compile(r"['`.]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_LEGAL_SUFFIXES = frozenset(
-    {
-        "inc",
-        "incorporated",
-        "ltd",
-        "limited",
-        "llc",
-        "llp",
-        "lp",
-        "plc",
-        "gmbh",
-        "kg",
-        "co",
-        "corp",
-        "corporation",
-        "company",
-        "pty",
-        "pte",
-        "pvt",
-        "sa",
-        "sas",
-        "sarl",
-        "srl",
-        "spa",
-        "ag",
-        "bv",
-        "nv",
-        "ab",
-        "oy",
-        "kk",
-        "ltda",
-        "and",
-    }
+# Legal forms, as ASCII-folded lowercase words: the short forms, and the long forms an
+# export spells out ("Siemens Aktiengesellschaft", "Toyota Kabushiki Kaisha").  (cleanco
+# was tried: it leaves these long forms, spaced letters and "co ltd" in place.)
+_LEGAL_FORMS: frozenset[tuple[str, ...]] = frozenset(
+    (form,)
+    for form in (
+        "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "plc", "gmbh", "mbh",
+        "kg", "kgaa", "ohg", "co", "corp", "corporation", "company", "pty", "pte", "pvt",
+        "sa", "sas", "sarl", "srl", "spa", "ag", "se", "bv", "nv", "ab", "oy", "oyj", "asa",
+        "aps", "kk", "ltda", "and",
+    )
+) | frozenset(
+    tuple(form.split())
+    for form in (
+        "aktiengesellschaft",
+        "kommanditgesellschaft",
+        "gesellschaft mit beschrankter haftung",
+        "kabushiki kaisha",
+        "kabushikigaisha",
+        "godo kaisha",
+        "yugen kaisha",
+        "naamloze vennootschap",
+        "besloten vennootschap",
+        "societe anonyme",
+        "societe par actions simplifiee",
+        "societe a responsabilite limitee",
+        "societa per azioni",
+        "societa a responsabilita limitata",
+        "sociedad anonima",
+        "sociedad limitada",
+        "aktiebolag",
+        "aktieselskab",
+        "osakeyhtio",
+        "public limited company",
+        "limited liability company",
+        "sp z o o",
+        "sp z oo",
+    )
 )
+_LONGEST_FORM = max(len(form) for form in _LEGAL_FORMS)
 _COMPANY_JUNK = frozenset({"n a", "na", "none", "null", "nil", "unknown", "test", "tbd", "x"})
 
 
+def _legal_form_at_end(words: list[str]) -> int:
+    """How many trailing words spell a legal form (``co ltd``, ``n v``), 0 for none."""
+    for size in range(min(_LONGEST_FORM, len(words) - 1), 0, -1):
+        if tuple(words[-size:]) in _LEGAL_FORMS:
+            return size
+    # Letters spaced out ("N V", "S P A"): joined, a short form.
+    letters = 0
+    while letters < len(words) - 1 and len(words[-1 - letters]) == 1:
+        letters += 1
+    if letters >= 2 and ("".join(words[-letters:]),) in _LEGAL_FORMS:
+        return letters
+    return 0
+
+
+def _strip_forms(words: list[str]) -> list[str]:
+    """Drop a leading ``the`` and trailing legal forms to a fixed point, keeping a word."""
+    while len(words) > 1:
+        if words[0] == "the":
+            words = words[1:]
+        elif size := _legal_form_at_end(words):
+            words = words[:-size]
+        else:
+            break
+    return words
+
+
 def _company_one(text: str) -> str | None:
-    text = _COMPANY_DROPPED.sub("", ascii_fold(text).replace("&", " and "))
-    words = _NON_ALNUM.sub(" ", text).split()
-    # Strip to a fixed point, keeping one word, so a second pass changes nothing.
-    while len(words) > 1 and (words[-1] in _LEGAL_SUFFIXES or words[0] == "the"):
-        words = words[:-1] if words[-1] in _LEGAL_SUFFIXES else words[1:]
-    result = " ".join(words)
+    folded = _COMPANY_DROPPED.sub("", ascii_fold(text).replace("&", " and "))
+    words: list[str] = []
+    # A cell may list several organisations ("Hon Hai Co., Ltd.; Foxconn Co., Ltd.").
+    for name in folded.split(";"):
+        # What follows a legal form after a comma is a place or a note ("Philips N.V.,
+        # Eindhoven"): the name ends with its legal form.
+        parts = [_NON_ALNUM.sub(" ", part).split() for part in name.split(",")]
+        held: list[str] = []
+        for k, part in enumerate(parts):
+            held += part
+            if k < len(parts) - 1 and len(held) > 1 and _legal_form_at_end(held):
+                break
+        words += _strip_forms(held)
+    # Once more over the whole, so that a second pass changes nothing.
+    result = " ".join(_strip_forms(words))
     return None if not result or result in _COMPANY_JUNK else result
 
 

@@ -62,3 +62,14 @@ def test_analyse_blocking_counts_multi_rules():
     report = analyse_blocking(RECORDS, [BlockingRule.parse("title:rare1")])
     assert report["new_pairs"].tolist() == [2]
     assert report["pairs"].tolist()[0] >= 2
+
+
+def test_a_value_of_common_words_blocks_on_its_two_rarest_together():
+    common = [f"smith {k}x" for k in range(RARE_MAX_RECORDS)] + [
+        f"electronics {k}y" for k in range(RARE_MAX_RECORDS)]
+    big = pd.DataFrame({"t": ["Smith Electronics", "SMITH ELECTRONICS", "Smith Motor",
+                              "Electronics Smith"] + common})
+    cand = block(big, [BlockingRule.parse("t:rare2")])
+    got = pairs(cand)
+    assert {(0, 1), (0, 3), (1, 3)} <= set(got)
+    assert not any(2 in pair for pair in got)

@@ -256,6 +256,7 @@ def test_public_names():
             "person_keys",
             "prepare",
             "tokenise",
+            "typo_pairs",
             "value_keys",
         ]
     )

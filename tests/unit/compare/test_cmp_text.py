@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from unifyprofile.compare import TextComparison, comparison_from_config, tokenise
+from unifyprofile.compare import TextComparison, comparison_from_config, tokenise, typo_pairs
 from unifyprofile.errors import ConfigError
 
 TITLES = [
@@ -79,3 +79,22 @@ def test_many_pairs_are_vectorised_and_stable():
     b = prepared.levels(j, i)
     assert (a == b).all()
     assert a.min() >= 0 and a.max() <= 6
+
+
+def test_typos_count_a_word_one_typo_off_as_shared():
+    names = ["hecker sussebier engineering", "hecker susebier engineering",
+             "bayer chemical", "bauer chemical"] + [f"firm {k} engineering" for k in range(20)]
+    plain = levels([(0, 1), (2, 3)], TextComparison("n"), names)
+    typos = levels([(0, 1), (2, 3)], TextComparison("n", typos=True), names)
+    assert typos[0] > plain[0]
+    # A short word one letter off is as often another word: no credit.
+    assert typos[1] == plain[1]
+    c = TextComparison("n", typos=True)
+    assert comparison_from_config(c.to_config()) == c
+
+
+def test_typo_pairs_leave_codes_and_distant_words_alone():
+    vocab = np.array(["systems", "sytsems", "systemic", "xk1000", "xk1001", "pharma"],
+                     dtype=object)
+    i, j = typo_pairs(vocab)
+    assert [(vocab[a], vocab[b]) for a, b in zip(i, j, strict=True)] == [("systems", "sytsems")]

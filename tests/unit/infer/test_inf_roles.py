@@ -91,6 +91,14 @@ def test_second_column_of_a_single_role_is_not_a_duplicate_field():
     assert roles == {"phone": "phone", "fax": "identifier"}
 
 
+def test_co_applicants_beside_the_applicant_are_text_not_the_organisation():
+    table = pd.DataFrame({
+        "applicant": ["SIEMENS AG", "Hitachi, Ltd.", "BASF SE", "Philips N.V."],
+        "co_applicants": ["BOSCH GMBH; BASF SE", "Sony Corp", None, "ASML Holding N.V."]})
+    roles = {c: r.role for c, r in infer_roles(table).items()}
+    assert roles == {"applicant": "company", "co_applicants": "text"}
+
+
 def test_every_role_has_a_reason():
     roles = infer_roles(pd.DataFrame({"surname": ["Smith", "Jones"]}))
     assert "surname" in roles["surname"].reason or "last_name" in roles["surname"].reason

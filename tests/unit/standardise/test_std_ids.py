@@ -128,3 +128,22 @@ def test_bool_index_preserved():
 )
 def test_standardise_gender(raw, std):
     assert standardise_gender(pd.Series([raw], dtype=object)).iloc[0] == std
+
+
+@pytest.mark.parametrize(
+    ("raw", "std"),
+    [
+        ("SIEMENS AKTIENGESELLSCHAFT", "siemens"),
+        ("Toyota Jidosha Kabushiki Kaisha", "toyota jidosha"),
+        ("PHILIPS ELECTRONICS N V", "philips electronics"),
+        ("Philips Electronics N.V., Eindhoven", "philips electronics"),
+        ("MATSUSHITA ELECTRIC INDUSTRIAL CO., LTD.", "matsushita electric industrial"),
+        ("Engel Maschinenbau Gesellschaft mit beschränkter Haftung", "engel maschinenbau"),
+        ("Polska Sp. z o.o.", "polska"),
+        ("Dörschner, Société Anonyme", "dorschner"),
+        ("Hitachi, Ltd.; Hitachi Koki Co., Ltd.", "hitachi hitachi koki"),
+        ("Co", "co"),
+    ],
+)
+def test_standardise_company_legal_forms_spelled_out_and_places(raw, std):
+    assert standardise_company(pd.Series([raw])).iloc[0] == std
