@@ -32,7 +32,7 @@ import tomli_w
 
 from unifyprofile import schema
 from unifyprofile.blocking import LINK_TYPES, BlockingRule
-from unifyprofile.compare import Comparison, comparison_from_config
+from unifyprofile.compare import Comparison, PhoneComparison, comparison_from_config
 from unifyprofile.errors import ConfigError
 from unifyprofile.golden import Survivorship, survivorship_from_config
 from unifyprofile.golden import to_config as survivorship_to_config
@@ -92,6 +92,13 @@ class Config:
     def with_sources(self, sources: Sequence[Source]) -> Config:
         """A copy with other sources (e.g. in-memory tables)."""
         return replace(self, sources=tuple(sources))
+
+    @property
+    def phone_fields(self) -> tuple[str, ...]:
+        """Fields besides ``phone`` compared as phone numbers (a mobile, a fax): they are
+        standardised as phones too (see :func:`unifyprofile.standardise.standardise`)."""
+        return tuple(dict.fromkeys(c.field for c in self.comparisons
+                                   if isinstance(c, PhoneComparison) and c.field != "phone"))
 
 
 def load_config(path: str | Path) -> Config:

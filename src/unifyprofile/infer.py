@@ -37,6 +37,7 @@ from unifyprofile.compare import (
     DateComparison,
     ExactMatch,
     NumericComparison,
+    PhoneComparison,
     TextComparison,
     default_comparisons,
 )
@@ -106,7 +107,7 @@ def _field_name(column: str, role: str, used: set[str]) -> str:
         name = f"c_{name}"
     if name in _RESERVED or name in schema.CANONICAL_FIELDS or name in schema.ID_FIELDS \
             or name.endswith(("_std", "_flag", "_nick")):
-        name = f"{name}_{role}"
+        name = role if name in role and name != role else f"{name}_{role}"
     while name in used:
         name = f"{name}_2"
     used.add(name)
@@ -116,7 +117,7 @@ def _field_name(column: str, role: str, used: set[str]) -> str:
 #: Person name fields: a table with any of them can be compared with one holding another
 #: (standardising splits a full name and joins first and last).
 _NAMES = {"first_name", "last_name", "full_name"}
-_KINDS = ("text", "identifier", "categorical", "year", "amount", "date")
+_KINDS = ("text", "identifier", "other_phone", "categorical", "year", "amount", "date")
 
 
 def _generic_columns(roles: Mapping[str, ColumnRole]) -> list[tuple[str, tuple[str, ...]]]:
@@ -342,6 +343,11 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
             comparisons.append(ExactMatch(field))
             if raw.nunique() < 0.95 * len(raw) or link:
                 blocking.append(BlockingRule.parse([field]))
+        elif role == "other_phone":
+            # A mobile or a fax beside the phone: read and compared as a phone number
+            # (international or national, however punctuated), a hub like the phone.
+            comparisons.append(PhoneComparison(field, tf_adjust=True))
+            blocking.append(BlockingRule.parse([field]))
         elif role == "amount":
             comparisons.append(NumericComparison(field))
             measured = float(raw.astype(str).str.strip().str.contains(r"[.,]\d{4,}$").mean())
@@ -389,6 +395,10 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
     start = base or Config()
     threshold = start.threshold if base is not None else DEDUP_THRESHOLD
     guards = start.guards
+    extra_phones = tuple(f for f, (role, _) in generic.items() if role == "other_phone")
+    if extra_phones:
+        guards = dataclasses.replace(
+            guards, hub_fields=tuple(dict.fromkeys((*guards.hub_fields, *extra_phones))))
     if placeholders:
         guards = dataclasses.replace(guards, placeholders={
             **{f: tuple(sorted(v)) for f, v in placeholders.items()},

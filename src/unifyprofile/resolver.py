@@ -337,6 +337,7 @@ class Resolver(Generic[R]):
             region = src.map({n: s.default_region for n, s in by_name.items()})
             dayfirst = src.map({n: s.dayfirst for n, s in by_name.items()}).astype(bool)
             records = standardise(table.records, region=region, dayfirst=dayfirst,
+                                  phone_fields=config.phone_fields,
                                   placeholders=dict(config.guards.placeholders))
             if demote:
                 records, hubs = demote_hubs(records, config.guards)

@@ -511,13 +511,14 @@ class _Run:
         regions = {n: s.default_region for n, s in by_name.items()}
         dayfirst = {n: bool(s.dayfirst) for n, s in by_name.items()}
         placeholders = dict(self.config.guards.placeholders)
+        phone_fields = self.config.phone_fields
         tz = self.tz
 
         def std(batch: pd.DataFrame) -> pd.DataFrame:
             src = batch[schema.SOURCE]
             return standardise(batch, region=src.map(regions),
                                dayfirst=src.map(dayfirst).astype(bool),
-                               placeholders=placeholders)
+                               phone_fields=phone_fields, placeholders=placeholders)
 
         in_schema = raw.schema
         # The columns standardise adds depend on the columns, not the values: learn them

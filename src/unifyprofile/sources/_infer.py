@@ -11,6 +11,7 @@ generic roles
 ``year``        a four-digit year, also inside punctuation (``(1990).``)
 ``date``        a date that is not a date of birth
 ``identifier``  a code or number naming a thing (``sku``, ``isbn``)
+``other_phone`` a phone number beside the record's phone (a mobile, a fax)
 ``categorical`` a handful of repeated values (``state``, ``type``)
 ``source``      the system a record came from: never evidence about the entity
 ``ignore``      empty, constant, or unique per row with nothing to compare
@@ -58,8 +59,8 @@ __all__ = ["GENERIC_ROLES", "ColumnRole", "canonical_mapping", "infer_columns", 
            "name_words"]
 
 #: Roles that are not canonical person fields.
-GENERIC_ROLES = ("text", "amount", "year", "date", "identifier", "categorical", "source",
-                 "ignore")
+GENERIC_ROLES = ("text", "amount", "year", "date", "identifier", "other_phone", "categorical",
+                 "source", "ignore")
 
 # Header words (folded, lower case) that point at a role, in several languages and the
 # usual abbreviations.  A header's words are read from the last (the head noun) back.
@@ -866,7 +867,8 @@ def _one_column_per_role(roles: dict[str, ColumnRole],
                 continue
             words = float(values[column].map(lambda s: len(_WORDS.findall(s))).mean())
             fallback = ("middle_name" if role == "first_name" and "middle_name" not in
-                        holders else "identifier" if role in ("phone", "ssn") else
+                        holders else "other_phone" if role == "phone" else
+                        "identifier" if role == "ssn" else
                         "text" if words > 1 else "categorical")
             roles[column] = ColumnRole(
                 column, fallback, f"{found.reason}; a second {role} column filled "

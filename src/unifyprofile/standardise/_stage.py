@@ -90,10 +90,10 @@ class _Context:
         column = result["std"] if isinstance(result, pd.DataFrame) else result
         return [v for v in (*column.tolist(), *raw) if v is not None and not pd.isna(v)]
 
-    def declared_phone(self) -> list[Any]:
+    def declared_phone(self, field: str = "phone") -> list[Any]:
         found: list[Any] = []
         for region in self._variants(self.region):
-            found += self.declared("phone", functools.partial(standardise_phone, region=region))
+            found += self.declared(field, functools.partial(standardise_phone, region=region))
         return found
 
     def declared_date(self) -> list[Any]:
@@ -206,6 +206,7 @@ def standardise(
     region: str | pd.Series = "US",
     dayfirst: bool | pd.Series = False,
     id_fields: Iterable[str] = schema.ID_FIELDS,
+    phone_fields: Iterable[str] = (),
     placeholders: Mapping[str, Iterable[str]] | None = None,
 ) -> pd.DataFrame:
     """Add the standardised form of every canonical and identifier field present.
@@ -234,6 +235,8 @@ def standardise(
         dayfirst: read ambiguous numeric dates day first; a bool or a boolean Series
             with the index of ``records``.
         id_fields: columns standardised as identifiers (canonical fields are skipped).
+        phone_fields: other columns standardised as phone numbers, like ``phone`` (a
+            mobile, a fax).
         placeholders: extra junk values per field (e.g. ``{"email":
             ["info@acme.com"]}``), compared after standardisation; they become None
             with flag ``"placeholder"``.  A field that is neither canonical nor an
@@ -269,7 +272,9 @@ def standardise(
     if not isinstance(records, pd.DataFrame):
         raise DataError(f"'records' must be a pandas DataFrame (got {type(records).__name__})")
     ids = (id_fields,) if isinstance(id_fields, str) else tuple(id_fields)
-    ctx = _Context(region, dayfirst, _check_placeholders(placeholders, ids, records.columns))
+    phones = ("phone", *([phone_fields] if isinstance(phone_fields, str) else phone_fields))
+    ctx = _Context(region, dayfirst,
+                   _check_placeholders(placeholders, (*ids, *phones), records.columns))
     # Check per-row settings up front so that a wrong index fails before any work.
     rows = pd.Series(np.zeros(len(records)), index=records.index)
     align_param(region, rows, "region")
@@ -279,9 +284,10 @@ def standardise(
     if "email" in records:
         frame = standardise_email(records["email"])
         added |= _flagged(frame, "email", ctx.declared("email", standardise_email))
-    if "phone" in records:
-        frame = standardise_phone(records["phone"], region)
-        added |= _flagged(frame, "phone", ctx.declared_phone())
+    for field in dict.fromkeys(phones):
+        if field in records:
+            frame = standardise_phone(records[field], region)
+            added |= _flagged(frame, field, ctx.declared_phone(field))
     if "dob" in records:
         frame = standardise_date(records["dob"], dayfirst)
         added |= _flagged(frame, "dob", ctx.declared_date())
@@ -298,7 +304,8 @@ def standardise(
             frame = standardise_id(records[field])
             added |= _flagged(frame, field, ctx.declared(field, standardise_id))
     for field in ctx.placeholders:
-        if field in records and field not in schema.CANONICAL_FIELDS and field not in ids:
+        if field in records and field not in schema.CANONICAL_FIELDS and field not in ids \
+                and field not in phones:
             # Any other column with declared junk (a 0.0 default, "N/A"): the raw text
             # with the junk nulled, so comparisons and blocking skip it.
             frame = _as_declared(records[field])

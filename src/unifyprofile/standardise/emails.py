@@ -59,6 +59,7 @@ _PLACEHOLDER_LOCALS = frozenset(
         "nil",
         "na",
         "n/a",
+        "no",
         "unknown",
         "asdf",
         "noemail",

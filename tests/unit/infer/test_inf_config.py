@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from unifyprofile.blocking import BlockingRule
-from unifyprofile.compare import ExactMatch, NameComparison, TextComparison
+from unifyprofile.compare import ExactMatch, NameComparison, PhoneComparison, TextComparison
 from unifyprofile.config import dump_config, parse_config
 from unifyprofile.infer import DEDUP_THRESHOLD, KEEP_APART_BELOW, fit_blocking, infer_config
 from unifyprofile.resolver import Resolver
@@ -76,6 +76,30 @@ def test_identifier_columns_are_compared_exactly():
     assert roles["sku"].role == "identifier"
     assert ExactMatch("sku") in config.comparisons
     assert BlockingRule.parse(["sku"]) in config.blocking
+
+
+def test_a_second_phone_column_is_compared_as_a_phone():
+    table = pd.DataFrame({
+        "record_id": [str(k) for k in range(40)],
+        "name": [f"{first} {last}" for first in ("Ann", "Bob", "Carl", "Dora")
+                 for last in ("Smith", "Jones", "Brown", "Lee", "Wong", "Diaz", "Kim",
+                              "Novak", "Rossi", "Meyer")],
+        "mobile": [f"+1 312 555 {k:04d}" for k in range(40)],
+        "landline": [f"(312) 555-{k % 20:04d}" if k < 20 else f"312555{k % 20:04d}"
+                     for k in range(40)]})
+    config, roles = infer_config({"records": table})
+    assert {roles["mobile"].role, roles["landline"].role} == {"phone", "other_phone"}
+    others = [c for c in config.comparisons
+              if isinstance(c, PhoneComparison) and c.field != "phone"]
+    assert len(others) == 1
+    other = others[0]
+    assert config.phone_fields == (other.field,)
+    assert other.field in config.guards.hub_fields
+    # However punctuated, one number: the comparison sees the same standardised phone.
+    result = Resolver(config).run()
+    pairs = result.pairs
+    same = pairs[other.name] == len(other.level_names) - 1
+    assert same.sum() > 0
 
 
 def test_differently_named_columns_of_the_same_kind_are_aligned_across_tables():

@@ -88,7 +88,7 @@ def test_second_column_of_a_single_role_is_not_a_duplicate_field():
     table = pd.DataFrame({"phone": ["(312) 555-0101", "3865286"],
                           "fax": ["(312) 555-0102", "3865287"]})
     roles = {c: r.role for c, r in infer_roles(table).items()}
-    assert roles == {"phone": "phone", "fax": "identifier"}
+    assert roles == {"phone": "phone", "fax": "other_phone"}
 
 
 def test_co_applicants_beside_the_applicant_are_text_not_the_organisation():

@@ -36,6 +36,7 @@ from unifyprofile.standardise import standardise_email
         ("none@none.com", None, "placeholder"),
         ("noemail@acme.com", None, "placeholder"),
         ("noreply@acme.com", None, "placeholder"),
+        ("no@email.com", None, "placeholder"),
         ("no-reply@shop.com", None, "placeholder"),
         ("email@email.com", None, "placeholder"),
         ("x@x.com", None, "placeholder"),

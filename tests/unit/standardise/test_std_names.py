@@ -62,6 +62,8 @@ def test_standardise_name(raw, std):
         "Mr.",
         "...",
         "123",
+        "X",
+        "TEST USER",
     ],
 )
 def test_placeholder_names(raw):

@@ -165,6 +165,15 @@ def test_custom_id_fields():
     assert "customer_id_std" not in out
 
 
+def test_phone_fields_are_read_as_phones():
+    records = pd.DataFrame({"phone": ["(312) 555-0101"], "mobile": ["312.555.0199"],
+                            "fax": ["000-000-0000"]})
+    out = standardise(records, phone_fields=["mobile", "fax"])
+    assert plain(out["mobile_std"]) == ["+13125550199"]
+    assert plain(out["fax_std"]) == [None]
+    assert plain(out["fax_flag"]) == ["placeholder"]
+
+
 def test_input_not_mutated_and_order_kept():
     records = _records()
     before = records.copy(deep=True)
