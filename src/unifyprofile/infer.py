@@ -107,7 +107,7 @@ def _field_name(column: str, role: str, used: set[str]) -> str:
         name = f"c_{name}"
     if name in _RESERVED or name in schema.CANONICAL_FIELDS or name in schema.ID_FIELDS \
             or name.endswith(("_std", "_flag", "_nick")):
-        name = role if name in role and name != role else f"{name}_{role}"
+        name = role if role.endswith(f"_{name}") else f"{name}_{role}"
     while name in used:
         name = f"{name}_2"
     used.add(name)
