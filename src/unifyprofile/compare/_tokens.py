@@ -101,10 +101,11 @@ def typo_pairs(vocabulary: np.ndarray, min_length: int = 5, max_group: int = 50
     Returns:
         ``(i, j)``: positions into ``vocabulary``, ``i < j``.
 
-    >>> vocab = np.array(["systems", "systms", "sytsems", "bayer", "bauer", "kdl40v", "kdl46v"],
-    ...                  dtype=object)
-    >>> [(str(vocab[a]), str(vocab[b])) for a, b in zip(*typo_pairs(vocab))]
-    [('systems', 'systms'), ('systems', 'sytsems')]
+    Examples:
+        >>> vocab = np.array(["systems", "systms", "sytsems", "bayer", "bauer", "kdl40v"],
+        ...                  dtype=object)
+        >>> [(str(vocab[a]), str(vocab[b])) for a, b in zip(*typo_pairs(vocab))]
+        [('systems', 'systms'), ('systems', 'sytsems')]
     """
     owners: list[int] = []
     variants: list[str] = []
