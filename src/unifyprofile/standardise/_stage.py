@@ -251,7 +251,8 @@ def standardise(
         DataError: ``records`` is not a DataFrame, or ``region``/``dayfirst`` is a
             Series with another index.
         ConfigError: ``placeholders`` names a field that is neither canonical, an
-            identifier field nor a column of ``records``.
+            identifier field nor a column of ``records``; ``phone_fields`` names a
+            canonical or identifier field other than ``phone``.
 
     Examples:
         >>> records = pd.DataFrame({
@@ -273,6 +274,12 @@ def standardise(
         raise DataError(f"'records' must be a pandas DataFrame (got {type(records).__name__})")
     ids = (id_fields,) if isinstance(id_fields, str) else tuple(id_fields)
     phones = ("phone", *([phone_fields] if isinstance(phone_fields, str) else phone_fields))
+    typed = [f for f in phones[1:] if f in schema.CANONICAL_FIELDS or f in ids]
+    if typed:
+        raise ConfigError(
+            f"phone comparison on {', '.join(repr(f) for f in typed)}: a canonical or "
+            "identifier field has its own standardiser; compare a phone number with "
+            "type = \"phone\" on 'phone' or on a field of its own (e.g. 'mobile')")
     ctx = _Context(region, dayfirst,
                    _check_placeholders(placeholders, (*ids, *phones), records.columns))
     # Check per-row settings up front so that a wrong index fails before any work.

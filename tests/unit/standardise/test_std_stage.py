@@ -174,6 +174,11 @@ def test_phone_fields_are_read_as_phones():
     assert plain(out["fax_flag"]) == ["placeholder"]
 
 
+def test_a_phone_field_that_has_its_own_standardiser_is_a_config_error():
+    with pytest.raises(ConfigError, match="'email'"):
+        standardise(pd.DataFrame({"email": ["a@b.com"]}), phone_fields=["email"])
+
+
 def test_input_not_mutated_and_order_kept():
     records = _records()
     before = records.copy(deep=True)
