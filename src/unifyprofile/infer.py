@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import JaroWinkler
 
 from unifyprofile import schema
 from unifyprofile.blocking import BlockingRule, TableKeys
@@ -36,6 +37,7 @@ from unifyprofile.compare import (
     Comparison,
     DateComparison,
     ExactMatch,
+    NameComparison,
     NumericComparison,
     PhoneComparison,
     TextComparison,
@@ -44,10 +46,13 @@ from unifyprofile.compare import (
 from unifyprofile.config import Config
 from unifyprofile.sources import Source
 from unifyprofile.sources._infer import ColumnRole, canonical_mapping, infer_roles, name_words
+from unifyprofile.standardise.lexicon import name_sex
+from unifyprofile.standardise.names import formal_name
 
 __all__ = ["DEDUP_THRESHOLD", "KEEP_APART_BELOW", "LOOSE_PERSON_RULES", "PERSONAL_IDS",
            "TIGHTENERS",
-           "VETO_FIELDS", "fit_blocking", "fit_config", "fit_guards", "infer_config"]
+           "VETO_FIELDS", "fit_aliases", "fit_blocking", "fit_config", "fit_guards",
+           "infer_config"]
 
 _RESERVED = {schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID, schema.UPDATED_AT,
              schema.ENTITY_ID, "source_row", "i", "j"}
@@ -648,9 +653,106 @@ def _sharing(comparison: Comparison, records: pd.DataFrame, rng: np.random.Gener
     return i, j
 
 
+#: Pairs of fields that two records of one person share together and two people of one
+#: household seldom do (a family mailbox and a landline are shared; a birth date with
+#: either is not): a pair of given names seen on such records is one name.
+ALIAS_WITNESSES = (("email", "dob"), ("phone", "dob"), ("email", "phone"))
+#: Witness groups (records agreeing on both fields of a pair, at most
+#: :data:`ALIAS_MAX_GROUP` of them) that must show two names for them to be one ...
+ALIAS_MIN_GROUPS = 3
+#: ... and at least this share of the records of the rarer of the two names (twins, a
+#: couple with one mailbox and one phone pair common names at random, not as a rule).
+ALIAS_MIN_SHARE = 0.02
+ALIAS_MAX_GROUP = 10
+
+
+def fit_aliases(config: Config, records: pd.DataFrame) -> tuple[Config, list[str]]:
+    """Learn the given names that stand for one name from the records themselves.
+
+    The nickname table knows English diminutives; a customer base writes "Kasia" for
+    Katarzyna, "Chema" for José, "Pat" for Patricia as well as for Patrick.  Records that
+    agree on two identifiers that a household does not share together
+    (:data:`ALIAS_WITNESSES`: an e-mail and a birth date, ...) are one person; when such
+    groups hold two given names again and again (:data:`ALIAS_MIN_GROUPS`, and
+    :data:`ALIAS_MIN_SHARE` of the rarer name's records), the two names are aliases:
+    the first-name comparison's ``aliases`` (its ``"nickname"`` level).  Names that a
+    fuzzy level or the nickname table already matches (a typo, an initial, "bob" and
+    "robert"), names of different sexes, a group
+    where one of the names is also a surname (first and last name swapped), and the
+    witnesses' hub values (demoted before) are left out.
+
+    Returns:
+        The config (the first-name comparison with its learned aliases) and a note.
+    """
+    at = [n for n, c in enumerate(config.comparisons) if isinstance(c, NameComparison)
+          and c.field == "first_name" and c.nicknames and not c.aliases]
+    column = schema.std("first_name")
+    if not at or column not in records.columns:
+        return config, []
+    names, vocabulary = pd.factorize(records[column], use_na_sentinel=True)
+    surnames = (records[schema.std("last_name")].to_numpy(dtype=object)
+                if schema.std("last_name") in records.columns else None)
+    found: dict[tuple[int, int], set[tuple[int, ...]]] = {}
+    for fields in ALIAS_WITNESSES:
+        columns = [schema.std(f) for f in fields]
+        if not all(c in records.columns for c in columns):
+            continue
+        keys = [pd.factorize(records[c], use_na_sentinel=True)[0] for c in columns]
+        held = np.flatnonzero((names >= 0) & (keys[0] >= 0) & (keys[1] >= 0))
+        if not len(held):
+            continue
+        table = pd.DataFrame({"a": keys[0][held], "b": keys[1][held], "name": names[held],
+                              "row": held})
+        groups = table.groupby(["a", "b"], sort=False)
+        shape = groups["name"].agg(["size", "nunique", "min", "max"])
+        two = shape[(shape["nunique"] == 2) & (shape["size"] <= ALIAS_MAX_GROUP)]
+        if not len(two):
+            continue
+        rows = table.set_index(["a", "b"]).loc[two.index, "row"]
+        members = rows.groupby(level=[0, 1], sort=False).agg(tuple)
+        for (low, high), group in zip(zip(two["min"], two["max"], strict=True),
+                                      members.reindex(two.index), strict=True):
+            if surnames is not None and {surnames[r] for r in group} & {
+                    vocabulary[low], vocabulary[high]}:
+                continue  # a name given in the surname's place: a swap, not an alias
+            found.setdefault((int(low), int(high)), set()).add(tuple(sorted(group)))
+    if not found:
+        return config, []
+    comparison = config.comparisons[at[0]]
+    assert isinstance(comparison, NameComparison)
+    lowest = min(comparison.thresholds)
+    count = np.bincount(names[names >= 0], minlength=len(vocabulary))
+    sexes = dict(zip(vocabulary, name_sex(str(v) for v in vocabulary), strict=True))
+    learned = []
+    for (x, y), groups in found.items():
+        a, b = str(vocabulary[x]), str(vocabulary[y])
+        if len(groups) < ALIAS_MIN_GROUPS or \
+                len(groups) < ALIAS_MIN_SHARE * min(count[x], count[y]):
+            continue
+        if min(len(a), len(b)) < 2 or JaroWinkler.normalized_similarity(a, b) >= lowest:
+            continue  # an initial or a typo: the fuzzy levels match it
+        if sexes[a] and sexes[b] and sexes[a] != sexes[b]:
+            continue
+        if formal_name(a) == formal_name(b):
+            continue  # the nickname table knows them
+        learned.append((len(groups), min(a, b), max(a, b)))
+    if not learned:
+        return config, []
+    learned.sort(key=lambda x: (-x[0], x[1], x[2]))
+    comparisons = list(config.comparisons)
+    comparisons[at[0]] = dataclasses.replace(comparison,
+                                             aliases=tuple((a, b) for _, a, b in learned))
+    shown = ", ".join(f"{a} = {b}" for _, a, b in learned[:5])
+    return dataclasses.replace(config, comparisons=tuple(comparisons)), [
+        f"first-name aliases learned: {len(learned):,}, pairs of given names that records "
+        f"of one person (same e-mail and birth date, ...) hold again and again, e.g. {shown}"]
+
+
 def fit_config(config: Config, records: pd.DataFrame) -> tuple[Config, list[str]]:
     """Fit a zero-config to the standardised records: blocking within the pair budget
-    (:func:`fit_blocking`) and vetoes the data bears out (:func:`fit_guards`)."""
+    (:func:`fit_blocking`), first-name aliases (:func:`fit_aliases`) and vetoes the
+    data bears out (:func:`fit_guards`)."""
     config, blocking_notes = fit_blocking(config, records)
+    config, alias_notes = fit_aliases(config, records)
     config, guard_notes = fit_guards(config, records, seed=config.seed)
-    return config, blocking_notes + guard_notes
+    return config, blocking_notes + alias_notes + guard_notes

@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler, Levenshtein
 
+from unifyprofile._columns import isin_ints, unique_ints
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.schema import NULL_LEVEL, UNPLACED, flag, std
 from unifyprofile.standardise.dates import parse_dates
@@ -341,9 +342,10 @@ class NameComparison(Comparison):
       and the other way round (first and last name exchanged), or alike one way where
       the other way has a name missing;
     * ``"nickname"`` when ``nicknames`` is on: both names stand for the same formal name
-      (``<field>_nick``, falling back to the name itself) but are spelled differently;
-      ranked above a swap because it is an explicit alias of the same given name.
-      It never fires when the records have no ``<field>_nick`` column;
+      (``<field>_nick``, falling back to the name itself) but are spelled differently,
+      or are one of ``aliases``; ranked above a swap because it is an explicit alias of
+      the same given name.  It never fires when the records have no ``<field>_nick``
+      column;
     * ``"exact"``.
 
     A first name that is a full name's one word (flag ``"unplaced"``: "Owen" may be a
@@ -364,6 +366,10 @@ class NameComparison(Comparison):
             "Wang Wei" and "Maria Garcia" are common as pairs, far more than the two
             names' own shares multiplied say.  Records without that field keep the
             name's own share.
+        aliases: pairs of standardised names that stand for one given name beyond the
+            nickname table ("kasia" and "katarzyna", "chema" and "jose"): they reach
+            the ``"nickname"`` level.  Zero-config learns them from the records (see
+            :func:`unifyprofile.infer.fit_aliases`).  Needs ``nicknames``.
 
     Examples:
         >>> records = pd.DataFrame({
@@ -383,6 +389,7 @@ class NameComparison(Comparison):
     swap_with: str | None = None
     sexes: bool = False
     tf_given: str | None = None
+    aliases: tuple[tuple[str, str], ...] = dataclasses.field(default=(), repr=False)
     tf_adjust: bool = dataclasses.field(default=True, kw_only=True)
 
     type_name: ClassVar[str] = "name"
@@ -394,7 +401,14 @@ class NameComparison(Comparison):
         "swap_with": v.Param("a field name (letters, digits and _) or null", v._optional_name),
         "sexes": v.BOOLEAN,
         "tf_given": v.Param("a field name (letters, digits and _) or null", v._optional_name),
+        "aliases": v.NAME_PAIRS,
     }
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.aliases and not self.nicknames:
+            raise ConfigError(f"{type(self).__name__}.aliases: aliases reach the "
+                              "\"nickname\" level; set nicknames = true or drop them")
 
     @property
     def level_names(self) -> tuple[str, ...]:
@@ -436,6 +450,8 @@ class NameComparison(Comparison):
             unplaced = (records[flag(self.field)] == UNPLACED).to_numpy(dtype=bool,
                                                                          na_value=False)
         prepared = _PreparedName(self, own, uniques, nick, swap, unplaced)
+        if self.aliases and nick is not None:
+            prepared.aliases(self.aliases)
         # Term frequencies count people, not records: a name's records that share a
         # birth date, an e-mail, a phone or a place count once.
         person = _person_key(records)
@@ -537,6 +553,20 @@ class _PreparedName(_Cascade):
         names = comparison.level_names
         self._level_swapped = names.index("swapped") if comparison.swap_with else -1
         self._level_nick = names.index("nickname") if comparison.nicknames else -1
+        self._aliases: np.ndarray | None = None
+
+    def aliases(self, pairs: tuple[tuple[str, str], ...]) -> None:
+        """Let the pairs of names ``pairs`` reach the nickname level (those of them
+        that the records hold)."""
+        index = pd.Index(self._uniques)
+        a = index.get_indexer([x for x, _ in pairs])
+        b = index.get_indexer([y for _, y in pairs])
+        held = (a >= 0) & (b >= 0)
+        self._aliases = unique_ints(self._pair_keys(a[held], b[held]))
+
+    def _pair_keys(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        size = max(len(self._uniques), 1)
+        return np.minimum(a, b).astype(np.int64) * size + np.maximum(a, b)
 
     def _rules(
         self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray
@@ -544,7 +574,11 @@ class _PreparedName(_Cascade):
         rules = []
         if self._nick is not None and self._level_nick > 0:
             na, nb = self._nick[i], self._nick[j]
-            rules.append((self._level_nick, (na == nb) & (na >= 0)))
+            same = (na == nb) & (na >= 0)
+            if self._aliases is not None and len(self._aliases):
+                both = (ca >= 0) & (cb >= 0)
+                same |= both & isin_ints(self._pair_keys(ca, cb), self._aliases)
+            rules.append((self._level_nick, same))
         if self._swap is not None:
             rules.append((self._level_swapped, self._swapped(ca, cb, i, j)))
         rules.sort(key=lambda rule: -rule[0])

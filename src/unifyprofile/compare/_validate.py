@@ -122,6 +122,23 @@ DAYS = Param("a non-empty list of distinct positive integers (days)", _positive_
 POSITIVE_INT = Param("a positive integer", _positive_int)
 
 
+def _name_pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise _Invalid
+    out = set()
+    for pair in value:
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, (list, tuple)) \
+                or len(pair) != 2 or not all(isinstance(x, str) and x for x in pair) \
+                or pair[0] == pair[1]:
+            raise _Invalid
+        out.add((min(pair), max(pair)))
+    return tuple(sorted(out))
+
+
+NAME_PAIRS = Param('a list of pairs of two different names, e.g. [["kasia", "katarzyna"]]',
+                   _name_pairs)
+
+
 def _gaps(value: Any) -> tuple[float, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
         raise _Invalid

@@ -147,7 +147,7 @@ def test_unknown_key_lists_allowed_keys():
     [message] = problems({"type": "name", "field": "first_name", "treshold": 0.9})
     assert message == (
         'comparisons[2].treshold: unknown key for type "name"; allowed keys: type, field, '
-        "name, tf_adjust, thresholds, nicknames, swap_with, sexes, tf_given"
+        "name, tf_adjust, thresholds, nicknames, swap_with, sexes, tf_given, aliases"
     )
 
 

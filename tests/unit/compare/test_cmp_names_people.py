@@ -55,3 +55,31 @@ def test_a_common_full_name_is_common_evidence():
     alone = NameComparison("first_name", nicknames=False)
     assert within.prepare(records).value_frequency[0] > 2 * alone.prepare(
         records).value_frequency[0]
+
+
+def test_aliases_reach_the_nickname_level_both_ways():
+    records = pd.DataFrame({
+        "first_name_std": ["kasia", "katarzyna", "katarzyna", "chema", "jose", "anna"],
+        "first_name_nick": ["kasia", "katarzyna", "katarzyna", "chema", "jose", "anna"],
+    })
+    plain = NameComparison("first_name")
+    aliased = NameComparison("first_name", aliases=(("katarzyna", "kasia"), ("jose", "chema"),
+                                                    ("zofia", "zosia")))
+    i, j = np.array([0, 2, 4, 0]), np.array([1, 0, 3, 5])
+    nickname = aliased.level_names.index("nickname")
+    assert plain.prepare(records).levels(i, j).tolist() == [0, 0, 0, 0]
+    assert aliased.prepare(records).levels(i, j).tolist() == [nickname, nickname, nickname, 0]
+    # Pairs are kept sorted and once, so a config round-trips.
+    assert aliased.aliases == (("chema", "jose"), ("kasia", "katarzyna"), ("zofia", "zosia"))
+    assert aliased.to_config()["aliases"] == [("chema", "jose"), ("kasia", "katarzyna"),
+                                              ("zofia", "zosia")]
+
+
+@pytest.mark.parametrize("aliases", [[["anna"]], [["anna", "anna"]], ["anna"], [["a", 1]]])
+def test_aliases_must_be_pairs_of_two_names(aliases):
+    from unifyprofile.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="aliases: expected a list of pairs"):
+        NameComparison("first_name", aliases=aliases)
+    with pytest.raises(ConfigError, match="set nicknames = true"):
+        NameComparison("first_name", nicknames=False, aliases=(("kasia", "katarzyna"),))

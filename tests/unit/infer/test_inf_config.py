@@ -291,3 +291,45 @@ def test_an_unnamed_identifier_witnesses_only_when_its_holders_share_a_birth_dat
     assert "c_4" in fitted.guards.veto_unless
     assert "c_5" not in fitted.guards.veto_unless
     assert any("'c_5' is no personal identifier" in note for note in notes)
+
+
+def test_aliases_are_learned_from_records_that_agree_on_an_email_and_a_birth_date():
+    from unifyprofile.infer import fit_aliases
+
+    rows = []
+    surnames = ["Nowak", "Wojcik", "Lewandowski", "Kaminski", "Zielinski", "Szymanski",
+                "Wozniak", "Dabrowski", "Kozlowski", "Jankowski", "Mazur", "Krawczyk",
+                "Piotrowski", "Grabowski", "Pawlowski", "Michalski", "Adamczyk", "Dudek",
+                "Zajac", "Wieczorek", "Jablonski", "Krol", "Majewski", "Olszewski",
+                "Jaworski", "Wrobel", "Malinowski", "Pawlak", "Witkowski", "Walczak",
+                "Stepien", "Gorski", "Rutkowski", "Michalak", "Sikora", "Ostrowski", "Baran",
+                "Duda", "Szewczyk", "Tomaszewski"]
+
+    def person(k, first, other, last, *, other_last=None, phone=False):
+        email, dob = f"osoba{k}@poczta.pl", f"19{50 + k % 40}-0{1 + k % 9}-1{k % 10}"
+        for n, (given, surname) in enumerate(((first, last), (other, other_last or last))):
+            rows.append({"record_id": f"{k}-{n}", "first_name": given, "last_name": surname,
+                         "email": email, "dob": "" if phone else dob,
+                         "phone": f"+4420794600{k:02d}" if phone else ""})
+
+    for k in range(4):  # one woman, two names, again and again
+        person(k, "Katarzyna", "Kasia", surnames[k])
+    for k in range(4, 6):  # twice only: not enough
+        person(k, "Aleksandra", "Ola", surnames[k])
+    for k in range(6, 10):  # a couple on one mailbox and one phone: two people
+        person(k, "John", "Mary", surnames[k], phone=True)
+    for k in range(10, 14):  # first and last name swapped: no alias
+        person(k, "Jan", surnames[k], surnames[k], other_last="Jan")
+    for k in range(14, 40):  # namesakes, one record each
+        rows.append({"record_id": f"{k}", "first_name": "Anna", "last_name": surnames[k],
+                     "email": f"zur{k}@poczta.pl", "dob": "", "phone": ""})
+    config, _ = infer_config({"records": pd.DataFrame(rows)})
+    records, _, _, _ = Resolver(config).prepare()
+    fitted, notes = fit_aliases(config, records)
+    first = next(c for c in fitted.comparisons if c.field == "first_name")
+    assert first.aliases == (("kasia", "katarzyna"),)
+    assert notes == ["first-name aliases learned: 1, pairs of given names that records of "
+                     "one person (same e-mail and birth date, ...) hold again and again, "
+                     "e.g. kasia = katarzyna"]
+    # Fitted once: the config's aliases stand.
+    assert fit_aliases(fitted, records) == (fitted, [])
