@@ -8,11 +8,12 @@ records
     ``source_record_id``, optional ``updated_at``, raw canonical fields (never
     overwritten; Arrow-backed strings, :data:`TEXT`, as read from the sources), and for
     each canonical field its standardised form ``<field>_std``
-    (null when missing, invalid or a placeholder) with, where a value can be rejected,
-    ``<field>_flag`` (null, ``"invalid"`` or ``"placeholder"``).  Names also carry
-    ``first_name_nick`` (the formal name a nickname stands for); ``first_name_flag`` is
-    ``"unplaced"`` (the value kept) where the first name is a full name's one word, which
-    may as well be a surname.
+    (null when missing, invalid or a placeholder; an invalid phone number keeps its
+    digits, to be compared by but never to survive into a golden profile) with, where a
+    value can be rejected, ``<field>_flag`` (null, ``"invalid"`` or ``"placeholder"``).
+    Names also carry ``first_name_nick`` (the formal name a nickname stands for);
+    ``first_name_flag`` is ``"unplaced"`` (the value kept) where the first name is a full
+    name's one word, which may as well be a surname.
 pairs
     ``i``, ``j`` (int64 row positions into records, ``i < j``, unique), one int8 level
     column per comparison (``-1`` = a side is null, ``0`` = disagree, higher = closer),
@@ -72,6 +73,9 @@ NULL_LEVEL = -1
 #: ``first_name_flag`` of a first name that is a full name's one word ("Owen"), which may
 #: as well be a surname; the value is kept.
 UNPLACED = "unplaced"
+#: ``<field>_flag`` of a value that cannot be parsed or is impossible; its ``_std`` is
+#: null, except a phone number its region cannot read, which keeps its digits.
+INVALID = "invalid"
 
 
 def std(field: str) -> str:

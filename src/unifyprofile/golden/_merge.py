@@ -203,7 +203,8 @@ def merge(
 
     A record's value of a field is a *candidate* when its raw value is not null or blank
     and, where the records carry ``<field>_std``, its standardised value is not null
-    either (so invalid values and placeholders never survive).  Candidates are compared
+    either and its ``<field>_flag`` is not ``"invalid"`` (so invalid values and
+    placeholders never survive).  Candidates are compared
     by their standardised value (by the stripped, casefolded raw value where there is no
     ``_std`` column) and the stripped *raw* value survives; for flags whose standardised
     form is boolean (``marketing_opt_out``), the boolean survives.  Raw cells holding
@@ -581,6 +582,11 @@ def _field_values(
     if std is not None:
         # The standardised form decides which values are candidates.
         keep &= std.notna().to_numpy()
+    flag_name = schema.flag(field)
+    if flag_name in records.columns:
+        # A value flagged invalid keeps a standardised form to be compared by (a phone
+        # number its region cannot read keeps its digits), not to survive.
+        keep &= ~records[flag_name].eq(schema.INVALID).fillna(False).to_numpy(dtype=bool)[pos]
     return pos, values, std, keep
 
 

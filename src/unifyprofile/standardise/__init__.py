@@ -7,7 +7,7 @@ its parser once per distinct value, maps null to null and is idempotent.
 
 Flags are None (accepted), ``"invalid"`` (cannot be parsed or is impossible) or
 ``"placeholder"`` (junk such as ``test@test.com`` or ``000-000-0000``); a flagged value
-has a null ``std``.
+has a null ``std``, except a phone number its region cannot read, which keeps its digits.
 """
 
 from ._common import ascii_fold, transliterate

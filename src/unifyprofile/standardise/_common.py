@@ -22,9 +22,9 @@ from anyascii import anyascii
 
 from unifyprofile._columns import arrow_codes
 from unifyprofile.errors import DataError
+from unifyprofile.schema import INVALID as INVALID  # the flag, for the standardisers
 
 #: Flag values of a rejected value.
-INVALID = "invalid"
 PLACEHOLDER = "placeholder"
 
 #: Result of a std parser: (standardised value or None, flag or None).

@@ -4,6 +4,12 @@ Parsing is the slowest standardiser, so it runs once per distinct (value, region
 and the parsed results are also kept in a bounded cache across calls.  A national
 number needs a region (ISO 3166 alpha-2, e.g. per source); international ones (``+44``,
 ``0044``, ``011 44`` from the US) do not.  Extensions are dropped.
+
+A number the region cannot read (``606 123 456``, a Polish mobile in a source read as
+US) is flagged ``"invalid"`` but keeps its digits as its standardised form: in a
+customer base from many countries such numbers are real, and two records giving one
+of them are likely one person (the phone comparison matches them exactly, and by
+their last eight digits against the number written with its country code).
 """
 
 from __future__ import annotations
@@ -95,7 +101,7 @@ def _parse_phone(text: str, region: str | None) -> StdFlag:
         # "0044 20 ..." written in a region whose international prefix is not 00.
         number = _parse("+" + text.lstrip("( ")[2:], region)
     if number is None:
-        return None, INVALID
+        return _unread(text, digits, region)
     national = phonenumbers.national_significant_number(number)
     full = f"{number.country_code}{national}"
     if len(full) < _MIN_DIGITS:
@@ -103,8 +109,22 @@ def _parse_phone(text: str, region: str | None) -> StdFlag:
     if _is_junk_digits(national) or _is_junk_digits(full):
         return None, PLACEHOLDER
     if not phonenumbers.is_possible_number(number):
-        return None, INVALID
+        return _unread(text, digits, region)
     return phonenumbers.format_number(number, _E164), None
+
+
+#: Digits and the separators that say nothing about them.
+_PLAIN = re.compile(r"^[\d\s().\-/]+$")
+
+
+def _unread(text: str, digits: str, region: str | None) -> StdFlag:
+    """A number its region cannot read: invalid, and its digits as its standardised
+    form, when the digits alone read as the number does (standardising stays
+    idempotent); a "+", letters or an extension they would lose are checked."""
+    if text == digits or _PLAIN.match(text) or _parse_phone(digits, region) == (
+            digits, INVALID):
+        return digits, INVALID
+    return None, INVALID
 
 
 def _region_code(region: object) -> str | None:
@@ -123,20 +143,23 @@ def standardise_phone(values: pd.Series, region: str | pd.Series = "US") -> pd.D
 
     Returns:
         A frame with the index of ``values``: ``std`` (E.164 such as
-        ``"+14155550134"``, or None) and ``flag`` (None, ``"invalid"`` for numbers that
-        cannot be parsed or are not possible, ``"placeholder"`` for junk such as
+        ``"+14155550134"``; the digits of a number flagged ``"invalid"``; None for a
+        placeholder) and ``flag`` (None, ``"invalid"`` for numbers that cannot be parsed
+        in their region or are not possible there, ``"placeholder"`` for junk such as
         ``000-000-0000``, ``1234567890``, fewer than 6 digits or ``"n/a"``).
 
     Raises:
         DataError: ``region`` is a Series whose index differs from that of ``values``.
 
     Examples:
-        >>> raw = pd.Series(["(415) 555-0134 x12", "020 7946 0958", "000-000-0000"])
-        >>> standardise_phone(raw, region=pd.Series(["US", "GB", "US"]))
+        >>> raw = pd.Series(["(415) 555-0134 x12", "020 7946 0958", "000-000-0000",
+        ...                  "606 123 456"])
+        >>> standardise_phone(raw, region=pd.Series(["US", "GB", "US", "US"]))
                      std         flag
         0   +14155550134         None
         1  +442079460958         None
         2           None  placeholder
+        3      606123456      invalid
     """
     codes, texts, regions = distinct_pairs(values, region, name="region", default=None)
     codes_of = [_region_code(r) for r in regions]

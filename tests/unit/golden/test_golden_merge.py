@@ -211,6 +211,19 @@ def test_nulls_never_survive_and_empty_entity_is_null():
         assert pd.isna(golden.loc[1, "city__updated_at"])
 
 
+def test_a_phone_flagged_invalid_never_survives_though_it_keeps_its_digits():
+    rows = [
+        ("r1", "a", "crm", "2025-01-01", {"phone": ("606 123 456", "606123456")}),
+        ("r2", "a", "crm", "2020-01-01", {"phone": ("+48 606 123 456", "+48606123456")}),
+        ("r3", "b", "shop", "2024-01-01", {"phone": ("606 999 111", "606999111")}),
+    ]
+    recs, clusters = records(rows, fields=("phone",))
+    recs["phone_flag"] = ["invalid", None, "invalid"]
+    golden = merge(recs, clusters, {"phone": Survivorship("most_recent")})
+    assert plain(golden["phone"]) == ["+48 606 123 456", None]
+    assert plain(golden["phone__record_id"]) == ["r2", None]
+
+
 def test_field_without_std_column_compares_casefolded_raw():
     recs = pd.DataFrame(
         {

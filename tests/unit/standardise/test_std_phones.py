@@ -1,5 +1,6 @@
 """Literal cases for standardise_phone."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -41,9 +42,12 @@ from unifyprofile.standardise import standardise_phone
         ("none", "US", None, "placeholder"),
         ("unknown", "US", None, "placeholder"),
         # invalid: not a possible number or unparseable
-        ("415 555 01345 6789", "US", None, "invalid"),
-        ("+999 123 456 789", "US", None, "invalid"),
+        # (the digits are kept: a number of another country, written as at home)
+        ("415 555 01345 6789", "US", "415555013456789", "invalid"),
+        ("+999 123 456 789", "US", "999123456789", "invalid"),
+        # ... unless they alone would read otherwise: no digits then
         ("phone: 4155abc0134zz99", "US", None, "invalid"),
+        ("606 123 456", "US", "606123456", "invalid"),
     ],
 )
 def test_standardise_phone(raw, region, std, flag):
@@ -55,14 +59,15 @@ def test_region_per_row():
     values = pd.Series(["020 7946 0958", "020 7946 0958", "(415) 555-0134", None])
     region = pd.Series(["GB", "US", "US", "GB"])
     out = standardise_phone(values, region=region)
-    assert out["std"].tolist() == ["+442079460958", None, "+14155550134", None]
+    assert out["std"].tolist() == ["+442079460958", "02079460958", "+14155550134", None]
     assert out["flag"].tolist() == [None, "invalid", None, None]
 
 
 def test_null_region_accepts_international_only():
     values = pd.Series(["+44 20 7946 0958", "020 7946 0958"])
     out = standardise_phone(values, region=pd.Series([None, None], dtype=object))
-    assert out["std"].tolist() == ["+442079460958", None]
+    assert out["std"].tolist() == ["+442079460958", "02079460958"]
+    assert out["flag"].tolist() == [None, "invalid"]
 
 
 def test_region_series_must_share_index():
@@ -124,3 +129,13 @@ def test_arrow_fast_path_equals_the_parser():
     for k in done.nonzero()[0]:
         assert (std[k].as_py(), flag[k].as_py()) == phones._parse_phone(
             texts[k].strip(), regions[k]), (texts[k], regions[k])
+
+
+def test_a_number_its_region_cannot_read_still_matches_itself_and_its_international_form():
+    from unifyprofile.compare import PhoneComparison
+
+    raw = pd.Series(["606 123 456", "606-123-456", "+48 606 123 456", "607 123 456"])
+    records = pd.DataFrame({"phone_std": standardise_phone(raw, "US")["std"]})
+    levels = PhoneComparison().prepare(records).levels(np.zeros(3, dtype=np.int64),
+                                                      np.arange(1, 4))
+    assert levels.tolist() == [2, 1, 1]  # exact, the same last 8 digits, one digit off
