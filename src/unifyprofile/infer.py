@@ -677,9 +677,9 @@ def fit_aliases(config: Config, records: pd.DataFrame) -> tuple[Config, list[str
     :data:`ALIAS_MIN_SHARE` of the rarer name's records), the two names are aliases:
     the first-name comparison's ``aliases`` (its ``"nickname"`` level).  Names that a
     fuzzy level or the nickname table already matches (a typo, an initial, "bob" and
-    "robert"), names of different sexes, a group
-    where one of the names is also a surname (first and last name swapped), and the
-    witnesses' hub values (demoted before) are left out.
+    "robert"), names of different sexes, a group where one of the names is also a
+    surname (first and last name swapped), and the witnesses' hub values (demoted
+    before) are left out.
 
     Returns:
         The config (the first-name comparison with its learned aliases) and a note.
