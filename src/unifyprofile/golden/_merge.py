@@ -204,10 +204,10 @@ def merge(
     A record's value of a field is a *candidate* when its raw value is not null or blank
     and, where the records carry ``<field>_std``, its standardised value is not null
     either and its ``<field>_flag`` is not ``"invalid"`` (so invalid values and
-    placeholders never survive).  Candidates are compared
-    by their standardised value (by the stripped, casefolded raw value where there is no
-    ``_std`` column) and the stripped *raw* value survives; for flags whose standardised
-    form is boolean (``marketing_opt_out``), the boolean survives.  Raw cells holding
+    placeholders never survive).  Candidates are compared by their standardised value
+    (by the stripped, casefolded raw value where there is no ``_std`` column) and the
+    stripped *raw* value survives; for flags whose standardised form is boolean
+    (``marketing_opt_out``), the boolean survives.  Raw cells holding
     lists are multi-valued: each element is a candidate.
 
     Args:
