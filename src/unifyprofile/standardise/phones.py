@@ -22,6 +22,7 @@ import pandas as pd
 import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
+from phonenumbers.phonemetadata import PhoneMetadata
 
 from ._common import (
     INVALID,
@@ -42,7 +43,6 @@ _PLACEHOLDER_WORDS = frozenset(
 _MIN_DIGITS = 6
 _ASCENDING = "0123456789" * 3
 _DESCENDING = _ASCENDING[::-1]
-_E164 = phonenumbers.PhoneNumberFormat.E164
 
 
 def _is_junk_digits(digits: str) -> bool:
@@ -94,7 +94,9 @@ def _parse_phone(text: str, region: str | None) -> StdFlag:
     fast = _nanp(text, region)
     if fast is not None:
         return (None, PLACEHOLDER) if _is_junk_digits(fast[2:]) else (fast, None)
-    number = _parse(text, region)
+    number = _international(text, digits)
+    if number is None:
+        number = _parse(text, region)
     if (number is None or not phonenumbers.is_possible_number(number)) and text.lstrip(
         "( "
     ).startswith("00"):
@@ -110,11 +112,44 @@ def _parse_phone(text: str, region: str | None) -> StdFlag:
         return None, PLACEHOLDER
     if not phonenumbers.is_possible_number(number):
         return _unread(text, digits, region)
-    return phonenumbers.format_number(number, _E164), None
+    return f"+{full}", None  # E.164, as phonenumbers.format_number writes it
 
 
 #: Digits and the separators that say nothing about them.
 _PLAIN = re.compile(r"^[\d\s().\-/]+$")
+#: ... after a "+": a number written with its country code and nothing else.
+_DIALLED = re.compile(r"^\s*\+[\d\s().\-/]+$")
+
+
+@functools.cache
+def _plain_codes() -> frozenset[int]:
+    """Country codes whose numbers ``phonenumbers.parse`` reads as the digits after the
+    code when they do not start with 0: no national prefix to strip but "0", and no
+    carrier code or transform rule (not +1, +7, +44, +86, ...)."""
+    out = set()
+    for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items():
+        meta = PhoneMetadata.metadata_for_region_or_calling_code(code, regions[0])
+        if meta is not None and meta.national_prefix_for_parsing in (None, "0") \
+                and meta.national_prefix_transform_rule is None:
+            out.add(code)
+    return frozenset(out)
+
+
+def _international(text: str, digits: str) -> phonenumbers.PhoneNumber | None:
+    """``+49 172 6677 7824`` read without the parser (its slowest case), where the
+    parser is known to read it the same: the country code, then the national number
+    as written (see :func:`_plain_codes`); None where that is not sure."""
+    if not _DIALLED.match(text):
+        return None
+    for width in (1, 2, 3):
+        code = int(digits[:width])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            national = digits[width:]
+            if code not in _plain_codes() or national.startswith("0") \
+                    or not 2 <= len(national) <= 17:
+                return None
+            return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    return None
 
 
 def _unread(text: str, digits: str, region: str | None) -> StdFlag:

@@ -115,6 +115,37 @@ def test_north_american_fast_path_equals_phonenumbers(monkeypatch):
     assert fast == slow
 
 
+def test_numbers_written_with_a_country_code_read_without_the_parser_as_with_it(monkeypatch):
+    """Every country code, national numbers of 1 to 15 digits with and without a
+    leading 0, in several layouts: the direct reading gives what phonenumbers gives."""
+    import random
+
+    import phonenumbers
+
+    from unifyprofile.standardise import phones
+
+    rng = random.Random(3)
+    texts = []
+    for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+        for _ in range(12):
+            n = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 15)))
+            texts.append(rng.choice([f"+{code}{n}", f"+{code} {n[:3]} {n[3:]}",
+                                     f"+{code} ({n[:2]}) {n[2:]}", f" +{code}-{n}",
+                                     f"+{code} (0){n}", f"+{code}.{n[:4]}.{n[4:]}"]))
+    phones._parse_phone.cache_clear()
+    direct = [phones._parse_phone(t, "DE") for t in texts]
+    assert sum(phones._international(t, phones._NON_DIGIT.sub("", t)) is not None
+               for t in texts) > len(texts) // 2
+    monkeypatch.setattr(phones, "_international", lambda text, digits: None)
+    phones._parse_phone.cache_clear()
+    parsed = [phones._parse_phone(t, "DE") for t in texts]
+    phones._parse_phone.cache_clear()
+    assert direct == parsed
+    e164 = phonenumbers.PhoneNumberFormat.E164
+    assert all(std == phonenumbers.format_number(phonenumbers.parse(t, "DE"), e164)
+               for t, (std, flag) in zip(texts, parsed, strict=True) if flag is None)
+
+
 def test_arrow_fast_path_equals_the_parser():
     """Numbers the vectorised path decides get exactly what the one-by-one parser gives."""
 
