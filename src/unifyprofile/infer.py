@@ -703,15 +703,12 @@ def fit_aliases(config: Config, records: pd.DataFrame) -> tuple[Config, list[str
             continue
         table = pd.DataFrame({"a": keys[0][held], "b": keys[1][held], "name": names[held],
                               "row": held})
-        groups = table.groupby(["a", "b"], sort=False)
-        shape = groups["name"].agg(["size", "nunique", "min", "max"])
+        shape = table.groupby(["a", "b"], sort=False)["name"].agg(
+            ["size", "nunique", "min", "max"])
         two = shape[(shape["nunique"] == 2) & (shape["size"] <= ALIAS_MAX_GROUP)]
-        if not len(two):
-            continue
-        rows = table.set_index(["a", "b"]).loc[two.index, "row"]
-        members = rows.groupby(level=[0, 1], sort=False).agg(tuple)
-        for (low, high), group in zip(zip(two["min"], two["max"], strict=True),
-                                      members.reindex(two.index), strict=True):
+        members = table.join(two, on=["a", "b"], how="inner").groupby(
+            ["a", "b", "min", "max"], sort=False)["row"].agg(tuple)
+        for (_, _, low, high), group in members.items():
             if surnames is not None and {surnames[r] for r in group} & {
                     vocabulary[low], vocabulary[high]}:
                 continue  # a name given in the surname's place: a swap, not an alias
@@ -722,13 +719,14 @@ def fit_aliases(config: Config, records: pd.DataFrame) -> tuple[Config, list[str
     assert isinstance(comparison, NameComparison)
     lowest = min(comparison.thresholds)
     count = np.bincount(names[names >= 0], minlength=len(vocabulary))
-    sexes = dict(zip(vocabulary, name_sex(str(v) for v in vocabulary), strict=True))
+    frequent = {pair: groups for pair, groups in found.items()
+                if len(groups) >= max(ALIAS_MIN_GROUPS,
+                                      ALIAS_MIN_SHARE * min(count[pair[0]], count[pair[1]]))}
+    named = sorted({str(vocabulary[x]) for pair in frequent for x in pair})
+    sexes = dict(zip(named, name_sex(named), strict=True))
     learned = []
-    for (x, y), groups in found.items():
+    for (x, y), groups in frequent.items():
         a, b = str(vocabulary[x]), str(vocabulary[y])
-        if len(groups) < ALIAS_MIN_GROUPS or \
-                len(groups) < ALIAS_MIN_SHARE * min(count[x], count[y]):
-            continue
         if min(len(a), len(b)) < 2 or JaroWinkler.normalized_similarity(a, b) >= lowest:
             continue  # an initial or a typo: the fuzzy levels match it
         if sexes[a] and sexes[b] and sexes[a] != sexes[b]:
