@@ -602,7 +602,8 @@ class _Run:
              comparisons: list[Comparison], sides: Mapping[str, int] | None = None
              ) -> DataFrame:
         """Per record: position, one string per blocking rule (null if any key is null),
-        the term-frequency key of each TF-adjusted comparison and, for a link task
+        the value key of each comparison (exact agreement and term frequency: see
+        :func:`~unifyprofile.compare.value_keys`) and, for a link task
         (``sides``: source -> 0/1), the record's ``_side``."""
         struct = records.schema
         tz = self.tz
@@ -612,7 +613,7 @@ class _Run:
         out_schema = T.StructType(
             [T.StructField(POS, T.LongType(), False)]
             + [T.StructField(f"k{n}", T.StringType(), True) for n in range(len(rules))]
-            + [T.StructField(f"tfkey{n}", T.StringType(), True) for n in tf]
+            + [T.StructField(f"vkey{n}", T.StringType(), True) for n in range(len(comparisons))]
             + [T.StructField(f"tfgiven{n}", T.StringType(), True) for n in given]
             + ([T.StructField("_person", T.StringType(), True)] if people else [])
             + ([T.StructField("_side", T.IntegerType(), False)] if sides is not None else []))
@@ -623,8 +624,8 @@ class _Run:
                 cols: dict[str, Any] = {POS: batch[POS].to_numpy(dtype=np.int64)}
                 for n, rule in enumerate(rules):
                     cols[f"k{n}"] = rule.values(batch)
-                for n in tf:
-                    cols[f"tfkey{n}"] = value_keys(batch, comparisons[n])
+                for n, comparison in enumerate(comparisons):
+                    cols[f"vkey{n}"] = value_keys(batch, comparison)
                 for n in given:
                     cols[f"tfgiven{n}"] = given_keys(batch, comparisons[n])
                 if people:
@@ -776,7 +777,8 @@ class _Run:
                   .select(F.least("pi", "pj").alias("i"), F.greatest("pi", "pj").alias("j")))
         sample = _pandas(self.levels(random, records, comparisons, []).groupBy(*lv).count())
         inputs = ((sample[lv].to_numpy(dtype=np.int64), sample["count"].to_numpy(np.int64)),
-                  (patterns, counts), sessions, total_pairs)
+                  (patterns, counts), sessions, total_pairs,
+                  self.agreement(keys, comparisons, link=sides is not None))
 
         def fit_one(candidate_u: bool) -> FellegiSunter:
             return FellegiSunter(comparisons, seed=config.seed,
@@ -816,6 +818,35 @@ class _Run:
         fitted.notes_ = notes
         return fitted
 
+    @staticmethod
+    def agreement(keys: DataFrame, comparisons: list[Comparison], link: bool
+                  ) -> list[tuple[int, int]]:
+        """Per comparison, the pairs that agree exactly and the pairs where both records
+        hold a value, as :func:`~unifyprofile.score.agreement_counts` counts them
+        locally: from the value keys, all comparisons in one job."""
+        side = F.col("_side") if link else F.lit(0)
+        values = None
+        for n in range(len(comparisons)):
+            part = (keys.select(F.lit(n).alias("c"), F.col(f"vkey{n}").alias("v"),
+                                side.alias("s"))
+                    .filter(F.col("v").isNotNull()))
+            values = part if values is None else values.unionByName(part)
+        if values is None:
+            return []
+        per_value = values.groupBy("c", "v").agg(
+            F.sum((F.col("s") == 0).cast("long")).alias("l"),
+            F.sum((F.col("s") == 1).cast("long")).alias("r"))
+        agree = F.expr("l * r") if link else F.expr("l * (l - 1) div 2")
+        found = {row["c"]: row for row in per_value.groupBy("c").agg(
+            F.sum(agree).alias("a"), F.sum("l").alias("l"), F.sum("r").alias("r")).collect()}
+        out = []
+        for n in range(len(comparisons)):
+            row = found.get(n)
+            left, right = (int(row["l"]), int(row["r"])) if row is not None else (0, 0)
+            present = left * right if link else left * (left - 1) // 2
+            out.append((int(row["a"]) if row is not None else 0, present))
+        return out
+
     # ---------------------------------------------------------------- score
     def frequencies(self, keys: DataFrame, comparisons: list[Comparison]) -> DataFrame:
         """``(_pos, tf<n>...)``: per record, the term frequency of its value for each
@@ -826,7 +857,7 @@ class _Run:
         for n, comparison in enumerate(comparisons):
             if not comparison.tf_adjust:
                 continue
-            col = f"tfkey{n}"
+            col = f"vkey{n}"
             present = keys.filter(F.col(col).isNotNull())
             if comparison.tf_counts_people:
                 present = present.select(col, _who()).distinct()
@@ -843,7 +874,7 @@ class _Run:
     def _within_given(keys: DataFrame, n: int, per_record: DataFrame) -> DataFrame:
         """A name's share among the people of the record's surname (``tf_given``),
         shrunk towards its own share ``tf<n>`` as the local engine shrinks it."""
-        col, given, tf = f"tfkey{n}", f"tfgiven{n}", f"tf{n}"
+        col, given, tf = f"vkey{n}", f"tfgiven{n}", f"tf{n}"
         trios = keys.filter(F.col(col).isNotNull() & F.col(given).isNotNull()).select(
             col, given, _who()).distinct()
         together = trios.groupBy(col, given).count().withColumnRenamed("count", "_together")

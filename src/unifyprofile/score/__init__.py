@@ -1,7 +1,7 @@
 """Scoring: deterministic rules, the Fellegi–Sunter model and over-merge guards."""
 
 from unifyprofile.score._diagnose import Diagnosis, diagnose, evident_pairs, fit_checked
-from unifyprofile.score._fellegi_sunter import FellegiSunter, monotone_m
+from unifyprofile.score._fellegi_sunter import FellegiSunter, agreement_counts, monotone_m
 from unifyprofile.score._guards import SHARED_FIELDS, Guards, demote_hubs
 from unifyprofile.score._rules import DeterministicRule, PreparedRules, prepare_rules
 
@@ -12,6 +12,7 @@ __all__ = [
     "FellegiSunter",
     "Guards",
     "PreparedRules",
+    "agreement_counts",
     "demote_hubs",
     "diagnose",
     "evident_pairs",

@@ -1,7 +1,8 @@
 """The Fellegi–Sunter model: m and u per comparison level, fitted without labels.
 
 ``u`` (how often a level occurs among non-matching pairs) comes from random pairs, which
-are almost all non-matches.  ``m`` (how often among matches) comes from EM on the
+are almost all non-matches, except on the exact level, which is counted over all pairs
+(see ``FellegiSunter.fit_counts``).  ``m`` (how often among matches) comes from EM on the
 candidate pairs.  EM runs on the counts of distinct comparison patterns, not on pairs, so
 it costs the same for ten thousand pairs as for a hundred million.
 
@@ -30,7 +31,7 @@ from unifyprofile.compare import (
 from unifyprofile.errors import DataError, NotFittedError
 from unifyprofile.schema import NULL_LEVEL
 
-__all__ = ["FellegiSunter", "monotone_m"]
+__all__ = ["FellegiSunter", "agreement_counts", "monotone_m"]
 
 _FORMAT_VERSION = 1
 
@@ -131,7 +132,8 @@ class FellegiSunter:
             n_records: int, side: np.ndarray | None = None,
             sessions: Sequence[tuple[np.ndarray, Sequence[int]]] | None = None,
             order: np.ndarray | None = None) -> FellegiSunter:
-        """Estimate ``u`` from random pairs, then ``m`` and ``lambda`` by EM on ``levels``.
+        """Estimate ``u`` from random pairs (and exact agreement from the value counts of
+        ``prepared``), then ``m`` and ``lambda`` by EM on ``levels``.
 
         Args:
             levels: int8 matrix, one row per candidate pair, one column per comparison.
@@ -156,9 +158,10 @@ class FellegiSunter:
     def fit_inputs(self, levels: np.ndarray, prepared: Sequence[PreparedComparison],
                    n_records: int, side: np.ndarray | None = None,
                    sessions: Iterable[tuple[np.ndarray, Sequence[int]]] | None = None,
-                   order: np.ndarray | None = None) -> tuple[Any, Any, Any, int]:
+                   order: np.ndarray | None = None) -> tuple[Any, Any, Any, int, Any]:
         """What :meth:`fit` passes to :meth:`fit_counts` (the random pairs drawn and
-        compared, the pattern counts): computed once, several fits can share it.
+        compared, the pattern counts, the exact agreement per comparison): computed once,
+        several fits can share it.
 
         ``sessions`` may be a generator: each session's pair mask is read once, so only
         one needs to be held at a time."""
@@ -182,13 +185,28 @@ class FellegiSunter:
             counted.append((patterns[held], counts[held], ()))
         return (_patterns(self._random_levels(prepared, n_records, side, order), sizes),
                 (patterns, np.bincount(inverse, minlength=len(patterns))),
-                counted, total_pairs)
+                counted, total_pairs,
+                [None if p.value_codes is None else agreement_counts(p.value_codes, side)
+                 for p in prepared])
 
     def fit_counts(self, random: tuple[np.ndarray, np.ndarray],
                    pairs: tuple[np.ndarray, np.ndarray],
                    sessions: Sequence[tuple[np.ndarray, np.ndarray, Sequence[int]]],
-                   total_pairs: int) -> FellegiSunter:
+                   total_pairs: int,
+                   agreement: Sequence[tuple[int, int] | None] | None = None
+                   ) -> FellegiSunter:
         """:meth:`fit` from counts of level patterns, for engines that count them apart.
+
+        ``u`` of each level comes from the random pairs, each weighed by its chance of
+        being a non-match, except on the exact level of a comparison with ``agreement``.
+        Random pairs cannot measure how rarely strangers share an identifier: among a
+        million of them two people share an e-mail address perhaps never, and add-one
+        smoothing then sets ``u`` near one in a million whatever the size of the table.
+        The prior of a match falls as the table grows, so at a million records that
+        floor left a shared e-mail address alone too weak to link anyone.  The exact
+        level is counted instead: every pair that agrees exactly, less the matches the
+        model expects among the candidates that agree; agreeing pairs that were never
+        candidates count as non-matches, as they do for ``lambda``.
 
         Args:
             random: ``(patterns, counts)`` of the random pairs that estimate ``u``:
@@ -199,6 +217,10 @@ class FellegiSunter:
             sessions: ``(patterns, counts, fixed)`` per training session: the pairs of
                 the session and the comparisons it leaves out (see :meth:`fit`).
             total_pairs: number of possible pairs (``n (n - 1) / 2`` when deduplicating).
+            agreement: per comparison, ``(agreeing, present)``: the pairs of all records
+                that agree exactly, and those where both records hold a value
+                (:func:`agreement_counts`); ``None`` leaves that comparison's exact
+                level to the random pairs.
         """
         sizes = [len(c.level_names) for c in self.comparisons]
         sample, sample_counts = _merge_patterns(*random, sizes)
@@ -219,6 +241,8 @@ class FellegiSunter:
             post = _posterior(sample, [np.log(x) for x in self.m_],
                               [np.log(x) for x in self.u_], self.lambda_)
             self.u_ = self._u_from(sample, sample_counts * (1.0 - post))
+            if agreement is not None:
+                self.u_ = self._exact_u(everything, agreement)
         self.lambda_ = self._fit_lambda(*everything, total_pairs)
         return self
 
@@ -292,6 +316,34 @@ class FellegiSunter:
         keep = i != j
         i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
         return np.column_stack([prep.levels(i, j) for prep in prepared]).astype(np.int8)
+
+    def _exact_u(self, everything: tuple[np.ndarray, np.ndarray],
+                 agreement: Sequence[tuple[int, int] | None]) -> list[np.ndarray]:
+        """``u`` with each exact level counted (see :meth:`fit_counts`): the non-matches
+        among all agreeing pairs over all pairs where both hold a value; the other
+        levels keep their shares of the rest."""
+        patterns, counts = everything
+        post = _posterior(patterns, [np.log(x) for x in self.m_],
+                          [np.log(x) for x in self.u_], self.lambda_)
+        out = []
+        for k, comparison in enumerate(self.comparisons):
+            u = self.u_[k]
+            exact = comparison.exact_level
+            counted = agreement[k]
+            if counted is None or exact is None or counted[1] <= 0:
+                out.append(u)
+                continue
+            agreeing, present = counted
+            at = patterns[:, k] == exact
+            matches = float((counts[at] * post[at]).sum())
+            # At least one pair, and room left for the other levels (add-one, as
+            # :meth:`_u_from` smooths): three records may make a single pair.
+            exact_u = max(agreeing - matches, 1.0) / (present + len(u))
+            rest = u.sum() - u[exact]
+            u = u * ((1.0 - exact_u) / rest if rest > 0 else 0.0)
+            u[exact] = exact_u
+            out.append(u)
+        return out
 
     def _u_from(self, patterns: np.ndarray, weight: np.ndarray) -> list[np.ndarray]:
         u = []
@@ -535,6 +587,33 @@ def _posterior(patterns: np.ndarray, log_m: list[np.ndarray], log_u: list[np.nda
         log_bf += np.append(log_m[k] - log_u[k], 0.0)[np.maximum(patterns[:, k], NULL_LEVEL)]
     prior = np.log(lam) - np.log1p(-lam)
     return 1.0 / (1.0 + np.exp(-np.clip(log_bf + prior, -700, 700)))
+
+
+def agreement_counts(codes: np.ndarray, side: np.ndarray | None = None) -> tuple[int, int]:
+    """Pairs of records that agree exactly (equal codes) and pairs where both hold a value
+    (code ``>= 0``), counted from the codes' frequencies, not pair by pair.
+
+    Args:
+        codes: int value code per record, ``-1`` where null (``value_codes``).
+        side: 0/1 per record for a link task: only pairs across the sides count.
+
+    Examples:
+        >>> agreement_counts(np.array([0, 0, 0, 1, -1]))
+        (3, 6)
+        >>> agreement_counts(np.array([0, 0, 0, 1, -1]), side=np.array([0, 1, 1, 0, 1]))
+        (2, 4)
+    """
+    codes = np.asarray(codes, dtype=np.int64)
+    held = codes >= 0
+    if side is None:
+        c = np.bincount(codes[held]).astype(np.int64)
+        n = int(held.sum())
+        return int((c * (c - 1) // 2).sum()), n * (n - 1) // 2
+    side = np.asarray(side)
+    size = int(codes.max()) + 1 if len(codes) else 0
+    left = np.bincount(codes[held & (side == 0)], minlength=size).astype(np.int64)
+    right = np.bincount(codes[held & (side == 1)], minlength=size).astype(np.int64)
+    return int((left * right).sum()), int(left.sum()) * int(right.sum())
 
 
 def _initial_m(size: int) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from unifyprofile.compare import ExactMatch, NameComparison
-from unifyprofile.score import FellegiSunter
+from unifyprofile.score import FellegiSunter, agreement_counts
 
 
 def _data(n: int = 400) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -42,7 +42,7 @@ def test_fit_counts_equals_fit_with_shuffled_repeated_rows() -> None:
         (random[::-1], np.ones(len(random), dtype=np.int64)),
         (levels[order], ones),
         [(levels[mask], ones[mask], fixed) for mask, fixed in sessions],
-        n * (n - 1) // 2)
+        n * (n - 1) // 2, [agreement_counts(p.value_codes) for p in prepared])
     for k in range(len(comparisons)):
         np.testing.assert_allclose(model.m_[k], direct.m_[k], rtol=1e-12)
         np.testing.assert_allclose(model.u_[k], direct.u_[k], rtol=1e-12)

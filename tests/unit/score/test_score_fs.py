@@ -19,6 +19,7 @@ from unifyprofile.compare import (
     StringComparison,
 )
 from unifyprofile.errors import DataError, NotFittedError
+from unifyprofile.schema import NULL_LEVEL
 from unifyprofile.score import FellegiSunter, monotone_m
 
 # --------------------------------------------------------------------------- monotone_m
@@ -87,7 +88,10 @@ def _draw(rng: np.random.Generator, probs: list[np.ndarray], n: int) -> np.ndarr
 
 
 class _FakePrepared:
-    """Levels of random pairs: non-match levels drawn from ``u``, a fixed function of (i, j)."""
+    """Levels of random pairs: non-match levels drawn from ``u``, a fixed function of (i, j).
+    No value codes: the exact level's ``u`` comes from the random pairs too."""
+
+    value_codes = None
 
     def __init__(self, u: np.ndarray, seed: int, size: int = 100_003) -> None:
         self._table = np.random.default_rng(seed).choice(len(u), size=size, p=u).astype(np.int8)
@@ -152,6 +156,53 @@ def test_fit_returns_self_and_sets_learned_attributes():
     assert model.n_iter_ >= 1
     assert [len(x) for x in model.m_] == [2, 3, 3]
     assert 0 < model.lambda_ < 1
+
+
+def _mailboxes(people: int = 8000, families: int = 200, seed: int = 4):
+    """Two records per person sharing an e-mail address; one in five gives no name.
+    ``families`` mailboxes are also used by a second person of another first name."""
+    rng = np.random.default_rng(seed)
+    names = np.array([f"name{k}" for k in range(300)])
+    first = rng.choice(names, people)
+    email = np.array([f"p{k}@mail.test" for k in range(people)], dtype=object)
+    second_name = np.where(rng.random(people) < 0.2, None, first)
+    guests = np.array([f"guest{k}" for k in range(families)], dtype=object)
+    records = pd.DataFrame({
+        "first_name_std": np.concatenate([first, second_name, guests]),
+        "email_std": np.concatenate([email, email, email[:families]]),
+    })
+    owner = np.concatenate([np.arange(people), np.arange(people),
+                            people + np.arange(families)])
+    return records, owner
+
+
+def test_exact_level_u_is_counted_over_all_pairs_not_floored_by_the_sample():
+    """Among 30,000 random pairs no two strangers share an e-mail address, so the sample
+    alone would put u at about 1 in 30,000; counted over every pair, it is near the few
+    family mailboxes' share (above it: the model is not sure of every nameless pair),
+    and a shared address alone then links two records."""
+    records, owner = _mailboxes()
+    comparisons = [NameComparison("first_name"), ExactMatch("email")]
+    prepared = [c.prepare(records) for c in comparisons]
+    codes = prepared[1].value_codes
+    by_email = pd.DataFrame({"code": codes, "row": np.arange(len(codes))})
+    pairs = by_email.merge(by_email, on="code")
+    pairs = pairs[pairs.row_x < pairs.row_y]
+    i, j = pairs.row_x.to_numpy(), pairs.row_y.to_numpy()
+    levels = np.column_stack([p.levels(i, j) for p in prepared]).astype(np.int8)
+    inputs = FellegiSunter(comparisons, u_sample_pairs=30_000, seed=1).fit_inputs(
+        levels, prepared, len(records), sessions=[(np.ones(len(i), dtype=bool), [1])])
+    counted = FellegiSunter(comparisons, u_sample_pairs=30_000, seed=1).fit_counts(*inputs)
+    sampled = FellegiSunter(comparisons, u_sample_pairs=30_000, seed=1).fit_counts(*inputs[:4])
+
+    strangers = int((owner[i] != owner[j]).sum())  # the families' pairs
+    present = len(records) * (len(records) - 1) // 2
+    exact = ExactMatch("email").exact_level
+    assert strangers / present <= counted.u_[1][exact] < strangers / present * 3
+    assert sampled.u_[1][exact] > 4 * counted.u_[1][exact]
+    email_only = np.array([[NULL_LEVEL, exact]], dtype=np.int8)
+    assert counted.match_probability(counted.match_weight(email_only))[0] > 0.8
+    assert sampled.match_probability(sampled.match_weight(email_only))[0] < 0.8
 
 
 # --------------------------------------------------------------------------- real comparisons
