@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from unifyprofile.compare import (
+    COMPARISON_TYPES,
     AddressComparison,
     Comparison,
     DateComparison,
@@ -273,3 +274,40 @@ def test_pandas_string_dtype_with_na():
     )
     p = NameComparison("first_name", swap_with="last_name").prepare(records)
     assert p.levels(np.array([0, 0]), np.array([1, 2])).tolist() == [-1, 2]
+
+
+# A column of near and exact duplicates per comparison type, for the property below.
+_EXACT_SAMPLES = {
+    "exact": ("city", ["paris", "Paris", "paris", "oslo", None, "par1s"]),
+    "name": ("first_name", ["ann", "anne", "ann", "annie", "nan", None, "bob", "robert"]),
+    "email": ("email", ["ann.lee@x.org", "ann.le@x.org", "ann.lee@x.org", "annlee@x.org",
+                        "ann.lee@y.org", None]),
+    "phone": ("phone", ["+14155550134", "4155550134", "+14155550134", "+14155550135",
+                        "+442079460958", None]),
+    "date": ("dob", ["1980-01-02", "1980-02-01", "1980-01-02", "1980-01-03", "1981-01-02",
+                     None]),
+    "address": ("address", ["12 main st", "12 main street", "12 main st", "21 main st",
+                            "12 mian st", None]),
+    "postcode": ("postcode", ["sw1a 1aa", "sw1a 1ab", "sw1a 1aa", "sw1a", "sw1a1aa", None]),
+    "string": ("title", ["data matching", "data-matching", "data matching", "matching data",
+                         None]),
+    "numeric": ("amount", ["100", "100.0", "105", "99.5", "x", "100"]),
+    "text": ("title", ["Sony TV KDL-40", "sony tv kdl-40", "Sony TV KDL-40", "TV Sony",
+                       "Canon camera", None]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(COMPARISON_TYPES))
+def test_the_exact_level_is_equal_value_codes_and_nothing_else(kind):
+    """The model counts exact agreement from value codes (``agreement_counts``): a pair
+    is at the exact level exactly when its two records hold the same value code."""
+    field, values = _EXACT_SAMPLES[kind]
+    comparison = COMPARISON_TYPES[kind](field)
+    records = pd.DataFrame({f"{field}_std": values})
+    prepared = comparison.prepare(records)
+    i, j = np.triu_indices(len(values), k=1)
+    levels = prepared.levels(i, j)
+    codes = prepared.value_codes
+    same = (codes[i] == codes[j]) & (codes[i] >= 0)
+    np.testing.assert_array_equal(levels == comparison.exact_level, same)
+    assert same.any() and (~same & (levels >= 0)).any()
