@@ -236,14 +236,16 @@ def _parse_fast(text: pa.Array, region: pa.Array) -> tuple[np.ndarray, pa.Array,
     """:func:`_parse_phone` of the North American numbers that :func:`_nanp` reads, at once."""
     parts = pc.extract_regex(pc.fill_null(text, ""), _NANP_ARROW)
     matched = pc.fill_null(pc.is_valid(parts), False)
-    parts = pc.fill_null(parts, pa.scalar(
-        {"plus": "", "one": "", "area": "", "exchange": "", "line": ""}, parts.type))
-    plus = pc.greater(pc.utf8_length(pc.struct_field(parts, "plus")), 0)
-    one = pc.greater(pc.utf8_length(pc.struct_field(parts, "one")), 0)
+
+    def part(name: str) -> pa.Array:  # "" where the number did not match
+        return pc.fill_null(pc.struct_field(parts, name), "")
+
+    plus = pc.greater(pc.utf8_length(part("plus")), 0)
+    one = pc.greater(pc.utf8_length(part("one")), 0)
     nanp_region = pc.fill_null(pc.is_in(region, value_set=pa.array(sorted(_NANP_REGIONS))), False)
     done = pc.and_(matched, pc.if_else(plus, one, nanp_region))
     national = pc.binary_join_element_wise(
-        *(pc.struct_field(parts, f) for f in ("area", "exchange", "line")), "")
+        *(part(f) for f in ("area", "exchange", "line")), "")
     digits = pc.replace_substring_regex(pc.fill_null(text, ""), r"\D", "")
     junk = pc.or_(_is_junk_arrow(digits), _is_junk_arrow(national))
     null = pa.scalar(None, pa.string())
