@@ -842,9 +842,11 @@ class _Run:
         out = []
         for n in range(len(comparisons)):
             row = found.get(n)
-            left, right = (int(row["l"]), int(row["r"])) if row is not None else (0, 0)
-            present = left * right if link else left * (left - 1) // 2
-            out.append((int(row["a"]) if row is not None else 0, present))
+            if row is None:  # no record holds a value
+                out.append((0, 0))
+                continue
+            left, right = int(row["l"]), int(row["r"])
+            out.append((int(row["a"]), left * right if link else left * (left - 1) // 2))
         return out
 
     # ---------------------------------------------------------------- score
