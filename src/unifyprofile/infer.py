@@ -689,8 +689,9 @@ def fit_aliases(config: Config, records: pd.DataFrame) -> tuple[Config, list[str
     column = schema.std("first_name")
     if not at or column not in records.columns:
         return config, []
-    names, vocabulary = pd.factorize(records[column], use_na_sentinel=True)
-    surnames = (records[schema.std("last_name")].to_numpy(dtype=object)
+    names, uniques = pd.factorize(records[column], use_na_sentinel=True)
+    vocabulary = np.asarray(uniques, dtype=object)
+    surnames = (records[schema.std("last_name")].to_numpy(dtype=object, na_value=None)
                 if schema.std("last_name") in records.columns else None)
     found: dict[tuple[int, int], set[tuple[int, ...]]] = {}
     for fields in ALIAS_WITNESSES:
@@ -706,12 +707,15 @@ def fit_aliases(config: Config, records: pd.DataFrame) -> tuple[Config, list[str
         shape = table.groupby(["a", "b"], sort=False)["name"].agg(
             ["size", "nunique", "min", "max"])
         two = shape[(shape["nunique"] == 2) & (shape["size"] <= ALIAS_MAX_GROUP)]
-        members = table.join(two, on=["a", "b"], how="inner").groupby(
-            ["a", "b", "min", "max"], sort=False)["row"].agg(tuple)
-        for (_, _, low, high), group in members.items():
-            if surnames is not None and {surnames[r] for r in group} & {
-                    vocabulary[low], vocabulary[high]}:
-                continue  # a name given in the surname's place: a swap, not an alias
+        members = table.join(two, on=["a", "b"], how="inner")
+        if surnames is not None:  # a name given in the surname's place: a swap, not an alias
+            surname = surnames[members["row"].to_numpy()]
+            swapped = ((surname == vocabulary[members["min"].to_numpy()])
+                       | (surname == vocabulary[members["max"].to_numpy()]))
+            members = members[~members.assign(swapped=swapped).groupby(
+                ["a", "b"], sort=False)["swapped"].transform("any").to_numpy(dtype=bool)]
+        groups = members.groupby(["a", "b", "min", "max"], sort=False)["row"].agg(tuple)
+        for (_, _, low, high), group in groups.items():
             found.setdefault((int(low), int(high)), set()).add(tuple(sorted(group)))
     if not found:
         return config, []
