@@ -406,7 +406,7 @@ def _profile(values: pd.Series, n_rows: int) -> _Profile:
     filled = len(values) / n_rows if n_rows else 0.0
     distinct = int(values.nunique())
     unique_ratio = distinct / len(values) if len(values) else 0.0
-    sample = values.sample(_SAMPLE, random_state=0) if len(values) > _SAMPLE else values
+    sample = _py(values.sample(_SAMPLE, random_state=0) if len(values) > _SAMPLE else values)
     digits_only = sample.str.replace(r"\D", "", regex=True).str.len()
     # Up to 15 digits with a country code ("+", "00"), at most 13 without: a 15-digit
     # code in four groups is an account, not a number to call.
@@ -456,7 +456,7 @@ def _placeholder(values: pd.Series) -> str | None:
         return None
     # The commonest value of a sample is the candidate (counting a million distinct
     # e-mails costs more than the rest of the column's profile); its share is exact.
-    sample = values.sample(_SAMPLE, random_state=0) if len(values) > _SAMPLE else values
+    sample = _py(values.sample(_SAMPLE, random_state=0) if len(values) > _SAMPLE else values)
     counts = sample.value_counts()
     top = str(counts.index[0])
     if len(counts) < 5 or not (top.strip().lower() in _JUNK
@@ -644,8 +644,7 @@ def infer_roles(table: pd.DataFrame, *, exclude: Iterable[str] = ("record_id",)
     profiles: dict[str, _Profile] = {}
     out: dict[str, ColumnRole] = {}
     for column in columns:
-        values = _text(table[column]).str.strip()
-        values = values[values != ""]
+        values = _text(table[column])
         placeholder = _placeholder(values)
         if placeholder is not None:
             values = values[values != placeholder]
@@ -666,13 +665,28 @@ def infer_roles(table: pd.DataFrame, *, exclude: Iterable[str] = ("record_id",)
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """The non-missing values as Python strings; Arrow-backed text is unboxed as it is
-    (five times faster than ``astype(str)``, which formats each value anew)."""
+    """The non-missing values, stripped, without the empty ones.  Arrow-backed text
+    stays in Arrow (a million values are cleaned and counted there at once); other
+    values become Python strings."""
     values = values.dropna()
-    if isinstance(values.dtype, (pd.ArrowDtype, pd.StringDtype)) \
-            and pd.api.types.is_string_dtype(values.dtype):
+    if not _arrow_text(values):
+        values = values.astype(str)
+    values = values.str.strip()
+    return values[values != ""]
+
+
+def _arrow_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, (pd.ArrowDtype, pd.StringDtype)) \
+        and pd.api.types.is_string_dtype(values.dtype)
+
+
+def _py(values: pd.Series) -> pd.Series:
+    """The values as Python strings, for the Python-regex checks (a sample, or a column
+    that a rare check reads whole); Arrow-backed text is unboxed as it is (five times
+    faster than ``astype(str)``, which formats each value anew)."""
+    if _arrow_text(values):
         return pd.Series(values.to_numpy(dtype=object), index=values.index, name=values.name)
-    return values.astype(str)
+    return values
 
 
 def _filled(values: pd.Series) -> set[object]:
@@ -703,7 +717,7 @@ def _date_parts(roles: dict[str, ColumnRole], values: Mapping[str, pd.Series],
         if best is None:
             continue
         month, day = best
-        years = pd.to_numeric(values[year].str.extract(r"(\d{4})")[0], errors="coerce")
+        years = pd.to_numeric(_py(values[year]).str.extract(r"(\d{4})")[0], errors="coerce")
         hinted = {_name_role(c) for c in (year, month, day)}
         birth = "dob" in hinted or (years.median() <= pd.Timestamp.now().year - 10
                                     and "date" not in hinted)
@@ -747,7 +761,7 @@ def _postcodes(roles: dict[str, ColumnRole], values: Mapping[str, pd.Series]) ->
     if "address" not in held or "postcode" in held:
         return
     for column, found in roles.items():
-        held_values = values[column]
+        held_values = _py(values[column])
         if found.role not in ("categorical", "identifier") or _name_role(column) \
                 or len(held_values) < 20:
             continue
@@ -780,7 +794,7 @@ def _birth_dates(roles: dict[str, ColumnRole], values: Mapping[str, pd.Series]) 
     for column, found in roles.items():
         if found.role != "date" or found.part is not None or len(values[column]) < 20:
             continue
-        parsed = standardise_date(values[column])["std"].dropna()
+        parsed = standardise_date(_py(values[column]))["std"].dropna()
         if len(parsed) < 0.9 * len(values[column]):
             continue
         when = pd.to_datetime(parsed, format="%Y-%m-%d")
@@ -875,7 +889,7 @@ def _one_column_per_role(roles: dict[str, ColumnRole],
                     column, role, f"{found.reason}; fills the rows {columns[0]!r} leaves "
                     "empty: one field", None, found.placeholder)
                 continue
-            words = float(values[column].map(lambda s: len(_WORDS.findall(s))).mean())
+            words = float(_py(values[column]).map(lambda s: len(_WORDS.findall(s))).mean())
             fallback = ("middle_name" if role == "first_name" and "middle_name" not in
                         holders else "other_phone" if role == "phone" else
                         "identifier" if role == "ssn" else
