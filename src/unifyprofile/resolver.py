@@ -464,8 +464,7 @@ class _Compared:
     comparisons: list[Comparison]
     prepared: list[PreparedComparison]
     levels: np.ndarray
-    #: Match weights of the pairs under the model :meth:`fit` kept (when it is the
-    #: first fit: a refit is scored afresh rather than hold two arrays of weights).
+    #: Match weights of the pairs under the model :meth:`fit` kept.
     weights: dict[FellegiSunter, np.ndarray] = dataclasses.field(default_factory=dict)
 
     def fit(self) -> FellegiSunter:
@@ -494,8 +493,7 @@ class _Compared:
         def links(model: FellegiSunter) -> np.ndarray:
             weight = match_weights(self.levels, self.cand.i, model,
                                    [p.value_frequency for p in self.prepared])
-            if not self.weights:  # the first fit's, kept for scoring: it is kept most often
-                self.weights[model] = weight
+            self.weights[model] = weight  # for scoring, when this fit is kept
             out = np.empty(len(weight), dtype=bool)
             for start in range(0, len(out), CHUNK_PAIRS):  # bounded memory
                 part = slice(start, start + CHUNK_PAIRS)
@@ -547,15 +545,9 @@ class Scored:
 
 def match_weights(levels: np.ndarray, i: np.ndarray, model: FellegiSunter,
                   frequencies: Sequence[np.ndarray | None]) -> np.ndarray:
-    """The model's match weight of each compared pair, in chunks of
-    :data:`CHUNK_PAIRS` (bounded memory); ``frequencies`` as for :func:`score_pairs`."""
-    weight = np.empty(len(i), dtype=np.float64)
-    for start in range(0, len(i), CHUNK_PAIRS):
-        stop = min(start + CHUNK_PAIRS, len(i))
-        left = i[start:stop]
-        weight[start:stop] = model.match_weight(
-            levels[start:stop], [None if f is None else f[left] for f in frequencies])
-    return weight
+    """The model's match weight of each compared pair; ``frequencies`` as for
+    :func:`score_pairs`."""
+    return model.match_weight(levels, frequencies, rows=i)
 
 
 def score_pairs(levels: np.ndarray, i: np.ndarray, j: np.ndarray, model: FellegiSunter,

@@ -224,8 +224,15 @@ def cluster(n_records: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, *,
         bad_edges = bad_edges[order]
         comp_of_edge = edge_comp[bad_edges]
         bounds = np.flatnonzero(np.diff(comp_of_edge)) + 1
+        # The records of each component to split, in order, found once (splitting
+        # relabels only the records of the component at hand).
+        held = np.flatnonzero(isin_ints(labels, bad))
+        held = held[np.argsort(labels[held], kind="stable")]
+        held_comp = labels[held]
         for chunk in np.split(bad_edges, bounds):
-            members = np.flatnonzero(labels == edge_comp[chunk[0]])
+            comp = edge_comp[chunk[0]]
+            members = held[np.searchsorted(held_comp, comp, side="left"):
+                           np.searchsorted(held_comp, comp, side="right")]
             parts, cut = _split(members, i[chunk], j[chunk], weight[chunk], constraints,
                                 max_cluster_size, apart_of,
                                 None if separate is None else separate.blind)

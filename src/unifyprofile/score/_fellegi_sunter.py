@@ -451,7 +451,8 @@ class FellegiSunter:
             )
 
     def contributions(self, levels: np.ndarray,
-                      frequencies: Sequence[np.ndarray | None] | None = None) -> np.ndarray:
+                      frequencies: Sequence[np.ndarray | None] | None = None, *,
+                      rows: np.ndarray | None = None) -> np.ndarray:
         """Per-comparison log2 Bayes factors, shape ``(pairs, comparisons)``.
 
         Locations nest: where a finer location field (a street address) speaks for a
@@ -465,10 +466,15 @@ class FellegiSunter:
             frequencies: per comparison, for each pair the term frequency of the value
                 both records share (used on the exact level when TF adjustment is on),
                 or None.
+            rows: when given, ``frequencies`` hold one value per record and a pair's is
+                that of its record ``rows[pair]`` (read only where the pair agrees
+                exactly, not gathered for every pair).
         """
         self._require_fitted()
         self._check_levels(levels)
-        out = np.empty(levels.shape, dtype=np.float64)
+        # Column by column: both matrices in column order.
+        out = np.empty(levels.shape, dtype=np.float64, order="F")
+        levels = np.asfortranarray(levels)
         for k, comparison in enumerate(self.comparisons):
             # A missing value (level -1) reads the 0 appended at the end of the table.
             table = np.append(np.log2(self.m_[k]) - np.log2(self.u_[k]), 0.0)
@@ -478,9 +484,10 @@ class FellegiSunter:
             exact = comparison.exact_level
             if (self.tf_adjust and comparison.tf_adjust and freq is not None
                     and exact is not None):
-                at = lv == exact
+                at = np.flatnonzero(lv == exact)
+                shared = freq[at] if rows is None else freq[rows[at]]
                 # Agreeing on a rare value is stronger evidence than on a common one.
-                column[at] = np.log2(self.m_[k][exact]) - np.log2(np.maximum(freq[at], 1e-9))
+                column[at] = np.log2(self.m_[k][exact]) - np.log2(np.maximum(shared, 1e-9))
             out[:, k] = column
         self._nest_locations(out)
         return out
@@ -503,14 +510,20 @@ class FellegiSunter:
         return float(np.log2(self.m_[k][level]) - np.log2(self.u_[k][level]))
 
     def match_weight(self, levels: np.ndarray,
-                     frequencies: Sequence[np.ndarray | None] | None = None) -> np.ndarray:
+                     frequencies: Sequence[np.ndarray | None] | None = None, *,
+                     rows: np.ndarray | None = None) -> np.ndarray:
         """Sum of the per-comparison log2 Bayes factors of each pair (in chunks of
         :data:`WEIGHT_CHUNK` pairs: the per-comparison matrix of millions of pairs would
-        be the run's largest allocation)."""
+        be the run's largest allocation); ``frequencies`` and ``rows`` as for
+        :meth:`contributions`."""
         self._check_levels(levels)
         out = np.empty(len(levels), dtype=np.float64)
         for start in range(0, len(levels), WEIGHT_CHUNK):
             stop = start + WEIGHT_CHUNK
+            if rows is not None:
+                out[start:stop] = self.contributions(
+                    levels[start:stop], frequencies, rows=rows[start:stop]).sum(axis=1)
+                continue
             chunk = None if frequencies is None else [
                 None if f is None else f[start:stop] for f in frequencies]
             out[start:stop] = self.contributions(levels[start:stop], chunk).sum(axis=1)
