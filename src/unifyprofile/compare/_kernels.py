@@ -84,11 +84,13 @@ def _without_blanks(codes: np.ndarray, dictionary: pa.Array) -> tuple[np.ndarray
     return codes, dictionary.to_numpy(zero_copy_only=False).astype(object)
 
 
-def factorize_together(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Factorise several string columns over one shared vocabulary.
+def factorize_together(*columns: pd.Series | np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Factorise several string columns over one shared vocabulary (as :func:`factorize`
+    does one column: codes in first-seen order over the columns one after the other).
 
     Needed when values of different columns are compared with each other (a first name
-    against a last name for swapped names).
+    against a last name for swapped names).  Arrow-backed columns are joined and encoded
+    in Arrow.
 
     >>> (a, b), uniques = factorize_together(
     ...     np.array(["ann", "lee"], dtype=object), np.array(["lee", None], dtype=object))
@@ -96,7 +98,16 @@ def factorize_together(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarr
     ([0, 1], [1, -1], ['ann', 'lee'])
     """
     lengths = [len(c) for c in columns]
-    codes, uniques = factorize(np.concatenate(columns))
+    arrow = [c.array._pa_array for c in columns  # noqa: SLF001
+             if isinstance(c, pd.Series) and isinstance(c.dtype, pd.ArrowDtype)
+             and pa.types.is_string(c.dtype.pyarrow_dtype)]
+    if len(arrow) == len(columns):
+        joined = pd.Series(pd.arrays.ArrowExtensionArray(
+            pa.chunked_array([chunk for a in arrow for chunk in a.chunks], pa.string())))
+        codes, uniques = factorize(joined)
+    else:
+        codes, uniques = factorize(np.concatenate(
+            [c.to_numpy(dtype=object) if isinstance(c, pd.Series) else c for c in columns]))
     parts = np.split(codes, np.cumsum(lengths)[:-1])
     return parts, uniques
 

@@ -427,15 +427,13 @@ class NameComparison(Comparison):
 
     def prepare(self, records: pd.DataFrame) -> PreparedComparison:
         column = _resolve(records, self.field, self.name)
-        parts = [records[column].to_numpy(dtype=object)]
+        parts = [records[column]]
         if self.swap_with:
-            parts.append(
-                records[_resolve(records, self.swap_with, self.name)].to_numpy(dtype=object)
-            )
+            parts.append(records[_resolve(records, self.swap_with, self.name)])
         nick_column = f"{self.field}_nick"
         nicknames = self.nicknames and nick_column in records.columns
         if nicknames:
-            parts.append(records[nick_column].to_numpy(dtype=object))
+            parts.append(records[nick_column])
         # One vocabulary for every column read, so values compare across columns by code.
         codes, uniques = k.factorize_together(*parts)
         own = codes[0]

@@ -97,9 +97,8 @@ def _parse_phone(text: str, region: str | None) -> StdFlag:
     number = _international(text, digits)
     if number is None:
         number = _parse(text, region)
-    if (number is None or not phonenumbers.is_possible_number(number)) and text.lstrip(
-        "( "
-    ).startswith("00"):
+    if text.lstrip("( ").startswith("00") and (
+            number is None or not phonenumbers.is_possible_number(number)):
         # "0044 20 ..." written in a region whose international prefix is not 00.
         number = _parse("+" + text.lstrip("( ")[2:], region)
     if number is None:
