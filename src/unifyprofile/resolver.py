@@ -338,7 +338,8 @@ class Resolver(Generic[R]):
             dayfirst = src.map({n: s.dayfirst for n, s in by_name.items()}).astype(bool)
             records = standardise(table.records, region=region, dayfirst=dayfirst,
                                   phone_fields=config.phone_fields,
-                                  placeholders=dict(config.guards.placeholders))
+                                  placeholders=dict(config.guards.placeholders),
+                                  share=True)
             if demote:
                 records, hubs = demote_hubs(records, config.guards)
             else:

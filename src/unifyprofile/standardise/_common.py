@@ -283,22 +283,28 @@ def map_std_flag_fast(
     return std_flag_columns(codes, std, flag, values)
 
 
-def parse_fast(
-    uniques: list[Any], fast: FastPath, slow: Callable[[int], StdFlag]
-) -> tuple[np.ndarray, np.ndarray]:
-    """(std, flag) object arrays for distinct raw values: ``fast`` decides what it can in
-    Arrow, ``slow(k)`` gives the pair of each value ``k`` it leaves undone."""
+def fast_part(uniques: list[Any], fast: FastPath) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What ``fast`` decides in Arrow of distinct raw values: (std, flag) object arrays
+    and the positions it leaves undone (all of them when the values are few: one record
+    resolved against a store, where Arrow's per-call cost would exceed the parsing)."""
     if len(uniques) < FAST_PATH_MIN:
-        # A few values (one record resolved against a store): Arrow's per-call cost
-        # would exceed the parsing itself.
-        pairs = [slow(k) for k in range(len(uniques))]
-        return (np.array([p[0] for p in pairs] + [None], dtype=object)[:-1],
-                np.array([p[1] for p in pairs] + [None], dtype=object)[:-1])
+        nothing = np.full(len(uniques), None, dtype=object)
+        return nothing, nothing.copy(), np.arange(len(uniques))
     text = pa.array([u if isinstance(u, str) else None for u in uniques], pa.string())
     done, std_arrow, flag_arrow = fast(text)
     std = std_arrow.to_numpy(zero_copy_only=False).astype(object)
     flag = flag_arrow.to_numpy(zero_copy_only=False).astype(object)
-    for k in np.flatnonzero(~done):
+    return std, flag, np.flatnonzero(~done)
+
+
+def parse_fast(
+    uniques: list[Any], fast: FastPath, slow: Callable[[int], StdFlag]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(std, flag) object arrays for distinct raw values: ``fast`` decides what it can in
+    Arrow (see :func:`fast_part`), ``slow(k)`` gives the pair of each value ``k`` it
+    leaves undone."""
+    std, flag, todo = fast_part(uniques, fast)
+    for k in todo:
         std[k], flag[k] = slow(int(k))
     return std, flag
 

@@ -25,7 +25,7 @@ from .dates import standardise_date, standardise_timestamp
 from .emails import standardise_email
 from .ids import standardise_bool, standardise_company, standardise_gender, standardise_id
 from .names import nickname_key, split_full_name, standardise_name
-from .phones import standardise_phone
+from .phones import standardise_phone, standardise_phones
 
 #: Fields whose standardiser returns only a Series (no flag column).
 _PLAIN_FIELDS: dict[str, Callable[[pd.Series], pd.Series]] = {
@@ -208,6 +208,7 @@ def standardise(
     id_fields: Iterable[str] = schema.ID_FIELDS,
     phone_fields: Iterable[str] = (),
     placeholders: Mapping[str, Iterable[str]] | None = None,
+    share: bool = False,
 ) -> pd.DataFrame:
     """Add the standardised form of every canonical and identifier field present.
 
@@ -242,6 +243,10 @@ def standardise(
             with flag ``"placeholder"``.  A field that is neither canonical nor an
             identifier but is a column of ``records`` gets ``<field>_std`` (its
             stripped text) with the junk nulled.
+        share: share the parsing of a large table's phone numbers with a child
+            interpreter that starts on them while this process standardises the other
+            fields (see :mod:`unifyprofile.standardise._offload`; the result is the
+            same).
 
     Returns:
         A new DataFrame: the columns of ``records`` followed by the added columns
@@ -288,13 +293,14 @@ def standardise(
     align_param(dayfirst, rows, "dayfirst")
 
     added: dict[str, np.ndarray | pd.Series] = {}
+    # Phones first: the slowest, they may be parsed beside the rest (in a child).
+    phone_frames = standardise_phones(
+        {field: records[field] for field in dict.fromkeys(phones) if field in records},
+        region, share=share)
     if "email" in records:
         frame = standardise_email(records["email"])
         added |= _flagged(frame, "email", ctx.declared("email", standardise_email))
-    for field in dict.fromkeys(phones):
-        if field in records:
-            frame = standardise_phone(records[field], region)
-            added |= _flagged(frame, field, ctx.declared_phone(field))
+    phones_at = len(added)  # their columns go here, when they are done
     if "dob" in records:
         frame = standardise_date(records["dob"], dayfirst)
         added |= _flagged(frame, "dob", ctx.declared_date())
@@ -317,6 +323,12 @@ def standardise(
             # with the junk nulled, so comparisons and blocking skip it.
             frame = _as_declared(records[field])
             added |= _flagged(frame, field, ctx.declared(field, _as_declared))
+
+    phone_std: dict[str, np.ndarray | pd.Series] = {}
+    for field, frame in phone_frames().items():
+        phone_std |= _flagged(frame, field, ctx.declared_phone(field))
+    ordered = list(added.items())
+    added = dict(ordered[:phones_at] + list(phone_std.items()) + ordered[phones_at:])
 
     # One concat rather than a column insert per added column (which dominates the cost of
     # standardising a single record).  Positional arrays: a duplicated index is harmless.

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,12 +31,13 @@ from ._common import (
     PLACEHOLDER,
     StdFlag,
     distinct_pairs,
-    parse_fast,
+    fast_part,
     std_flag_columns,
     text_func_with,
 )
+from ._offload import shared_map
 
-__all__ = ["standardise_phone"]
+__all__ = ["standardise_phone", "standardise_phones"]
 
 _NON_DIGIT = re.compile(r"\D")
 _PLACEHOLDER_WORDS = frozenset(
@@ -195,15 +198,45 @@ def standardise_phone(values: pd.Series, region: str | pd.Series = "US") -> pd.D
         2           None  placeholder
         3      606123456      invalid
     """
-    codes, texts, regions = distinct_pairs(values, region, name="region", default=None)
-    codes_of = [_region_code(r) for r in regions]
-    slow = text_func_with(_parse_phone, blank=(None, None))
-    std, flag = parse_fast(
-        texts,
-        lambda text: _parse_fast(text, pa.array(codes_of, pa.string())),
-        lambda k: slow(texts[k], codes_of[k]),
-    )
-    return std_flag_columns(codes, std, flag, values)
+    return standardise_phones({"phone": values}, region)()["phone"]
+
+
+def standardise_phones(columns: Mapping[str, pd.Series], region: str | pd.Series = "US", *,
+                       share: bool = False) -> Callable[[], dict[str, pd.DataFrame]]:
+    """:func:`standardise_phone` of several columns, started: the function returned
+    gives each column's frame.
+
+    The numbers the vectorised path reads are read at once; the rest, parsed one by one
+    by ``phonenumbers`` (the slowest standardiser), when the frames are asked for.  With
+    ``share``, a large lot is shared with a child interpreter that starts on it at once
+    (see :mod:`unifyprofile.standardise._offload`; the frames are the same).
+    """
+    started = []
+    for name, values in columns.items():
+        codes, texts, regions = distinct_pairs(values, region, name="region", default=None)
+        codes_of = [_region_code(r) for r in regions]
+        std, flag, todo = fast_part(texts, functools.partial(_parse_fast, regions=codes_of))
+        started.append((name, values, codes, std, flag, todo,
+                        [(texts[k], codes_of[k]) for k in todo]))
+    parsed = shared_map(_parse_each, [item for *_, items in started for item in items],
+                        share=share)
+
+    def frames() -> dict[str, pd.DataFrame]:
+        pairs = iter(parsed.result())
+        out = {}
+        for name, values, codes, std, flag, todo, _ in started:
+            for k in todo:
+                std[k], flag[k] = next(pairs)
+            out[name] = std_flag_columns(codes, std, flag, values)
+        return out
+
+    return frames
+
+
+def _parse_each(items: list[tuple[Any, str | None]]) -> list[StdFlag]:
+    """:func:`_parse_phone` of each (text, region); a blank text gives (None, None)."""
+    parse = text_func_with(_parse_phone, blank=(None, None))
+    return [parse(text, region) for text, region in items]
 
 
 def _junk_runs() -> pa.Array:
@@ -231,8 +264,11 @@ def _is_junk_arrow(digits: pa.Array) -> pa.Array:
     return pc.and_(long_enough, junk)
 
 
-def _parse_fast(text: pa.Array, region: pa.Array) -> tuple[np.ndarray, pa.Array, pa.Array]:
-    """:func:`_parse_phone` of the North American numbers that :func:`_nanp` reads, at once."""
+def _parse_fast(text: pa.Array, regions: list[str | None]
+                ) -> tuple[np.ndarray, pa.Array, pa.Array]:
+    """:func:`_parse_phone` of the North American numbers that :func:`_nanp` reads, at
+    once (``regions``: of each text)."""
+    region = pa.array(regions, pa.string())
     parts = pc.extract_regex(pc.fill_null(text, ""), _NANP_ARROW)
     matched = pc.fill_null(pc.is_valid(parts), False)
 
