@@ -445,8 +445,8 @@ def _order(field: str) -> int:
     return order.index(field) if field in order else len(order)
 
 
-def fit_blocking(config: Config, records: pd.DataFrame,
-                 budget: int | None = None) -> tuple[Config, list[str]]:
+def fit_blocking(config: Config, records: pd.DataFrame, budget: int | None = None, *,
+                 keys: TableKeys | None = None) -> tuple[Config, list[str]]:
     """Fit the blocking rules to the records: within the per-rule limit by construction,
     then looser person rules while the candidate pairs stay within a budget.
 
@@ -465,6 +465,8 @@ def fit_blocking(config: Config, records: pd.DataFrame,
         records: the standardised records.
         budget: most pairs in all; default ``max(PAIRS_PER_RECORD * records,
             MIN_PAIR_BUDGET)``, at most :data:`MAX_PAIR_BUDGET`.
+        keys: the blocking keys of ``records`` derived so far, to reuse and add to
+            (blocking the same records later reuses them too).
 
     Returns:
         The config with the fitted rules, and one note per rule with its pair count
@@ -479,7 +481,7 @@ def fit_blocking(config: Config, records: pd.DataFrame,
     loose_limit = min(max(LOOSE_PAIRS_PER_RECORD * len(records), MIN_PAIR_BUDGET), limit)
     fields = {c[:-4] for c in records.columns if c.endswith("_std")} | set(records.columns)
 
-    derived = TableKeys(records)  # rules and their tightened forms share keys
+    derived = keys if keys is not None else TableKeys(records)  # rules and tightenings share
 
     def count(rule: BlockingRule) -> int:
         rows, codes = rule.entries(records, derived)
@@ -516,10 +518,10 @@ def fit_blocking(config: Config, records: pd.DataFrame,
         rules.append(rule)
         total += pairs
         notes.append(f"blocking rule '{rule.name}': about {pairs:,} pairs")
-    for keys in LOOSE_PERSON_RULES:
-        if not all(k.split(":")[0] in fields for k in keys):
+    for loose in LOOSE_PERSON_RULES:
+        if not all(k.split(":")[0] in fields for k in loose):
             continue
-        rule = BlockingRule.parse(list(keys))
+        rule = BlockingRule.parse(list(loose))
         if rule in rules:
             continue
         pairs = count(rule)
@@ -750,11 +752,12 @@ def fit_aliases(config: Config, records: pd.DataFrame) -> tuple[Config, list[str
         f"of one person (same e-mail and birth date, ...) hold again and again, e.g. {shown}"]
 
 
-def fit_config(config: Config, records: pd.DataFrame) -> tuple[Config, list[str]]:
+def fit_config(config: Config, records: pd.DataFrame, *, keys: TableKeys | None = None
+               ) -> tuple[Config, list[str]]:
     """Fit a zero-config to the standardised records: blocking within the pair budget
-    (:func:`fit_blocking`), first-name aliases (:func:`fit_aliases`) and vetoes the
-    data bears out (:func:`fit_guards`)."""
-    config, blocking_notes = fit_blocking(config, records)
+    (:func:`fit_blocking`, which derives its keys into ``keys`` when given), first-name
+    aliases (:func:`fit_aliases`) and vetoes the data bears out (:func:`fit_guards`)."""
+    config, blocking_notes = fit_blocking(config, records, keys=keys)
     config, alias_notes = fit_aliases(config, records)
     config, guard_notes = fit_guards(config, records, seed=config.seed)
     return config, blocking_notes + alias_notes + guard_notes

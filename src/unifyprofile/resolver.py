@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from unifyprofile import schema
 from unifyprofile._columns import order_of
 from unifyprofile._log import log_notes
-from unifyprofile.blocking import BlockingRule, Candidates, block
+from unifyprofile.blocking import BlockingRule, Candidates, TableKeys, block
 from unifyprofile.compare import Comparison, PreparedComparison, default_comparisons
 from unifyprofile.config import Config, config_warnings
 from unifyprofile.errors import ConfigError
@@ -372,8 +372,8 @@ class Resolver(Generic[R]):
         clustering or merging them."""
         return self._compared(_positional(records)).fit()
 
-    def _compared(self, records: pd.DataFrame) -> _Compared:
-        """Block and compare ``records`` (positions 0..n-1)."""
+    def _compared(self, records: pd.DataFrame, keys: TableKeys | None = None) -> _Compared:
+        """Block and compare ``records`` (positions 0..n-1); ``keys`` as for :meth:`resolve`."""
         config = self.config
         side = None
         if config.link_type == "link_only":
@@ -381,7 +381,7 @@ class Resolver(Generic[R]):
         all_rules = self.blocking_rules(records)
         with self._stage("block"):
             cand = block(records, all_rules, link_type=config.link_type, side=side,
-                         max_pairs_per_rule=config.max_pairs_per_rule)
+                         max_pairs_per_rule=config.max_pairs_per_rule, keys=keys)
         comparisons = self.comparisons(records)
         with self._stage("compare"):
             prepared = [c.prepare(records) for c in comparisons]
@@ -389,7 +389,7 @@ class Resolver(Generic[R]):
         return _Compared(self, records, side, all_rules, cand, comparisons, prepared, levels)
 
     def resolve(self, records: pd.DataFrame, sources: list[Source] | None = None, *,
-                golden: bool = True) -> Result:
+                golden: bool = True, keys: TableKeys | None = None) -> Result:
         """Resolve already standardised records (positions 0..n-1).
 
         Args:
@@ -398,12 +398,17 @@ class Resolver(Generic[R]):
             golden: merge each entity into its golden profile. Without it
                 ``Result.golden`` is empty: for a caller that scores the entities only
                 (``unifyprofile evaluate``), the merge is a tenth of a large run.
+            keys: blocking keys of these records derived already (by
+                :func:`unifyprofile.infer.fit_config`), reused; emptied once the
+                candidate pairs are made, so that they are not held through the run.
         """
         config = self.config
         sources = sources or list(config.sources)
         records = _positional(records)
         n = len(records)
-        compared = self._compared(records)
+        compared = self._compared(records, keys)
+        if keys is not None:
+            keys.clear()
         all_rules, cand, comparisons = compared.rules, compared.cand, compared.comparisons
         prepared, levels = compared.prepared, compared.levels
         model = self.model if self.model is not None else compared.fit()

@@ -245,7 +245,7 @@ def link_sides(records: pd.DataFrame, link_type: str,
 
 def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: str = "dedupe",
           side: np.ndarray | None = None, max_pairs_per_rule: int | None = 20_000_000,
-          chunk_pairs: int = 4_000_000) -> Candidates:
+          chunk_pairs: int = 4_000_000, keys: TableKeys | None = None) -> Candidates:
     """Candidate pairs of ``records`` under the union of ``rules``.
 
     Args:
@@ -257,12 +257,14 @@ def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: st
         max_pairs_per_rule: fail before generating pairs if a rule alone would produce
             more than this many pairs (``None``: no limit).
         chunk_pairs: pairs are generated in chunks of about this size.
+        keys: the keys of ``records`` derived already (by
+            :func:`unifyprofile.infer.fit_blocking`), reused.
 
     Raises:
         BlockingError: a rule would produce more than ``max_pairs_per_rule`` pairs.
     """
     sides = link_sides(records, link_type, side)
-    keys = TableKeys(records)
+    keys = keys if keys is not None else TableKeys(records)
     # Codes are below the record count: int32 halves what every rule's codes hold.
     narrow = np.int32 if len(records) < np.iinfo(np.int32).max else np.int64
     all_codes = [rule.codes(records, keys).astype(narrow) for rule in rules]

@@ -144,6 +144,11 @@ class TableKeys:
             self._lists[key] = key_lists(self.records, key)
         return self._lists[key]
 
+    def clear(self) -> None:
+        """Forget the keys derived so far (their memory)."""
+        self._codes.clear()
+        self._lists.clear()
+
 
 def key_values(records: pd.DataFrame, key: Key) -> np.ndarray:
     """The key's value of each record as a string (None where it is null).

@@ -97,6 +97,7 @@ def evaluate_directory(
         write_config: write the config used (inferred or given) here as TOML, with the
             sources pointing at the benchmark's CSV files.
     """
+    from unifyprofile.blocking import TableKeys
     from unifyprofile.config import config_warnings, dump_config
     from unifyprofile.infer import fit_config
     from unifyprofile.resolver import Resolver
@@ -104,10 +105,12 @@ def evaluate_directory(
     start = time.perf_counter()
     bench = load_benchmark(directory)
     config = load_config(config_path) if config_path is not None else None
+    keys = None
     if config is None:
         base = zero_config(bench)
         records, table, _, used = Resolver(base).prepare()
-        base, notes = fit_config(base, records)
+        keys = TableKeys(records)  # fitting the blocking derives what blocking reuses
+        base, notes = fit_config(base, records, keys=keys)
         written = None if write_config is None else dataclasses.replace(
             base, sources=zero_config(bench, directory=directory).sources)
     else:
@@ -125,7 +128,7 @@ def evaluate_directory(
     base = base.with_sources(used)
     bench = _ids_only(bench)
     # Only the entities are scored: no golden profiles.
-    result = Resolver(base).resolve(records, used, golden=False)
+    result = Resolver(base).resolve(records, used, golden=False, keys=keys)
     result.rejects = table.rejects
     result.notes = notes + table.notes + result.notes
     if write_config is not None and written is not None:

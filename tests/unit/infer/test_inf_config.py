@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from unifyprofile.blocking import BlockingRule
+from unifyprofile.blocking import BlockingRule, TableKeys, block
 from unifyprofile.compare import ExactMatch, NameComparison, PhoneComparison, TextComparison
 from unifyprofile.config import dump_config, parse_config
 from unifyprofile.infer import DEDUP_THRESHOLD, KEEP_APART_BELOW, fit_blocking, infer_config
@@ -333,3 +333,27 @@ def test_aliases_are_learned_from_records_that_agree_on_an_email_and_a_birth_dat
                      "e.g. kasia = katarzyna"]
     # Fitted once: the config's aliases stand.
     assert fit_aliases(fitted, records) == (fitted, [])
+
+
+def test_blocking_reuses_the_keys_that_fitting_the_blocking_derived():
+    people = pd.DataFrame({
+        "record_id": [str(k) for k in range(12)],
+        "first_name": ["Ann", "Anne", "Bob", "Robert", "Carl", "Karl"] * 2,
+        "last_name": ["Lee", "Lee", "Diaz", "Diaz", "Kim", "Kim"] * 2,
+        "email": [f"p{k % 6}@example.org" for k in range(12)],
+    })
+    config, _ = infer_config({"records": people})
+    records, _, _, _ = Resolver(config).prepare()
+    keys = TableKeys(records)
+    fitted, _ = fit_blocking(config, records, keys=keys)
+    derived = dict(keys._codes)  # noqa: SLF001 - what fitting derived
+    assert derived
+    shared = block(records, fitted.blocking, keys=keys)
+    alone = block(records, fitted.blocking)
+    assert (shared.i.tolist(), shared.j.tolist()) == (alone.i.tolist(), alone.j.tolist())
+    # Blocking used the very arrays fitting derived, not new ones.
+    assert all(keys._codes[k] is codes for k, codes in derived.items())  # noqa: SLF001
+    result = Resolver(fitted).resolve(records, keys=keys)
+    assert not keys._codes and not keys._lists  # noqa: SLF001 - released after blocking
+    assert result.clusters["entity_id"].nunique() == Resolver(fitted).resolve(
+        records).clusters["entity_id"].nunique()
