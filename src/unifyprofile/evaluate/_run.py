@@ -192,6 +192,7 @@ def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:
         clusters[schema.RECORD_ID].astype(str).to_numpy(dtype=object), ids)
         else index.get_indexer(clusters[schema.RECORD_ID].astype(str)))
     entity = cluster_codes(n, entity_at, clusters[schema.ENTITY_ID].to_numpy())
+    sizes = np.bincount(entity[entity_at])  # records per entity (codes 0.. in clusters)
     if bench.task == "dedup":
         true_keys = pair_keys(*pairs_within(truth), n)
     else:
@@ -227,9 +228,8 @@ def evaluate_result(result: Any, bench: Benchmark) -> dict[str, Any]:
         "cluster": cluster_pair_scores(predicted, pd.Series(truth), sides=sides).as_dict(),
         "bcubed": (bcubed(predicted, pd.Series(truth)).as_dict()
                    if bench.task == "dedup" else None),
-        "entities": int(clusters[schema.ENTITY_ID].nunique()),
-        "largest_entity": (int(clusters[schema.ENTITY_ID].value_counts().max())
-                           if len(clusters) else 0),
+        "entities": int(len(sizes)),
+        "largest_entity": int(sizes.max(initial=0)),
         "model_check": diagnosis.as_dict() if diagnosis is not None else None,
     }
     return report

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from unifyprofile import schema
-from unifyprofile._columns import isin_ints, unique_ints
+from unifyprofile._columns import arrow_codes, isin_ints, unique_ints
 from unifyprofile.errors import ConfigError
 
 __all__ = ["SHARED_FIELDS", "Guards", "demote_hubs"]
@@ -173,13 +173,13 @@ def demote_hubs(records: pd.DataFrame, guards: Guards,
     people_col = "first_name_nick"
     if people_col not in records.columns:
         return records, pd.DataFrame(columns=["field", "value", "records", "people"])
-    people, _ = pd.factorize(records[people_col], use_na_sentinel=True)
+    people, _ = _factorize(records[people_col])
     out = records
     for field_name in guards.hub_fields:
         column = schema.std(field_name)
         if column not in records.columns:
             continue
-        codes, uniques = pd.factorize(records[column], use_na_sentinel=True)
+        codes, uniques = _factorize(records[column])
         both = (codes >= 0) & (people >= 0)
         if not both.any():
             continue
@@ -206,3 +206,12 @@ def demote_hubs(records: pd.DataFrame, guards: Guards,
         report.extend({"field": field_name, "value": uniques[h], "records": int(counts[h]),
                        "people": int(per_value[h])} for h in hubs)
     return out, pd.DataFrame(report, columns=["field", "value", "records", "people"])
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 for null) and distinct values, in Arrow for an Arrow-backed column."""
+    encoded = arrow_codes(values)
+    if encoded is not None:
+        return encoded[0], encoded[1].to_numpy(zero_copy_only=False)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(codes), np.asarray(uniques, dtype=object)
