@@ -23,9 +23,10 @@ import pickle
 import subprocess
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 __all__ = ["CHUNK", "MIN_SIZE", "SharedMap", "shared_map"]
 
@@ -56,17 +57,57 @@ def _interpreter() -> str | None:
     return None
 
 
+class _Delivery:
+    """What the child has delivered (chunk 0 onwards), shared with the thread reading it."""
+
+    def __init__(self, chunks: int) -> None:
+        self.chunks = chunks
+        self.delivered: list[list[Any]] = []
+        self.ended = threading.Event()  # the child delivers no more
+        self.more = threading.Condition()
+
+
+def _send(child: subprocess.Popen[bytes], job: bytes) -> None:
+    assert child.stdin is not None
+    with contextlib.suppress(OSError):  # the child died or was stopped
+        child.stdin.write(job)
+        child.stdin.close()
+
+
+def _receive(child: subprocess.Popen[bytes], delivery: _Delivery) -> None:
+    assert child.stdout is not None
+    try:
+        while len(delivery.delivered) < delivery.chunks:
+            chunk = pickle.load(child.stdout)
+            with delivery.more:
+                delivery.delivered.append(chunk)
+                delivery.more.notify_all()
+    except Exception:  # noqa: BLE001, S110 - an end of any kind: this process does the rest
+        pass
+    finally:
+        with delivery.more:
+            delivery.ended.set()
+            delivery.more.notify_all()
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        child.kill()
+    child.wait()
+    if child.stdout is not None:
+        child.stdout.close()
+
+
 class SharedMap(Generic[T, R]):
     """``func`` over chunks of items, shared with a child interpreter when one was
-    started (see the module docs); :meth:`result` gives the results in item order."""
+    started (see the module docs); :meth:`result` gives the results in item order.  A
+    map dropped before its result is asked for stops its child."""
 
     def __init__(self, func: Callable[[list[T]], list[R]], items: Sequence[T],
                  interpreter: str | None) -> None:
         self._func = func
         self._chunks = [list(items[k:k + CHUNK]) for k in range(0, len(items), CHUNK)]
-        self._delivered: list[list[R]] = []  # the child's results, chunk 0 onwards
-        self._ended = threading.Event()  # the child delivers no more
-        self._more = threading.Condition()
+        self._delivery = _Delivery(len(self._chunks))
         self._child: subprocess.Popen[bytes] | None = None
         if interpreter is not None and self._chunks:
             self._start(interpreter)
@@ -77,65 +118,40 @@ class SharedMap(Generic[T, R]):
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH")) if p)
         try:
-            self._child = subprocess.Popen(
+            child = subprocess.Popen(
                 [interpreter, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL, env=env)
         except OSError:
             return
+        self._child = child
+        weakref.finalize(self, _stop, child)
         job = pickle.dumps((self._func.__module__, self._func.__qualname__, self._chunks),
                            protocol=pickle.HIGHEST_PROTOCOL)
-        threading.Thread(target=self._send, args=(job,), daemon=True).start()
-        threading.Thread(target=self._receive, daemon=True).start()
-
-    def _send(self, job: bytes) -> None:
-        assert self._child is not None and self._child.stdin is not None
-        with contextlib.suppress(OSError):  # the child died or was stopped
-            self._child.stdin.write(job)
-            self._child.stdin.close()
-
-    def _receive(self) -> None:
-        assert self._child is not None and self._child.stdout is not None
-        try:
-            while len(self._delivered) < len(self._chunks):
-                chunk = pickle.load(self._child.stdout)
-                with self._more:
-                    self._delivered.append(chunk)
-                    self._more.notify_all()
-        except Exception:  # noqa: BLE001, S110 - an end of any kind: this process does the rest
-            pass
-        finally:
-            with self._more:
-                self._ended.set()
-                self._more.notify_all()
+        threading.Thread(target=_send, args=(child, job), daemon=True).start()
+        threading.Thread(target=_receive, args=(child, self._delivery), daemon=True).start()
 
     def result(self) -> list[R]:
+        delivery = self._delivery
         done: dict[int, list[R]] = {}
         k = len(self._chunks) - 1
         # From the last chunk back, until the child has delivered the chunk at hand.
-        while k >= len(self._delivered):
+        while k >= len(delivery.delivered):
             done[k] = self._func(self._chunks[k])
             k -= 1
         if self._child is not None:
-            with self._more:
-                self._more.wait_for(lambda: len(self._delivered) > k or self._ended.is_set())
-            self._stop()
+            with delivery.more:
+                delivery.more.wait_for(
+                    lambda: len(delivery.delivered) > k or delivery.ended.is_set())
+            _stop(self._child)
         out: list[R] = []
         for n, chunk in enumerate(self._chunks):
             if n in done:
                 out += done[n]
-            elif n < len(self._delivered):
-                out += self._delivered[n]
+            elif n < len(delivery.delivered):
+                out += delivery.delivered[n]
             else:  # the child ended before it delivered this chunk
                 out += self._func(chunk)
         return out
-
-    def _stop(self) -> None:
-        assert self._child is not None
-        if self._child.poll() is None:
-            self._child.kill()
-        self._child.wait()
-        if self._child.stdout is not None:
-            self._child.stdout.close()
 
 
 def shared_map(func: Callable[[list[T]], list[R]], items: Sequence[T], *,

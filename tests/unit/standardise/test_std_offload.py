@@ -3,6 +3,8 @@ however the child ends."""
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -40,8 +42,9 @@ def test_a_map_shared_with_a_child_gives_the_results_of_this_process() -> None:
     items = _items(400)
     shared = _offload.shared_map(_parse_each, items)
     # Let the child parse everything: the result is then all of its own delivery.
-    assert shared._ended.wait(timeout=120)  # noqa: SLF001
-    assert len(shared._delivered) == -(-len(items) // _offload.CHUNK)  # noqa: SLF001
+    delivery = shared._delivery  # noqa: SLF001
+    assert delivery.ended.wait(timeout=120)
+    assert len(delivery.delivered) == -(-len(items) // _offload.CHUNK)
     assert shared.result() == _parse_each(items)
 
 
@@ -87,3 +90,15 @@ def test_standardise_with_share_gives_the_same_table() -> None:
     assert frames["phone"]["std"].tolist() == standardise(
         records[["phone"]])["phone_std"].astype(object).where(
             lambda s: s.notna(), None).tolist()
+
+
+@pytest.mark.usefixtures("small_share")
+def test_a_map_dropped_before_its_result_stops_its_child(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_offload, "_CHILD", "import time; time.sleep(120)")
+    shared = _offload.shared_map(_parse_each, _items(100))
+    child = shared._child  # noqa: SLF001
+    assert child is not None and child.poll() is None
+    del shared
+    gc.collect()
+    assert child.wait(timeout=30) is not None
