@@ -128,16 +128,19 @@ def recode(uniques: np.ndarray, derive: Callable[[Any], Any]) -> np.ndarray:
 
 
 def recode_ascii(
-    uniques: np.ndarray, pattern: str, replacement: str, derive: Callable[[str], str]
+    uniques: np.ndarray, pattern: str, replacement: str, derive: Callable[[str], str], *,
+    text: pa.Array | None = None,
 ) -> np.ndarray:
     """:func:`recode` for a ``derive`` that is one regex replacement on ASCII text: the
-    ASCII values are rewritten in Arrow, the others by ``derive`` one by one.
+    ASCII values are rewritten in Arrow, the others by ``derive`` one by one.  ``text``:
+    ``uniques`` as an Arrow string array, when the caller holds one already.
 
     >>> recode_ascii(np.array(["a1b2", "x12", "é3"], dtype=object), "[^0-9]", "",
     ...              lambda s: "".join(c for c in s if c.isdigit())).tolist()
     [0, 0, 1]
     """
-    text = pa.array(uniques, pa.string())
+    if text is None:
+        text = pa.array(uniques, pa.string())
     derived = pc.replace_substring_regex(text, pattern, replacement)
     ascii_text = pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
     if not ascii_text.all():

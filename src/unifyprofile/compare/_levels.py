@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import scipy.sparse as sp
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler, Levenshtein
@@ -728,10 +729,12 @@ class EmailComparison(Comparison):
 
     def prepare(self, records: pd.DataFrame) -> PreparedComparison:
         codes, uniques = self._factorize(records)
+        text = pa.array(uniques, pa.string())
         digits = k.recode_ascii(
-            uniques, "[^0-9]", "", lambda s: "".join(ch for ch in s if ch.isdigit()))
+            uniques, "[^0-9]", "", lambda s: "".join(ch for ch in s if ch.isdigit()),
+            text=text)
         bare = k.recode_ascii(uniques, _EMAIL_SEPARATORS.pattern, "",
-                              lambda s: _EMAIL_SEPARATORS.sub("", s))
+                              lambda s: _EMAIL_SEPARATORS.sub("", s), text=text)
         return _PreparedEmail(self, codes, uniques, digits, bare)
 
 

