@@ -121,7 +121,7 @@ class SharedMap(Generic[T, R]):
             child = subprocess.Popen(
                 [interpreter, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL, env=env)
-        except OSError:
+        except (OSError, subprocess.SubprocessError):  # no processes here: all in this one
             return
         self._child = child
         weakref.finalize(self, _stop, child)
