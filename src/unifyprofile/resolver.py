@@ -44,6 +44,7 @@ from unifyprofile.score import (
     demote_hubs,
     fit_checked,
     prepare_rules,
+    weight_histogram,
 )
 from unifyprofile.sources import LineCount, Source, SourceTable, read_sources
 from unifyprofile.standardise import standardise
@@ -500,6 +501,7 @@ class _Compared:
             weight = match_weights(self.levels, self.cand.i, model,
                                    [p.value_frequency for p in self.prepared])
             self.weights[model] = weight  # for scoring, when this fit is kept
+            model.fit_lambda_to(weight_histogram(weight), total_pairs)
             out = np.empty(len(weight), dtype=bool)
             for start in range(0, len(out), CHUNK_PAIRS):  # bounded memory
                 part = slice(start, start + CHUNK_PAIRS)

@@ -74,6 +74,7 @@ from unifyprofile.score import (
     demote_hubs,
     fit_checked,
     prepare_rules,
+    weight_histogram,
 )
 from unifyprofile.sources import Source, read_source
 from unifyprofile.sources._read import (
@@ -794,13 +795,27 @@ class _Run:
                                       T.StructField("linked", T.LongType(), False)])
         threshold = config.threshold
 
+        def weights(fitted: FellegiSunter, batch: pd.DataFrame) -> np.ndarray:
+            freqs = [batch[f"tf{k}"].to_numpy(np.float64) if k in tf else None
+                     for k in range(len(comparisons))]
+            return fitted.match_weight(batch[lv].to_numpy(np.int8), freqs)
+
         def links(fitted: FellegiSunter) -> np.ndarray:
+            def count(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+                for batch in batches:
+                    histogram = weight_histogram(weights(fitted, batch))
+                    present = np.flatnonzero(histogram)
+                    yield pd.DataFrame({"bin": present, "n": histogram[present]})
+
+            counted = _pandas(probe.mapInPandas(count, "bin long, n long").groupBy("bin")
+                              .agg(F.sum("n").alias("n")))
+            histogram = np.zeros(len(weight_histogram(np.zeros(0))), dtype=np.int64)
+            histogram[counted["bin"].to_numpy(np.int64)] = counted["n"].to_numpy(np.int64)
+            fitted.fit_lambda_to(histogram, total_pairs)
+
             def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
                 for batch in batches:
-                    levels = batch[lv].to_numpy(np.int8)
-                    freqs = [batch[f"tf{k}"].to_numpy(np.float64) if k in tf else None
-                             for k in range(len(comparisons))]
-                    weight = fitted.match_weight(levels, freqs)
+                    weight = weights(fitted, batch)
                     out = batch[lv].copy()
                     out["linked"] = (fitted.match_probability(weight) >= threshold
                                      ).astype(np.int64)

@@ -1,7 +1,12 @@
 """Scoring: deterministic rules, the Fellegi–Sunter model and over-merge guards."""
 
 from unifyprofile.score._diagnose import Diagnosis, diagnose, evident_pairs, fit_checked
-from unifyprofile.score._fellegi_sunter import FellegiSunter, agreement_counts, monotone_m
+from unifyprofile.score._fellegi_sunter import (
+    FellegiSunter,
+    agreement_counts,
+    monotone_m,
+    weight_histogram,
+)
 from unifyprofile.score._guards import SHARED_FIELDS, Guards, demote_hubs
 from unifyprofile.score._rules import DeterministicRule, PreparedRules, prepare_rules
 
@@ -19,4 +24,5 @@ __all__ = [
     "fit_checked",
     "monotone_m",
     "prepare_rules",
+    "weight_histogram",
 ]

@@ -31,7 +31,7 @@ from unifyprofile.compare import (
 from unifyprofile.errors import DataError, NotFittedError
 from unifyprofile.schema import NULL_LEVEL
 
-__all__ = ["FellegiSunter", "agreement_counts", "monotone_m"]
+__all__ = ["FellegiSunter", "agreement_counts", "monotone_m", "weight_histogram"]
 
 _FORMAT_VERSION = 1
 
@@ -42,6 +42,29 @@ EM_STARTS = (0.1, 0.01, 0.001)
 SESSION_MIN_MATCHES = 20.0
 #: Pairs weighed at once by :meth:`FellegiSunter.match_weight`.
 WEIGHT_CHUNK = 1 << 20
+#: :func:`weight_histogram` counts match weights in bins of 1/WEIGHT_BINS_PER_BIT bit,
+#: from -WEIGHT_SPAN to +WEIGHT_SPAN bits (beyond, a posterior is 0 or 1 at any prior).
+WEIGHT_BINS_PER_BIT = 64
+WEIGHT_SPAN = 64
+
+
+def weight_histogram(weight: np.ndarray) -> np.ndarray:
+    """Match weights counted in fixed bins (see :meth:`FellegiSunter.fit_lambda_to`):
+    histograms of parts of the pairs add up to the histogram of all of them.
+
+    >>> h = weight_histogram(np.array([0.0, 0.001, 1.0, 500.0]))
+    >>> int(h.sum()), int(h.max()), float(_bin_weight(np.flatnonzero(h))[-1])
+    (4, 2, 64.0)
+    """
+    bins = np.rint(np.clip(weight, -WEIGHT_SPAN, WEIGHT_SPAN) * WEIGHT_BINS_PER_BIT)
+    return np.bincount(bins.astype(np.int64) + WEIGHT_SPAN * WEIGHT_BINS_PER_BIT,
+                       minlength=2 * WEIGHT_SPAN * WEIGHT_BINS_PER_BIT + 1)
+
+
+def _bin_weight(bins: np.ndarray) -> np.ndarray:
+    """The match weight at the middle of each :func:`weight_histogram` bin."""
+    return (np.asarray(bins, dtype=np.float64) - WEIGHT_SPAN * WEIGHT_BINS_PER_BIT
+            ) / WEIGHT_BINS_PER_BIT
 
 
 def monotone_m(m: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -435,6 +458,38 @@ class FellegiSunter:
                 return new
             lam = new
         return lam
+
+    def fit_lambda_to(self, histogram: np.ndarray, total_pairs: int) -> FellegiSunter:
+        """Refit ``lambda`` to the candidates' match weights as scoring weighs them.
+
+        The level patterns :meth:`fit` counts weigh an exact agreement on a common name
+        like one on a rare name, so at 100,000 people thousands of namesakes (John
+        Smith, Wang Wei) count as half a match each, and ``lambda``, and with it every
+        pair's probability, grows with the table.  Here the expected matches are the
+        posteriors of the weights that score the pairs (term frequencies, nested
+        locations); pairs outside the candidates are non-matches, as in :meth:`fit`.
+
+        Args:
+            histogram: the candidates' match weights, counted by
+                :func:`weight_histogram` (summed over parts of the pairs).
+            total_pairs: number of possible pairs.
+        """
+        self._require_fitted()
+        histogram = np.asarray(histogram, dtype=np.float64)
+        present = np.flatnonzero(histogram)
+        weights, counts = _bin_weight(present), histogram[present]
+        total = float(max(total_pairs, counts.sum(), 1))
+        lam = self.lambda_
+        for _ in range(self.max_iter * 5):
+            prior = np.log2(lam) - np.log2(1 - lam)
+            post = 1.0 / (1.0 + np.exp2(-(weights + prior)))
+            new = float(np.clip((counts * post).sum() / total, 1e-12, 1 - 1e-9))
+            done = abs(new - lam) <= 1e-6 * lam
+            lam = new
+            if done:
+                break
+        self.lambda_ = lam
+        return self
 
     # ---------------------------------------------------------------- scoring
     def _require_fitted(self) -> None:

@@ -20,7 +20,7 @@ from unifyprofile.compare import (
 )
 from unifyprofile.errors import DataError, NotFittedError
 from unifyprofile.schema import NULL_LEVEL
-from unifyprofile.score import FellegiSunter, monotone_m
+from unifyprofile.score import FellegiSunter, monotone_m, weight_histogram
 
 # --------------------------------------------------------------------------- monotone_m
 
@@ -141,6 +141,20 @@ def test_lambda_is_the_random_pair_prior_of_the_expected_matches(fitted, synthet
     assert posterior.sum() / total == pytest.approx(fitted.lambda_, rel=1e-4)
     # ... which is well below the match share among candidates (6,000 of 20,000).
     assert 0 < fitted.lambda_ * total < 6000
+
+
+def test_lambda_refit_counts_matches_by_the_weights_that_score_the_pairs():
+    # 100 clear matches among 100,000 namesakes that the patterns weigh alike but term
+    # frequencies weigh at 2 bits: lambda is the matches' share of all pairs, not
+    # inflated by half of each namesake.
+    model = FellegiSunter([ExactMatch("name")]).set_params(
+        m=[[0.1, 0.9]], u=[[0.99, 0.01]], lambda_=0.01)
+    weights = np.concatenate([np.full(100, 30.0), np.full(100_000, 2.0)])
+    assert model.fit_lambda_to(weight_histogram(weights), 10**8) is model
+    assert model.lambda_ == pytest.approx(100 / 10**8, rel=0.01)
+    # Histograms of parts add up to the histogram of the whole.
+    parts = weight_histogram(weights[:500]) + weight_histogram(weights[500:])
+    assert np.array_equal(parts, weight_histogram(weights))
 
 
 def test_fitted_bayes_factors_rise_with_level(fitted):
