@@ -750,7 +750,7 @@ class _Run:
         counts = counted["count"].to_numpy(dtype=np.int64)
         masks = counted["sessions"].to_numpy(dtype=np.int64)
         sessions = []
-        allowed = _trainable(patterns.astype(np.int8), comparisons, config.guards)
+        allowed = _trainable(patterns.astype(np.int8), comparisons, config.guards, counts)
         for s, rule in enumerate(rules):
             fields = {k.field for k in rule.keys}
             fixed = [k for k, c in enumerate(comparisons) if c.field in fields]

@@ -118,6 +118,36 @@ def test_pairs_a_veto_forbids_do_not_train_the_model() -> None:
     assert first_name_differs(("first_name",)) < -10.0
 
 
+def test_nameless_pairs_do_not_teach_the_model_that_matches_differ_in_phone(
+        monkeypatch) -> None:
+    """Two nameless records of one household share its mailbox and address, and no
+    first-name veto can keep them out of the match class; there they teach EM that a
+    match's phones differ.  With enough named pairs to learn from, EM learns from those
+    only, and a different phone is evidence of two people."""
+    import unifyprofile as up
+    from unifyprofile import resolver
+    from unifyprofile.score import Guards
+
+    people = _households()
+
+    def phone_differs() -> float:
+        config = up.Config(
+            sources=(up.Source("crm", data=people, id_column="id",
+                               columns={c: c for c in people.columns if c != "id"}),),
+            blocking=tuple(up.BlockingRule.parse([f])
+                           for f in ("email", "address", "last_name")),
+            comparisons=(NameComparison("first_name", tf_adjust=False), ExactMatch("phone"),
+                         ExactMatch("email"), ExactMatch("address")),
+            guards=Guards(veto=("first_name",)))
+        resolver_ = up.Resolver(config)
+        records, *_ = resolver_.prepare()
+        return resolver_.fit(records).level_weight(1, 0)
+
+    assert phone_differs() < -10.0
+    monkeypatch.setattr(resolver, "TRAIN_HELD_MIN", 10**9)  # too few named pairs: all train
+    assert phone_differs() > -1.0
+
+
 def test_fit_inputs_reads_sessions_from_a_generator_as_from_a_list() -> None:
     """The local engine hands its sessions over one mask at a time (memory at scale)."""
     records, i, j = _data()
