@@ -562,8 +562,11 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
         looks = strong or p.person >= 0.3 or p.given >= 0.5
         if p.words <= 5 and person_like and p.length <= 40 and looks:
             return "full_name", f"{said}; short values without digits", None
-        return "text", f"{said} but values are long or hold digits (titles, product names)", \
-            None
+        if p.words > 1.2 or p.digits < 0.8:
+            return "text", f"{said} but values are long or hold digits (titles, product " \
+                "names)", None
+        # One code per row ("customer_iban", "client_no"): what the values say decides.
+        hint, said = None, f"{said} but values are codes"
     if person_like and p.words <= 1.6 and hint is None \
             and p.distinct >= min(10, max(3, n_rows // 2)):
         # Single words with no name hint (or with an initial: "Austin L."): given names

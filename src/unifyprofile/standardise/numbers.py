@@ -18,9 +18,17 @@ _THOUSANDS = re.compile(r",(?=\d{3}(?:\D|$))")
 
 
 def _amount_text(text: str) -> str:
-    """``"$1,299.00"`` -> ``"1299.00"``, ``"EUR 12,50"`` -> ``"12.50"``."""
-    kept = _THOUSANDS.sub("", _AMOUNT_NOISE.sub("", text))
-    return kept.replace(",", ".") if kept.count(",") == 1 and "." not in kept else kept
+    """``"$1,299.00"`` -> ``"1299.00"``, ``"EUR 12,50"`` -> ``"12.50"``,
+    ``"1.354,57"`` -> ``"1354.57"``: where both a point and a comma are written, the last
+    of them is the decimal separator and the other separates thousands."""
+    kept = _AMOUNT_NOISE.sub("", text)
+    if "," in kept and "." in kept:
+        decimal = "," if kept.rfind(",") > kept.rfind(".") else "."
+        return kept.replace("." if decimal == "," else ",", "").replace(decimal, ".")
+    if kept.count(".") > 1:  # 1.234.567
+        return kept.replace(".", "")
+    kept = _THOUSANDS.sub("", kept)
+    return kept.replace(",", ".") if kept.count(",") == 1 else kept
 
 
 def parse_numbers(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -32,6 +40,8 @@ def parse_numbers(values: pd.Series | np.ndarray) -> np.ndarray:
     Examples:
         >>> parse_numbers(pd.Series(["$1,299.00", "EUR 12,50", "(1990).", "12", "x", None]))
         array([1299. ,   12.5, 1990. ,   12. ,    nan,    nan])
+        >>> parse_numbers(pd.Series(["1.354,57", "-1.234.567,8", "1,234,567.25", "1.234.567"]))
+        array([    1354.57, -1234567.8 ,  1234567.25,  1234567.  ])
     """
     series = pd.Series(values, dtype=object)
     parsed = pd.to_numeric(series, errors="coerce")

@@ -285,3 +285,17 @@ def test_a_given_name_header_over_full_names_with_unknown_surnames_is_a_full_nam
     table = pd.DataFrame({"nombre": [f"{g.split()[0]} {s}" for g, s in
                                      zip(WORLD_GIVEN, surnames, strict=True)]})
     assert roles_of(table) == {"nombre": "full_name"}
+
+
+def test_a_person_header_over_one_code_per_row_is_an_identifier():
+    # "customer_iban": "customer" says a person, the values say account codes; titles
+    # and product names under a person header stay text.
+    n = 60
+    table = pd.DataFrame({
+        "customer_iban": [f"DE{10 + k % 89}{37040044 + k * 7919:08d}{532013000 + k:010d}"
+                          for k in range(n)],
+        "customer": [f"{g.title()} {s.title()}" for g, s in zip(GIVEN, SURNAMES, strict=True)],
+        "customer_note": [f"order {k} of the blue chair model {k % 7}" for k in range(n)],
+    })
+    assert roles_of(table) == {"customer_iban": "identifier", "customer": "full_name",
+                               "customer_note": "text"}
