@@ -32,7 +32,7 @@ import tomli_w
 
 from unifyprofile import schema
 from unifyprofile.blocking import LINK_TYPES, BlockingRule
-from unifyprofile.compare import Comparison, PhoneComparison, comparison_from_config
+from unifyprofile.compare import Comparison, ExactMatch, PhoneComparison, comparison_from_config
 from unifyprofile.errors import ConfigError
 from unifyprofile.golden import Survivorship, survivorship_from_config
 from unifyprofile.golden import to_config as survivorship_to_config
@@ -99,6 +99,15 @@ class Config:
         standardised as phones too (see :func:`unifyprofile.standardise.standardise`)."""
         return tuple(dict.fromkeys(c.field for c in self.comparisons
                                    if isinstance(c, PhoneComparison) and c.field != "phone"))
+
+    @property
+    def id_fields(self) -> tuple[str, ...]:
+        """Fields standardised as identifiers (upper case, without spaces, dashes, dots or
+        underscores): the identifier fields of the schema and every field compared as
+        codes (``ExactMatch(codes=True)``)."""
+        return tuple(dict.fromkeys((*schema.ID_FIELDS, *(
+            c.field for c in self.comparisons if isinstance(c, ExactMatch) and c.codes
+            and c.field not in schema.CANONICAL_FIELDS))))
 
 
 def load_config(path: str | Path) -> Config:

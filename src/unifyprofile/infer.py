@@ -345,7 +345,8 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
             comparisons.append(TextComparison(field))
             blocking.append(BlockingRule.parse([f"{field}:rare3"]))
         elif role == "identifier":
-            comparisons.append(ExactMatch(field))
+            # Codes however written: "80.226.902-G" is "80226902g".
+            comparisons.append(ExactMatch(field, codes=True))
             if raw.nunique() < 0.95 * len(raw) or link:
                 blocking.append(BlockingRule.parse([field]))
         elif role == "other_phone":

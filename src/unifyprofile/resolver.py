@@ -343,6 +343,7 @@ class Resolver(Generic[R]):
             region = src.map({n: s.default_region for n, s in by_name.items()})
             dayfirst = src.map({n: s.dayfirst for n, s in by_name.items()}).astype(bool)
             records = standardise(table.records, region=region, dayfirst=dayfirst,
+                                  id_fields=config.id_fields,
                                   phone_fields=config.phone_fields,
                                   placeholders=dict(config.guards.placeholders),
                                   share=True)

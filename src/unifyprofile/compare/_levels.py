@@ -304,6 +304,10 @@ class ExactMatch(Comparison):
 
     Levels: ``"else"``, ``"exact"``.
 
+    ``codes``: the field holds codes (an account number, a national id, a VAT number),
+    standardised as identifiers are, so ``"DE 4165-24"`` and ``"de416524"`` agree (see
+    :attr:`unifyprofile.Config.id_fields`).
+
     Examples:
         >>> records = pd.DataFrame({"customer_id_std": ["c1", "c1", "c2", None]})
         >>> ExactMatch("customer_id").prepare(records).levels(
@@ -311,7 +315,10 @@ class ExactMatch(Comparison):
         [1, 0, -1]
     """
 
+    codes: bool = False
+
     type_name: ClassVar[str] = "exact"
+    _params: ClassVar[dict[str, v.Param]] = {**Comparison._params, "codes": v.BOOLEAN}
 
     @property
     def level_names(self) -> tuple[str, ...]:

@@ -513,13 +513,15 @@ class _Run:
         dayfirst = {n: bool(s.dayfirst) for n, s in by_name.items()}
         placeholders = dict(self.config.guards.placeholders)
         phone_fields = self.config.phone_fields
+        id_fields = self.config.id_fields
         tz = self.tz
 
         def std(batch: pd.DataFrame) -> pd.DataFrame:
             src = batch[schema.SOURCE]
             return standardise(batch, region=src.map(regions),
                                dayfirst=src.map(dayfirst).astype(bool),
-                               phone_fields=phone_fields, placeholders=placeholders)
+                               id_fields=id_fields, phone_fields=phone_fields,
+                               placeholders=placeholders)
 
         in_schema = raw.schema
         # The columns standardise adds depend on the columns, not the values: learn them

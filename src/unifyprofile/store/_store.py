@@ -1305,7 +1305,7 @@ class IdentityStore:
         frame.insert(0, schema.RECORD_ID, "\x00query")
         frame = standardise(frame, region=src.default_region if src else "US",
                             dayfirst=src.dayfirst if src else False,
-                            phone_fields=config.phone_fields,
+                            id_fields=config.id_fields, phone_fields=config.phone_fields,
                             placeholders=dict(config.guards.placeholders))
         query = self._apply_hubs(frame.reindex(columns=[*FIXED, *state["narrow"]]))
         others = self._neighbours(query)

@@ -74,8 +74,27 @@ def test_identifier_columns_are_compared_exactly():
                           "title": [f"widget model {k % 20} deluxe edition" for k in range(40)]})
     config, roles = infer_config({"records": table})
     assert roles["sku"].role == "identifier"
-    assert ExactMatch("sku") in config.comparisons
+    assert ExactMatch("sku", codes=True) in config.comparisons
     assert BlockingRule.parse(["sku"]) in config.blocking
+    assert "sku" in config.id_fields
+
+
+def test_codes_agree_however_they_are_written():
+    # A national id typed with and without separators, in either case, is one value
+    # to compare and to block on.
+    import unifyprofile as up
+
+    table = pd.DataFrame({"id": ["1", "2", "3"],
+                          "documento": ["80.226.902-G", "80226902g", "80226902 H"]})
+    config = up.Config(
+        sources=(up.Source("register", data=table, id_column="id",
+                           columns={"documento": "documento"}),),
+        blocking=(BlockingRule.parse(["documento"]),),
+        comparisons=(ExactMatch("documento", codes=True),))
+    records, *_ = up.Resolver(config).prepare()
+    assert records["documento_std"].tolist() == ["80226902G", "80226902G", "80226902H"]
+    assert ExactMatch("documento").to_config() == {"type": "exact", "field": "documento"}
+    assert ExactMatch("documento", codes=True).to_config()["codes"] is True
 
 
 def test_a_second_phone_column_is_compared_as_a_phone():
