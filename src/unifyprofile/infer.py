@@ -90,6 +90,11 @@ MIN_FILLED = 0.5
 MIN_SPARSE = 0.1
 #: Histogram intersection of two tables' columns' values from which they are one field.
 PAIR_OVERLAP = 0.5
+#: Share of an identifier column's codes found among the words of another table's text
+#: column from which the text refers to them (an invoice number in a payment's purpose).
+REFERENCE_FOUND = 0.2
+#: Values read from each column to tell that.
+REFERENCE_SAMPLE = 2000
 
 #: Candidate pairs the looser rules may add, per record (and at least this many in all,
 #: and at most MAX_PAIR_BUDGET: time and memory stay linear in the records).
@@ -168,7 +173,10 @@ def _profile_of(values: pd.Series, kind: str) -> pd.Series:
     """A column's distribution over comparable keys: years of dates, words of text,
     the values themselves otherwise."""
     text = values.dropna().astype(str).str.strip().str.lower()
-    if kind in ("date", "year"):
+    if kind == "identifier":
+        # Codes as their standardised form compares them: "DE 12-34" is "de1234".
+        keys = text.str.replace(r"[\s\-._]+", "", regex=True)
+    elif kind in ("date", "year"):
         keys = text.str.extract(r"((?:1[5-9]|20)\d{2})")[0].dropna()
     elif kind == "text":
         keys = text.str.findall(r"[a-z0-9]+").explode().dropna()
@@ -217,8 +225,10 @@ def _pair_by_values(data: Mapping[str, pd.DataFrame], own: Mapping[str, Mapping[
                     overlap *= 1.0 - float(np.nanmean(np.abs(
                         where - filled_with(data[other], their_cols[0]))))
                 # One column of a kind on each side (a title here, a description
-                # there) is one field whatever its words.
-                alone = kinds_mine.count(role) == 1 and kinds_theirs.count(role) == 1
+                # there) is one field whatever its words; codes that never meet are
+                # two kinds of code (an account number, an invoice number).
+                alone = kinds_mine.count(role) == 1 and kinds_theirs.count(role) == 1 \
+                    and (role != "identifier" or overlap > 0)
                 if overlap >= PAIR_OVERLAP or alone:
                     scored.append((overlap, role, cols, their_cols))
         taken: set[tuple[str, ...]] = set()
@@ -227,9 +237,54 @@ def _pair_by_values(data: Mapping[str, pd.DataFrame], own: Mapping[str, Mapping[
                 continue
             chosen.setdefault((role, cols), {first: cols})[other] = their_cols
             taken.add(their_cols)
+        if len(names) == 2:
+            free_mine = [(r, c) for r, c in mine if (r, c) not in chosen]
+            free_theirs = [(r, c) for r, c in theirs if c not in taken]
+            for picks in _references(data[first], free_mine, data[other], free_theirs):
+                chosen[("text", picks[0])] = {first: picks[0], other: picks[1]}
     for (role, _), picks in chosen.items():
         if len(picks) == len(names):
             out.append((role, picks))
+    return out
+
+
+def _references(mine: pd.DataFrame, my_columns: list[tuple[str, tuple[str, ...]]],
+                theirs: pd.DataFrame, their_columns: list[tuple[str, tuple[str, ...]]]
+                ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Pairs ``(my columns, their columns)`` of an identifier in one table and a text in
+    the other that names it: at least :data:`REFERENCE_FOUND` of the codes are words of
+    the text ("RE 2024-0585 VIELEN DANK" names invoice "2024-0585").  Compared as text,
+    the shared code is the rare word that matches them."""
+    from unifyprofile.compare._tokens import is_strong, tokenise
+
+    def codes(values: pd.Series) -> list[str]:
+        sample = values.dropna().astype(str).head(REFERENCE_SAMPLE)
+        words = [tokenise(v) for v in sample]
+        return [w[0] for w in words if len(w) == 1 and is_strong(w[0]) and len(w[0]) >= 4]
+
+    def words(values: pd.Series) -> set[str]:
+        sample = values.dropna().astype(str).head(REFERENCE_SAMPLE)
+        return {w for v in sample for w in tokenise(v)}
+
+    out = []
+    used: set[tuple[str, ...]] = set()
+    for ids, texts, flip in ((my_columns, their_columns, False),
+                             (their_columns, my_columns, True)):
+        id_table, text_table = (theirs, mine) if flip else (mine, theirs)
+        for id_role, id_cols in ids:
+            if id_role != "identifier" or id_cols in used:
+                continue
+            found = codes(id_table[id_cols[0]])
+            if not found:
+                continue
+            for text_role, text_cols in texts:
+                if text_role != "text" or text_cols in used:
+                    continue
+                vocabulary = words(text_table[text_cols[0]])
+                if np.mean([c in vocabulary for c in found]) >= REFERENCE_FOUND:
+                    out.append((text_cols, id_cols) if flip else (id_cols, text_cols))
+                    used |= {id_cols, text_cols}
+                    break
     return out
 
 

@@ -150,6 +150,9 @@ _NUMBER = re.compile(r"^[-+]?\d+([.,]\d+)?$")
 _INTEGER = re.compile(r"^[-+]?\d+$")
 _FRACTION = re.compile(r"^[-+]?\d*[.,]\d+$")
 _WORDS = re.compile(r"\w+")
+#: A code written in groups ("DE89 3704 0044 0532 0130 00", "80.226.902-G"): letters and
+#: digits in runs joined by spaces, dashes, dots or slashes.
+_GROUPED_CODE = re.compile(r"^[A-Za-z0-9]+(?:[\s\-./]+[A-Za-z0-9]+)*$")
 _LETTERS = re.compile(r"[^\W\d_]")
 _STREET = re.compile(
     r"\b(?:street|st|road|rd|avenue|ave|av|lane|ln|drive|dr|place|pl|court|ct|crescent|"
@@ -358,6 +361,7 @@ class _Profile:
     unique_ratio: float
     email: float
     phone: float
+    code: float
     date: float
     year: float
     amount: float
@@ -402,6 +406,17 @@ def _name_shares(sample: pd.Series) -> tuple[float, float, float]:
     return float(given.mean()), float(surname.mean()), float(person.mean())
 
 
+def _code_share(sample: pd.Series) -> float:
+    """Share of values that are one code, however grouped: 8 to 34 letters and digits,
+    at least half of them digits (an IBAN, a VAT or national id; not a postcode)."""
+    if not len(sample):
+        return 0.0
+    joined = sample.str.replace(r"[\s\-./]+", "", regex=True)
+    n_digits = joined.str.count(r"\d")
+    return float((sample.str.match(_GROUPED_CODE) & joined.str.len().between(8, 34)
+                  & (2 * n_digits >= joined.str.len())).mean())
+
+
 def _profile(values: pd.Series, n_rows: int) -> _Profile:
     filled = len(values) / n_rows if n_rows else 0.0
     distinct = int(values.nunique())
@@ -423,6 +438,7 @@ def _profile(values: pd.Series, n_rows: int) -> _Profile:
         unique_ratio=unique_ratio,
         email=_share(sample, _EMAIL),
         phone=phone,
+        code=_code_share(sample),
         date=_share(sample, _DATE),
         year=_share(sample, _YEAR),
         amount=_share(sample, _AMOUNT),
@@ -601,6 +617,8 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
         return "categorical", f"{p.distinct} distinct values", None
     if p.words <= 2 and p.digits >= 0.8 and (p.letters >= 0.3 or p.unique_ratio >= 0.5):
         return "identifier", "short codes with digits", None
+    if p.code >= 0.9 and p.unique_ratio >= 0.3:
+        return "identifier", f"{p.code:.0%} codes written in groups", None
     if p.letters >= 0.5:
         return "text", f"{said}; free text ({p.words:.1f} words on average)", None
     return "categorical", f"{said}; {p.distinct} distinct values", None

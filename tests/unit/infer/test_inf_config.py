@@ -376,3 +376,42 @@ def test_blocking_reuses_the_keys_that_fitting_the_blocking_derived():
     assert not keys._codes and not keys._lists  # noqa: SLF001 - released after blocking
     assert result.clusters["entity_id"].nunique() == Resolver(fitted).resolve(
         records).clusters["entity_id"].nunique()
+
+
+def test_a_text_that_names_the_other_tables_codes_is_compared_with_them():
+    # A bank statement's purpose names the invoice it pays; the two tables' account
+    # numbers are one field, and the invoice number never meets the account number.
+    n = 40
+    statement = pd.DataFrame({
+        "record_id": [f"b{k}" for k in range(n)],
+        "purpose": [f"RE 2024-{k:04d} VIELEN DANK" if k % 3 else f"MIETE {k} UND NEBENKOSTEN"
+                    for k in range(n)],
+        "account": [f"DE{k:02d} 1001 0010 0{k:03d}" for k in range(n)],
+    })
+    invoices = pd.DataFrame({
+        "record_id": [f"i{k}" for k in range(n)],
+        "invoice_no": [f"2024-{k:04d}" for k in range(n)],
+        "payer_account": [f"DE{k:02d}100100100{k:03d}" for k in range(n)],
+    })
+    config, roles = infer_config({"left": statement, "right": invoices}, link=True)
+    assert roles["account"].role == roles["payer_account"].role == "identifier"
+    columns = [dict(s.columns) for s in config.sources]
+    account = next(f for f, c in columns[0].items() if c == "account")
+    purpose = next(f for f, c in columns[0].items() if c == "purpose")
+    assert columns[1][account] == "payer_account"
+    assert ExactMatch(account, codes=True) in config.comparisons
+    assert columns[1][purpose] == "invoice_no"
+    assert TextComparison(purpose) in config.comparisons
+    assert BlockingRule.parse([f"{purpose}:rare3"]) in config.blocking
+
+
+def test_codes_that_never_meet_are_not_one_field():
+    n = 40
+    left = pd.DataFrame({"record_id": [f"l{k}" for k in range(n)],
+                         "title": [f"blue chair model {k}" for k in range(n)],
+                         "sku": [f"AB-{k:04d}" for k in range(n)]})
+    right = pd.DataFrame({"record_id": [f"r{k}" for k in range(n)],
+                          "name": [f"blue chair model {k}" for k in range(n)],
+                          "order_no": [f"{900000 + k}" for k in range(n)]})
+    config, _ = infer_config({"left": left, "right": right}, link=True)
+    assert not any(c.field in ("sku", "order_no") for c in config.comparisons)

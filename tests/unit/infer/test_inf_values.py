@@ -299,3 +299,15 @@ def test_a_person_header_over_one_code_per_row_is_an_identifier():
     })
     assert roles_of(table) == {"customer_iban": "identifier", "customer": "full_name",
                                "customer_note": "text"}
+
+
+def test_codes_written_in_groups_are_identifiers_and_postcodes_are_not():
+    n = 50
+    table = pd.DataFrame({
+        "konto": [f"DE{10 + k} 3704 0044 0532 {k:04d} 00" for k in range(n)],
+        "documento": [f"{80 + k}.226.902-G" for k in range(n)],
+        "plz": [f"{3500 + k} GP" for k in range(n)],
+    })
+    roles = roles_of(table)
+    assert roles["konto"] == roles["documento"] == "identifier"
+    assert roles["plz"] == "postcode"
