@@ -240,8 +240,8 @@ def _pair_by_values(data: Mapping[str, pd.DataFrame], own: Mapping[str, Mapping[
         if len(names) == 2:
             free_mine = [(r, c) for r, c in mine if (r, c) not in chosen]
             free_theirs = [(r, c) for r, c in theirs if c not in taken]
-            for picks in _references(data[first], free_mine, data[other], free_theirs):
-                chosen[("text", picks[0])] = {first: picks[0], other: picks[1]}
+            for here, there in _references(data[first], free_mine, data[other], free_theirs):
+                chosen[("text", here)] = {first: here, other: there}
     for (role, _), picks in chosen.items():
         if len(picks) == len(names):
             out.append((role, picks))
