@@ -90,10 +90,10 @@ MIN_FILLED = 0.5
 MIN_SPARSE = 0.1
 #: Histogram intersection of two tables' columns' values from which they are one field.
 PAIR_OVERLAP = 0.5
-#: Share of an identifier column's codes found among the words of another table's text
-#: column from which the text refers to them (an invoice number in a payment's purpose).
+#: Share of a text column's values that hold one of another table's codes as a word, from
+#: which the text refers to them (an invoice number in a payment's purpose).
 REFERENCE_FOUND = 0.2
-#: Values read from each column to tell that.
+#: Texts read to tell that.
 REFERENCE_SAMPLE = 2000
 
 #: Candidate pairs the looser rules may add, per record (and at least this many in all,
@@ -252,19 +252,25 @@ def _references(mine: pd.DataFrame, my_columns: list[tuple[str, tuple[str, ...]]
                 theirs: pd.DataFrame, their_columns: list[tuple[str, tuple[str, ...]]]
                 ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """Pairs ``(my columns, their columns)`` of an identifier in one table and a text in
-    the other that names it: at least :data:`REFERENCE_FOUND` of the codes are words of
-    the text ("RE 2024-0585 VIELEN DANK" names invoice "2024-0585").  Compared as text,
-    the shared code is the rare word that matches them."""
-    from unifyprofile.compare._tokens import is_strong, tokenise
+    the other that names its codes: at least :data:`REFERENCE_FOUND` of a sample of the
+    texts hold one of the codes as a word ("RE 2024-0585 VIELEN DANK" names invoice
+    "2024-0585").  Compared as text, the shared code is the rare word that matches them.
+    """
+    from unifyprofile.compare._tokens import tokenise
 
-    def codes(values: pd.Series) -> list[str]:
-        sample = values.dropna().astype(str).head(REFERENCE_SAMPLE)
-        words = [tokenise(v) for v in sample]
-        return [w[0] for w in words if len(w) == 1 and is_strong(w[0]) and len(w[0]) >= 4]
+    def codes(values: pd.Series) -> set[str]:
+        # Every code, as tokenise writes a word with digits: folded, separators dropped.
+        text = values.dropna().astype(str).str.strip()
+        single = text[text.str.fullmatch(r"[A-Za-z0-9]+(?:[\-./_][A-Za-z0-9]+)*")]
+        joined = single.str.lower().str.replace(r"[\-./_]", "", regex=True)
+        return set(joined[joined.str.len().ge(4) & joined.str.contains(r"\d")].unique())
 
-    def words(values: pd.Series) -> set[str]:
-        sample = values.dropna().astype(str).head(REFERENCE_SAMPLE)
-        return {w for v in sample for w in tokenise(v)}
+    def naming(values: pd.Series, known: set[str]) -> float:
+        text = values.dropna().astype(str)
+        if len(text) > REFERENCE_SAMPLE:
+            text = text.sample(REFERENCE_SAMPLE, random_state=0)
+        return float(np.mean([not known.isdisjoint(tokenise(v)) for v in text])) \
+            if len(text) else 0.0
 
     out = []
     used: set[tuple[str, ...]] = set()
@@ -274,14 +280,13 @@ def _references(mine: pd.DataFrame, my_columns: list[tuple[str, tuple[str, ...]]
         for id_role, id_cols in ids:
             if id_role != "identifier" or id_cols in used:
                 continue
-            found = codes(id_table[id_cols[0]])
-            if not found:
+            known = codes(id_table[id_cols[0]])
+            if not known:
                 continue
             for text_role, text_cols in texts:
                 if text_role != "text" or text_cols in used:
                     continue
-                vocabulary = words(text_table[text_cols[0]])
-                if np.mean([c in vocabulary for c in found]) >= REFERENCE_FOUND:
+                if naming(text_table[text_cols[0]], known) >= REFERENCE_FOUND:
                     out.append((text_cols, id_cols) if flip else (id_cols, text_cols))
                     used |= {id_cols, text_cols}
                     break
