@@ -1212,7 +1212,8 @@ class IdentityStore:
 
     def _matching(self, match: Mapping[str, Any]) -> list[str]:
         columns = set(self._frozen()["columns"])
-        probe = standardise(pd.DataFrame({k: [v] for k, v in match.items()}))
+        probe = standardise(pd.DataFrame({k: [v] for k, v in match.items()}),
+                            id_fields=self.config.id_fields)
         clauses, params = [], []
         for name, value in match.items():
             std_name = schema.std(name)

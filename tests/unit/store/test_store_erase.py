@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from store_testdata import ROWS, entity_of, people
+from store_testdata import ROWS, entity_of, make_config, people
 
 import unifyprofile as up
 from unifyprofile.errors import StoreError
@@ -86,3 +86,22 @@ def test_erasing_nothing_is_logged_too(store):
     changes = store.erase(["crm:nobody"])
     assert changes.records == 0
     assert store.audit()["records"].tolist() == [0]
+
+
+def test_erase_by_a_code_matches_it_however_written(store_path):
+    # A field compared as codes (a national id) is matched in its standardised form.
+    import dataclasses
+
+    from unifyprofile.compare import ExactMatch
+
+    config = make_config()
+    source = dataclasses.replace(config.sources[0],
+                                 columns={**config.sources[0].columns, "national_id": "nid"})
+    config = dataclasses.replace(config, sources=(source,), comparisons=(
+        *config.comparisons, ExactMatch("national_id", codes=True)))
+    rows = people().assign(nid=[f"80.226.{k:03d}-G" for k in range(len(ROWS))])
+    with up.IdentityStore(store_path, config) as store:
+        store.ingest(rows, source="crm")
+        changes = store.erase(match={"national_id": "80226004g"})
+        assert changes.records == 1
+        assert "crm:c1" not in set(store.clusters()["record_id"])
