@@ -64,6 +64,11 @@ CHUNK_PAIRS = 2_000_000
 #: ``guards.weak`` pair (see :func:`_vetoed`): matches disagree on it at most about 80 %
 #: as often as strangers do.  A field filled at random sits near 0.
 TELLING_DISAGREEMENT = 0.3
+#: Bits against a match from which the disagreements a ``weak`` pair holds contradict
+#: its names (see :func:`_vetoed`): matches disagree so at most about a third as often
+#: as strangers.  An e-mail that half of one person's records change (work and private)
+#: says less.
+CONTRADICTING = 1.5
 
 #: EM learns only from pairs that hold every ``guards.veto`` comparison while there are
 #: at least this many of them (see :func:`_trainable`); where fewer records hold a first
@@ -650,8 +655,9 @@ def _vetoed(levels: np.ndarray, comparisons: list[Comparison], guards: Guards,
     model counts as evidence against a match (at least :data:`TELLING_DISAGREEMENT`
     bits) corroborates or contradicts: a field on which matches differ as often as
     strangers (a system name, a flag, a category filled at random) says nothing either
-    way.  A pair that holds no such comparison links only where every weak comparison
-    it holds agrees exactly."""
+    way; and the disagreements must say :data:`CONTRADICTING` bits together (a work
+    and a private e-mail of one customer say less).  A pair that nothing corroborates
+    or contradicts links only where every weak comparison it holds agrees exactly."""
     names = [c.name for c in comparisons]
     unknown = [v for v in (*guards.veto, *guards.veto_unless, *guards.weak)
                if v not in names]
@@ -670,15 +676,21 @@ def _vetoed(levels: np.ndarray, comparisons: list[Comparison], guards: Guards,
         weak = [k for k, name in enumerate(names) if name in guards.weak]
         telling = [k for k, name in enumerate(names) if name not in guards.weak and (
             model is None or model.level_weight(k, 0) <= -TELLING_DISAGREEMENT)]
-        held = (levels[:, telling] >= 0).any(axis=1)
         corroborated = (levels[:, telling] > 0).any(axis=1)
-        out |= held & ~corroborated
-        # Where nothing that could corroborate is held (a record with a name and a
-        # town only), the weak fields must agree exactly: "Ling Zheng" and "Ling Zhang"
-        # of one city are two people as likely as one.
+        # What the disagreements held say against a match, in bits (without a model,
+        # any disagreement held contradicts).
+        against = np.array([CONTRADICTING if model is None else -model.level_weight(k, 0)
+                            for k in telling], dtype=np.float64)
+        contradicted = (levels[:, telling] == 0) @ against >= CONTRADICTING if telling \
+            else np.zeros(len(levels), dtype=bool)
+        out |= contradicted & ~corroborated
+        # Where nothing that could corroborate agrees and little contradicts (a record
+        # with a name and a town only; a work and a private e-mail), the weak fields
+        # must agree exactly: "Ling Zheng" and "Ling Zhang" of one city are two people
+        # as likely as one.
         top = np.array([len(comparisons[k].level_names) - 1 for k in weak], dtype=np.int64)
         inexact = ((levels[:, weak] >= 0) & (levels[:, weak] < top)).any(axis=1)
-        out |= ~held & inexact
+        out |= ~corroborated & inexact
     return out
 
 

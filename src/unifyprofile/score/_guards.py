@@ -59,8 +59,10 @@ class Guards:
             customer number held by both records says "same person" more surely than
             two different first names say "different" (a name replaced or mistyped).
         weak: comparisons whose agreement needs corroboration (names, towns): a pair
-            that disagrees on every other comparison both records hold is not linked
-            probabilistically.  A pair holding nothing but weak comparisons can link.
+            that disagrees on every other comparison both records hold, and whose
+            disagreements say enough against a match, is not linked probabilistically
+            (see :func:`unifyprofile.resolver._vetoed`).  A pair holding nothing but
+            weak comparisons can link.
         keep_apart_below: when set, a compared pair whose match probability is below
             this (and that no rule linked) is a clear non-match, and clustering keeps its
             two records in different entities even when other links chain them together
