@@ -225,12 +225,24 @@ def _names_and_one_field(people: pd.DataFrame, field: str, blocking: str,
         guards=Guards(weak=weak))
 
 
-def test_a_disagreement_the_model_finds_meaningless_is_no_want_of_corroboration():
-    """Names marked weak need corroboration only against fields whose disagreement is
-    evidence: a system name that matches differ on as often as strangers says nothing."""
+def _together(config, field_m: list[float], field_u: list[float]) -> bool:
+    """Whether records crm:1 and crm:2 of a :func:`_names_and_one_field` config end as
+    one entity under a model that trusts exact names and has ``field_m``/``field_u`` for
+    the third comparison."""
     import unifyprofile as up
     from unifyprofile.score import FellegiSunter
 
+    names = ([0.05, 0.05, 0.05, 0.05, 0.8], [0.97, 0.01, 0.01, 0.006, 0.004])
+    model = FellegiSunter(list(config.comparisons)).set_params(
+        m=[names[0], names[0], field_m], u=[names[1], names[1], field_u], lambda_=0.01)
+    entity = up.Resolver(config, model=model).run().clusters.set_index(
+        "record_id")["entity_id"]
+    return bool(entity["crm:1"] == entity["crm:2"])
+
+
+def test_a_disagreement_the_model_finds_meaningless_is_no_want_of_corroboration():
+    """Names marked weak need corroboration only against fields whose disagreement is
+    evidence: a system name that matches differ on as often as strangers says nothing."""
     people = pd.DataFrame({
         "id": ["1", "2"],
         "first_name": ["Zebulon", "Zebulon"],
@@ -238,20 +250,8 @@ def test_a_disagreement_the_model_finds_meaningless_is_no_want_of_corroboration(
         "system": ["crm", "shop"],
     })
     config = _names_and_one_field(people, "system", "last_name", ("first_name", "last_name"))
-    comparisons = config.comparisons
-    names = ([0.05, 0.05, 0.05, 0.05, 0.8], [0.97, 0.01, 0.01, 0.006, 0.004])
-
-    def entities(system_m: list[float], system_u: list[float]) -> pd.Series:
-        model = FellegiSunter(list(comparisons)).set_params(
-            m=[names[0], names[0], system_m], u=[names[1], names[1], system_u],
-            lambda_=0.01)
-        run = up.Resolver(config, model=model).run()
-        return run.clusters.set_index("record_id")["entity_id"]
-
-    meaningless = entities([0.6, 0.4], [0.6, 0.4])
-    assert meaningless["crm:1"] == meaningless["crm:2"]
-    telling = entities([0.3, 0.7], [0.9, 0.1])
-    assert telling["crm:1"] != telling["crm:2"]
+    assert _together(config, [0.6, 0.4], [0.6, 0.4])  # meaningless
+    assert not _together(config, [0.3, 0.7], [0.9, 0.1])  # telling
 
 
 def test_names_alone_link_only_when_they_agree_exactly():
@@ -287,9 +287,6 @@ def test_an_e_mail_one_person_changes_does_not_contradict_exact_names():
     finds that matches differ in e-mail half as often as strangers (1 bit), a different
     e-mail does not keep two records of one exact name apart; where matches rarely
     differ in it (2.3 bits), it does."""
-    import unifyprofile as up
-    from unifyprofile.score import FellegiSunter
-
     people = pd.DataFrame({
         "id": ["1", "2"],
         "first_name": ["Anneke", "Anneke"],
@@ -297,15 +294,5 @@ def test_an_e_mail_one_person_changes_does_not_contradict_exact_names():
         "email": ["annrose@gmail.com", "a.rosemann@plath.de"],
     })
     config = _names_and_one_field(people, "email", "last_name", ("first_name", "last_name"))
-    names = ([0.05, 0.05, 0.05, 0.05, 0.8], [0.97, 0.01, 0.01, 0.006, 0.004])
-
-    def together(email_m: list[float]) -> bool:
-        model = FellegiSunter(list(config.comparisons)).set_params(
-            m=[names[0], names[0], email_m], u=[names[1], names[1], [0.999, 0.001]],
-            lambda_=0.01)
-        entity = up.Resolver(config, model=model).run().clusters.set_index(
-            "record_id")["entity_id"]
-        return bool(entity["crm:1"] == entity["crm:2"])
-
-    assert together([0.5, 0.5])
-    assert not together([0.2, 0.8])
+    assert _together(config, [0.5, 0.5], [0.999, 0.001])
+    assert not _together(config, [0.2, 0.8], [0.999, 0.001])
