@@ -225,6 +225,15 @@ def _names_and_one_field(people: pd.DataFrame, field: str, blocking: str,
         guards=Guards(weak=weak))
 
 
+def _namesakes(name: str, field: str, values: tuple[str, str]):
+    """A :func:`_names_and_one_field` config over records crm:1 and crm:2 of one exact
+    name (first and last, weak) that hold ``values`` of ``field``."""
+    first, last = name.split()
+    people = pd.DataFrame({"id": ["1", "2"], "first_name": [first] * 2,
+                           "last_name": [last] * 2, field: list(values)})
+    return _names_and_one_field(people, field, "last_name", ("first_name", "last_name"))
+
+
 def _together(config, field_m: list[float], field_u: list[float]) -> bool:
     """Whether records crm:1 and crm:2 of a :func:`_names_and_one_field` config end as
     one entity under a model that trusts exact names and has ``field_m``/``field_u`` for
@@ -243,13 +252,7 @@ def _together(config, field_m: list[float], field_u: list[float]) -> bool:
 def test_a_disagreement_the_model_finds_meaningless_is_no_want_of_corroboration():
     """Names marked weak need corroboration only against fields whose disagreement is
     evidence: a system name that matches differ on as often as strangers says nothing."""
-    people = pd.DataFrame({
-        "id": ["1", "2"],
-        "first_name": ["Zebulon", "Zebulon"],
-        "last_name": ["Quarrington", "Quarrington"],
-        "system": ["crm", "shop"],
-    })
-    config = _names_and_one_field(people, "system", "last_name", ("first_name", "last_name"))
+    config = _namesakes("Zebulon Quarrington", "system", ("crm", "shop"))
     assert _together(config, [0.6, 0.4], [0.6, 0.4])  # meaningless
     assert not _together(config, [0.3, 0.7], [0.9, 0.1])  # telling
 
@@ -287,12 +290,6 @@ def test_an_e_mail_one_person_changes_does_not_contradict_exact_names():
     finds that matches differ in e-mail half as often as strangers (1 bit), a different
     e-mail does not keep two records of one exact name apart; where matches rarely
     differ in it (2.3 bits), it does."""
-    people = pd.DataFrame({
-        "id": ["1", "2"],
-        "first_name": ["Anneke", "Anneke"],
-        "last_name": ["Mude", "Mude"],
-        "email": ["annrose@gmail.com", "a.rosemann@plath.de"],
-    })
-    config = _names_and_one_field(people, "email", "last_name", ("first_name", "last_name"))
+    config = _namesakes("Anneke Mude", "email", ("annrose@gmail.com", "a.rosemann@plath.de"))
     assert _together(config, [0.5, 0.5], [0.999, 0.001])
     assert not _together(config, [0.2, 0.8], [0.999, 0.001])
