@@ -40,6 +40,7 @@ from unifyprofile.compare import (
     NameComparison,
     NumericComparison,
     PhoneComparison,
+    ReferenceComparison,
     TextComparison,
     default_comparisons,
 )
@@ -241,7 +242,7 @@ def _pair_by_values(data: Mapping[str, pd.DataFrame], own: Mapping[str, Mapping[
             free_mine = [(r, c) for r, c in mine if (r, c) not in chosen]
             free_theirs = [(r, c) for r, c in theirs if c not in taken]
             for here, there in _references(data[first], free_mine, data[other], free_theirs):
-                chosen[("text", here)] = {first: here, other: there}
+                chosen[("reference", here)] = {first: here, other: there}
     for (role, _), picks in chosen.items():
         if len(picks) == len(names):
             out.append((role, picks))
@@ -254,7 +255,8 @@ def _references(mine: pd.DataFrame, my_columns: list[tuple[str, tuple[str, ...]]
     """Pairs ``(my columns, their columns)`` of an identifier in one table and a text in
     the other that names its codes: at least :data:`REFERENCE_FOUND` of a sample of the
     texts hold one of the codes as a word ("RE 2024-0585 VIELEN DANK" names invoice
-    "2024-0585").  Compared as text, the shared code is the rare word that matches them.
+    "2024-0585").  Compared as a reference (:class:`~unifyprofile.compare.ReferenceComparison`):
+    a text that names another code of the same kind is evidence against.
     """
     from unifyprofile.compare._tokens import tokenise
 
@@ -403,6 +405,11 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
                         ignore_index=True).dropna()
         if role == "text":
             comparisons.append(TextComparison(field))
+            blocking.append(BlockingRule.parse([f"{field}:rare3"]))
+        elif role == "reference":
+            # A code here, a text naming it there (an invoice number, a payment's
+            # purpose): a purpose that names another invoice is evidence against.
+            comparisons.append(ReferenceComparison(field))
             blocking.append(BlockingRule.parse([f"{field}:rare3"]))
         elif role == "identifier":
             # Codes however written: "80.226.902-G" is "80226902g".

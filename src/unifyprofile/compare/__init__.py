@@ -33,6 +33,7 @@ from ._levels import (
     PhoneComparison,
     PostcodeComparison,
     PreparedComparison,
+    ReferenceComparison,
     StringComparison,
     TextComparison,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "PhoneComparison",
     "PostcodeComparison",
     "PreparedComparison",
+    "ReferenceComparison",
     "StringComparison",
     "TextComparison",
     "compare",

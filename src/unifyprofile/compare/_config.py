@@ -27,6 +27,7 @@ from ._levels import (
     NumericComparison,
     PhoneComparison,
     PostcodeComparison,
+    ReferenceComparison,
     StringComparison,
     TextComparison,
 )
@@ -48,6 +49,7 @@ COMPARISON_TYPES: Mapping[str, type[Comparison]] = {
         StringComparison,
         NumericComparison,
         TextComparison,
+        ReferenceComparison,
     )
 }
 

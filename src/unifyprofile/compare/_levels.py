@@ -51,6 +51,7 @@ __all__ = [
     "PhoneComparison",
     "PostcodeComparison",
     "PreparedComparison",
+    "ReferenceComparison",
     "StringComparison",
     "TextComparison",
 ]
@@ -1406,3 +1407,89 @@ class _PreparedText(_Cascade):
 def _word_set(text: str) -> list[str]:
     """The distinct whitespace-separated words of a value (Jaccard's token set)."""
     return sorted(set(text.split()))
+
+
+# --------------------------------------------------------------------------- reference
+
+#: A date inside a text ("VOM 12.03.2024", "2024-03-12"): no code, however many digits.
+_DATE_IN_TEXT = re.compile(r"\b(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})\b")
+_DIGIT_RUN = re.compile(r"\d{4,}")
+
+
+def _code_numbers(text: str) -> tuple[str, ...]:
+    """The numbers of four digits or more in a text's code tokens, dates left out:
+    ``"SVWZ+RE2024-0556 VOM 02.05.2024"`` -> ``("20240556",)``."""
+    text = _DATE_IN_TEXT.sub(" ", text)
+    return tuple(dict.fromkeys(run for token in tokenise(text) if _DIGITS.search(token)
+                               for run in _DIGIT_RUN.findall(token)))
+
+
+
+@dataclasses.dataclass(frozen=True)
+class ReferenceComparison(Comparison):
+    """A code on one side and a text that may name it on the other: an invoice number
+    and a payment's purpose ("RE 2024-0585 VIELEN DANK"), an order number and a ticket.
+
+    Each value is read as the numbers (four digits or more) of its code tokens, with
+    separators dropped and dates left out, so "RE 2024/0585", "SVWZ+RE2024-0585" and
+    "2024-0585" all hold 20240585.  A value holding no such number is missing: a
+    purpose without a reference says nothing about the invoice.
+
+    Levels: ``"other code"`` (the two hold numbers of one length and none names the
+    other: the purpose names another invoice), ``"else"`` (numbers of other kinds, such
+    as a customer number beside an invoice number), ``"named"`` (a number of one is a
+    number of the other, or ends it: "RECHN 0585" names 2024-0585), ``"exact"`` (the
+    same numbers).
+
+    Examples:
+        >>> records = pd.DataFrame({"ref": [
+        ...     "2024-0585", "RE 2024/0585 DANKE", "RE 2023-3048", "KD-NR 10112", "MIETE",
+        ...     "RECHN 0585 VOM 12.03.2024"]})
+        >>> ReferenceComparison("ref").prepare(records).levels(
+        ...     np.zeros(5, dtype=np.int64), np.arange(1, 6)).tolist()
+        [3, 0, 1, -1, 2]
+    """
+
+    type_name: ClassVar[str] = "reference"
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        return ("other code", "else", "named", "exact")
+
+    def prepare(self, records: pd.DataFrame) -> PreparedComparison:
+        raw_codes, uniques = self._factorize(records)
+        numbers = [_code_numbers(str(u)) for u in uniques]
+        # One value per set of numbers: "RE 2024-0585" and "2024/0585" are one reference.
+        keys = np.empty(len(uniques), dtype=object)
+        keys[:] = [" ".join(sorted(n)) or None for n in numbers]
+        key_codes, distinct = pd.factorize(keys, use_na_sentinel=True)
+        codes = np.where(raw_codes >= 0, key_codes[np.maximum(raw_codes, 0)], -1)
+        runs = [tuple(str(u).split()) for u in distinct]
+        return _PreparedReference(self, codes.astype(np.int64), runs)
+
+
+class _PreparedReference(_Cascade):
+    comparison: ReferenceComparison
+
+    def __init__(self, comparison: ReferenceComparison, codes: np.ndarray,
+                 runs: list[tuple[str, ...]]) -> None:
+        super().__init__(comparison, codes)
+        self._runs = runs
+
+    def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        def level(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+            conflict = False
+            for x in a:
+                for y in b:
+                    short, long = (x, y) if len(x) <= len(y) else (y, x)
+                    if long.endswith(short):
+                        return 2
+                    conflict |= len(x) == len(y)
+            return 0 if conflict else 1
+
+        def levels(ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
+            return np.fromiter((level(self._runs[a], self._runs[b])
+                                for a, b in zip(ua.tolist(), ub.tolist(), strict=True)),
+                               dtype=np.int8, count=len(ua))
+
+        return k.per_pair(ca, cb, levels).astype(np.int8)

@@ -17,6 +17,7 @@ from unifyprofile.compare import (
     NumericComparison,
     PhoneComparison,
     PostcodeComparison,
+    ReferenceComparison,
     StringComparison,
     TextComparison,
     compare,
@@ -38,6 +39,7 @@ SPECS = [
     StringComparison("company", metric="jaccard", thresholds=(0.5,)),
     NumericComparison("income", relative=(0.05,)),
     TextComparison("title", thresholds=(0.8, 0.4), strong_weight=3.0, codes_must_agree=False),
+    ReferenceComparison("purpose"),
 ]
 
 
@@ -74,6 +76,7 @@ def test_registry_names_every_comparison():
         "string",
         "numeric",
         "text",
+        "reference",
     }
     assert all(cls.type_name == key for key, cls in COMPARISON_TYPES.items())
 
@@ -165,7 +168,7 @@ def test_all_problems_reported_together():
 def test_bad_type_and_bad_entry():
     assert problems({"field": "x"}) == [
         'comparisons[2].type: missing; expected one of "exact", "name", "email", "phone", '
-        '"date", "address", "postcode", "string", "numeric", "text"'
+        '"date", "address", "postcode", "string", "numeric", "text", "reference"'
     ]
     assert problems({"type": "fuzzy"})[0].startswith(
         'comparisons[2].type: expected one of "exact", "name"'
@@ -247,6 +250,7 @@ def test_public_names():
             "PhoneComparison",
             "PostcodeComparison",
             "PreparedComparison",
+            "ReferenceComparison",
             "StringComparison",
             "TextComparison",
             "compare",

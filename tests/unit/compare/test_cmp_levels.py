@@ -294,6 +294,8 @@ _EXACT_SAMPLES = {
     "numeric": ("amount", ["100", "100.0", "105", "99.5", "x", "100"]),
     "text": ("title", ["Sony TV KDL-40", "sony tv kdl-40", "Sony TV KDL-40", "TV Sony",
                        "Canon camera", None]),
+    "reference": ("ref", ["RE 2024-0585", "2024/0585", "RECHN 0585", "RE 2023-3048",
+                          "MIETE", None]),
 }
 
 

@@ -1,4 +1,5 @@
-"""TextComparison: TF-IDF cosine over word tokens, model codes as strong tokens."""
+"""TextComparison (TF-IDF cosine over word tokens, model codes as strong tokens) and
+ReferenceComparison (a code and a text that names it)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from unifyprofile.compare import TextComparison, comparison_from_config, tokenise, typo_pairs
+from unifyprofile.compare import (
+    ReferenceComparison,
+    TextComparison,
+    comparison_from_config,
+    tokenise,
+    typo_pairs,
+)
 from unifyprofile.errors import ConfigError
 
 TITLES = [
@@ -98,3 +105,44 @@ def test_typo_pairs_leave_codes_and_distant_words_alone():
                      dtype=object)
     i, j = typo_pairs(vocab)
     assert [(vocab[a], vocab[b]) for a, b in zip(i, j, strict=True)] == [("systems", "sytsems")]
+
+
+PURPOSES = [
+    "2024-0585",                        # 0 an invoice number
+    "RE 2024/0585 VIELEN DANK",         # 1 names it, other separator
+    "SVWZ+RE2024-0585 EREF+NOTPROVIDED",  # 2 names it inside a banking token
+    "RECHN 0585 VOM 12.03.2024",        # 3 names its serial; the date is no code
+    "RE 2023-3048",                     # 4 names another invoice
+    "KD-NR 10112 ZAHLUNG",              # 5 a customer number: another kind of code
+    "UEBERWEISUNG",                     # 6 no code at all
+    "ZAHLUNG VOM 12.03.2024",           # 7 only a date
+    "MIETE 2024",                       # 8 a year: a number of another kind
+]
+
+
+def reference_levels(pairs):
+    prepared = ReferenceComparison("ref").prepare(pd.DataFrame({"ref": PURPOSES}))
+    i, j = np.array(pairs).T
+    return prepared.levels(i, j).tolist()
+
+
+def test_a_reference_is_named_however_written():
+    c = ReferenceComparison("ref")
+    assert c.level_names == ("other code", "else", "named", "exact")
+    # The same number, however written, is exact; a serial that ends it names it.
+    assert reference_levels([(0, 1), (0, 2), (1, 2), (0, 3)]) == [3, 3, 3, 2]
+
+
+def test_a_text_naming_another_code_of_the_kind_is_evidence_against():
+    assert reference_levels([(0, 4), (1, 4)]) == [0, 0]
+    # A customer number beside an invoice number says neither yes nor no.
+    assert reference_levels([(0, 5), (4, 5)]) == [1, 1]
+
+
+def test_texts_without_a_code_are_missing():
+    # No code, or only a date: nothing to compare.
+    assert reference_levels([(0, 6), (0, 7), (4, 7)]) == [-1, -1, -1]
+    # A year is a number, but not one of an invoice's kind, and does not end one.
+    assert reference_levels([(0, 8)]) == [1]
+    assert comparison_from_config(ReferenceComparison("ref").to_config()) \
+        == ReferenceComparison("ref")

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from unifyprofile.blocking import BlockingRule, TableKeys, block
-from unifyprofile.compare import ExactMatch, NameComparison, PhoneComparison, TextComparison
+from unifyprofile.compare import (
+    ExactMatch,
+    NameComparison,
+    PhoneComparison,
+    ReferenceComparison,
+    TextComparison,
+)
 from unifyprofile.config import dump_config, parse_config
 from unifyprofile.infer import DEDUP_THRESHOLD, KEEP_APART_BELOW, fit_blocking, infer_config
 from unifyprofile.resolver import Resolver
@@ -401,7 +407,7 @@ def test_a_text_that_names_the_other_tables_codes_is_compared_with_them():
     assert columns[1][account] == "payer_account"
     assert ExactMatch(account, codes=True) in config.comparisons
     assert columns[1][purpose] == "invoice_no"
-    assert TextComparison(purpose) in config.comparisons
+    assert ReferenceComparison(purpose) in config.comparisons
     assert BlockingRule.parse([f"{purpose}:rare3"]) in config.blocking
 
 
