@@ -91,6 +91,11 @@ MIN_FILLED = 0.5
 MIN_SPARSE = 0.1
 #: Histogram intersection of two tables' columns' values from which they are one field.
 PAIR_OVERLAP = 0.5
+#: ... or from which they are when each is the other's best match by PAIR_MARGIN times
+#: any other pairing of either (PAIR_CODES for codes: shared codes are no chance).
+PAIR_BEST = 0.25
+PAIR_CODES = 0.05
+PAIR_MARGIN = 2.0
 #: Share of a text column's values that hold one of another table's codes as a word, from
 #: which the text refers to them (an invoice number in a payment's purpose).
 REFERENCE_FOUND = 0.2
@@ -211,9 +216,10 @@ def _pair_by_values(data: Mapping[str, pd.DataFrame], own: Mapping[str, Mapping[
     for other in names[1:]:
         theirs = [(role, cols) for role, cols in _generic_columns(own[other])
                   if _evidence(data[other], cols, own[other])]
-        scored = []
+        candidates: list[tuple[float, str, tuple[str, ...], tuple[str, ...], bool]] = []
         kinds_mine = [role for role, _ in mine]
         kinds_theirs = [role for role, _ in theirs]
+        overlaps: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
         for role, cols in mine:
             left = _profile_of(data[first][cols[0]], role)
             where = filled_with(data[first], cols[0])
@@ -230,8 +236,17 @@ def _pair_by_values(data: Mapping[str, pd.DataFrame], own: Mapping[str, Mapping[
                 # two kinds of code (an account number, an invoice number).
                 alone = kinds_mine.count(role) == 1 and kinds_theirs.count(role) == 1 \
                     and (role != "identifier" or overlap > 0)
-                if overlap >= PAIR_OVERLAP or alone:
-                    scored.append((overlap, role, cols, their_cols))
+                overlaps[(cols, their_cols)] = overlap
+                candidates.append((overlap, role, cols, their_cols, alone))
+        # A pair also holds when each column is the other's clearly best match: a title
+        # in German and one in French share their model codes and brands, not half
+        # their words; an EAN filled in a third of the rows shares a fifth of its codes,
+        # which no two unrelated code columns do.
+        scored = [(overlap, role, cols, their_cols) for overlap, role, cols, their_cols, alone
+                  in candidates if overlap >= PAIR_OVERLAP or alone
+                  or overlap >= (PAIR_CODES if role == "identifier" else PAIR_BEST)
+                  and all(overlap >= PAIR_MARGIN * o for (a, b), o in overlaps.items()
+                          if (a == cols) != (b == their_cols))]
         taken: set[tuple[str, ...]] = set()
         for _, role, cols, their_cols in sorted(scored, key=lambda t: -t[0]):
             if (role, cols) in chosen and other in chosen[(role, cols)] or their_cols in taken:
@@ -432,7 +447,13 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
                 # is no money.
                 blocking.append(BlockingRule.parse([f"{field}:number"]))
         elif role == "date":
-            comparisons.append(DateComparison(field, within_days=(7, 90, 365)))
+            # Linking two tables, a date here and one there are events in order (an
+            # invoice, then its payment): the model learns which side a match falls on,
+            # and a window of a month tells this month's invoice from last month's.
+            first = next(iter(tables)) if link and len(tables) == 2 else None
+            comparisons.append(DateComparison(
+                field, within_days=(7, 90, 365) if first is None else (7, 30, 90, 365),
+                first=first))
         elif role == "year":
             comparisons.append(NumericComparison(field, absolute=(1,)))
         elif role == "categorical":

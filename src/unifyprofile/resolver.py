@@ -45,6 +45,7 @@ from unifyprofile.score import (
     PreparedRules,
     demote_hubs,
     fit_checked,
+    link_bound,
     prepare_rules,
     weight_histogram,
 )
@@ -553,9 +554,11 @@ class _Compared:
         inputs = FellegiSunter(self.comparisons, seed=config.seed).fit_inputs(
             self.levels, self.prepared, n, side=self.side, sessions=sessions, order=order)
 
-        def fit_one(candidate_u: bool) -> FellegiSunter:
-            return FellegiSunter(self.comparisons, seed=config.seed,
-                                 candidate_u=candidate_u).fit_counts(*inputs)
+        bound = self._link_bound()
+
+        def fit_one(candidate_u: bool, held: bool) -> FellegiSunter:
+            return FellegiSunter(self.comparisons, seed=config.seed, candidate_u=candidate_u,
+                                 max_matches=bound if held else None).fit_counts(*inputs)
 
         def links(model: FellegiSunter) -> np.ndarray:
             weight = match_weights(self.levels, self.cand.i, model,
@@ -569,11 +572,24 @@ class _Compared:
             return out
 
         with self.resolver._stage("fit"):
-            model, diagnosis, notes = fit_checked(fit_one, links, self.levels, total_pairs)
+            model, diagnosis, notes = fit_checked(fit_one, links, self.levels, total_pairs,
+                                                  max_links=bound)
         self.weights = {m: w for m, w in self.weights.items() if m is model}
         model.diagnosis_ = diagnosis
         model.notes_ = notes
         return model
+
+
+    def _link_bound(self) -> int | None:
+        """The most pairs this link can hold (:func:`~unifyprofile.score.link_bound`)."""
+        if self.side is None:
+            return None
+        unique = {s.name for s in self.resolver.config.sources if s.unique_per_person}
+        names = self.records[schema.SOURCE].to_numpy(dtype=object)
+        sizes = (int((self.side == 0).sum()), int((self.side == 1).sum()))
+        flags = tuple(bool(np.isin(names[self.side == k], list(unique)).all())
+                      and sizes[k] > 0 for k in (0, 1))
+        return link_bound(sizes, (flags[0], flags[1]))
 
 
 def compare_pairs(prepared: list[PreparedComparison], i: np.ndarray, j: np.ndarray,

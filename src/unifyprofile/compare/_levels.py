@@ -31,7 +31,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler, Levenshte
 
 from unifyprofile._columns import isin_ints, unique_ints
 from unifyprofile.errors import ConfigError, DataError
-from unifyprofile.schema import NULL_LEVEL, UNPLACED, flag, std
+from unifyprofile.schema import NULL_LEVEL, SOURCE, UNPLACED, flag, std
 from unifyprofile.standardise.dates import parse_dates
 from unifyprofile.standardise.lexicon import name_sex
 from unifyprofile.standardise.numbers import parse_numbers
@@ -260,6 +260,12 @@ class Comparison(abc.ABC):
     def exact_level(self) -> int | None:
         """The level meaning exact agreement (used for term-frequency adjustment)."""
         return len(self.level_names) - 1
+
+    @property
+    def ordered(self) -> bool:
+        """Whether a higher level is closer agreement, so a match is no less likely there
+        than at a lower one (the model keeps ``m/u`` non-decreasing in the level)."""
+        return True
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -861,9 +867,16 @@ class DateComparison(Comparison):
     first; ``"typo"`` (Damerau-Levenshtein distance at most 1 on ``YYYYMMDD``, or day and
     month transposed); ``"exact"``.  Dates that do not parse can only be exact or typos.
 
+    With ``first`` (a source's name, when linking two sources), each window is two
+    levels, ``"before, within <d> days"`` and ``"after, within <d> days"``: whether the
+    other record's date falls before or after the date of the record from ``first``.  A
+    payment follows its invoice, a delivery its order: the model learns which side a
+    match falls on, and the levels are not ordered (see :attr:`Comparison.ordered`).
+
     Args:
         field: the date field.
         within_days: window sizes in days (any order).
+        first: the source whose records' dates the other side's are measured from.
 
     Examples:
         >>> records = pd.DataFrame({"dob_std": [
@@ -875,14 +888,30 @@ class DateComparison(Comparison):
 
     field: str = "dob"
     within_days: tuple[int, ...] = (365,)
+    first: str | None = None
 
     type_name: ClassVar[str] = "date"
-    _params: ClassVar[dict[str, v.Param]] = {**Comparison._params, "within_days": v.DAYS}
+    _params: ClassVar[dict[str, v.Param]] = {**Comparison._params, "within_days": v.DAYS,
+                                             "first": v.OPTIONAL_SOURCE}
 
     @property
     def level_names(self) -> tuple[str, ...]:
-        windows = tuple(f"within {d} days" for d in sorted(self.within_days, reverse=True))
+        days = sorted(self.within_days, reverse=True)
+        windows = tuple(f"within {d} days" for d in days)
+        if self.first is not None:
+            # No typo level: one digit off is a day or ten days off, and which side of
+            # the other date it falls on is what these levels are for.
+            return ("else", *(f"{side}, within {d} days" for d in days
+                              for side in ("before", "after")), "exact")
         return ("else", *windows, "typo", "exact")
+
+    @property
+    def ordered(self) -> bool:
+        return self.first is None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (std(self.field),) if self.first is None else (std(self.field), SOURCE)
 
     def prepare(self, records: pd.DataFrame) -> PreparedComparison:
         column = _resolve(records, self.field, self.name)
@@ -907,7 +936,14 @@ class DateComparison(Comparison):
         year = np.where(valid, parsed.dt.year.fillna(0).to_numpy(dtype=np.int64), -3)
         digits = np.empty(len(uniques), dtype=object)
         digits[:] = [_NON_DIGITS.sub("", u) for u in uniques]
-        return _PreparedDate(self, codes, digits, valid, days, year, month, day)
+        first = None
+        if self.first is not None:
+            if SOURCE not in records.columns:
+                raise DataError(
+                    f"comparison {self.name!r}: first = {self.first!r} needs the records' "
+                    f"{SOURCE!r} column to tell which record is from that source")
+            first = (records[SOURCE].to_numpy(dtype=object) == self.first)
+        return _PreparedDate(self, codes, digits, valid, days, year, month, day, first)
 
 
 class _PreparedDate(_Cascade):
@@ -923,8 +959,10 @@ class _PreparedDate(_Cascade):
         year: np.ndarray,
         month: np.ndarray,
         day: np.ndarray,
+        first: np.ndarray | None = None,
     ) -> None:
         super().__init__(comparison, codes)
+        self._first = first
         self._digits = digits
         self._valid = valid
         self._days = days
@@ -980,6 +1018,16 @@ class _PreparedDate(_Cascade):
             )
             out[rest] = distance <= 1
         return out
+
+    def _refine(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        if self._first is None:
+            return super()._refine(ca, cb, i, j)
+        # Days from the date of the record of ``first`` to the other record's date.
+        gap = self._days[cb] - self._days[ca]
+        gap = np.where(self._first[j] & ~self._first[i], -gap, gap)
+        inside = len(self._windows) - np.searchsorted(self._windows, np.abs(gap), side="left")
+        level = np.where(inside > 0, 2 * inside - 1 + (gap >= 0), 0)
+        return np.where(self._valid[ca] & self._valid[cb], level, 0).astype(np.int8)
 
     def _fuzzy(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
         gap = np.abs(self._days[ca] - self._days[cb])

@@ -103,6 +103,14 @@ def _optional_name(value: Any) -> str | None:
     return None if value is None else _name(value)
 
 
+def _optional_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid
+    return value
+
+
 def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
     def normalise(value: Any) -> str:
         if value not in options:
@@ -114,6 +122,7 @@ def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
 
 FIELD = Param("a field name (letters, digits and _)", _name)
 OPTIONAL_NAME = Param("a column name (letters, digits and _) or null", _optional_name)
+OPTIONAL_SOURCE = Param("a source's name or null", _optional_text)
 BOOLEAN = Param("true or false", _boolean)
 UNIT = Param("a number in (0, 1]", _unit)
 THRESHOLDS = Param("a non-empty list of distinct numbers in (0, 1]", _unit_list(order="descending"))

@@ -73,6 +73,7 @@ from unifyprofile.score import (
     FellegiSunter,
     demote_hubs,
     fit_checked,
+    link_bound,
     prepare_rules,
     weight_histogram,
 )
@@ -740,10 +741,12 @@ class _Run:
     # ---------------------------------------------------------------- fit
     def fit(self, pairs: DataFrame, records: DataFrame, n: int, rules: list[BlockingRule],
             comparisons: list[Comparison], keys: DataFrame, frequencies: DataFrame,
-            sides: tuple[int, int] | None = None) -> FellegiSunter:
+            sides: tuple[int, int] | None = None, max_matches: int | None = None
+            ) -> FellegiSunter:
         """The model from pattern counts, checked and refitted as the local engine does
         (:func:`~unifyprofile.score.fit_checked`); ``sides``: records per side of a link
-        task (``keys`` then holds each record's ``_side``)."""
+        task (``keys`` then holds each record's ``_side``); ``max_matches``: the most
+        pairs the link can hold (:func:`~unifyprofile.score.link_bound`)."""
         config = self.config
         model = FellegiSunter(comparisons, seed=config.seed)
         lv = [f"lv{k}" for k in range(len(comparisons))]
@@ -783,9 +786,10 @@ class _Run:
                   (patterns, counts), sessions, total_pairs,
                   self.agreement(keys, comparisons, link=sides is not None))
 
-        def fit_one(candidate_u: bool) -> FellegiSunter:
-            return FellegiSunter(comparisons, seed=config.seed,
-                                 candidate_u=candidate_u).fit_counts(*inputs)
+        def fit_one(candidate_u: bool, held: bool) -> FellegiSunter:
+            return FellegiSunter(comparisons, seed=config.seed, candidate_u=candidate_u,
+                                 max_matches=max_matches if held else None
+                                 ).fit_counts(*inputs)
 
         # The check reads patterns (pairs per pattern) and the pairs each model links.
         by_pattern = counted.groupby(lv, sort=True)["count"].sum().reset_index()
@@ -830,7 +834,7 @@ class _Run:
 
         fitted, diagnosis, notes = fit_checked(
             fit_one, links, by_pattern[lv].to_numpy(np.int64), total_pairs,
-            by_pattern["count"].to_numpy(np.int64))
+            by_pattern["count"].to_numpy(np.int64), max_links=max_matches)
         fitted.diagnosis_ = diagnosis
         fitted.notes_ = notes
         return fitted
@@ -1176,11 +1180,15 @@ class _Run:
         self._tick("block")
         sides = self.sides(records)
         keys = self.keys(records, rules, comparisons, sides).localCheckpoint()
-        per_side = None
+        per_side = bound = None
         if sides is not None:
             counted: dict[int, int] = {int(r[0]): int(r[1]) for r in
                                        keys.groupBy("_side").count().collect()}
             per_side = (int(counted.get(0, 0)), int(counted.get(1, 0)))
+            unique = {src.name for src in self.resolver_sources if src.unique_per_person}
+            held = [[name for name, k in sides.items() if k == side] for side in (0, 1)]
+            bound = link_bound(per_side, (bool(held[0]) and set(held[0]) <= unique,
+                                          bool(held[1]) and set(held[1]) <= unique))
         candidates = self.block(keys, rules)
         self._tick("compare")
         pairs = self.levels(candidates, records, comparisons,
@@ -1190,7 +1198,7 @@ class _Run:
         if model is None:
             self._tick("fit")
             model = self.fit(pairs, records, n, rules, comparisons, keys, frequencies,
-                             per_side)
+                             per_side, bound)
         self._tick("score")
         scored = self.score(pairs, frequencies, model, comparisons).localCheckpoint()
         self._tick("cluster")

@@ -1,6 +1,12 @@
 """Scoring: deterministic rules, the Fellegi–Sunter model and over-merge guards."""
 
-from unifyprofile.score._diagnose import Diagnosis, diagnose, evident_pairs, fit_checked
+from unifyprofile.score._diagnose import (
+    Diagnosis,
+    diagnose,
+    evident_pairs,
+    fit_checked,
+    link_bound,
+)
 from unifyprofile.score._fellegi_sunter import (
     FellegiSunter,
     agreement_counts,
@@ -22,6 +28,7 @@ __all__ = [
     "diagnose",
     "evident_pairs",
     "fit_checked",
+    "link_bound",
     "monotone_m",
     "prepare_rules",
     "weight_histogram",

@@ -24,7 +24,7 @@ import numpy as np
 
 from unifyprofile.score._fellegi_sunter import FellegiSunter
 
-__all__ = ["Diagnosis", "diagnose", "evident_pairs", "fit_checked"]
+__all__ = ["Diagnosis", "diagnose", "evident_pairs", "fit_checked", "link_bound"]
 
 #: Bits beyond the log2 number of possible pairs that exact agreement must carry for a
 #: pair to be evident (chance agreement over all pairs under 1 in 2**margin).
@@ -36,6 +36,9 @@ EVIDENT_MIN = 20
 #: A refit that separates matches from random pairs this many times as well as the
 #: first fit shows the first fit degenerate.
 DEGENERATE_RATIO = 2.5
+#: A model linking more than this many times the pairs a link can hold (one record per
+#: entity on a side, see :func:`link_bound`) has a match class wider than one entity.
+OVER_BOUND = 3.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Diagnosis:
             over comparisons of the divergence of ``m`` from ``u``, in nats); near 0 the
             model cannot tell matches from non-matches.
         problems: one line per failed check (empty when the model is healthy).
+        max_links: the most pairs the task can hold (:func:`link_bound`), if bounded.
     """
 
     evident: int
@@ -59,6 +63,7 @@ class Diagnosis:
     candidates: int
     separation: float
     problems: tuple[str, ...] = field(default=())
+    max_links: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -94,8 +99,21 @@ def evident_pairs(levels: np.ndarray, model: FellegiSunter, total_pairs: int) ->
     return bits >= np.log2(max(total_pairs, 2)) + EVIDENT_MARGIN
 
 
+def link_bound(sizes: tuple[int, int], unique: tuple[bool, bool]) -> int | None:
+    """The most pairs a link of two sides can hold when a side has one record per entity
+    (``unique``): each record of the other side then links to one of its records at
+    most.  ``None`` when neither side is unique.
+
+    >>> link_bound((3000, 5000), (True, True)), link_bound((3000, 5000), (True, False))
+    (3000, 5000)
+    """
+    bounds = [sizes[1 - k] for k in (0, 1) if unique[k]]
+    return min(bounds) if bounds else None
+
+
 def diagnose(model: FellegiSunter, levels: np.ndarray, linked: np.ndarray,
-             total_pairs: int, counts: np.ndarray | None = None) -> Diagnosis:
+             total_pairs: int, counts: np.ndarray | None = None,
+             max_links: int | None = None) -> Diagnosis:
     """Check a fitted model on the candidate pairs it was fitted on.
 
     Args:
@@ -106,6 +124,9 @@ def diagnose(model: FellegiSunter, levels: np.ndarray, linked: np.ndarray,
         counts: with it, each row of ``levels`` is a pattern that ``counts`` pairs
             share, and ``linked`` is how many of them the model links (an engine that
             counts patterns instead of holding every pair).
+        max_links: the most pairs the task can hold (:func:`link_bound`); a model that
+            links over :data:`OVER_BOUND` times as many learned a class wider than one
+            entity: all the invoices of one customer, not the one a payment pays.
     """
     if counts is None:
         counts = np.ones(len(levels), dtype=np.int64)
@@ -123,13 +144,18 @@ def diagnose(model: FellegiSunter, levels: np.ndarray, linked: np.ndarray,
     if separation < 0.5:
         problems.append(f"its match class hardly differs from random pairs "
                         f"(separation {separation:.2f})")
-    return Diagnosis(n_evident, share, int(linked.sum()), int(counts.sum()), separation,
-                     tuple(problems))
+    n_linked = int(linked.sum())
+    if max_links is not None and n_linked > OVER_BOUND * max(max_links, 1):
+        problems.append(f"links {n_linked:,} pairs where one record per entity on a side "
+                        f"allows {max_links:,}: its match class is wider than one entity")
+    return Diagnosis(n_evident, share, n_linked, int(counts.sum()), separation,
+                     tuple(problems), max_links)
 
 
-def fit_checked(fit: Callable[[bool], FellegiSunter],
+def fit_checked(fit: Callable[[bool, bool], FellegiSunter],
                 links: Callable[[FellegiSunter], np.ndarray],
-                levels: np.ndarray, total_pairs: int, counts: np.ndarray | None = None
+                levels: np.ndarray, total_pairs: int, counts: np.ndarray | None = None,
+                max_links: int | None = None
                 ) -> tuple[FellegiSunter, Diagnosis, list[str]]:
     """Fit, check, refit, and keep the better fit.
 
@@ -138,24 +164,52 @@ def fit_checked(fit: Callable[[bool], FellegiSunter],
     check (:func:`diagnose`) and the refit does better, or when the refit separates
     matches from random pairs :data:`DEGENERATE_RATIO` times as well: EM then settled
     on a "match" class that agrees on little (a genre, a city), not on what duplicates
-    share.
+    share.  When the fit kept still links more than :data:`OVER_BOUND` times the pairs
+    the task can hold (``max_links``), both are refitted with EM's match class held to
+    that many (``FellegiSunter(max_matches=...)``), and the best of all is kept.
 
     Args:
-        fit: fits a model; its argument is ``candidate_u`` (see
-            :class:`FellegiSunter`).
+        fit: fits a model; its arguments are ``candidate_u`` and whether EM is held to
+            ``max_links`` matches (see :class:`FellegiSunter`).
         links: which candidate pairs a fitted model links.
         levels: the candidate pairs' levels.
         total_pairs: the number of possible pairs.
         counts: pairs per row of ``levels`` when its rows are patterns (see
             :func:`diagnose`); ``links`` then returns linked pairs per pattern.
+        max_links: the most pairs the task can hold (see :func:`diagnose`).
 
     Returns:
         The model kept, its diagnosis, and notes saying what was found and done.
     """
-    model = fit(False)
-    diagnosis = diagnose(model, levels, links(model), total_pairs, counts)
-    other = fit(True)
-    again = diagnose(other, levels, links(other), total_pairs, counts)
+    def check(fitted: FellegiSunter) -> Diagnosis:
+        return diagnose(fitted, levels, links(fitted), total_pairs, counts, max_links)
+
+    model, diagnosis, notes = _refitted(fit, check)
+    if max_links is None or diagnosis.linked <= OVER_BOUND * max(max_links, 1):
+        return model, diagnosis, notes
+    for candidate_u in (False, True):
+        refit = fit(candidate_u, True)
+        checked = check(refit)
+        if _better(checked, diagnosis):
+            model, diagnosis = refit, checked
+    if model.max_matches is None:
+        notes.append(f"self-check: refits with EM's match class held to {max_links:,} "
+                     "pairs did no better")
+    else:
+        notes.append(f"self-check: refitted with EM's match class held to {max_links:,} "
+                     "pairs; the refit " + ("passes" if diagnosis.ok else
+                                            "; ".join(diagnosis.problems)) + " and is used")
+    return model, diagnosis, notes
+
+
+def _refitted(fit: Callable[[bool, bool], FellegiSunter],
+              check: Callable[[FellegiSunter], Diagnosis]
+              ) -> tuple[FellegiSunter, Diagnosis, list[str]]:
+    """The first fit or the ``candidate_u`` refit (see :func:`fit_checked`)."""
+    model = fit(False, False)
+    diagnosis = check(model)
+    other = fit(True, False)
+    again = check(other)
     notes = [f"self-check: the fitted model {p}" for p in diagnosis.problems]
     degenerate = again.ok and again.separation >= DEGENERATE_RATIO * max(
         diagnosis.separation, 1e-9)
@@ -183,4 +237,8 @@ def _better(new: Diagnosis, old: Diagnosis) -> bool:
     if not np.isnan(new.evident_linked) and not np.isnan(old.evident_linked) \
             and abs(new.evident_linked - old.evident_linked) > 0.05:
         return new.evident_linked > old.evident_linked
+    if new.max_links is not None \
+            and max(new.linked, old.linked) > OVER_BOUND * max(new.max_links, 1):
+        # Over the bound, the fit whose match class is nearer one entity is better.
+        return new.linked < old.linked
     return new.separation > old.separation

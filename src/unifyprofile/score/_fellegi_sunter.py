@@ -101,7 +101,8 @@ class FellegiSunter:
         max_iter: EM iterations at most.
         tol: stop when no m-probability moves more than this.
         u_sample_pairs: random pairs drawn to estimate ``u``.
-        monotone: keep ``m/u`` non-decreasing in the level of each comparison.
+        monotone: keep ``m/u`` non-decreasing in the level of each comparison whose
+            levels are ordered (:attr:`~unifyprofile.compare.Comparison.ordered`).
         tf_adjust: use term-frequency adjusted weights on exact agreement for the
             comparisons that ask for it.
         u_refinements: times ``u`` is re-estimated from the random pairs weighted by
@@ -116,6 +117,14 @@ class FellegiSunter:
             own distribution keeps the match class to pairs far more alike than
             candidates usually are.  Only ``m`` is kept: scoring uses ``u`` from random
             pairs either way.  :func:`unifyprofile.score.fit_checked` chooses.
+        max_matches: the most matching pairs the task can hold (a link with one record
+            per entity on a side, :func:`unifyprofile.score.link_bound`): when EM's
+            match class holds more, EM runs again held to that many.  Linking a
+            customer's payments to its invoices, every pair of one customer agrees on
+            name, account and amount; EM would call them all matches and learn nothing
+            from the dates that tell which invoice a payment pays.  Held to one match
+            per record, it must.  :func:`unifyprofile.score.fit_checked` sets it when
+            a fit links too much.
 
     Attributes:
         m_: list of arrays, one per comparison, P(level | match).
@@ -135,8 +144,9 @@ class FellegiSunter:
     def __init__(self, comparisons: Sequence[Comparison], *, max_iter: int = 100,
                  tol: float = 1e-6, u_sample_pairs: int = 1_000_000, monotone: bool = True,
                  tf_adjust: bool = True, u_refinements: int = 2, seed: int = 0,
-                 candidate_u: bool = False) -> None:
+                 candidate_u: bool = False, max_matches: int | None = None) -> None:
         self.comparisons = tuple(comparisons)
+        self.max_matches = max_matches
         self.max_iter = max_iter
         self.tol = tol
         self.u_sample_pairs = u_sample_pairs
@@ -389,22 +399,32 @@ class FellegiSunter:
         over comparisons of the divergence of ``m`` from ``u``): true duplicates agree on
         what strangers rarely agree on.
         """
+        best = self._best_em(patterns, counts, 1.0 - 1e-9)
+        total = float(np.sum(counts))
+        if self.max_matches is not None and best[2] * total > max(self.max_matches, 1):
+            # More matches than the task can hold: held to the bound, EM must choose.
+            best = self._best_em(patterns, counts, max(self.max_matches, 1) / total)
+        self.n_iter_ = best[3]
+        return best[1], best[2]
+
+    def _best_em(self, patterns: np.ndarray, counts: np.ndarray, cap: float
+                 ) -> tuple[float, list[np.ndarray], float, int]:
+        """(separation, m, lambda, iterations) of the best of the :data:`EM_STARTS`."""
         best: tuple[float, list[np.ndarray], float, int] | None = None
         for start in EM_STARTS:
-            m, lam, iterations = self._em_from(patterns, counts, start)
+            m, lam, iterations = self._em_from(patterns, counts, min(start, cap), cap)
             separation = sum(float(np.sum(mk * np.log(mk / uk)))
                              for mk, uk in zip(m, self.u_, strict=True))
             if best is None or separation > best[0] + 1e-9:
                 best = (separation, m, lam, iterations)
         assert best is not None
-        self.n_iter_ = best[3]
-        return best[1], best[2]
+        return best
 
-    def _em_from(self, patterns: np.ndarray, counts: np.ndarray, lam: float
-                 ) -> tuple[list[np.ndarray], float, int]:
-        """EM from a starting share of matches ``lam``: ``m`` learned, the non-matches
-        held to ``u`` (or, with ``candidate_u``, their own distribution learned too,
-        starting from ``u``; see the class docs)."""
+    def _em_from(self, patterns: np.ndarray, counts: np.ndarray, lam: float,
+                 cap: float = 1.0 - 1e-9) -> tuple[list[np.ndarray], float, int]:
+        """EM from a starting share of matches ``lam`` (at most ``cap``): ``m`` learned,
+        the non-matches held to ``u`` (or, with ``candidate_u``, their own distribution
+        learned too, starting from ``u``; see the class docs)."""
         free = self.candidate_u
         counts = counts.astype(float)
         m = [_initial_m(len(c.level_names)) for c in self.comparisons]
@@ -417,10 +437,12 @@ class FellegiSunter:
         binned = [np.where(patterns[:, k] >= 0, patterns[:, k], len(m[k])) for k in range(len(m))]
         for _ in range(self.max_iter):
             iterations += 1
-            post = _posterior(patterns, [np.log(x) for x in m], [np.log(x) for x in v], lam)
+            odds = _log_odds(patterns, [np.log(x) for x in m], [np.log(x) for x in v], lam)
+            post = _held_to(odds, counts, cap * counts.sum()) if cap < 1.0 - 1e-9 \
+                else _sigmoid(odds)
             weight = counts * post
             other = counts - weight
-            lam = float(np.clip(weight.sum() / counts.sum(), 1e-9, 1 - 1e-9))
+            lam = float(np.clip(weight.sum() / counts.sum(), 1e-9, cap))
             delta = 0.0
             for k in range(len(m)):
                 size = len(m[k])
@@ -429,7 +451,7 @@ class FellegiSunter:
                 if free:
                     rest = np.bincount(binned[k], weights=other, minlength=size + 1)[:size]
                     v[k] = (rest + 1e-3) / (rest.sum() + 1e-3 * size)
-                if self.monotone:
+                if self.monotone and self.comparisons[k].ordered:
                     new = monotone_m(new, v[k])
                 delta = max(delta, float(np.abs(new - m[k]).max()))
                 m[k] = new
@@ -647,14 +669,46 @@ class FellegiSunter:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def _posterior(patterns: np.ndarray, log_m: list[np.ndarray], log_u: list[np.ndarray],
-               lam: float) -> np.ndarray:
+def _held_to(odds: np.ndarray, counts: np.ndarray, most: float) -> np.ndarray:
+    """Posteriors of pairs with these log-odds of a match, their expected matches
+    ``sum(counts * post)`` held to at most ``most``: all log-odds lowered by one shift
+    (found by bisection), so the pairs most alike keep their matches and the others
+    lose theirs first.
+
+    >>> odds = np.log([99.0, 9.0, 1.0])  # posteriors 0.99, 0.9, 0.5
+    >>> _held_to(odds, np.ones(3), 1.0).round(2).tolist()
+    [0.75, 0.22, 0.03]
+    """
+    post = _sigmoid(odds)
+    if float(np.sum(counts * post)) <= most:
+        return post
+    low, high = 0.0, 1500.0
+    for _ in range(60):
+        shift = (low + high) / 2
+        if float(np.sum(counts * _sigmoid(odds - shift))) > most:
+            low = shift
+        else:
+            high = shift
+    return _sigmoid(odds - high)
+
+
+def _sigmoid(odds: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(odds, -700, 700)))
+
+
+def _log_odds(patterns: np.ndarray, log_m: list[np.ndarray], log_u: list[np.ndarray],
+              lam: float) -> np.ndarray:
+    """Natural log-odds of a match of each pattern under ``m``, ``u`` and prior ``lam``."""
     log_bf = np.zeros(len(patterns))
     for k in range(len(log_m)):
         # A missing level (-1) reads the 0 appended at the end of the table.
         log_bf += np.append(log_m[k] - log_u[k], 0.0)[np.maximum(patterns[:, k], NULL_LEVEL)]
-    prior = np.log(lam) - np.log1p(-lam)
-    return 1.0 / (1.0 + np.exp(-np.clip(log_bf + prior, -700, 700)))
+    return log_bf + np.log(lam) - np.log1p(-lam)
+
+
+def _posterior(patterns: np.ndarray, log_m: list[np.ndarray], log_u: list[np.ndarray],
+               lam: float) -> np.ndarray:
+    return _sigmoid(_log_odds(patterns, log_m, log_u, lam))
 
 
 def agreement_counts(codes: np.ndarray, side: np.ndarray | None = None) -> tuple[int, int]:

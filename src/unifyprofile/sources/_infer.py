@@ -143,8 +143,9 @@ _DATE = re.compile(
 )
 # A year, alone or in a little punctuation: "1999", "(1990).", "[2003]".
 _YEAR = re.compile(r"^[\s(\[{.,;:'\"-]*(1[5-9]|20)\d{2}[\s)\]}.,;:'\"-]*$")
-_AMOUNT = re.compile(r"^[-+]?\s*[$€£¥]?\s*[-+]?\d{1,3}([,\s]?\d{3})*([.,]\d+)?\s*"
-                     r"(usd|eur|gbp|[$€£¥])?$", re.IGNORECASE)
+# Thousands grouped by a comma, point, space or apostrophe ("1.299,00 €", "CHF 1'299.50").
+_AMOUNT = re.compile(r"^[-+]?\s*(usd|eur|gbp|chf|[$€£¥])?\s*[-+]?\d{1,3}([,.\s'’]?\d{3})*"
+                     r"([.,]\d+)?\s*(usd|eur|gbp|chf|[$€£¥])?$", re.IGNORECASE)
 _CURRENCY = re.compile(r"[$€£¥]|\d[.,]\d{2}$")
 _NUMBER = re.compile(r"^[-+]?\d+([.,]\d+)?$")
 _INTEGER = re.compile(r"^[-+]?\d+$")

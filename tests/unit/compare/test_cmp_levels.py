@@ -18,8 +18,10 @@ from unifyprofile.compare import (
     PhoneComparison,
     PostcodeComparison,
     StringComparison,
+    comparison_from_config,
     default_comparisons,
 )
+from unifyprofile.errors import DataError
 
 
 def level(comparison: Comparison, left: dict, right: dict) -> str:
@@ -172,6 +174,29 @@ def test_date_levels(left, right, expected):
 
 def test_date_level_names_largest_window_first():
     assert DATE.level_names == ("else", "within 365 days", "within 30 days", "typo", "exact")
+
+
+def test_dates_measured_from_one_source_say_which_side_the_other_falls_on():
+    # A payment 5 and 40 days after its invoice, one 8 days before it, one a year off.
+    paid = DateComparison("day", within_days=(7, 90), first="bank")
+    assert paid.level_names == ("else", "before, within 90 days", "after, within 90 days",
+                                "before, within 7 days", "after, within 7 days", "exact")
+    assert not paid.ordered and DATE.ordered
+    records = pd.DataFrame({
+        "day_std": ["2024-03-20", "2024-03-15", "2024-02-09", "2024-03-28", "2023-03-20",
+                    "2024-03-20"],
+        "source": ["bank", "ledger", "ledger", "ledger", "ledger", "ledger"]})
+    prepared = paid.prepare(records)
+    names = [paid.level_names[k] for k in prepared.levels(np.zeros(5, np.int64),
+                                                          np.arange(1, 6))]
+    assert names == ["before, within 7 days", "before, within 90 days",
+                     "after, within 90 days", "else", "exact"]
+    # Whichever record comes first in the pair.
+    np.testing.assert_array_equal(prepared.levels(np.arange(1, 6), np.zeros(5, np.int64)),
+                                  prepared.levels(np.zeros(5, np.int64), np.arange(1, 6)))
+    assert comparison_from_config(paid.to_config()) == paid
+    with pytest.raises(DataError, match="'source' column"):
+        paid.prepare(records.drop(columns="source"))
 
 
 ADDRESS = AddressComparison()

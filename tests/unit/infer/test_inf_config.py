@@ -421,3 +421,27 @@ def test_codes_that_never_meet_are_not_one_field():
                           "order_no": [f"{900000 + k}" for k in range(n)]})
     config, _ = infer_config({"left": left, "right": right}, link=True)
     assert not any(c.field in ("sku", "order_no") for c in config.comparisons)
+
+
+def test_columns_are_paired_when_each_is_the_others_clearly_best_match():
+    # A German and a French shop: titles share model codes and brands but not half
+    # their words; the EAN is filled in a third of the rows on each side; each shop's own
+    # article number never meets the other's.
+    n = 90
+    de = pd.DataFrame({
+        "record_id": [f"d{k}" for k in range(n)],
+        "Bezeichnung": [f"Marke{k % 7} KX-{1000 + k} Waschmaschine weiss" for k in range(n)],
+        "EAN": [f"40{k:011d}" if k % 3 == 0 else None for k in range(n)],
+        "Artikelnummer": [f"DE-{500000 + k}" for k in range(n)],
+    })
+    fr = pd.DataFrame({
+        "record_id": [f"f{k}" for k in range(n)],
+        "libellé": [f"Lave-linge Marke{k % 7} KX{1000 + k} blanc" for k in range(n)],
+        "ean13": [f"40{k:011d}" if k % 3 == 1 or k % 9 == 0 else None for k in range(n)],
+        "réf_interne": [f"{90000000 + 7 * k}" for k in range(n)],
+    })
+    config, _ = infer_config({"de": de, "fr": fr}, link=True)
+    columns = [dict(s.columns) for s in config.sources]
+    pairs = {column: columns[1][field] for field, column in columns[0].items()
+             if field in columns[1]}
+    assert pairs == {"Bezeichnung": "libellé", "EAN": "ean13"}

@@ -311,3 +311,12 @@ def test_codes_written_in_groups_are_identifiers_and_postcodes_are_not():
     roles = roles_of(table)
     assert roles["konto"] == roles["documento"] == "identifier"
     assert roles["plz"] == "postcode"
+
+
+def test_prices_with_points_apostrophes_or_currency_words_for_thousands_are_amounts():
+    n = 40
+    prices = ["1.299,00 €", "EUR 12,50", "CHF 1'299.50", "895,83 €", "1 737,99 €",
+              "12.50 EUR", "$1,299.00", "USD 7.99"]
+    table = pd.DataFrame({"Preis": [prices[k % len(prices)].replace("99", f"{10 + k}")
+                                    for k in range(n)]})
+    assert roles_of(table)["Preis"] == "amount"
