@@ -143,6 +143,10 @@ _DATE = re.compile(
 )
 # A year, alone or in a little punctuation: "1999", "(1990).", "[2003]".
 _YEAR = re.compile(r"^[\s(\[{.,;:'\"-]*(1[5-9]|20)\d{2}[\s)\]}.,;:'\"-]*$")
+#: Share of the rows holding any of a year, a month and a day column that must hold all
+#: three for them to be one date (each part may be missing on its own now and then).
+DATE_PARTS_TOGETHER = 0.8
+
 # Thousands grouped by a comma, point, space or apostrophe ("1.299,00 €", "CHF 1'299.50").
 _AMOUNT = re.compile(r"^[-+]?\s*(usd|eur|gbp|chf|[$€£¥])?\s*[-+]?\d{1,3}([,.\s'’]?\d{3})*"
                      r"([.,]\d+)?\s*(usd|eur|gbp|chf|[$€£¥])?$", re.IGNORECASE)
@@ -514,8 +518,10 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
     if (hint == "gender" or p.gender >= 0.95) and p.distinct <= 8 and p.gender >= 0.8:
         return "gender", f"{said}; {p.gender:.0%} gender values", None
     if hint == "dob":
-        return ("dob", said, None) if p.digits >= 0.8 else (
-            "ignore", f"{said}; values lack digits", None)
+        if p.digits >= 0.8:
+            return "dob", said, None
+        # "nom_naissance", "lieu_naissance": the birth name and place, read by values.
+        hint, said = None, f"{said} but values lack digits"
     if hint == "ssn" and p.digits >= 0.5:
         return "ssn", said, None
     if hint == "phone":
@@ -731,7 +737,7 @@ def _date_parts(roles: dict[str, ColumnRole], values: Mapping[str, pd.Series],
             for day in by_part["day"]:
                 together = rows & _filled(values[month]) & _filled(values[day])
                 either = rows | _filled(values[month]) | _filled(values[day])
-                if len(together) >= 0.9 * len(either):
+                if len(together) >= DATE_PARTS_TOGETHER * len(either):
                     best = (month, day)
                     break
             if best:

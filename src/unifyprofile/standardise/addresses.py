@@ -344,7 +344,9 @@ def standardise_postcode(values: pd.Series) -> pd.Series:
 
 
 def _city_one(text: str) -> str | None:
-    result = " ".join(_CITY_WORDS.get(w, w) for w in _words(text))
+    # A postcode written beside the town ("60294 Recklinghausen") is no part of it.
+    result = " ".join(_CITY_WORDS.get(w, w) for w in _words(text)
+                      if not any(c.isdigit() for c in w))
     return None if _is_junk(result) else result
 
 
@@ -356,11 +358,13 @@ def standardise_city(values: pd.Series) -> pd.Series:
 
     Returns:
         An object Series with the index of ``values``: ASCII lowercase words without
-        punctuation; ``St.``, ``Ft.`` and ``Mt.`` spelled out.
+        punctuation; ``St.``, ``Ft.`` and ``Mt.`` spelled out; words with digits (a
+        postcode beside the town) left out.
 
     Examples:
-        >>> standardise_city(pd.Series(["St. Louis", "SÃO PAULO", "Winston-Salem"])).tolist()
-        ['saint louis', 'sao paulo', 'winston salem']
+        >>> standardise_city(pd.Series(["St. Louis", "SÃO PAULO", "Winston-Salem",
+        ...                             "60294 Recklinghausen"])).tolist()
+        ['saint louis', 'sao paulo', 'winston salem', 'recklinghausen']
     """
     return map_text(values, _city_one)
 

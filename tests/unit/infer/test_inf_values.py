@@ -320,3 +320,32 @@ def test_prices_with_points_apostrophes_or_currency_words_for_thousands_are_amou
     table = pd.DataFrame({"Preis": [prices[k % len(prices)].replace("99", f"{10 + k}")
                                     for k in range(n)]})
     assert roles_of(table)["Preis"] == "amount"
+
+
+def test_date_parts_each_missing_now_and_then_still_join():
+    # Each part missing in about one row in twenty-five, never in the same rows.
+    n = len(GIVEN)
+    table = pd.DataFrame({
+        "fornavn": GIVEN, "etternavn": SURNAMES,
+        "fodt_aar": [None if k in (3, 17) else str(1930 + k % 60) for k in range(n)],
+        "fodt_mnd": [None if k in (7, 40, 51) else f"{1 + k % 12:02d}"
+                     for k in range(n)],
+        "fodt_dag": [None if k in (22, 33) else str(1 + (k * 11) % 28) for k in range(n)],
+    })
+    roles = roles_of(table)
+    assert {roles["fodt_aar"], roles["fodt_mnd"], roles["fodt_dag"]} == {"dob"}
+
+
+def test_a_birth_name_or_place_is_read_by_its_values_not_as_a_birth_date():
+    # "naissance" says birth; values without digits are no date, so what they are is
+    # read from them: a birth surname, a birthplace.
+    n = len(GIVEN)
+    table = pd.DataFrame({
+        "prenom": GIVEN, "nom_naissance": SURNAMES,
+        "date_naiss": [f"19{30 + k % 60}-{1 + k % 12:02d}-{1 + k % 28:02d}" for k in range(n)],
+        "commune_naiss": ["Lyon", "Nantes", "Lille", "Brest", "Metz", "Nice"] * (n // 6),
+    })
+    roles = roles_of(table)
+    assert roles["nom_naissance"] == "last_name"
+    assert roles["date_naiss"] == "dob"
+    assert roles["commune_naiss"] not in ("dob", "ignore")
