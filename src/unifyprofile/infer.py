@@ -570,7 +570,8 @@ def fit_blocking(config: Config, records: pd.DataFrame, budget: int | None = Non
     loose_limit = min(max(LOOSE_PAIRS_PER_RECORD * len(records), MIN_PAIR_BUDGET), limit)
     fields = {c[:-4] for c in records.columns if c.endswith("_std")} | set(records.columns)
 
-    derived = keys if keys is not None else TableKeys(records)  # rules and tightenings share
+    # Rules and tightenings share the keys derived.
+    derived = keys if keys is not None else TableKeys(records, side)
 
     def count(rule: BlockingRule) -> int:
         rows, codes = rule.entries(records, derived)

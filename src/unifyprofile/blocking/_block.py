@@ -204,7 +204,7 @@ def analyse_blocking(records: pd.DataFrame, rules: Sequence[BlockingRule],
     cand = block(records, rules, link_type=link_type, side=side, max_pairs_per_rule=None)
     new = np.bincount(cand.rule, minlength=len(rules))
     sides = link_sides(records, link_type, side)
-    keys = TableKeys(records)
+    keys = TableKeys(records, sides)
     for n, rule in enumerate(rules):
         rows, codes = rule.entries(records, keys)
         cumulative += int(new[n])
@@ -264,7 +264,7 @@ def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: st
         BlockingError: a rule would produce more than ``max_pairs_per_rule`` pairs.
     """
     sides = link_sides(records, link_type, side)
-    keys = keys if keys is not None else TableKeys(records)
+    keys = keys if keys is not None else TableKeys(records, sides)
     # Codes are below the record count: int32 halves what every rule's codes hold.
     narrow = np.int32 if len(records) < np.iinfo(np.int32).max else np.int64
     all_codes = [rule.codes(records, keys).astype(narrow) for rule in rules]

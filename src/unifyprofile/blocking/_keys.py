@@ -125,10 +125,12 @@ class TableKeys:
     a million records (a soundex or the tokens of every distinct value) costs a tenth of
     a second or more; counting the rules, tightening them and making their pairs would
     derive it again each time.  The table must not change while this is in use.
+    ``side``: 0/1 per record when linking two tables (see :func:`key_lists`).
     """
 
-    def __init__(self, records: pd.DataFrame) -> None:
+    def __init__(self, records: pd.DataFrame, side: np.ndarray | None = None) -> None:
         self.records = records
+        self.side = side
         self._codes: dict[Key, np.ndarray] = {}
         self._lists: dict[Key, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -141,7 +143,7 @@ class TableKeys:
     def lists(self, key: Key) -> tuple[np.ndarray, np.ndarray]:
         """:func:`key_lists` of the table (do not modify the arrays)."""
         if key not in self._lists:
-            self._lists[key] = key_lists(self.records, key)
+            self._lists[key] = key_lists(self.records, key, self.side)
         return self._lists[key]
 
     def clear(self) -> None:
@@ -220,8 +222,14 @@ def _transform(uniques: pd.Series, transform: str) -> pd.Series:
     return pd.Series([one(v) for v in text.tolist()], index=text.index, dtype=object)
 
 
-def key_lists(records: pd.DataFrame, key: Key) -> tuple[np.ndarray, np.ndarray]:
+def key_lists(records: pd.DataFrame, key: Key, side: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
     """Every (record, value) of a multi-valued key such as ``title:rare3``.
+
+    With ``side`` (0/1 per record, linking two tables), a token one table never holds
+    is no key: it cannot meet the other table ("bertram" where one bibliography writes
+    authors' initials, a German word against French titles), and it would take the
+    place of a rarer token both hold.
 
     Returns:
         ``(rows, codes)``: int64 row positions and the code of one of that record's
@@ -257,6 +265,11 @@ def key_lists(records: pd.DataFrame, key: Key) -> tuple[np.ndarray, np.ndarray]:
         else np.zeros(0, dtype=np.int64)
     usable = (df[token_codes] >= 2) & (df[token_codes] <= RARE_MAX_RECORDS) if len(flat) \
         else np.zeros(0, dtype=bool)
+    if side is not None and len(flat):
+        for k in (0, 1):
+            held = np.bincount(value_codes[(value_codes >= 0) & (side == k)],
+                               minlength=len(uniques))
+            usable &= np.bincount(token_codes, weights=held[owner])[token_codes] > 0
     # Rarest first within each value; among equally rare tokens numbers and model codes
     # first (they identify an item), then by the token itself.
     order = np.lexsort((vocabulary[token_codes].astype(str), weak[token_codes],

@@ -97,7 +97,7 @@ def evaluate_directory(
         write_config: write the config used (inferred or given) here as TOML, with the
             sources pointing at the benchmark's CSV files.
     """
-    from unifyprofile.blocking import TableKeys
+    from unifyprofile.blocking import TableKeys, link_sides
     from unifyprofile.config import config_warnings, dump_config
     from unifyprofile.infer import fit_config
     from unifyprofile.resolver import Resolver
@@ -109,7 +109,8 @@ def evaluate_directory(
     if config is None:
         base = zero_config(bench)
         records, table, _, used = Resolver(base).prepare()
-        keys = TableKeys(records)  # fitting the blocking derives what blocking reuses
+        # Fitting the blocking derives what blocking reuses.
+        keys = TableKeys(records, link_sides(records, base.link_type))
         base, notes = fit_config(base, records, keys=keys)
         written = None if write_config is None else dataclasses.replace(
             base, sources=zero_config(bench, directory=directory).sources)

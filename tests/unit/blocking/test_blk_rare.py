@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from unifyprofile.blocking import BlockingRule, analyse_blocking, block
@@ -73,3 +74,24 @@ def test_a_value_of_common_words_blocks_on_its_two_rarest_together():
     got = pairs(cand)
     assert {(0, 1), (0, 3), (1, 3)} <= set(got)
     assert not any(2 in pair for pair in got)
+
+
+def test_linking_two_tables_a_token_one_side_never_holds_is_no_key():
+    # Full given names on the left, initials on the right: "bertram" and "alice" meet
+    # nothing across, and would take the place of the surname both hold.
+    records = pd.DataFrame({
+        "authors": ["bertram zoller alice quint", "bertram hayes", "alice moreau",
+                    "b zoller a quint", "b hayes", "a moreau"],
+        "source": ["left"] * 3 + ["right"] * 3})
+    side = np.array([0, 0, 0, 1, 1, 1])
+    key = parse_key("authors:rare1")
+    rows, codes = key_lists(records, key, side)
+    by_row = dict(zip(rows.tolist(), codes.tolist(), strict=True))
+    assert by_row[0] == by_row[3] and by_row[1] == by_row[4] and by_row[2] == by_row[5]
+    # Without sides, a record's rarest token may be one the other table never holds.
+    rows, codes = key_lists(records, key)
+    plain = dict(zip(rows.tolist(), codes.tolist(), strict=True))
+    assert plain.get(0) != plain.get(3)
+    cand = block(records, [BlockingRule.parse("authors:rare1")], link_type="link_only",
+                 side=side)
+    assert pairs(cand) == [(0, 3), (1, 4), (2, 5)]
