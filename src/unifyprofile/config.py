@@ -86,6 +86,12 @@ class Config:
                             f"got {self.link_type!r}")
         if not 0 < self.threshold <= 1:
             problems.append(f"resolver.threshold: must be in (0, 1] (got {self.threshold})")
+        names = [s.name for s in self.sources]
+        for c in self.comparisons:
+            first = getattr(c, "first", None)
+            if first is not None and names and first not in names:
+                problems.append(f"comparison '{c.name}': first = {first!r} names no source; "
+                                f"the sources are {', '.join(map(repr, names))}")
         if problems:
             raise ConfigError(problems)
 

@@ -684,7 +684,8 @@ def fit_guards(config: Config, records: pd.DataFrame, *, seed: int = 0
                 else np.zeros(0)
             judged = levels >= 0
             # The same birth date, or one typo away; a date within years is no witness.
-            same = len(births[0].level_names) - 2 if births else 0
+            names = births[0].level_names if births else ("exact",)
+            same = names.index("typo") if "typo" in names else len(names) - 1
             agree = float((levels[judged] >= same).mean()) if judged.any() else 0.0
             if int(judged.sum()) < VETO_MIN_WITNESSES or agree < PERSONAL_ID_AGREE:
                 notes.append(f"'{name}' is no personal identifier: "

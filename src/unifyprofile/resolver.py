@@ -220,13 +220,13 @@ def _json_lists(column: pd.Series) -> pd.Series | None:
         lists = pa.array(column, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return None
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
     if not pa.types.is_list(lists.type) or lists.offset:
         return None
     items = lists.flatten()
     if pa.types.is_timestamp(items.type):
-        seconds = items.cast(pa.timestamp("s", tz=items.type.tz), safe=False)
-        zone = "%z" if items.type.tz else ""
-        items = pc.strftime(seconds, format=f"%Y-%m-%dT%H:%M:%S{zone}")
+        items = _times(items, "T")
     elif not pa.types.is_string(items.type) \
             or pc.any(pc.match_substring_regex(items, _CONTROL)).as_py():
         return None
@@ -258,16 +258,22 @@ def _write_csv(table: pd.DataFrame, path: Path) -> None:
     type (mixed Python objects) falls back to pandas."""
     try:
         arrow = pa.Table.from_pandas(table, preserve_index=False)
+        for k, column in enumerate(arrow.columns):
+            if pa.types.is_timestamp(column.type):
+                arrow = arrow.set_column(k, arrow.field(k).name, _times(column, " "))
+        pa_csv.write_csv(arrow, path)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         table.to_csv(path, index=False)
-        return
-    for k, column in enumerate(arrow.columns):
-        if pa.types.is_timestamp(column.type):
-            zone = "%z" if column.type.tz else ""
-            seconds = column.cast(pa.timestamp("s", tz=column.type.tz), safe=False)
-            arrow = arrow.set_column(k, arrow.field(k).name,
-                                     pc.strftime(seconds, format=f"%Y-%m-%d %H:%M:%S{zone}"))
-    pa_csv.write_csv(arrow, path)
+
+
+def _times(column: pa.Array | pa.ChunkedArray, between: str) -> pa.Array | pa.ChunkedArray:
+    """Times as text, ``2024-03-12 10:00:05`` (seconds as fractions only when some
+    time has them; ``between`` the date and the time)."""
+    zone = "%z" if column.type.tz else ""
+    seconds = column.cast(pa.timestamp("s", tz=column.type.tz), safe=False)
+    whole = pc.all(pc.equal(seconds.cast(column.type), column)).as_py() is not False
+    return pc.strftime(seconds if whole else column,
+                       format=f"%Y-%m-%d{between}%H:%M:%S{zone}")
 
 
 #: What :meth:`Resolver.run` returns: :class:`Result` on the local engine,

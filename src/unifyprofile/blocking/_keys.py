@@ -265,17 +265,20 @@ def key_lists(records: pd.DataFrame, key: Key, side: np.ndarray | None = None
         else np.zeros(0, dtype=np.int64)
     usable = (df[token_codes] >= 2) & (df[token_codes] <= RARE_MAX_RECORDS) if len(flat) \
         else np.zeros(0, dtype=bool)
+    both = np.ones(len(flat), dtype=bool)
     if side is not None and len(flat):
         for k in (0, 1):
             held = np.bincount(value_codes[(value_codes >= 0) & (side == k)],
                                minlength=len(uniques))
-            usable &= np.bincount(token_codes, weights=held[owner])[token_codes] > 0
+            both &= np.bincount(token_codes, weights=held[owner])[token_codes] > 0
+        usable &= both
     # Rarest first within each value; among equally rare tokens numbers and model codes
     # first (they identify an item), then by the token itself.
     order = np.lexsort((vocabulary[token_codes].astype(str), weak[token_codes],
                         df[token_codes], owner))
-    pairs_owner, pairs_codes = _common_pairs(owner[order], token_codes[order],
-                                             usable[order], vocabulary, per_value)
+    paired = order[both[order]]  # two words both tables hold, when linking
+    pairs_owner, pairs_codes = _common_pairs(owner[paired], token_codes[paired],
+                                             usable[paired], vocabulary, per_value)
     order = order[usable[order]]
     owner, token_codes = owner[order], token_codes[order]
     first = np.searchsorted(owner, owner, side="left")

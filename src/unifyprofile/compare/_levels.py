@@ -1022,9 +1022,11 @@ class _PreparedDate(_Cascade):
     def _refine(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         if self._first is None:
             return super()._refine(ca, cb, i, j)
-        # Days from the date of the record of ``first`` to the other record's date.
+        # Days from the date of the record of ``first`` to the other record's date; a
+        # pair with neither or both from ``first`` has no order: "after" by the gap.
         gap = self._days[cb] - self._days[ca]
         gap = np.where(self._first[j] & ~self._first[i], -gap, gap)
+        gap = np.where(self._first[i] == self._first[j], np.abs(gap), gap)
         inside = len(self._windows) - np.searchsorted(self._windows, np.abs(gap), side="left")
         level = np.where(inside > 0, 2 * inside - 1 + (gap >= 0), 0)
         return np.where(self._valid[ca] & self._valid[cb], level, 0).astype(np.int8)
@@ -1389,11 +1391,16 @@ class TextComparison(Comparison):
         fuzzy = tuple(f"cos>={_fmt(t)}" for t in sorted(self.thresholds))
         return ("else", *fuzzy, "exact")
 
+    @staticmethod
+    def key(value: str) -> str | None:
+        """The value's set of tokens: one key whatever the case or punctuation."""
+        return " ".join(sorted(tokenise(value))) or None
+
     def prepare(self, records: pd.DataFrame) -> PreparedComparison:
         raw_codes, raw_uniques = self._factorize(records)
         # Exact agreement means the same set of tokens, whatever the case or punctuation.
         keys = np.empty(len(raw_uniques), dtype=object)
-        keys[:] = [" ".join(sorted(tokenise(str(u)))) or None for u in raw_uniques]
+        keys[:] = [self.key(str(u)) for u in raw_uniques]
         key_codes, uniques = pd.factorize(keys, use_na_sentinel=True)
         codes = np.where(raw_codes >= 0, key_codes[np.maximum(raw_codes, 0)], -1)
         codes = codes.astype(np.int64)
@@ -1506,14 +1513,18 @@ class ReferenceComparison(Comparison):
 
     def prepare(self, records: pd.DataFrame) -> PreparedComparison:
         raw_codes, uniques = self._factorize(records)
-        numbers = [_code_numbers(str(u)) for u in uniques]
         # One value per set of numbers: "RE 2024-0585" and "2024/0585" are one reference.
         keys = np.empty(len(uniques), dtype=object)
-        keys[:] = [" ".join(sorted(n)) or None for n in numbers]
+        keys[:] = [self.key(str(u)) for u in uniques]
         key_codes, distinct = pd.factorize(keys, use_na_sentinel=True)
-        codes = np.where(raw_codes >= 0, key_codes[np.maximum(raw_codes, 0)], -1)
+        codes = np.append(key_codes, -1)[raw_codes]  # -1 (null) reads the appended -1
         runs = [tuple(str(u).split()) for u in distinct]
         return _PreparedReference(self, codes.astype(np.int64), runs)
+
+    @staticmethod
+    def key(value: str) -> str | None:
+        """The value's numbers, one key however the value is written (None: none)."""
+        return " ".join(sorted(_code_numbers(value))) or None
 
 
 class _PreparedReference(_Cascade):

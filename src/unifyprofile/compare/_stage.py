@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,8 @@ from ._levels import (
     DateComparison,
     NumericComparison,
     PreparedComparison,
+    ReferenceComparison,
+    TextComparison,
     _resolve,
     date_spellings,
 )
@@ -134,8 +136,10 @@ def value_keys(records: pd.DataFrame, comparison: Comparison) -> np.ndarray:
     ['paris', 'paris', None, None]
     """
     column = _resolve(records, comparison.field, comparison.name)
+    keyed = comparison.key if isinstance(comparison, (TextComparison, ReferenceComparison)) \
+        else None
     return _keys(records[column], column, numeric=isinstance(comparison, NumericComparison),
-                 date=isinstance(comparison, DateComparison))
+                 date=isinstance(comparison, DateComparison), keyed=keyed)
 
 
 def given_keys(records: pd.DataFrame, comparison: Comparison) -> np.ndarray:
@@ -177,8 +181,8 @@ def person_keys(records: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _keys(values: pd.Series, column: str, *, numeric: bool = False, date: bool = False
-          ) -> np.ndarray:
+def _keys(values: pd.Series, column: str, *, numeric: bool = False, date: bool = False,
+          keyed: Callable[[str], str | None] | None = None) -> np.ndarray:
     if pd.api.types.is_datetime64_any_dtype(values):
         values = values.dt.strftime("%Y-%m-%d")
     codes, uniques = k.factorize(values, column=column)
@@ -189,6 +193,8 @@ def _keys(values: pd.Series, column: str, *, numeric: bool = False, date: bool =
                           dtype=object)
     if date:
         keys = date_spellings(keys)
+    if keyed is not None:
+        keys = np.asarray([keyed(str(x)) for x in keys], dtype=object)
     out = np.full(len(codes), None, dtype=object)
     present = codes >= 0
     out[present] = keys[codes[present]]

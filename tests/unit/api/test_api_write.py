@@ -32,7 +32,8 @@ def test_csv_reads_back_as_written(tmp_path):
         "entity_id": ["E1", "E2"],
         "name": ['Ann "Nan" Lee', "Lee, Bob"],
         "emails": pd.Series([["a@x.io", "b@x.io"], None], dtype=object),
-        "seen": pd.to_datetime(["2024-03-12 10:00:05.25", None]),
+        "seen": pd.to_datetime(["2024-03-12 10:00:05", None]),
+        "stamped": pd.to_datetime(["2024-03-12 10:00:05.25", None]),
         "linked": [True, False],
         "weight": [12.5, None],
     })
@@ -43,6 +44,7 @@ def test_csv_reads_back_as_written(tmp_path):
     assert json.loads(back["emails"][0]) == ["a@x.io", "b@x.io"]
     assert back["emails"].isna().tolist() == [False, True]
     assert back["seen"][0] == "2024-03-12 10:00:05"
+    assert back["stamped"][0].startswith("2024-03-12 10:00:05.25")  # fractions kept
     assert back["linked"].tolist() == [True, False]
     assert back["weight"][0] == 12.5
 
@@ -51,3 +53,9 @@ def test_a_column_arrow_cannot_type_is_written_by_pandas(tmp_path):
     path = tmp_path / "t.csv"
     _write_csv(pd.DataFrame({"mixed": pd.Series([1, "x"], dtype=object)}), path)
     assert path.read_text(encoding="utf-8").splitlines() == ["mixed", "1", "x"]
+
+
+def test_a_table_arrow_cannot_write_is_written_by_pandas(tmp_path):
+    path = tmp_path / "t.csv"
+    _write_csv(pd.DataFrame({"n": [1, 2], "nested": [{"a": 1}, {"b": 2}]}), path)
+    assert path.read_text(encoding="utf-8").splitlines()[0] == "n,nested"

@@ -13,6 +13,8 @@ from unifyprofile.compare import (
     ExactMatch,
     NameComparison,
     NumericComparison,
+    ReferenceComparison,
+    TextComparison,
     value_keys,
 )
 
@@ -77,3 +79,11 @@ def test_value_keys_read_a_date_however_written() -> None:
     keys = value_keys(RECORDS, DateComparison("posted")).tolist()
     # "25/12/2023" says the column is day first.
     assert keys == ["2023-10-02", "2023-10-02", "2023-12-25", None, "x", "2023-10-02"]
+
+
+@pytest.mark.parametrize("comparison", [TextComparison("title"), ReferenceComparison("title")],
+                         ids=lambda c: type(c).__name__)
+def test_value_keys_partition_like_value_codes_for_texts_and_references(comparison) -> None:
+    records = pd.DataFrame({"title": ["RE 2024-0585 danke", "danke re 2024/0585", "2024-0585",
+                                      "MIETE", None, "Sony KDL-40", "sony kdl40"]})
+    _same_partition(value_keys(records, comparison), comparison.prepare(records).value_codes)

@@ -195,6 +195,9 @@ def test_dates_measured_from_one_source_say_which_side_the_other_falls_on():
     np.testing.assert_array_equal(prepared.levels(np.arange(1, 6), np.zeros(5, np.int64)),
                                   prepared.levels(np.zeros(5, np.int64), np.arange(1, 6)))
     assert comparison_from_config(paid.to_config()) == paid
+    # Two records of one side have no order between them: either way round, the same.
+    assert prepared.levels(np.array([1]), np.array([2])).tolist() \
+        == prepared.levels(np.array([2]), np.array([1])).tolist()
     with pytest.raises(DataError, match="'source' column"):
         paid.prepare(records.drop(columns="source"))
 

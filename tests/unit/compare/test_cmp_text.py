@@ -146,3 +146,8 @@ def test_texts_without_a_code_are_missing():
     assert reference_levels([(0, 8)]) == [1]
     assert comparison_from_config(ReferenceComparison("ref").to_config()) \
         == ReferenceComparison("ref")
+
+
+def test_a_reference_column_with_no_value_prepares():
+    prepared = ReferenceComparison("ref").prepare(pd.DataFrame({"ref": [None, None]}))
+    assert prepared.levels(np.array([0]), np.array([1])).tolist() == [-1]

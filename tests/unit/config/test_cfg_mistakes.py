@@ -67,3 +67,10 @@ def test_unused_mapped_field_is_a_warning_of_a_run(caplog: pytest.LogCaptureFixt
     assert any(n.startswith(warning) for n in result.notes)
     assert any(r.getMessage().startswith(warning) for r in caplog.records)
     assert result.summary()["notes"] == result.notes
+
+
+def test_a_date_measured_from_a_source_that_does_not_exist_is_an_error() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config({"sources": [_source()], "comparisons": [
+            {"type": "date", "field": "paid", "first": "bank"}]})
+    assert "first = 'bank' names no source; the sources are 'crm'" in str(info.value)
