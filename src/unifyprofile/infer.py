@@ -73,6 +73,10 @@ LINK_THRESHOLD = 0.05
 #: Pairs scored below this are kept in different entities however links chain them.
 KEEP_APART_BELOW = 0.001
 
+#: A table whose company column is filled in this share of records, and its person names
+#: in at least ORG_MARGIN fewer, holds organisations: their names are contacts, no veto.
+ORG_FILLED = 0.9
+ORG_MARGIN = 0.1
 #: Fields whose clear disagreement forbids a probabilistic link (``guards.veto``).
 VETO_FIELDS = ("first_name",)
 #: Person fields whose agreement needs corroboration (``guards.weak``).
@@ -497,7 +501,19 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
         guards = dataclasses.replace(guards, placeholders={
             **{f: tuple(sorted(v)) for f, v in placeholders.items()},
             **dict(guards.placeholders)})
-    if not guards.veto:
+    def filled(fields: set[str]) -> float:
+        """Share of all records holding any of ``fields``."""
+        held = sum(int(data[name][[c for f, m in mappings[name].items() if f in fields
+                                   for c in ([m] if isinstance(m, str) else m)
+                                   if c in data[name].columns]].notna().any(axis=1).sum())
+                   for name in data)
+        return held / max(len(union), 1)
+
+    # Records of organisations: every record names its company, fewer a person (a
+    # contact, who changes). The company is the entity; a contact's name is evidence.
+    organisations = "company" in canonical_fields and filled({"company"}) >= ORG_FILLED \
+        and filled(_NAMES) <= filled({"company"}) - ORG_MARGIN
+    if not guards.veto and not organisations:
         # A person's records agree on their given name and date of birth (up to typos,
         # nicknames, initials and swaps): two different ones are two people, however
         # much else (a household's surname, address, landline, family mailbox) agrees.

@@ -445,3 +445,20 @@ def test_columns_are_paired_when_each_is_the_others_clearly_best_match():
     pairs = {column: columns[1][field] for field, column in columns[0].items()
              if field in columns[1]}
     assert pairs == {"Bezeichnung": "libellé", "EAN": "ean13"}
+
+
+def test_records_of_organisations_take_their_contacts_names_as_evidence_not_a_veto():
+    n = 60
+    firms = [f"{['Zobel', 'Kort', 'Spruit', 'Huel'][k % 4]} Bau {k} GmbH" for k in range(n)]
+    people = [f"{['Theo', 'Ivy', 'Hans', 'Nina'][k % 4]} {['Ladeck', 'Loon', 'Sager'][k % 3]}"
+              for k in range(n)]
+    accounts = pd.DataFrame({"record_id": [f"a{k}" for k in range(n)], "Firma": firms,
+                             "Telefon": [f"030 {1000 + k}" for k in range(n)],
+                             "Kontakt": [p if k % 4 else None for k, p in enumerate(people)]})
+    config, roles = infer_config({"accounts": accounts})
+    assert roles["Firma"].role == "company" and roles["Kontakt"].role == "full_name"
+    assert config.guards.veto == ()
+    # People at companies, every one named: the people are the records.
+    contacts = accounts.assign(Kontakt=people)
+    config, _ = infer_config({"contacts": contacts})
+    assert config.guards.veto == ("first_name",)
