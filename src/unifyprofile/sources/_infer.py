@@ -143,6 +143,9 @@ _DATE = re.compile(
 )
 # A year, alone or in a little punctuation: "1999", "(1990).", "[2003]".
 _YEAR = re.compile(r"^[\s(\[{.,;:'\"-]*(1[5-9]|20)\d{2}[\s)\]}.,;:'\"-]*$")
+#: Share of a given-name column's values of several words that must be given names only
+#: for them to be a person's given names (not given name and surname).
+GIVEN_NAMES = 0.8
 #: Share of the rows holding any of a year, a month and a day column that must hold all
 #: three for them to be one date (each part may be missing on its own now and then).
 DATE_PARTS_TOGETHER = 0.8
@@ -384,6 +387,7 @@ class _Profile:
     given: float
     surname: float
     person: float
+    given_names: float
     int_max: float
     int_distinct: int
     month: float
@@ -392,11 +396,13 @@ class _Profile:
     state: float
 
 
-def _name_shares(sample: pd.Series) -> tuple[float, float, float]:
+def _name_shares(sample: pd.Series) -> tuple[float, float, float, float]:
     """Shares of values whose first word is a given name, whose last word is a surname,
-    and of two-to-four-word values that read as a person's name in either order."""
+    and of two-to-four-word values that read as a person's name in either order; and
+    the share of the values of several words whose every word is a given name (several
+    given names: "Marie Claire Anne"), NaN with none."""
     if not len(sample):
-        return 0.0, 0.0, 0.0
+        return 0.0, 0.0, 0.0, float("nan")
     words = lexicon()
     tokens = [[w for w in re.split(r"[^a-z]+", fold(s)) if w] for s in sample.tolist()]
     first = [t[0] if t else "" for t in tokens]
@@ -408,7 +414,10 @@ def _name_shares(sample: pd.Series) -> tuple[float, float, float]:
         (a in words.surnames and b in words.given for a, b in zip(first, last, strict=True)),
         dtype=bool, count=len(first))
     person = several & ((given & surname) | reversed_order)
-    return float(given.mean()), float(surname.mean()), float(person.mean())
+    multi = [t for t in tokens if len(t) >= 2]
+    all_given = float(np.mean([all(w in words.given for w in t) for t in multi])) \
+        if multi else float("nan")
+    return float(given.mean()), float(surname.mean()), float(person.mean()), all_given
 
 
 def _code_share(sample: pd.Series) -> float:
@@ -435,7 +444,7 @@ def _profile(values: pd.Series, n_rows: int) -> _Profile:
                    & (digits_only <= longest)).mean()) if len(sample) else 0.0
     words = sample.map(lambda s: len(_WORDS.findall(s))) if len(sample) else sample
     integers = pd.to_numeric(sample[sample.str.match(_INTEGER)], errors="coerce").dropna()
-    given, surname, person = _name_shares(sample)
+    given, surname, person, given_names = _name_shares(sample)
     mean = (lambda s: float(s.mean()) if len(sample) else 0.0)  # noqa: E731
     return _Profile(
         filled=filled,
@@ -462,6 +471,7 @@ def _profile(values: pd.Series, n_rows: int) -> _Profile:
         given=given,
         surname=surname,
         person=person,
+        given_names=given_names,
         int_max=float(integers.max()) if len(integers) else np.nan,
         int_distinct=int(integers.nunique()),
         month=float(integers.between(1, 12).mean()) if len(integers) else 0.0,
@@ -569,6 +579,10 @@ def _role(name: str, p: _Profile, n_rows: int) -> tuple[str, str, str | None]:
     if hint in ("first_name", "middle_name", "last_name") and p.words <= 4 and person_like:
         # Names are many, or known: a handful of values none of which is a known name
         # (venues under "vn", departments under "nm") are categories.
+        if hint == "first_name" and p.words >= 1.2 and p.given_names >= GIVEN_NAMES:
+            # "prenoms", "Vornamen": all of a person's given names, not a full name.
+            return "first_name", f"{said}; {p.given_names:.0%} of the values of several " \
+                "words are given names only", None
         if p.words >= 1.7 and (p.person >= 0.3 or p.given >= 0.6) and p.organisation < 0.05:
             # "nom", "name": a given name and a surname in one value.
             return "full_name", f"{said}; {p.person:.0%} read as a given name and a " \

@@ -349,3 +349,16 @@ def test_a_birth_name_or_place_is_read_by_its_values_not_as_a_birth_date():
     assert roles["nom_naissance"] == "last_name"
     assert roles["date_naiss"] == "dob"
     assert roles["commune_naiss"] not in ("dob", "ignore")
+
+
+def test_a_given_name_column_of_several_given_names_is_no_full_name():
+    # "prenoms": all of a person's given names, in any number; not a name and surname.
+    n = len(GIVEN)
+    table = pd.DataFrame({
+        "prenoms": [" ".join(GIVEN[(k + j) % n] for j in range(1 + k % 3)) for k in range(n)],
+        "nom": SURNAMES,
+    })
+    assert roles_of(table)["prenoms"] == "first_name"
+    # A given name and a surname under the same header are a full name.
+    table = table.assign(prenoms=[f"{g} {s}" for g, s in zip(GIVEN, SURNAMES, strict=True)])
+    assert roles_of(table)["prenoms"] == "full_name"
