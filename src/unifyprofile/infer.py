@@ -503,16 +503,15 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
             **dict(guards.placeholders)})
     def filled(fields: set[str]) -> float:
         """Share of all records holding any of ``fields``."""
-        held = sum(int(data[name][[c for f, m in mappings[name].items() if f in fields
-                                   for c in ([m] if isinstance(m, str) else m)
-                                   if c in data[name].columns]].notna().any(axis=1).sum())
-                   for name in data)
-        return held / max(len(union), 1)
+        return sum(len(table) * _filled_share(table, tuple(
+            c for f, m in mappings[name].items() if f in fields
+            for c in ([m] if isinstance(m, str) else m) if c in table.columns))
+            for name, table in data.items()) / max(len(union), 1)
 
     # Records of organisations: every record names its company, fewer a person (a
     # contact, who changes). The company is the entity; a contact's name is evidence.
-    organisations = "company" in canonical_fields and filled({"company"}) >= ORG_FILLED \
-        and filled(_NAMES) <= filled({"company"}) - ORG_MARGIN
+    company = filled({"company"}) if "company" in canonical_fields else 0.0
+    organisations = company >= ORG_FILLED and filled(_NAMES) <= company - ORG_MARGIN
     if not guards.veto and not organisations:
         # A person's records agree on their given name and date of birth (up to typos,
         # nicknames, initials and swaps): two different ones are two people, however
