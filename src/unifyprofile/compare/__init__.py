@@ -38,7 +38,7 @@ from ._levels import (
     TextComparison,
 )
 from ._stage import compare, given_keys, person_keys, prepare, value_keys
-from ._tokens import tokenise, typo_pairs
+from ._tokens import stem_pairs, tokenise, typo_pairs
 
 __all__ = [
     "COMPARISON_TYPES",
@@ -63,6 +63,7 @@ __all__ = [
     "given_keys",
     "prepare",
     "tokenise",
+    "stem_pairs",
     "typo_pairs",
     "person_keys",
     "value_keys",

@@ -38,7 +38,7 @@ from unifyprofile.standardise.numbers import parse_numbers
 
 from . import _kernels as k
 from . import _validate as v
-from ._tokens import is_strong, token_matrix, tokenise, typo_pairs
+from ._tokens import is_strong, stem_pairs, token_matrix, tokenise, typo_pairs
 
 __all__ = [
     "AddressComparison",
@@ -1334,6 +1334,10 @@ def _rowwise_dot(matrix: sp.csr_matrix, ua: np.ndarray, ub: np.ndarray,
 #: Weight of a word one typo from the other value's word, as a share of a word both hold
 #: (``TextComparison(typos=True)``).
 TYPO_CREDIT = 0.8
+#: Weight of a model code that is the other value's code with a short tail (a shop's
+#: ``JFS516NA`` for the maker's ``JFS516``), as a share of a code both hold: most such
+#: pairs are one item, some are its other colour.
+STEM_CREDIT = 0.8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1347,9 +1351,13 @@ class TextComparison(Comparison):
     two values are compared by the cosine of their weight vectors.
 
     Levels: ``"else"``, ``"cos>=<t>"`` for each threshold (lowest first), ``"exact"``
-    (the same set of tokens).  With ``codes_must_agree`` a pair whose values both hold
-    strong tokens but share none is capped at the lowest cosine level: two product names
-    alike in every word but the model number are different products.  With ``typos`` a
+    (the same set of tokens).  A model code and the same code with a short tail (a
+    colour, region or pack suffix: ``LRBP1031W`` and ``LRBP1031WH``, see
+    :func:`unifyprofile.compare.stem_pairs`) count as shared, with weight
+    ``STEM_CREDIT``.  With ``codes_must_agree`` a pair whose values both hold strong
+    tokens but share none (nor such a stem) is capped at the lowest cosine level: two
+    product names alike in every word but the model number are different products.
+    With ``typos`` a
     word one typo from a word of the other value counts as shared, with weight
     ``TYPO_CREDIT`` (see :func:`unifyprofile.compare.typo_pairs`): an organisation's name
     typed by hand ("Hecker Süssebier" and "Hecker Süsebier").
@@ -1419,15 +1427,22 @@ class TextComparison(Comparison):
         unit = sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-12)) @ weighted)
         strong_part = sp.csr_matrix(binary @ sp.diags(strong.astype(np.float64)))
         soft = unit
+        n = unit.shape[1]
+        si, sj = stem_pairs(vocabulary)
+        if len(si):
+            stems = sp.coo_matrix((np.full(2 * len(si), STEM_CREDIT),
+                                   (np.concatenate([si, sj]), np.concatenate([sj, si]))),
+                                  shape=(n, n)).tocsr()
+            soft = sp.csr_matrix(unit @ (sp.identity(n, format="csr") + stems))
+            strong_part = sp.csr_matrix(strong_part @ (sp.identity(n, format="csr") + stems))
         if self.typos:
             # Soft cosine: a word one typo from the other value's word counts as shared,
             # with a part of its weight.
             i, j = typo_pairs(vocabulary)
-            n = unit.shape[1]
             near = sp.coo_matrix((np.full(2 * len(i), TYPO_CREDIT),
                                   (np.concatenate([i, j]), np.concatenate([j, i]))),
                                  shape=(n, n))
-            soft = sp.csr_matrix(unit @ (sp.identity(n, format="csr") + near.tocsr()))
+            soft = sp.csr_matrix(soft @ (sp.identity(n, format="csr") + near.tocsr()))
         return _PreparedText(self, codes, unit, soft, strong_part)
 
 

@@ -134,3 +134,40 @@ def typo_pairs(vocabulary: np.ndarray, min_length: int = 5, max_group: int = 50
          for a, b in zip(i, j, strict=True)), dtype=bool, count=len(i))
     order = np.lexsort((j[keep], i[keep]))
     return i[keep][order], j[keep][order]
+
+
+def stem_pairs(vocabulary: np.ndarray, min_stem: int = 5, max_tail: int = 4
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of model codes one of which is the other with a short tail: the maker's
+    code and a shop's code for one item with its colour, region or pack suffix
+    (``lrbp1031w`` and ``lrbp1031wh``, ``967562`` and ``9675620403``).
+
+    Only strong tokens (see :func:`is_strong`) take part; the shorter holds at least
+    ``min_stem`` characters and the longer at most ``max_tail`` more.
+
+    Returns:
+        ``(i, j)``: positions into ``vocabulary``, ``i < j``.
+
+    Examples:
+        >>> vocab = np.array(["jfs516", "jfs516na", "kdl40v3000", "kdl46v3000", "sony"],
+        ...                  dtype=object)
+        >>> [(str(vocab[a]), str(vocab[b])) for a, b in zip(*stem_pairs(vocab))]
+        [('jfs516', 'jfs516na')]
+    """
+    tokens = pd.Series(vocabulary, dtype=object).astype(str)
+    strong = tokens.map(is_strong).to_numpy(dtype=bool) & (tokens.str.len() >= min_stem)
+    table = pd.DataFrame({"token": tokens[strong].to_numpy(dtype=object),
+                          "position": np.flatnonzero(strong)})
+    table["stem"] = table["token"].str[:min_stem]
+    pairs = table.merge(table, on="stem")
+    pairs = pairs[pairs["position_x"] < pairs["position_y"]]
+    short = np.where(pairs["token_x"].str.len() <= pairs["token_y"].str.len(),
+                     pairs["token_x"], pairs["token_y"])
+    long = np.where(pairs["token_x"].str.len() <= pairs["token_y"].str.len(),
+                    pairs["token_y"], pairs["token_x"])
+    keep = np.fromiter((b.startswith(a) and len(b) - len(a) <= max_tail
+                        for a, b in zip(short, long, strict=True)), dtype=bool, count=len(short))
+    i = pairs["position_x"].to_numpy(np.int64)[keep]
+    j = pairs["position_y"].to_numpy(np.int64)[keep]
+    order = np.lexsort((j, i))
+    return i[order], j[order]

@@ -260,6 +260,7 @@ def test_public_names():
             "person_keys",
             "prepare",
             "tokenise",
+            "stem_pairs",
             "typo_pairs",
             "value_keys",
         ]

@@ -11,6 +11,7 @@ from unifyprofile.compare import (
     ReferenceComparison,
     TextComparison,
     comparison_from_config,
+    stem_pairs,
     tokenise,
     typo_pairs,
 )
@@ -106,6 +107,23 @@ def test_typo_pairs_leave_codes_and_distant_words_alone():
     i, j = typo_pairs(vocab)
     assert [(vocab[a], vocab[b]) for a, b in zip(i, j, strict=True)] == [("systems", "sytsems")]
 
+
+
+def test_a_code_with_a_short_tail_is_the_same_code():
+    titles = ["Netgear ProSafe 16 Port Switch - JFS516NA", "Netgear ProSafe JFS516 Switch",
+              "Netgear ProSafe 16 Port Switch - JFS524NA"] + [
+        f"unrelated item {k}" for k in range(10)]
+    got = levels([(0, 1), (1, 2)], TextComparison("t"), titles)
+    assert got[0] >= 2      # the maker's code and the shop's code with its suffix
+    assert got[1] <= 1      # another digit is another product: capped
+
+
+def test_stem_pairs_need_a_long_stem_and_a_short_tail():
+    vocab = np.array(["jfs516", "jfs516na", "9675620403", "967562", "1995", "19951",
+                      "kdl40v3000", "kdl40v300012345", "sony"], dtype=object)
+    i, j = stem_pairs(vocab)
+    assert [(vocab[a], vocab[b]) for a, b in zip(i, j, strict=True)] == [
+        ("jfs516", "jfs516na"), ("9675620403", "967562")]
 
 PURPOSES = [
     "2024-0585",                        # 0 an invoice number
