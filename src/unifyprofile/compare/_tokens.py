@@ -154,20 +154,12 @@ def stem_pairs(vocabulary: np.ndarray, min_stem: int = 5, max_tail: int = 4
         >>> [(str(vocab[a]), str(vocab[b])) for a, b in zip(*stem_pairs(vocab))]
         [('jfs516', 'jfs516na')]
     """
-    tokens = pd.Series(vocabulary, dtype=object).astype(str)
-    strong = tokens.map(is_strong).to_numpy(dtype=bool) & (tokens.str.len() >= min_stem)
-    table = pd.DataFrame({"token": tokens[strong].to_numpy(dtype=object),
-                          "position": np.flatnonzero(strong)})
-    table["stem"] = table["token"].str[:min_stem]
-    pairs = table.merge(table, on="stem")
-    pairs = pairs[pairs["position_x"] < pairs["position_y"]]
-    short = np.where(pairs["token_x"].str.len() <= pairs["token_y"].str.len(),
-                     pairs["token_x"], pairs["token_y"])
-    long = np.where(pairs["token_x"].str.len() <= pairs["token_y"].str.len(),
-                    pairs["token_y"], pairs["token_x"])
-    keep = np.fromiter((b.startswith(a) and len(b) - len(a) <= max_tail
-                        for a, b in zip(short, long, strict=True)), dtype=bool, count=len(short))
-    i = pairs["position_x"].to_numpy(np.int64)[keep]
-    j = pairs["position_y"].to_numpy(np.int64)[keep]
+    position = {str(t): p for p, t in enumerate(vocabulary)
+                if len(str(t)) >= min_stem and is_strong(str(t))}
+    pairs = [(a, b) for token, b in position.items()
+             for cut in range(1, max_tail + 1) if len(token) - cut >= min_stem
+             for a in (position.get(token[:-cut]),) if a is not None]
+    found = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    i, j = found.min(axis=1), found.max(axis=1)
     order = np.lexsort((j, i))
     return i[order], j[order]
