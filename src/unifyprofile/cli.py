@@ -346,6 +346,7 @@ def infer_command(
     paths: dict[str, str | Path] = {}
     rejected: list[pd.DataFrame] = []
     read_notes: list[str] = []
+    found: list[str] = []  # what reading found out: a delimiter, an encoding
     for path in files:
         name = _table_name(path, tables)
         # Read as a source is read: every format `run` reads, unparsable rows as rejects.
@@ -359,8 +360,11 @@ def infer_command(
             read_notes.append(f"{table.where}: {len(table.rejects):,} row(s) could not be "
                               f"read and are left out (first: row {first['row']}: "
                               f"{first['reason']}); `run` rejects them too")
+        found += table.notes
         tables[name] = table.frame
         paths[name] = path if "://" in path else Path(path).resolve()
+    for note in found:
+        console.print(escape(note), highlight=False, soft_wrap=True)
     for note in read_notes:
         console.print(f"[yellow]warning:[/] {escape(note)}", highlight=False, soft_wrap=True)
     key = _id_column(tables, id_column)
@@ -384,7 +388,7 @@ def infer_command(
         out.print(json.dumps({
             "config": text, "output": None if output is None else str(output),
             "roles": {c: {"role": r.role, "reason": r.reason} for c, r in roles.items()},
-            "notes": read_notes + list(notes),
+            "notes": found + read_notes + list(notes),
             "rejected_rows": _records(rejects)}, default=str),
             highlight=False, soft_wrap=True)
     elif output is None:

@@ -113,7 +113,11 @@ CASES = [
     Case("cp1252-declared", "s.csv", csv("id,name\n1,“Ann”\n", "cp1252"),
          options={"encoding": "cp1252"}, records=["1"], values={"1": {"first_name": "“Ann”"}}),
     Case("latin-1-read-as-utf-8", "s.csv", csv("id,name\n1,José\n2,Zoë\n", "latin-1"),
+         options={"encoding": "utf-8"},
          error="is not valid utf-8 (byte 0xe9 on line 2); set `encoding`"),
+    Case("latin-1-undeclared", "s.csv", csv("id,name\n1,José\n2,Zoë\n", "latin-1"),
+         records=["1", "2"], values={"1": {"first_name": "José"}},
+         notes=["is not UTF-8; read as cp1252"]),
     Case("mixed-encodings", "s.csv",
          csv("id,name\n1,José\n2,Zoë\n") + "3,Renée\n".encode("latin-1") + csv("4,Ann\n"),
          records=["1", "2", "4"], rejects=[(3, "not valid utf-8 (byte 0xe9)")]),
@@ -145,6 +149,9 @@ CASES = [
          values={"1": {"first_name": "مريم"}, "2": {"first_name": "שָׁלוֹם"}}),
     Case("semicolon-delimiter", "s.csv", csv("id;name\n1;Ann, Lee\n"),
          options={"delimiter": ";"}, records=["1"], values={"1": {"first_name": "Ann, Lee"}}),
+    Case("semicolon-undeclared", "s.csv", csv("id;name\n1;Ann, Lee\n2;Bob\n"),
+         records=["1", "2"], values={"1": {"first_name": "Ann, Lee"}},
+         notes=["read with the delimiter ';'"]),
     Case("tab-separated", "s.tsv", csv("id\tname\n1\tAnn\n"), records=["1"]),
     Case("trailing-delimiter", "s.csv", csv("id,name,\n1,Ann,\n"), records=["1"]),
     Case("quoted-header", "s.csv", csv('"id","name"\n1,Ann\n'), records=["1"]),
@@ -321,9 +328,9 @@ def test_corpus_case(case: Case, tmp_path: Path) -> None:
         assert lines.total == _physical_lines(Path(source.path).read_bytes(), source.encoding)
 
 
-def _physical_lines(data: bytes, encoding: str) -> int:
+def _physical_lines(data: bytes, encoding: str | None) -> int:
     """Lines as an editor counts them (\\n, \\r\\n and a lone \\r end one)."""
-    if encoding.replace("-", "").lower().startswith("utf16"):
+    if encoding and encoding.replace("-", "").lower().startswith("utf16"):
         data = data.decode(encoding).encode()
     text = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     return text.count(b"\n") + (1 if text and not text.endswith(b"\n") else 0)

@@ -150,3 +150,26 @@ def test_row_numbers_of_a_file_read_in_many_splits(spark: Any, tmp_path: Path) -
     assert records["source_row"].tolist() == local.records["source_row"].tolist()
     key = ["source", "row"]
     assert plain_rows(rejects, key) == plain_rows(local.rejects, key)
+
+
+def test_a_semicolon_file_in_cp1252_reads_as_the_local_reader_reads_it(
+        spark: Any, tmp_path: Path) -> None:
+    from unifyprofile.engines.spark import _Run
+
+    path = tmp_path / "export.csv"
+    path.write_bytes("id;vorname;betrag\n1;Jürgen;12,50\n2;Zoë;3,00\n".encode("cp1252"))
+    config = up.Config(sources=(up.Source("a", path=path, id_column="id",
+                                          columns={"first_name": "vorname"}),))
+    local = read_sources(list(config.sources))
+    records, _, notes, _, _ = _Run(up.Resolver(config), spark).read(None)
+    assert records.toPandas().sort_values("_pos")["first_name"].tolist() == \
+        local.records["first_name"].tolist() == ["Jürgen", "Zoë"]
+    assert notes == local.notes
+    assert [n.split(": ", 1)[1].split(" ", 1)[1] for n in notes] == [
+        "is not UTF-8; read as cp1252 (set encoding for this source if it is another)",
+        "read with the delimiter ';', found in its header and first rows (set delimiter for "
+        "this source to choose another)"]
+    # A character Latin-1 lacks (the euro sign): Spark cannot read the file as it is.
+    path.write_bytes("id;vorname;betrag\n1;Jürgen;12,50 €\n".encode("cp1252"))
+    with pytest.raises(SourceError, match="convert the file to UTF-8, or run it on the local"):
+        _Run(up.Resolver(config), spark).read(None)

@@ -81,6 +81,7 @@ from unifyprofile.sources import Source, read_source
 from unifyprofile.sources._read import (
     check_mapping,
     check_names,
+    csv_file_dialect,
     empty_column_notes,
     empty_source_error,
     id_rejects,
@@ -206,6 +207,32 @@ class SparkResult:
         (out / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n",
                                           encoding="utf-8")
         return [*written, out / "model.json", out / "summary.json"]
+
+
+#: The charsets Spark's CSV reader takes (Spark 4 refuses others).
+SPARK_CHARSETS = frozenset({"iso-8859-1", "latin-1", "us-ascii", "utf-16", "utf-16be",
+                            "utf-16le", "utf-32", "utf-8"})
+
+
+def _spark_charset(source: Source, where: str, encoding: str) -> str:
+    """``encoding`` as Spark's CSV reader takes it: Windows-1252 is read as Latin-1 when
+    the file holds none of the characters where the two differ (bytes 0x80-0x9f: € – “ ”
+    and a few more); otherwise, and for any other charset Spark lacks, an error that says
+    what to do."""
+    if encoding.lower() in SPARK_CHARSETS:
+        return encoding
+    if encoding.replace("-", "").lower() == "cp1252" and "://" not in where:
+        with Path(where).open("rb") as file:
+            while chunk := file.read(1 << 24):
+                raw = np.frombuffer(chunk, dtype=np.uint8)
+                if ((raw >= 0x80) & (raw <= 0x9F)).any():
+                    break
+            else:
+                return "iso-8859-1"
+    raise SourceError(
+        f"source '{source.name}': {where} is in {encoding}, which Spark's CSV reader does "
+        f"not read (it reads {', '.join(sorted(SPARK_CHARSETS))}); convert the file to "
+        "UTF-8, or run it on the local engine")
 
 
 def _csv_ready_frame(frame: DataFrame) -> DataFrame:
@@ -399,13 +426,14 @@ class _Run:
         base_dir = self.config.base_dir
         fmt = source.resolved_format
         unreadable: str | None = None
+        found: list[str] = []
         if isinstance(source.data, DataFrame):
             raw, where = source.data, "Spark DataFrame"
         elif source.data is None and source.path is not None and fmt in ("csv", "parquet"):
             where = location(source, base_dir)
             if "://" not in where and not Path(where).is_file():
                 raise SourceError(f"source '{source.name}': file not found: {where}")
-            raw, unreadable = self._load(source, where, fmt)
+            raw, unreadable, found = self._load(source, where, fmt)
         else:
             table = read_source(source, base_dir)
             struct = _schema_of(table.records)
@@ -472,27 +500,30 @@ class _Run:
             .mapInPandas(reject, _REJECTS_SCHEMA))
         fields = list(source.mapping)
         counts = _first(mapped.agg(F.count(F.lit(1)), *[F.count(F.col(c)) for c in fields]))
-        notes = empty_column_notes(source, int(counts[0]),
-                                   {c: int(counts[n + 1]) for n, c in enumerate(fields)})
+        notes = found + empty_column_notes(
+            source, int(counts[0]), {c: int(counts[n + 1]) for n, c in enumerate(fields)})
         if int(counts[0]) == 0:
             notes.append(unreadable_note(source, where, total))
         records = flagged.filter(ids.isNotNull() & ~F.col("_dup")).select(
             *mapped_schema.fieldNames())
         return records, bad, notes, total
 
-    def _load(self, source: Source, where: str, fmt: str) -> tuple[DataFrame, str | None]:
-        """A CSV or Parquet file as a Spark DataFrame; for CSV every column a string, and
-        the name of the column that holds the raw text of rows that cannot be parsed."""
+    def _load(self, source: Source, where: str, fmt: str
+              ) -> tuple[DataFrame, str | None, list[str]]:
+        """A CSV or Parquet file as a Spark DataFrame; for CSV every column a string, the
+        name of the column that holds the raw text of rows that cannot be parsed, and the
+        notes on what reading found (a delimiter, an encoding)."""
         if fmt == "parquet":
-            return self.spark.read.parquet(where), None
-        delimiter = source.delimiter
-        if where.lower().endswith(".tsv") and delimiter == ",":
-            delimiter = "\t"
-        # As the local reader: quoted values may hold newlines, "" is a quote inside
-        # quotes.  A file with newlines in values cannot be split at arbitrary bytes, so
-        # one task parses each CSV file (Parquet is read in parallel; docs/scaling.md).
+            return self.spark.read.parquet(where), None, []
+        # As the local reader: the encoding and delimiter not given are found in the
+        # file's head.
+        encoding, delimiter, notes = csv_file_dialect(source, where)
+        encoding = _spark_charset(source, where, encoding)
+        # Quoted values may hold newlines, "" is a quote inside quotes.  A file with
+        # newlines in values cannot be split at arbitrary bytes, so one task parses each
+        # CSV file (Parquet is read in parallel; docs/scaling.md).
         options = {"header": "true", "multiLine": "true", "escape": '"', "sep": delimiter,
-                   "encoding": source.encoding, "mode": "PERMISSIVE"}
+                   "encoding": encoding, "mode": "PERMISSIVE"}
         try:
             names = self.spark.read.options(**options).csv(where).columns
         except Exception as exc:  # Spark's own errors (Py4J, analysis) vary by version
@@ -505,7 +536,7 @@ class _Run:
                               + [T.StructField(unreadable, T.StringType(), True)])
         frame = self.spark.read.options(**options, columnNameOfCorruptRecord=unreadable) \
             .schema(struct).csv(where)
-        return frame, unreadable
+        return frame, unreadable, notes
 
     # ---------------------------------------------------------------- standardise
     def standardise(self, raw: DataFrame, sources: list[Source]) -> DataFrame:

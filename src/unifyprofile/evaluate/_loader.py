@@ -32,6 +32,7 @@ import pyarrow.csv as pacsv
 from unifyprofile import schema
 from unifyprofile.errors import SourceError
 from unifyprofile.evaluate._metrics import link_truth_clusters
+from unifyprofile.sources import csv_dialect
 
 __all__ = ["Benchmark", "load_benchmark"]
 
@@ -86,9 +87,15 @@ def _read(path: Path, required: tuple[str, ...], layout: str, *,
     """The table at ``path``; with ``text``, in Arrow-backed text columns."""
     if not path.is_file():
         raise SourceError(f"{path}: file not found; a {layout} folder needs it")
-    frame = _read_arrow(path) if text else None
+    data = path.read_bytes()
+    # As a source is read: the encoding and delimiter found in the file's head.
+    encoding, delimiter = csv_dialect(path.name, str(path), data, encoding=None,
+                                      delimiter=None)
+    if encoding != "utf-8":
+        data = data.decode(encoding).encode("utf-8")
+    frame = _read_arrow(data, delimiter) if text else None
     if frame is None:
-        frame = _read_pandas(path)
+        frame = _read_pandas(path, data, delimiter)
         if text:
             frame = frame.astype(schema.TEXT)
     missing = [c for c in required if c not in frame.columns]
@@ -105,21 +112,20 @@ def _read(path: Path, required: tuple[str, ...], layout: str, *,
     return frame
 
 
-def _read_arrow(path: Path) -> pd.DataFrame | None:
-    """The table read by Arrow, every column a string, empty cells missing; None where
-    Arrow cannot read it as pandas would (duplicate headers, ragged rows, bad UTF-8):
-    the pandas reader then reads it or says what is wrong."""
-    data = path.read_bytes()
+def _read_arrow(data: bytes, delimiter: str) -> pd.DataFrame | None:
+    """The table (UTF-8 bytes) read by Arrow, every column a string, empty cells
+    missing; None where Arrow cannot read it as pandas would (duplicate headers, ragged
+    rows, bad UTF-8): the pandas reader then reads it or says what is wrong."""
     if data.count(b'"') % 2:
         return None  # a quote left open (or one inside a field): pandas judges
     try:
         head = data[:1 << 16].decode("utf-8-sig", errors="ignore")
-        header = next(csv.reader(io.StringIO(head, newline="")))
+        header = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
         if len(set(header)) != len(header):
             return None
         table = pacsv.read_csv(
             pa.BufferReader(data),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in header},
                 strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -135,9 +141,9 @@ def _read_arrow(path: Path) -> pd.DataFrame | None:
         for name, column in zip(header, table.columns, strict=True)})
 
 
-def _read_pandas(path: Path) -> pd.DataFrame:
+def _read_pandas(path: Path, data: bytes, delimiter: str) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise SourceError(f"{path}: cannot be read as a CSV with a header row: {error}") from error
     return frame.astype(object).where(frame.ne(""), None)

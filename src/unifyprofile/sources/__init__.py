@@ -5,7 +5,7 @@ partitioned Parquet dataset, or an fsspec URL) or from an in-memory table (panda
 PyArrow, DuckDB, or anything with the Arrow C stream interface ``__arrow_c_stream__``).
 """
 
-from unifyprofile.sources._csv import LineCount
+from unifyprofile.sources._csv import LineCount, csv_dialect
 from unifyprofile.sources._infer import ColumnRole, infer_roles
 from unifyprofile.sources._load import as_frame, is_table
 from unifyprofile.sources._read import RawTable, SourceTable, read_source, read_sources, read_table
@@ -23,6 +23,7 @@ __all__ = [
     "Source",
     "SourceTable",
     "as_frame",
+    "csv_dialect",
     "infer_roles",
     "is_table",
     "read_source",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -31,10 +32,24 @@ import pyarrow.csv as pacsv
 
 from unifyprofile.errors import SourceError
 
-__all__ = ["CsvRead", "LineCount", "Lines", "read_csv_bytes", "to_utf8"]
+__all__ = ["DELIMITERS", "CsvRead", "LineCount", "Lines", "csv_dialect", "detect_delimiter",
+           "read_csv_bytes", "to_utf8"]
 
 _UTF16_32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
                   codecs.BOM_UTF16_BE)
+
+#: Field delimiters a CSV export is read with when its source names none, the first
+#: preferred on a tie: Excel writes ``;`` where the comma is the decimal separator.
+DELIMITERS = (",", ";", "\t", "|")
+#: Bytes and lines at the head of a file that :func:`detect_delimiter` reads.
+SNIFF_BYTES = 1 << 16
+SNIFF_LINES = 200
+#: Share of the sampled rows that must have the header's number of fields.
+SNIFF_CONSISTENT = 0.9
+#: The encoding a file that is not UTF-8 is read in when its source names none (Windows'
+#: Western code page, a superset of Latin-1's printable characters); Latin-1 when even
+#: that fails, since every byte is a Latin-1 character.
+FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,8 @@ class CsvRead:
         header_lines: physical lines of the header (0 for an empty file).
         blank: blank lines outside every row.
         total: physical lines in the file.
+        encoding: the encoding it was read in (the one given, or the one found).
+        delimiter: the field delimiter it was read with (given or found).
     """
 
     frame: pd.DataFrame
@@ -75,6 +92,8 @@ class CsvRead:
     header_lines: int
     blank: int
     total: int
+    encoding: str = "utf-8"
+    delimiter: str = ","
 
 
 @dataclass
@@ -120,16 +139,19 @@ class Lines:
                    content_end > start)
 
 
-def read_csv_bytes(name: str, where: str, data: bytes, *, encoding: str, delimiter: str,
-                   max_field_lines: int, max_field_bytes: int) -> CsvRead:
+def read_csv_bytes(name: str, where: str, data: bytes, *, encoding: str | None,
+                   delimiter: str | None, max_field_lines: int,
+                   max_field_bytes: int) -> CsvRead:
     """Read a CSV file's bytes (see the module docstring).
 
     Args:
         name: the source name, for messages.
         where: the file, for messages.
         data: the file's bytes.
-        encoding: its text encoding.
-        delimiter: its field delimiter (one character).
+        encoding: its text encoding; None: UTF-8, or :data:`FALLBACK_ENCODINGS` when
+            the file is not UTF-8 (see :func:`to_utf8`).
+        delimiter: its field delimiter (one character); None: found in the file's head
+            (see :func:`detect_delimiter`).
         max_field_lines: lines a quoted field may span.
         max_field_bytes: bytes a row whose quoted field spans lines may have.
 
@@ -137,13 +159,15 @@ def read_csv_bytes(name: str, where: str, data: bytes, *, encoding: str, delimit
         SourceError: the encoding is unknown or the file is in another one, the header
             repeats a column name, or the delimiter is not one character.
     """
-    if len(delimiter) != 1 or delimiter in "\r\n\"":
+    if delimiter is not None and (len(delimiter) != 1 or delimiter in "\r\n\""):
         raise SourceError(f"source '{name}': delimiter must be one character other than a "
                           f"quote or a line break (got {delimiter!r})")
-    data, undecodable = to_utf8(name, where, data, encoding)
+    data, undecodable, encoding = to_utf8(name, where, data, encoding)
+    if delimiter is None:
+        delimiter = detect_delimiter(data)
     lines = Lines.of(data)
     if not len(lines):
-        return CsvRead(pd.DataFrame(), [], [], 0, 0, 0)
+        return CsvRead(pd.DataFrame(), [], [], 0, 0, 0, encoding, delimiter)
     scanner = _Scanner(data, lines, delimiter.encode(), max_field_lines, max_field_bytes)
     header, header_last = scanner.header(name, where)
     width = len(header)
@@ -153,7 +177,8 @@ def read_csv_bytes(name: str, where: str, data: bytes, *, encoding: str, delimit
     if fast is not None:
         frame, rejects = fast
         blank = int((~lines.filled[header_last + 1:]).sum())
-        return CsvRead(frame, rejects, header, header_last + 1, blank, len(lines))
+        return CsvRead(frame, rejects, header, header_last + 1, blank, len(lines), encoding,
+                       delimiter)
     units, reasons = scanner.units(header_last + 1, width)
     for first, why in undecodable.items():
         k = int(np.searchsorted(units[:, 0], first, side="right")) - 1
@@ -168,15 +193,82 @@ def read_csv_bytes(name: str, where: str, data: bytes, *, encoding: str, delimit
                                   delimiter, encoding)
     in_units = int((units[:, 1] - units[:, 0] + 1).sum()) if len(units) else 0
     blank = len(lines) - header_last - 1 - in_units
-    return CsvRead(frame, rejects, header, header_last + 1, blank, len(lines))
+    return CsvRead(frame, rejects, header, header_last + 1, blank, len(lines), encoding,
+                   delimiter)
 
 
 # ---------------------------------------------------------------------------- encoding
 
 
-def to_utf8(name: str, where: str, data: bytes, encoding: str) -> tuple[bytes, dict[int, str]]:
-    """The file as UTF-8 without a byte-order mark, and the lines (0-based) that are not
-    in ``encoding`` when the rest of the file is (an export that mixes encodings)."""
+def detect_delimiter(data: bytes) -> str:
+    """The field delimiter of a CSV file (UTF-8 bytes) among :data:`DELIMITERS`: the one
+    that splits the header into two or more fields and gives that many to nine in ten of
+    the first rows, the most fields on a tie of consistency; a comma when none does (a
+    file of one column).
+
+    >>> detect_delimiter(b"id;name;amount\\n1;Anna;12,50\\n2;Jo;3,00\\n")
+    ';'
+    >>> detect_delimiter(b'id,name\\n1,"Smith; Anna"\\n')
+    ','
+    >>> detect_delimiter(b"name\\nSmith, Anna\\n")
+    ','
+    """
+    head = data[:SNIFF_BYTES].decode("utf-8", errors="replace")
+    if len(data) > SNIFF_BYTES:
+        head = head[:head.rfind("\n") + 1] or head  # no row cut in two
+    best, score = ",", (0.0, 0)
+    for delimiter in DELIMITERS:
+        rows = [r for r in itertools.islice(
+            csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), SNIFF_LINES)
+            if r]
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        body = rows[1:]
+        consistent = (sum(len(r) == width for r in body) / len(body)) if body else 1.0
+        if consistent >= SNIFF_CONSISTENT and (consistent, width) > score:
+            best, score = delimiter, (consistent, width)
+    return best
+
+
+def csv_dialect(name: str, where: str, head: bytes, *, encoding: str | None,
+                delimiter: str | None) -> tuple[str, str]:
+    """The encoding and the delimiter a CSV file is read with: those given, the others
+    found in ``head``, the file's first :data:`SNIFF_BYTES` bytes (as
+    :func:`read_csv_bytes` finds them), for a reader that parses the file itself.
+
+    >>> csv_dialect("crm", "crm.csv", "id;prénom\\n1;Zoë\\n".encode("cp1252"),
+    ...             encoding=None, delimiter=None)
+    ('cp1252', ';')
+    """
+    data = head[:SNIFF_BYTES]
+    if len(head) > SNIFF_BYTES:  # a multi-byte character cut at the end is no evidence
+        data = data[:data.rfind(b"\n") + 1] or data
+    text, _, found = to_utf8(name, where, data, encoding)
+    return found, delimiter if delimiter is not None else detect_delimiter(text)
+
+
+def to_utf8(name: str, where: str, data: bytes, encoding: str | None
+            ) -> tuple[bytes, dict[int, str], str]:
+    """The file as UTF-8 without a byte-order mark, the lines (0-based) that are not in
+    the encoding when the rest of the file is (an export that mixes encodings), and the
+    encoding it was read in.
+
+    With ``encoding`` None the file is read as UTF-8, unless most of its lines with
+    non-ASCII bytes are not UTF-8: then it is read in the first of
+    :data:`FALLBACK_ENCODINGS` that decodes it (an export from a Windows tool)."""
+    if encoding is None:
+        try:
+            return (*to_utf8(name, where, data, "utf-8")[:2], "utf-8")
+        except SourceError:
+            if data.startswith(_UTF16_32_BOMS):
+                raise
+            for fallback in FALLBACK_ENCODINGS:
+                try:
+                    return data.decode(fallback).encode("utf-8"), {}, fallback
+                except UnicodeDecodeError:
+                    continue
+            raise  # pragma: no cover - Latin-1 decodes every byte
     try:
         codec = codecs.lookup(encoding)
     except LookupError:
@@ -191,11 +283,11 @@ def to_utf8(name: str, where: str, data: bytes, encoding: str) -> tuple[bytes, d
     except UnicodeDecodeError as exc:
         if "\n".encode(codec.name) != b"\n" or '"'.encode(codec.name) != b'"':
             raise _encoding_error(name, where, data, exc, encoding) from None
-        return _mixed(name, where, data.removeprefix(codecs.BOM_UTF8) if utf8 else data,
-                      codec.name, encoding)
+        return (*_mixed(name, where, data.removeprefix(codecs.BOM_UTF8) if utf8 else data,
+                        codec.name, encoding), encoding)
     if utf8:
-        return data.removeprefix(codecs.BOM_UTF8), {}
-    return text.encode("utf-8"), {}
+        return data.removeprefix(codecs.BOM_UTF8), {}, encoding
+    return text.encode("utf-8"), {}, encoding
 
 
 def _mixed(name: str, where: str, data: bytes, codec: str, encoding: str

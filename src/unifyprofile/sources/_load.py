@@ -33,7 +33,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from unifyprofile.errors import SourceError
-from unifyprofile.sources._csv import Lines, read_csv_bytes, to_utf8
+from unifyprofile.sources._csv import SNIFF_BYTES, Lines, csv_dialect, read_csv_bytes, to_utf8
 from unifyprofile.sources._source import EXTENSIONS, Source
 
 __all__ = ["Loaded", "as_frame", "check_unique_columns", "describe", "is_table", "load",
@@ -55,6 +55,8 @@ class Loaded:
     rejects: list[dict] = field(default_factory=list)
     lines: tuple[int, int, int] | None = None
     empty_file: bool = False
+    #: What the reader found out and chose (a delimiter, an encoding), for the run's notes.
+    notes: list[str] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------- in-memory tables
@@ -317,16 +319,52 @@ def _read_file(source: Source, files: _Files, name: str, fmt: str) -> Loaded:
     if fmt == "jsonl":
         return _read_jsonl(source, files.display(name), data)
     delimiter = source.delimiter
-    if name.lower().endswith(".tsv") and delimiter == ",":
+    if delimiter is None and name.lower().endswith(".tsv"):
         delimiter = "\t"
-    read = read_csv_bytes(source.name, files.display(name), data, encoding=source.encoding,
+    where = files.display(name)
+    read = read_csv_bytes(source.name, where, data, encoding=source.encoding,
                           delimiter=delimiter, max_field_lines=source.max_field_lines,
                           max_field_bytes=source.max_field_bytes)
     lines = (read.total, read.header_lines, read.blank)
+    notes = found_notes(source, where, read.encoding, read.delimiter if delimiter is None
+                         else None)
     if not read.header_lines:
-        return Loaded(pd.DataFrame(), [], lines, empty_file=True)
+        return Loaded(pd.DataFrame(), [], lines, empty_file=True, notes=notes)
     rejects = [{"source": source.name, **r} for r in read.rejects]
-    return Loaded(read.frame, rejects, lines)
+    return Loaded(read.frame, rejects, lines, notes=notes)
+
+
+def csv_file_dialect(source: Source, where: str) -> tuple[str, str, list[str]]:
+    """The encoding and delimiter of the CSV file at ``where`` (a local file; a URL is
+    read as UTF-8 with a comma unless its source says otherwise), as the local reader
+    finds them, and the notes on what was found: for a reader that parses files itself
+    (Spark)."""
+    delimiter = source.delimiter
+    if delimiter is None and where.lower().endswith(".tsv"):
+        delimiter = "\t"
+    head = b""
+    if "://" not in where:
+        with Path(where).open("rb") as file:
+            head = file.read(SNIFF_BYTES + 1)
+    encoding, found = csv_dialect(source.name, where, head, encoding=source.encoding,
+                                  delimiter=delimiter)
+    return encoding, found, found_notes(source, where, encoding,
+                                        found if delimiter is None else None)
+
+
+def found_notes(source: Source, where: str, encoding: str,
+                 delimiter: str | None = None) -> list[str]:
+    """Notes on what reading a file found that its source did not say: an encoding other
+    than UTF-8, a delimiter other than a comma."""
+    notes = []
+    if source.encoding is None and encoding != "utf-8":
+        notes.append(f"source '{source.name}': {where} is not UTF-8; read as {encoding} "
+                     f"(set encoding for this source if it is another)")
+    if delimiter is not None and delimiter != ",":
+        notes.append(f"source '{source.name}': {where} read with the delimiter "
+                     f"{delimiter!r}, found in its header and first rows (set delimiter "
+                     f"for this source to choose another)")
+    return notes
 
 
 def _combine(names: Sequence[str], parts: Sequence[Loaded]) -> Loaded:
@@ -350,7 +388,8 @@ def _combine(names: Sequence[str], parts: Sequence[Loaded]) -> Loaded:
     frame = (pd.concat(used, ignore_index=True, sort=False) if used else pd.DataFrame())
     if "_lines" in frame.columns:
         frame["_lines"] = frame["_lines"].fillna(1).astype(np.int64)
-    return Loaded(frame, rejects, lines, empty_file=all(p.empty_file for p in parts))
+    return Loaded(frame, rejects, lines, empty_file=all(p.empty_file for p in parts),
+                  notes=[n for p in parts for n in p.notes])
 
 
 def check_unique_columns(name: str, where: str, columns: Sequence[str]) -> None:
@@ -386,7 +425,7 @@ def _read_parquet_folder(source: Source, files: _Files) -> pd.DataFrame:
 
 
 def _read_jsonl(source: Source, where: str, raw: bytes) -> Loaded:
-    data, undecodable = to_utf8(source.name, where, raw, source.encoding)
+    data, undecodable, encoding = to_utf8(source.name, where, raw, source.encoding)
     lines = Lines.of(data)
     objects: list[dict] = []
     rows: list[int] = []
@@ -418,12 +457,13 @@ def _read_jsonl(source: Source, where: str, raw: bytes) -> Loaded:
             continue
         objects.append(_flat(obj))
         rows.append(row)
+    notes = found_notes(source, where, encoding)
     if not len(lines):
-        return Loaded(pd.DataFrame(), [], (0, 0, 0), empty_file=True)
+        return Loaded(pd.DataFrame(), [], (0, 0, 0), empty_file=True, notes=notes)
     frame = pd.DataFrame.from_records(objects) if objects else pd.DataFrame()
     frame = frame.astype(object)
     frame["_row"] = np.asarray(rows, dtype="int64")
-    return Loaded(frame, rejects, (len(lines), 0, blank))
+    return Loaded(frame, rejects, (len(lines), 0, blank), notes=notes)
 
 
 def _flat(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -25,12 +25,20 @@ import pyarrow.compute as pc
 from unifyprofile import schema
 from unifyprofile.errors import SourceError
 from unifyprofile.sources._csv import LineCount
-from unifyprofile.sources._load import Loaded, describe, is_table, load, location
+from unifyprofile.sources._load import (
+    Loaded,
+    csv_file_dialect,
+    describe,
+    is_table,
+    load,
+    location,
+)
 from unifyprofile.sources._source import Source
 
 __all__ = ["MULTI_VALUED", "LineCount", "RawTable", "SourceTable", "check_mapping",
            "check_names", "read_table",
-           "empty_column_notes", "empty_source_error", "id_rejects", "location", "map_rows",
+           "csv_file_dialect", "empty_column_notes", "empty_source_error", "id_rejects",
+           "location", "map_rows",
            "read_source", "read_sources", "unreadable_note", "unreadable_rejects"]
 
 #: Canonical fields that may hold several values: a list in a cell is read as its first
@@ -124,6 +132,7 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
     spans = (raw.pop("_lines").to_numpy() if "_lines" in raw.columns
              else np.ones(len(raw), dtype=np.int64))
     raw, rows, spans, cell_rejects, notes = _scalar_cells(source, raw, rows, spans)
+    notes = loaded.notes + notes
     unreadable = unreadable + cell_rejects
     mapped = map_rows(source, raw, rows)
     ids = mapped[schema.SOURCE_RECORD_ID]
@@ -164,10 +173,12 @@ class RawTable:
     where: str
     #: The file held nothing at all (no header, no rows).
     empty_file: bool = False
+    #: What reading found that the caller did not say (a delimiter, an encoding).
+    notes: list[str] = field(default_factory=list)
 
 
 def read_table(data: Any, *, name: str = "source", format: str | None = None,
-               encoding: str = "utf-8", delimiter: str = ",",
+               encoding: str | None = None, delimiter: str | None = None,
                base_dir: Path | None = None) -> RawTable:
     """Read a table as text columns, as a source is read but before any column mapping.
 
@@ -179,8 +190,10 @@ def read_table(data: Any, *, name: str = "source", format: str | None = None,
             an in-memory table (as :class:`Source` ``data``).
         name: the source name used in messages and rejects.
         format: ``csv``, ``parquet`` or ``jsonl``; by default from the file names.
-        encoding: text encoding of CSV and JSONL files.
-        delimiter: CSV field delimiter (``.tsv`` files: a tab).
+        encoding: text encoding of CSV and JSONL files (default: UTF-8, or cp1252 for
+            a file that is not UTF-8).
+        delimiter: CSV field delimiter (default: found in the file's head; ``.tsv``
+            files: a tab).
         base_dir: directory that a relative path is resolved against.
 
     Returns:
@@ -227,7 +240,8 @@ def read_table(data: Any, *, name: str = "source", format: str | None = None,
         columns[str(column)] = text.astype(object).where(text.notna(), None)
     frame = pd.DataFrame(columns, index=raw.index)
     rejects = pd.DataFrame(loaded.rejects, columns=[*schema.REJECT_COLUMNS, "lines"])
-    return RawTable(frame, rejects[list(schema.REJECT_COLUMNS)], where, loaded.empty_file)
+    return RawTable(frame, rejects[list(schema.REJECT_COLUMNS)], where, loaded.empty_file,
+                    loaded.notes)
 
 
 def _first_item(value: Any) -> str | None:
@@ -245,6 +259,7 @@ _INTERNAL = ("_row", "_lines")
 
 def _nothing(source: Source, notes: list[str], loaded: Loaded, rows: int) -> SourceTable:
     """The table of a source none of whose rows became a record."""
+    notes = loaded.notes + notes
     used = [source.resolved_id_column or "_id", source.resolved_updated_at, *(
         c for cols in source.mapping.values() for c in ([cols] if isinstance(cols, str)
                                                         else cols))]

@@ -47,8 +47,11 @@ class Source:
         updated_at: the column holding the record's last-modified time, if any.
         format: ``csv``, ``parquet`` or ``jsonl``; taken from the extension (of a folder's
             files) if omitted.
-        encoding: text encoding of CSV/JSONL files.
-        delimiter: CSV field delimiter.
+        encoding: text encoding of CSV/JSONL files; by default UTF-8, or Windows-1252
+            (cp1252) for a file that is not UTF-8, with a note.
+        delimiter: CSV field delimiter; by default found in the file's header and first
+            rows among ``,`` ``;`` tab and ``|`` (a tab for ``.tsv`` files), with a note
+            when it is not a comma.
         default_region: ISO country code used to read phone numbers without a ``+``;
             one that phonenumbers does not know is an error.
         dayfirst: read ambiguous dates such as ``03/04/1990`` as day/month.
@@ -84,8 +87,8 @@ phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
     id_column: str | None = None
     updated_at: str | None = None
     format: str | None = None
-    encoding: str = "utf-8"
-    delimiter: str = ","
+    encoding: str | None = None
+    delimiter: str | None = None
     default_region: str = "US"
     dayfirst: bool = False
     trust: float = 1.0

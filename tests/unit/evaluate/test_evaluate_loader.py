@@ -147,3 +147,14 @@ def test_attribute_tables_read_like_pandas_in_arrow_text(tmp_path, records, expe
     for column, values in expected.items():
         assert table[column].dtype == "string[pyarrow]"
         assert [None if pd.isna(v) else v for v in table[column].tolist()] == values
+
+
+def test_a_semicolon_folder_in_cp1252_is_read_as_a_source_is(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    (folder / "records.csv").write_bytes(
+        "record_id;nom;montant\n1;Müller;12,50\n2;Zoë;3,00\n".encode("cp1252"))
+    (folder / "truth.csv").write_text("record_id,cluster_id\n1,a\n2,b\n", encoding="utf-8")
+    bench = load_benchmark(folder)
+    assert bench.records["nom"].tolist() == ["Müller", "Zoë"]
+    assert bench.records["montant"].tolist() == ["12,50", "3,00"]

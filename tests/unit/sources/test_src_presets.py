@@ -25,6 +25,7 @@ def test_public_names() -> None:
         "Source",
         "SourceTable",
         "as_frame",
+        "csv_dialect",
         "infer_roles",
         "is_table",
         "read_source",

@@ -420,7 +420,7 @@ def test_wrong_encoding_names_the_line_and_suggests_encoding(tmp_path: Path) -> 
     path = tmp_path / "s.csv"
     path.write_bytes("id,name\n1,Ann\n2,Jos\xe9\n".encode("latin-1"))
     with pytest.raises(SourceError) as info:
-        read_source(Source("s", path=path, id_column="id"))
+        read_source(Source("s", path=path, id_column="id", encoding="utf-8"))
     assert str(info.value) == (
         f"source 's': {path} is not valid utf-8 (byte 0xe9 on line 3); set `encoding` for "
         'this source, e.g. encoding = "latin-1" or "cp1252"'
@@ -438,7 +438,58 @@ def test_wrong_encoding_in_jsonl_is_a_source_error(tmp_path: Path) -> None:
     path = tmp_path / "s.jsonl"
     path.write_bytes('{"id": 1}\n{"id": 2, "n": "Bj\xf6rk"}\n'.encode("latin-1"))
     with pytest.raises(SourceError, match=r"byte 0xf6 on line 2\); set `encoding`"):
-        read_source(Source("s", path=path, id_column="id"))
+        read_source(Source("s", path=path, id_column="id", encoding="utf-8"))
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_a_file_that_is_not_utf8_is_read_as_cp1252_with_a_note(tmp_path: Path,
+                                                                suffix: str) -> None:
+    path = tmp_path / f"s.{suffix}"
+    text = ("id,name\n1,Zoë\n2,José – Müller\n" if suffix == "csv" else
+            '{"id": 1, "name": "Zoë"}\n{"id": 2, "name": "José – Müller"}\n')
+    path.write_bytes(text.encode("cp1252"))
+    table = read_source(Source("s", path=path, id_column="id", columns={"first_name": "name"}))
+    assert table.records["first_name"].tolist() == ["Zoë", "José – Müller"]
+    assert table.notes[0] == (f"source 's': {path} is not UTF-8; read as cp1252 (set "
+                              "encoding for this source if it is another)")
+
+
+def test_a_utf8_file_with_one_line_in_another_encoding_rejects_that_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_bytes("id,name\n1,Zoë\n2,José\n".encode() + "3,Jürgen\n".encode("latin-1"))
+    table = read_source(Source("s", path=path, id_column="id", columns={"first_name": "name"}))
+    assert table.records["first_name"].tolist() == ["Zoë", "José"]
+    assert "not valid utf-8 (byte 0xfc)" in table.rejects["reason"].iloc[0]
+    assert not table.notes
+
+
+@pytest.mark.parametrize(("text", "delimiter"), [
+    ("id;name;amount (eur, net)\n1;Ann;12,50\n2;Bob;3,00\n", ";"),
+    ("id|name\n1|Ann\n2|Bob\n", "|"),
+    ("id\tname\n1\tAnn\n2\tBob\n", "\t"),
+])
+def test_the_delimiter_is_found_in_the_header_and_first_rows(tmp_path: Path, text: str,
+                                                             delimiter: str) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text(text, encoding="utf-8")
+    table = read_source(Source("s", path=path, id_column="id", columns={"first_name": "name"}))
+    assert table.records["first_name"].tolist() == ["Ann", "Bob"]
+    assert table.notes == [f"source 's': {path} read with the delimiter {delimiter!r}, found "
+                           "in its header and first rows (set delimiter for this source to "
+                           "choose another)"]
+
+
+def test_a_comma_file_with_semicolons_in_values_stays_a_comma_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text('id,name\n1,"Ann; Marie"\n2,Bob;Jr\n', encoding="utf-8")
+    table = read_source(Source("s", path=path, id_column="id", columns={"first_name": "name"}))
+    assert table.records["first_name"].tolist() == ["Ann; Marie", "Bob;Jr"]
+    assert not table.notes
+    # A delimiter given is used as given: a one-column file of "id;name" values.
+    path.write_text("id;name\n1;Ann\n2;Bob\n", encoding="utf-8")
+    given = read_source(Source("s", path=path, id_column="id;name", delimiter=","))
+    assert given.records["source_record_id"].tolist() == ["1;Ann", "2;Bob"]
+    assert not given.notes
 
 
 def test_unknown_mapped_column_names_source_column_listing_and_close_match(tmp_path: Path) -> None:
