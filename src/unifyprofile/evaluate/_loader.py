@@ -92,7 +92,10 @@ def _read(path: Path, required: tuple[str, ...], layout: str, *,
     encoding, delimiter = csv_dialect(path.name, str(path), data, encoding=None,
                                       delimiter=None)
     if encoding != "utf-8":
-        data = data.decode(encoding).encode("utf-8")
+        try:
+            data = data.decode(encoding).encode("utf-8")
+        except UnicodeDecodeError:  # a byte cp1252 leaves undefined, past the head
+            data = data.decode("latin-1").encode("utf-8")
     frame = _read_arrow(data, delimiter) if text else None
     if frame is None:
         frame = _read_pandas(path, data, delimiter)
