@@ -1426,24 +1426,23 @@ class TextComparison(Comparison):
         norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
         unit = sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-12)) @ weighted)
         strong_part = sp.csr_matrix(binary @ sp.diags(strong.astype(np.float64)))
-        soft = unit
+        # Soft cosine: a code with a short tail, and with ``typos`` a word one typo
+        # off, counts as shared with a part of its weight.
         n = unit.shape[1]
-        si, sj = stem_pairs(vocabulary)
-        if len(si):
-            stems = sp.coo_matrix((np.full(2 * len(si), STEM_CREDIT),
-                                   (np.concatenate([si, sj]), np.concatenate([sj, si]))),
-                                  shape=(n, n)).tocsr()
-            soft = sp.csr_matrix(unit @ (sp.identity(n, format="csr") + stems))
-            strong_part = sp.csr_matrix(strong_part @ (sp.identity(n, format="csr") + stems))
+        stems = _credited(*stem_pairs(vocabulary), STEM_CREDIT, n)
+        soft = sp.csr_matrix(unit @ stems)
+        strong_part = sp.csr_matrix(strong_part @ stems)
         if self.typos:
-            # Soft cosine: a word one typo from the other value's word counts as shared,
-            # with a part of its weight.
-            i, j = typo_pairs(vocabulary)
-            near = sp.coo_matrix((np.full(2 * len(i), TYPO_CREDIT),
-                                  (np.concatenate([i, j]), np.concatenate([j, i]))),
-                                 shape=(n, n))
-            soft = sp.csr_matrix(soft @ (sp.identity(n, format="csr") + near.tocsr()))
+            soft = sp.csr_matrix(soft @ _credited(*typo_pairs(vocabulary), TYPO_CREDIT, n))
         return _PreparedText(self, codes, unit, soft, strong_part)
+
+
+def _credited(i: np.ndarray, j: np.ndarray, credit: float, n: int) -> sp.csr_matrix:
+    """The identity over ``n`` tokens plus ``credit`` between the tokens of each pair
+    ``(i, j)``, both ways: a value's weights times it credit the near tokens too."""
+    near = sp.coo_matrix((np.full(2 * len(i), credit),
+                          (np.concatenate([i, j]), np.concatenate([j, i]))), shape=(n, n))
+    return sp.csr_matrix(sp.identity(n, format="csr") + near.tocsr())
 
 
 class _PreparedText(_Cascade):

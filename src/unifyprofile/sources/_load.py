@@ -318,9 +318,7 @@ def _read_file(source: Source, files: _Files, name: str, fmt: str) -> Loaded:
     data = files.read_bytes(name)
     if fmt == "jsonl":
         return _read_jsonl(source, files.display(name), data)
-    delimiter = source.delimiter
-    if delimiter is None and name.lower().endswith(".tsv"):
-        delimiter = "\t"
+    delimiter = _given_delimiter(source, name)
     where = files.display(name)
     read = read_csv_bytes(source.name, where, data, encoding=source.encoding,
                           delimiter=delimiter, max_field_lines=source.max_field_lines,
@@ -339,9 +337,7 @@ def csv_file_dialect(source: Source, where: str) -> tuple[str, str, list[str]]:
     read as UTF-8 with a comma unless its source says otherwise), as the local reader
     finds them, and the notes on what was found: for a reader that parses files itself
     (Spark)."""
-    delimiter = source.delimiter
-    if delimiter is None and where.lower().endswith(".tsv"):
-        delimiter = "\t"
+    delimiter = _given_delimiter(source, where)
     head = b""
     if "://" not in where:
         with Path(where).open("rb") as file:
@@ -350,6 +346,13 @@ def csv_file_dialect(source: Source, where: str) -> tuple[str, str, list[str]]:
                                   delimiter=delimiter)
     return encoding, found, found_notes(source, where, encoding,
                                         found if delimiter is None else None)
+
+
+def _given_delimiter(source: Source, file: str) -> str | None:
+    """The source's delimiter, a tab for a ``.tsv`` file, else None (found in the file)."""
+    if source.delimiter is None and file.lower().endswith(".tsv"):
+        return "\t"
+    return source.delimiter
 
 
 def found_notes(source: Source, where: str, encoding: str,
