@@ -36,6 +36,8 @@ from ._levels import (
     ReferenceComparison,
     StringComparison,
     TextComparison,
+    lost_alike,
+    spelled_shares,
 )
 from ._stage import compare, given_keys, person_keys, prepare, value_keys
 from ._tokens import stem_pairs, tokenise, typo_pairs
@@ -61,8 +63,10 @@ __all__ = [
     "comparison_from_config",
     "default_comparisons",
     "given_keys",
+    "lost_alike",
     "prepare",
     "tokenise",
+    "spelled_shares",
     "stem_pairs",
     "typo_pairs",
     "person_keys",

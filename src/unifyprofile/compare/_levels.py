@@ -17,6 +17,7 @@ only once per distinct pair of values.
 from __future__ import annotations
 
 import abc
+import bisect
 import dataclasses
 import re
 from collections.abc import Callable
@@ -34,6 +35,7 @@ from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.schema import NULL_LEVEL, SOURCE, UNPLACED, flag, std
 from unifyprofile.standardise.dates import parse_dates
 from unifyprofile.standardise.lexicon import name_sex
+from unifyprofile.standardise.names import LOST_LETTER
 from unifyprofile.standardise.numbers import parse_numbers
 
 from . import _kernels as k
@@ -361,7 +363,11 @@ class NameComparison(Comparison):
       or are one of ``aliases``; ranked above a swap because it is an explicit alias of
       the same given name.  It never fires when the records have no ``<field>_nick``
       column;
-    * ``"exact"``.
+    * ``"exact"``; also a name with letters an export lost (:data:`LOST_LETTER`:
+      "buli?") and the other's name that it spells, each lost letter read as any one
+      letter ("bulic"), when the letters kept are at least two and at least as many as
+      those lost.  Its term frequency is the share of the names
+      it spells, not its own.
 
     A first name that is a full name's one word (flag ``"unplaced"``: "Owen" may be a
     surname) and a name of a record with no ``swap_with`` name are not compared when
@@ -472,6 +478,7 @@ class NameComparison(Comparison):
         if self.tf_given and std(self.tf_given) in records.columns:
             given, _ = k.factorize(records[std(self.tf_given)], column=std(self.tf_given))
         prepared.value_frequency = _people_frequency(own, given, person)
+        prepared.spelled_frequency()
         return prepared
 
 
@@ -483,6 +490,76 @@ TF_PRIOR_PEOPLE = 1000.0
 #: Columns that tell apart two people of one name, in order of preference (the first a
 #: record holds is its person key).
 PERSON_KEYS = ("dob_std", "email_std", "phone_std", "postcode_std", "city_std")
+
+
+def lost_alike(a: str, b: str) -> bool:
+    """Whether two standardised names are one name up to letters an export lost
+    (:data:`LOST_LETTER`): as long as each other, and alike wherever both kept the letter
+    ("sait?" and "saito", "ji??" and "jir?").  A name that kept fewer than two letters,
+    or fewer than it lost, spells too many names to say.
+
+    Examples:
+        >>> lost_alike("buli?", "bulic"), lost_alike("i?bak", "icbak"), lost_alike("j?", "jo")
+        (True, True, False)
+    """
+    if len(a) != len(b):
+        return False
+    for name in (a, b):
+        lost = name.count(LOST_LETTER)
+        if lost and len(name) - name.count(" ") - lost < max(2, lost):
+            return False
+    return all(x == y or LOST_LETTER in (x, y) for x, y in zip(a, b, strict=True))
+
+
+def _spelled(uniques: np.ndarray, lost: np.ndarray) -> dict[int, np.ndarray]:
+    """For each name with lost letters (its code), the codes of the names without any
+    that it spells (:func:`lost_alike`).  Looked up among the names as long as it that
+    start with the letters it kept before the first lost one (or end with those after
+    the last), not in the whole vocabulary."""
+    whole = np.flatnonzero(~lost)
+    names = [str(u) for u in uniques[whole]]
+    # Sorted keys "<length>:<name>" and "<length>:<name reversed>": a prefix search
+    # finds the names of one length that start (or end) with the letters kept.
+    forward = sorted((f"{len(n)}:{n}", c) for n, c in zip(names, whole, strict=True))
+    backward = sorted((f"{len(n)}:{n[::-1]}", c) for n, c in zip(names, whole, strict=True))
+    index = {True: ([key for key, _ in forward], [c for _, c in forward]),
+             False: ([key for key, _ in backward], [c for _, c in backward])}
+    out: dict[int, np.ndarray] = {}
+    for code in np.flatnonzero(lost):
+        name = str(uniques[code])
+        head = name.partition(LOST_LETTER)[0]
+        tail = name.rpartition(LOST_LETTER)[2][::-1]
+        if max(len(head), len(tail)) < 2:
+            continue
+        keys, codes = index[len(head) >= len(tail)]
+        stem = f"{len(name)}:{max(head, tail, key=len)}"
+        lo, hi = bisect.bisect_left(keys, stem), bisect.bisect_left(keys, stem + "\uffff")
+        out[int(code)] = np.array([codes[x] for x in range(lo, hi)
+                                   if lost_alike(name, str(uniques[codes[x]]))],
+                                  dtype=np.int64)
+    return out
+
+
+def spelled_shares(uniques: np.ndarray, shares: np.ndarray) -> dict[int, float]:
+    """For each name with lost letters (its position in ``uniques``), the share of the
+    names it spells (:func:`lost_alike`) together: what its term frequency adds, since it
+    agrees exactly with each of them.  Both engines count it from their vocabulary.
+
+    Args:
+        uniques: distinct standardised names.
+        shares: the term frequency of each (its largest where records differ).
+
+    Examples:
+        >>> spelled_shares(np.array(["bulic", "buli?", "bulid", "smith"], dtype=object),
+        ...                np.array([0.25, 0.25, 0.25, 0.25]))
+        {1: 0.5}
+    """
+    lost = np.fromiter((LOST_LETTER in str(u) for u in uniques), dtype=bool,
+                       count=len(uniques))
+    if not lost.any():
+        return {}
+    return {code: float(shares[spelled].sum())
+            for code, spelled in _spelled(uniques, lost).items() if len(spelled)}
 
 
 def _person_key(records: pd.DataFrame) -> np.ndarray:
@@ -567,6 +644,22 @@ class _PreparedName(_Cascade):
         self._level_swapped = names.index("swapped") if comparison.swap_with else -1
         self._level_nick = names.index("nickname") if comparison.nicknames else -1
         self._aliases: np.ndarray | None = None
+        lost = np.fromiter((LOST_LETTER in str(u) for u in uniques), dtype=bool,
+                           count=len(uniques))
+        self._lost = lost if lost.any() else None
+
+    def spelled_frequency(self) -> None:
+        """A name with lost letters agrees with every name it spells: its term
+        frequency is their share together with its own, not its own small share."""
+        if self._lost is None or self.value_frequency is None:
+            return
+        codes, frequency = self._codes, self.value_frequency
+        held = codes >= 0
+        shares = pd.Series(frequency[held]).groupby(codes[held]).max().reindex(
+            range(len(self._uniques))).fillna(0.0).to_numpy()
+        for code, extra in spelled_shares(self._uniques, shares).items():
+            at = codes == code
+            frequency[at] = np.minimum(frequency[at] + extra, 1.0)
 
     def aliases(self, pairs: tuple[tuple[str, str], ...]) -> None:
         """Let the pairs of names ``pairs`` reach the nickname level (those of them
@@ -594,6 +687,8 @@ class _PreparedName(_Cascade):
             rules.append((self._level_nick, same))
         if self._swap is not None:
             rules.append((self._level_swapped, self._swapped(ca, cb, i, j)))
+        if self._lost is not None:
+            rules.append((int(self._exact), self._lost_alike(ca, cb)))
         rules.sort(key=lambda rule: -rule[0])
         return rules
 
@@ -612,6 +707,20 @@ class _PreparedName(_Cascade):
             lone_a, lone_b = self._swap[i] < 0, self._swap[j] < 0
             apart = (out == 0) & ((self._unplaced[i] & lone_b) | (self._unplaced[j] & lone_a))
             out[apart] = NULL_LEVEL
+        return out
+
+    def _lost_alike(self, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+        """Pairs of names that are one name up to letters an export lost."""
+        assert self._lost is not None
+        out = np.zeros(len(ca), dtype=bool)
+        todo = np.flatnonzero(self._lost[ca] | self._lost[cb])
+        if len(todo):
+            pairs = pd.DataFrame({"a": ca[todo], "b": cb[todo]})
+            distinct = pairs.drop_duplicates()
+            alike = [lost_alike(str(self._uniques[a]), str(self._uniques[b]))
+                     for a, b in zip(distinct["a"], distinct["b"], strict=True)]
+            found = pd.Series(alike, index=pd.MultiIndex.from_frame(distinct))
+            out[todo] = found.reindex(pd.MultiIndex.from_frame(pairs)).to_numpy(dtype=bool)
         return out
 
     def _nickname_typo(self, ca: np.ndarray, cb: np.ndarray, i: np.ndarray, j: np.ndarray

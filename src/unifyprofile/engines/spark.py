@@ -52,8 +52,10 @@ from unifyprofile.blocking import BlockingRule, link_sides
 from unifyprofile.compare import (
     TF_PRIOR_PEOPLE,
     Comparison,
+    NameComparison,
     given_keys,
     person_keys,
+    spelled_shares,
     value_keys,
 )
 from unifyprofile.config import Config, config_warnings
@@ -91,6 +93,7 @@ from unifyprofile.sources._read import (
     unreadable_rejects,
 )
 from unifyprofile.standardise import standardise
+from unifyprofile.standardise.names import LOST_LETTER
 
 try:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -921,8 +924,29 @@ class _Run:
             per_record = keys.select(POS, col).join(freq, col, "left")
             if getattr(comparison, "tf_given", None):
                 per_record = self._within_given(keys, n, per_record)
+            if isinstance(comparison, NameComparison):
+                per_record = self._spelled(per_record, n)
             out = out.join(per_record.drop(col), POS, "left")
         return out
+
+    def _spelled(self, per_record: DataFrame, n: int) -> DataFrame:
+        """A name with letters an export lost counts the share of the names it spells
+        with its own (:func:`~unifyprofile.compare.spelled_shares`), as locally."""
+        col, tf = f"vkey{n}", f"tf{n}"
+        if not per_record.filter(F.col(col).contains(LOST_LETTER)).limit(1).count():
+            return per_record
+        vocabulary = _pandas(per_record.filter(F.col(col).isNotNull())
+                             .groupBy(col).agg(F.max(tf).alias(tf)))
+        names = vocabulary[col].to_numpy(dtype=object)
+        extra = spelled_shares(names, vocabulary[tf].to_numpy(dtype=np.float64))
+        if not extra:
+            return per_record
+        table = self.spark.createDataFrame(
+            pd.DataFrame({col: names[list(extra)], "_spelled": list(extra.values())}))
+        return (per_record.join(F.broadcast(table), col, "left")
+                .withColumn(tf, F.when(F.col("_spelled").isNotNull(), F.least(
+                    F.col(tf) + F.col("_spelled"), F.lit(1.0))).otherwise(F.col(tf)))
+                .drop("_spelled"))
 
     @staticmethod
     def _within_given(keys: DataFrame, n: int, per_record: DataFrame) -> DataFrame:

@@ -4,7 +4,9 @@
 become pinyin without tones (a run of characters is one word, so 小明 gives
 ``"xiaoming"``), other scripts are transliterated with anyascii, honorifics and generational
 suffixes are dropped, apostrophes vanish (``O'Brien`` -> ``"obrien"``) and other
-punctuation becomes a space.  ``split_full_name`` splits a full name into first and last
+punctuation becomes a space.  A question mark (or U+FFFD) inside a word is a letter an
+export's code page lost ("Buli?" for Bulić) and stays as :data:`LOST_LETTER`, which name
+comparisons match to any letter.  ``split_full_name`` splits a full name into first and last
 name (surname first for Chinese and Korean names), ``nickname_key`` maps ``bob`` to
 ``robert`` with a shipped table.
 """
@@ -34,7 +36,14 @@ from ._common import (
     text_func,
 )
 
-__all__ = ["formal_name", "nickname_key", "split_full_name", "standardise_name"]
+__all__ = ["LOST_LETTER", "formal_name", "nickname_key", "split_full_name", "standardise_name"]
+
+#: What a standardised name holds for a letter that an export could not write: a system
+#: whose code page lacks "ć" or "ō" writes "?" ("Buli?", "Sait?"), a decoder that met a
+#: bad byte writes U+FFFD.  Kept in the word, so that "buli?" is not "buli" and "i?bak"
+#: not two words; name comparisons read it as any letter.
+LOST_LETTER = "?"
+_LOST = re.compile("[?\ufffd]")
 
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _HAN_RUN = re.compile(f"[{_HAN_CHARS}]+")
@@ -43,7 +52,7 @@ _NAME_DOTS = re.compile("[\u00b7\u2022\u30fb\u2027\uff65]")
 _PHD = re.compile(r"\bph\.?\s*d\b\.?")
 _MD = re.compile(r"\bm\.\s*d\.")
 _APOSTROPHES = re.compile("['`\u2018\u2019\u02bc]")
-_NON_LETTER = re.compile("[^a-z]+")
+_NON_LETTER = re.compile("[^a-z?]+")
 
 _HONORIFICS = frozenset(
     {
@@ -258,13 +267,15 @@ def _strip_affixes(tokens: list[str]) -> list[str]:
 
 
 def _clean_name(text: str, surname: bool = False) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = _LOST.sub(LOST_LETTER, unicodedata.normalize("NFKC", text))
     if _HAN_RUN.search(text):
         text = _transliterate_han(text, surname)
     text = ascii_fold(text)
     text = _MD.sub(" md ", _PHD.sub(" phd ", text))
     text = _NON_LETTER.sub(" ", _APOSTROPHES.sub("", text))
-    return " ".join(_strip_affixes(text.split()))
+    # A word of lost letters only ("????? ????" for a name in Cyrillic) tells nothing.
+    words = [word for word in text.split() if word.strip(LOST_LETTER)]
+    return " ".join(_strip_affixes(words))
 
 
 def _parse_name(text: str, surname: bool) -> StdFlag:
@@ -297,7 +308,7 @@ def standardise_name(values: pd.Series, *, surname: bool = False) -> pd.DataFram
     return map_std_flag(values, lambda text: _parse_name(text, surname))
 
 
-_SIMPLE_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019\-.][^\W\d_]+)*\.?")
+_SIMPLE_TOKEN = re.compile(r"(?:[^\W\d_]|[?\ufffd])+(?:['\u2019\-.](?:[^\W\d_]|[?\ufffd])+)*\.?")
 
 
 @functools.cache

@@ -1,4 +1,5 @@
-"""Name comparison: names of the other sex, term frequencies that count people."""
+"""Name comparison: names of the other sex, term frequencies that count people, letters
+an export lost."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from unifyprofile.compare import TF_PRIOR_PEOPLE, NameComparison
+from unifyprofile.compare import TF_PRIOR_PEOPLE, NameComparison, lost_alike
 
 
 def test_names_of_the_other_sex_are_different_names_however_alike():
@@ -83,3 +84,40 @@ def test_aliases_must_be_pairs_of_two_names(aliases):
         NameComparison("first_name", aliases=aliases)
     with pytest.raises(ConfigError, match="set nicknames = true"):
         NameComparison("first_name", nicknames=False, aliases=(("kasia", "katarzyna"),))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "alike"),
+    [
+        ("buli?", "bulic", True),  # Bulić, its ć lost, against the plain spelling
+        ("i?bak", "icbak", True),
+        ("ji??", "jir?", True),  # both lost letters: alike where both kept them
+        ("ivan buli?", "ivan bulic", True),
+        ("mati?", "matias", False),  # a lost letter is one letter
+        ("j?", "jo", False),  # too few letters kept to say
+        ("??a", "ana", False),
+        ("buli?", "bulid", True),
+        ("buli?", "balic", False),
+    ],
+)
+def test_lost_alike(a, b, alike):
+    assert lost_alike(a, b) is alike
+    assert lost_alike(b, a) is alike
+
+
+def test_a_name_with_lost_letters_agrees_exactly_with_the_name_it_spells():
+    records = pd.DataFrame({"last_name_std": ["bulic", "buli?", "matic", "mati?", "balic",
+                                              "matis"],
+                            "dob_std": [f"19{50 + k}-01-01" for k in range(6)]})
+    prepared = NameComparison("last_name", nicknames=False).prepare(records)
+    exact = len(prepared.comparison.level_names) - 1
+    levels = prepared.levels(np.array([0, 2, 1, 3]), np.array([1, 3, 4, 5]))
+    assert levels.tolist()[:2] == [exact, exact]
+    assert levels.tolist()[2] < exact  # "buli?" does not spell "balic"
+    assert levels.tolist()[3] == exact  # "mati?" spells "matis" too
+    # Its term frequency is the share of the names it spells with its own: agreeing with
+    # "mati?" is weaker evidence than agreeing on the rare "bulic".
+    freq = prepared.value_frequency
+    assert freq[3] == pytest.approx(3 / 6)  # matic, matis and itself
+    assert freq[1] == pytest.approx(2 / 6)
+    assert freq[0] == pytest.approx(1 / 6)

@@ -199,3 +199,27 @@ def test_nickname_table_is_well_formed():
         assert re.fullmatch("[a-z]+", row["formal"]), row
     # a formal name is never itself a nickname of something else (idempotence)
     assert not {r["formal"] for r in rows} & set(nicknames)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Buli?", "buli?"),  # "Bulić" through a code page without ć
+        ("Ugur I?bak", "ugur i?bak"),  # one word, not "i bak"
+        ("Sait\ufffd", "sait?"),  # a decoder's replacement character
+        ("Ji?? Srnka", "ji?? srnka"),
+        ("???? ?? Smith", "smith"),  # words of lost letters only tell nothing
+    ],
+)
+def test_a_lost_letter_stays_in_its_word(raw, expected):
+    assert standardise_name(pd.Series([raw]))["std"].iloc[0] == expected
+
+
+def test_a_name_of_lost_letters_only_is_a_placeholder():
+    out = standardise_name(pd.Series(["????? ?????", "?"]))
+    assert out["std"].isna().all() and out["flag"].eq("placeholder").all()
+
+
+def test_a_full_name_with_lost_letters_splits_like_any_other():
+    out = split_full_name(pd.Series(["Ivan Buli?", "?mer Varg?"]))
+    assert out.to_numpy().tolist() == [["Ivan", "Buli?"], ["?mer", "Varg?"]]
