@@ -444,6 +444,36 @@ def upper(tables: Tables, r: random.Random) -> Result:
     return out, "every value upper-cased"
 
 
+def _double_encoded(text: str) -> str:
+    """``text`` written as UTF-8 and read back as Windows-1252 (Latin-1 where a byte has
+    no Windows-1252 character): ``Müller`` -> ``MÃ¼ller``."""
+    data = text.encode("utf-8")
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def mojibake(tables: Tables, r: random.Random) -> Result:
+    out, changed = {}, 0
+    for key, table in tables.items():
+        # Half the rows, as if one of two systems had read the export wrongly.
+        rows = pd.Series([r.random() < 0.5 for _ in range(len(table))], index=table.index)
+        new = table.copy()
+        for column in attributes(table):
+            values = table[column]
+            garbled = values.map(lambda v: _double_encoded(v)
+                                 if isinstance(v, str) and not v.isascii() else v)
+            garbled = garbled.where(rows, values)
+            changed += int((garbled != values).sum())
+            new[column] = garbled
+        out[key] = new
+    if not changed:
+        return None
+    return out, (f"{changed:,} values double-encoded (UTF-8 read as Windows-1252) in half "
+                 "the rows")
+
+
 def source_column(tables: Tables, r: random.Random) -> Result:
     out = {}
     for key, table in tables.items():
@@ -540,6 +570,8 @@ PERTURBATIONS = {p.name: p for p in (
     Perturbation("join_dates", "year, month and day columns joined into one date; whole "
                  "dates split and joined back written D.M.YYYY", join_dates),
     Perturbation("upper", "every value upper-cased", upper),
+    Perturbation("mojibake", "values with letters beyond ASCII double-encoded in half the "
+                 "rows (UTF-8 read as Windows-1252: Müller -> MÃ¼ller)", mojibake),
     Perturbation("source_column", "a source-system column added (sys_a, sys_b, crm at "
                  "random)", source_column),
     Perturbation("placeholders", "placeholder columns added (lat/lng 0.0 in 90 % of rows, "

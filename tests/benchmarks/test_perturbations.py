@@ -86,7 +86,16 @@ def test_added_columns_and_shuffle_keep_every_original_value():
     assert upper["records"]["given_name"][0] == "ANNA"
 
 
+def test_mojibake_double_encodes_letters_beyond_ascii_in_some_rows():
+    people = pd.DataFrame({"record_id": [str(k) for k in range(40)],
+                           "surname": ["Müller", "Smith"] * 20})
+    out, _ = _apply("mojibake", {"records": people})
+    surnames = set(out["records"]["surname"])
+    assert surnames == {"Müller", "MÃ¼ller", "Smith"}
+
+
 def test_not_applicable_when_nothing_to_act_on():
     titles = pd.DataFrame({"record_id": ["1", "2"], "title": ["a", "b"]})
+    assert P.PERTURBATIONS["mojibake"].apply({"records": titles}, random.Random(1)) is None
     assert P.PERTURBATIONS["split_names"].apply({"records": titles}, random.Random(1)) is None
     assert P.PERTURBATIONS["join_dates"].apply({"records": titles}, random.Random(1)) is None

@@ -10,7 +10,7 @@ Flags are None (accepted), ``"invalid"`` (cannot be parsed or is impossible) or
 has a null ``std``, except a phone number its region cannot read, which keeps its digits.
 """
 
-from ._common import ascii_fold, transliterate
+from ._common import ascii_fold, repair_mojibake, transliterate
 from ._stage import standardise
 from .addresses import (
     standardise_address,
@@ -32,6 +32,7 @@ __all__ = [
     "nickname_key",
     "parse_dates",
     "parse_numbers",
+    "repair_mojibake",
     "soundex",
     "split_full_name",
     "standardise",

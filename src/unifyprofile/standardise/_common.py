@@ -33,6 +33,39 @@ StdFlag = tuple[str | None, str | None]
 _NULL_STD_FLAG: StdFlag = (None, None)
 
 
+#: A letter's UTF-8 bytes read back one by one as Windows-1252 or Latin-1: a lead byte
+#: (``Ã``, ``Ð``, ``â``) and a continuation byte (``¼``, ``©``, ``€``, a control
+#: character).  Only text holding such a pair is handed to ftfy.
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022"
+    "\u2026\u2030\u2039\u203a\u20ac\u2122]")
+
+
+def repair_mojibake(text: str) -> str:
+    """Text that one system wrote as UTF-8 and another read as Windows-1252 or Latin-1,
+    read back as it was written (``MÃ¼ller`` -> ``Müller``), with ftfy (Apache-2.0).
+
+    :func:`ascii_fold` and the name standardiser repair before they fold: their ASCII
+    output never needs repairing again, so they stay idempotent.  Identifiers, e-mail
+    addresses, phones and dates are not repaired.
+
+    Examples:
+        >>> repair_mojibake("JosÃ© GarcÃ­a"), repair_mojibake("Müller")
+        ('José García', 'Müller')
+    """
+    if text.isascii() or not _MOJIBAKE.search(text):
+        return text
+    import ftfy  # only for the few values that need it
+
+    for _ in range(3):  # text double-encoded twice is repaired twice
+        fixed = str(ftfy.fix_encoding(text))
+        if fixed == text:
+            break
+        text = fixed
+    return text
+
+
 def to_text(value: Any) -> str | None:
     """Text of one distinct raw value, or None when it is blank.
 
@@ -107,13 +140,14 @@ def transliterate(text: str) -> str:
 
 
 def ascii_fold(text: str) -> str:
-    """NFKC-normalise, transliterate to ASCII (:func:`transliterate`) and lowercase.
+    """Repair double-encoded text (:func:`repair_mojibake`), NFKC-normalise,
+    transliterate to ASCII (:func:`transliterate`) and lowercase.
 
     Examples:
-        >>> ascii_fold("Łukasz Żółć, Юлия, 김민준")
-        'lukasz zolc, yuliya, gimminjun'
+        >>> ascii_fold("Łukasz Żółć, Юлия, 김민준, MÃ¼ller")
+        'lukasz zolc, yuliya, gimminjun, muller'
     """
-    return transliterate(unicodedata.normalize("NFKC", text)).lower()
+    return transliterate(unicodedata.normalize("NFKC", repair_mojibake(text))).lower()
 
 
 def check_series(values: Any, name: str = "values") -> pd.Series:

@@ -33,6 +33,7 @@ from ._common import (
     map_std_flag,
     map_text,
     object_series,
+    repair_mojibake,
     text_func,
 )
 
@@ -267,7 +268,7 @@ def _strip_affixes(tokens: list[str]) -> list[str]:
 
 
 def _clean_name(text: str, surname: bool = False) -> str:
-    text = _LOST.sub(LOST_LETTER, unicodedata.normalize("NFKC", text))
+    text = _LOST.sub(LOST_LETTER, unicodedata.normalize("NFKC", repair_mojibake(text)))
     if _HAN_RUN.search(text):
         text = _transliterate_han(text, surname)
     text = ascii_fold(text)
@@ -343,7 +344,7 @@ def _split_east_asian(text: str) -> tuple[str | None, str | None] | None:
 
 
 def _split_one(text: str) -> tuple[str | None, str | None]:
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = unicodedata.normalize("NFKC", repair_mojibake(text)).strip()
     if _HAN_RUN.search(text) and _NAME_DOTS.search(text):
         # 约翰·史密斯: a Western name written in characters, given name first.
         parts = [p for p in _NAME_DOTS.split(text) if p.strip()]
