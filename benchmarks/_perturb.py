@@ -474,6 +474,31 @@ def mojibake(tables: Tables, r: random.Random) -> Result:
                  "the rows")
 
 
+_WHOLE_NUMBER = re.compile(r"^\d+$")
+
+
+def float_numbers(tables: Tables, r: random.Random) -> Result:
+    out, columns = {}, set()
+    for key, table in tables.items():
+        # Half the rows, as if one of two systems had kept its numbers in a float column
+        # (an integer column with a gap, written out by pandas): 94105 -> "94105.0".
+        rows = pd.Series([r.random() < 0.5 for _ in range(len(table))], index=table.index)
+        new = table.copy()
+        for column in attributes(table):
+            values = table[column]
+            filled = values[values.astype(bool)]
+            if not len(filled) or filled.str.fullmatch(_WHOLE_NUMBER.pattern).mean() < 0.9:
+                continue
+            whole = values.str.fullmatch(_WHOLE_NUMBER.pattern).fillna(False)
+            new[column] = values.where(~(whole & rows), values.str.lstrip("0").replace(
+                "", "0") + ".0")
+            columns.add(column)
+        out[key] = new
+    if not columns:
+        return None
+    return out, f"whole numbers written as floats in half the rows: {', '.join(sorted(columns))}"
+
+
 def source_column(tables: Tables, r: random.Random) -> Result:
     out = {}
     for key, table in tables.items():
@@ -570,6 +595,8 @@ PERTURBATIONS = {p.name: p for p in (
     Perturbation("join_dates", "year, month and day columns joined into one date; whole "
                  "dates split and joined back written D.M.YYYY", join_dates),
     Perturbation("upper", "every value upper-cased", upper),
+    Perturbation("float_numbers", "columns of whole numbers written as floats in half the "
+                 "rows (94105 -> 94105.0, leading zeros lost)", float_numbers),
     Perturbation("mojibake", "values with letters beyond ASCII double-encoded in half the "
                  "rows (UTF-8 read as Windows-1252: Müller -> MÃ¼ller)", mojibake),
     Perturbation("source_column", "a source-system column added (sys_a, sys_b, crm at "

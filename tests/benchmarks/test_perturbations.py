@@ -94,8 +94,18 @@ def test_mojibake_double_encodes_letters_beyond_ascii_in_some_rows():
     assert surnames == {"Müller", "MÃ¼ller", "Smith"}
 
 
+def test_float_numbers_write_whole_numbers_as_floats_in_some_rows():
+    out, detail = _apply("float_numbers", {"records": PEOPLE})
+    written = out["records"]["date_of_birth"]
+    assert written.str.endswith(".0").any() and not written.str.endswith(".0").all()
+    assert "date_of_birth" in detail and "given_name" not in detail
+    assert out["records"]["given_name"].equals(PEOPLE["given_name"])
+
+
 def test_not_applicable_when_nothing_to_act_on():
     titles = pd.DataFrame({"record_id": ["1", "2"], "title": ["a", "b"]})
     assert P.PERTURBATIONS["mojibake"].apply({"records": titles}, random.Random(1)) is None
+    assert P.PERTURBATIONS["float_numbers"].apply({"records": titles},
+                                                  random.Random(1)) is None
     assert P.PERTURBATIONS["split_names"].apply({"records": titles}, random.Random(1)) is None
     assert P.PERTURBATIONS["join_dates"].apply({"records": titles}, random.Random(1)) is None

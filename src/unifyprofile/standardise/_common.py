@@ -66,15 +66,34 @@ def repair_mojibake(text: str) -> str:
     return text
 
 
+#: A whole number written as a float: a column of integers with a gap, written out by
+#: pandas or a spreadsheet ("94105.0", "447911123456.0").
+_FLOAT_WRITTEN = re.compile(r"(\d+)\.0+")
+
+
+def whole_number_text(text: str) -> str:
+    """``text`` without the ``.0`` of a whole number written as a float.
+
+    >>> whole_number_text("94105.0"), whole_number_text("3.5"), whole_number_text("A1.0")
+    ('94105', '3.5', 'A1.0')
+    """
+    match = _FLOAT_WRITTEN.fullmatch(text)
+    return match.group(1) if match else text
+
+
 def to_text(value: Any) -> str | None:
     """Text of one distinct raw value, or None when it is blank.
 
-    Integral floats lose their ``.0`` (a CSV read as numbers gives ``94105.0``).
+    Integral floats lose their ``.0``, whether read as numbers or as text (a column of
+    whole numbers with a gap, written out as floats, gives ``94105.0``).
+
+    >>> to_text(94105.0), to_text(" 94105.0 "), to_text(" ")
+    ('94105', '94105', None)
     """
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, str):
-        text = value.strip()
+        text = whole_number_text(value.strip())
         return text or None
     if isinstance(value, (float, np.floating)):
         if math.isnan(value):

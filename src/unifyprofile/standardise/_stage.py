@@ -292,6 +292,7 @@ def standardise(
     align_param(region, rows, "region")
     align_param(dayfirst, rows, "dayfirst")
 
+    records = _whole_numbers(records, skip={*ids, *phones})
     added: dict[str, np.ndarray | pd.Series] = {}
     # Phones first: the slowest, they may be parsed beside the rest (in a child).
     phone_frames = standardise_phones(
@@ -340,9 +341,42 @@ def standardise(
     return pd.concat([kept, new], axis=1)
 
 
+#: Columns that are not a field's values.
+_SYSTEM = frozenset({schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID, "source_row",
+                     schema.UPDATED_AT})
+_FLOAT_WRITTEN = r"\s*\d+\.0+\s*"
+
+
+def _whole_numbers(records: pd.DataFrame, skip: set[str]) -> pd.DataFrame:
+    """The records with whole numbers written as floats ("1996.0", from a column of
+    integers with a gap written out by pandas or a spreadsheet) read as whole numbers
+    ("1996") in the columns no standardiser reads (episode numbers, years, counts), as
+    the standardisers read them in theirs: compared and blocked on, "1996.0" and "1996"
+    are one value."""
+    fixed = {}
+    for column in records.columns:
+        if column in _SYSTEM or column in schema.CANONICAL_FIELDS or column in skip \
+                or not pd.api.types.is_string_dtype(records[column].dtype):
+            continue
+        values = records[column]
+        try:
+            floats = values.str.fullmatch(_FLOAT_WRITTEN)
+        except AttributeError:  # an object column of other values than text
+            continue
+        mask = floats.to_numpy(dtype=bool, na_value=False)
+        if mask.any():
+            fixed[str(column)] = values.where(
+                ~mask, values.str.replace(r"\.0+\s*$", "", regex=True).str.strip())
+    return records.assign(**fixed) if fixed else records
+
+
 def _as_declared(values: pd.Series) -> pd.DataFrame:
-    """Text of a column kept as it is (stripped), for nulling declared placeholders."""
+    """Text of a column kept as it is (stripped, whole numbers written as floats read as
+    whole numbers, as :func:`_whole_numbers` reads the column), for nulling declared
+    placeholders: a declared ``0.0`` is the column's ``0``."""
     text = values.astype("string").str.strip()
+    text = text.where(~text.str.fullmatch(_FLOAT_WRITTEN).fillna(False).astype(bool),
+                      text.str.replace(r"\.0+$", "", regex=True))
     std = text.where(text != "").astype(object).where(lambda t: t.notna(), None)
     return pd.DataFrame({"std": std, "flag": None}, index=values.index, dtype=object)
 

@@ -34,6 +34,7 @@ from ._common import (
     fast_part,
     std_flag_columns,
     text_func_with,
+    whole_number_text,
 )
 from ._offload import shared_map
 
@@ -214,6 +215,8 @@ def standardise_phones(columns: Mapping[str, pd.Series], region: str | pd.Series
     started = []
     for name, values in columns.items():
         codes, texts, regions = distinct_pairs(values, region, name="region", default=None)
+        # The vectorised path reads the raw text: "447911123456.0" is a number first.
+        texts = [whole_number_text(t) if isinstance(t, str) else t for t in texts]
         codes_of = [_region_code(r) for r in regions]
         std, flag, todo = fast_part(texts, functools.partial(_parse_fast, regions=codes_of))
         started.append((name, values, codes, std, flag, todo,
