@@ -366,8 +366,8 @@ class NameComparison(Comparison):
     * ``"exact"``; also a name with letters an export lost (:data:`LOST_LETTER`:
       "buli?") and the other's name that it spells, each lost letter read as any one
       letter ("bulic"), when the letters kept are at least two and at least as many as
-      those lost.  Its term frequency is the share of the names
-      it spells, not its own.
+      those lost.  Its term frequency is its own share and that of the names it spells
+      together.
 
     A first name that is a full name's one word (flag ``"unplaced"``: "Owen" may be a
     surname) and a name of a record with no ``swap_with`` name are not compared when
@@ -511,6 +511,12 @@ def lost_alike(a: str, b: str) -> bool:
     return all(x == y or LOST_LETTER in (x, y) for x, y in zip(a, b, strict=True))
 
 
+def _with_lost_letters(uniques: np.ndarray) -> np.ndarray:
+    """Which of the distinct names hold a letter an export lost."""
+    return np.fromiter((LOST_LETTER in str(u) for u in uniques), dtype=bool,
+                       count=len(uniques))
+
+
 def _spelled(uniques: np.ndarray, lost: np.ndarray) -> dict[int, np.ndarray]:
     """For each name with lost letters (its code), the codes of the names without any
     that it spells (:func:`lost_alike`).  Looked up among the names as long as it that
@@ -554,8 +560,7 @@ def spelled_shares(uniques: np.ndarray, shares: np.ndarray) -> dict[int, float]:
         ...                np.array([0.25, 0.25, 0.25, 0.25]))
         {1: 0.5}
     """
-    lost = np.fromiter((LOST_LETTER in str(u) for u in uniques), dtype=bool,
-                       count=len(uniques))
+    lost = _with_lost_letters(uniques)
     if not lost.any():
         return {}
     return {code: float(shares[spelled].sum())
@@ -644,8 +649,7 @@ class _PreparedName(_Cascade):
         self._level_swapped = names.index("swapped") if comparison.swap_with else -1
         self._level_nick = names.index("nickname") if comparison.nicknames else -1
         self._aliases: np.ndarray | None = None
-        lost = np.fromiter((LOST_LETTER in str(u) for u in uniques), dtype=bool,
-                           count=len(uniques))
+        lost = _with_lost_letters(uniques)
         self._lost = lost if lost.any() else None
 
     def spelled_frequency(self) -> None:
@@ -657,9 +661,10 @@ class _PreparedName(_Cascade):
         held = codes >= 0
         shares = pd.Series(frequency[held]).groupby(codes[held]).max().reindex(
             range(len(self._uniques))).fillna(0.0).to_numpy()
-        for code, extra in spelled_shares(self._uniques, shares).items():
-            at = codes == code
-            frequency[at] = np.minimum(frequency[at] + extra, 1.0)
+        extra = np.zeros(len(self._uniques))
+        for code, share in spelled_shares(self._uniques, shares).items():
+            extra[code] = share
+        frequency[held] = np.minimum(frequency[held] + extra[codes[held]], 1.0)
 
     def aliases(self, pairs: tuple[tuple[str, str], ...]) -> None:
         """Let the pairs of names ``pairs`` reach the nickname level (those of them

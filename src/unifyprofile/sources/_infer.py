@@ -51,6 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from unifyprofile.standardise import whole_numbers
 from unifyprofile.standardise.addresses import known_country, known_state
 from unifyprofile.standardise.dates import standardise_date
 from unifyprofile.standardise.lexicon import fold, lexicon
@@ -690,7 +691,7 @@ def infer_roles(table: pd.DataFrame, *, exclude: Iterable[str] = ("record_id",)
         placeholder = _placeholder(values)
         if placeholder is not None:
             values = values[values != placeholder]
-        values = _whole_numbers(values)
+        values = whole_numbers(values)  # "1996.0" is the year 1996
         cleaned[str(column)] = values
         profiles[str(column)] = profile = _profile(values, n_rows)
         role, reason, part = _role(str(column), profile, n_rows)
@@ -716,15 +717,6 @@ def _text(values: pd.Series) -> pd.Series:
         values = values.astype(str)
     values = values.str.strip()
     return values[values != ""]
-
-
-def _whole_numbers(values: pd.Series) -> pd.Series:
-    """Whole numbers written as floats read as whole numbers ("1996.0" is the year 1996),
-    as the standardisers read them."""
-    floats = values.str.fullmatch(r"\d+\.0+").to_numpy(dtype=bool, na_value=False)
-    if floats.any():
-        values = values.where(~floats, values.str.replace(r"\.0+$", "", regex=True))
-    return values
 
 
 def _arrow_text(values: pd.Series) -> bool:

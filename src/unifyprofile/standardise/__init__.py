@@ -10,7 +10,7 @@ Flags are None (accepted), ``"invalid"`` (cannot be parsed or is impossible) or
 has a null ``std``, except a phone number its region cannot read, which keeps its digits.
 """
 
-from ._common import ascii_fold, repair_mojibake, transliterate
+from ._common import ascii_fold, repair_mojibake, transliterate, whole_numbers
 from ._stage import standardise
 from .addresses import (
     standardise_address,
@@ -51,4 +51,5 @@ __all__ = [
     "standardise_state",
     "standardise_timestamp",
     "transliterate",
+    "whole_numbers",
 ]

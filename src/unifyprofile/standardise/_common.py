@@ -42,6 +42,11 @@ _MOJIBAKE = re.compile(
     "\u2026\u2030\u2039\u203a\u20ac\u2122]")
 
 
+#: What a partial repair leaves: a lead byte not followed by a letter, a no-break space
+#: or a control character that stood for a byte.
+_LEFT_OVER = re.compile("[\u00c2\u00c3](?![^\\W\\d_])|[\u0080-\u00a0]")
+
+
 def repair_mojibake(text: str) -> str:
     """Text that one system wrote as UTF-8 and another read as Windows-1252 or Latin-1,
     read back as it was written (``MÃ¼ller`` -> ``Müller``), with ftfy (Apache-2.0).
@@ -50,20 +55,29 @@ def repair_mojibake(text: str) -> str:
     output never needs repairing again, so they stay idempotent.  Identifiers, e-mail
     addresses, phones and dates are not repaired.
 
+    A repair that leaves bytes of a broken sequence behind is not made: text that was
+    double-encoded and then lower-cased (``mã¼ller``) has lost what it needs.
+
     Examples:
         >>> repair_mojibake("JosÃ© GarcÃ­a"), repair_mojibake("Müller")
         ('José García', 'Müller')
+        >>> repair_mojibake("Â¼Ã Ã Ã"), repair_mojibake("SÃO PAULO")
+        ('Â¼Ã Ã Ã', 'SÃO PAULO')
     """
     if text.isascii() or not _MOJIBAKE.search(text):
         return text
     import ftfy  # only for the few values that need it
 
+    fixed = text
     for _ in range(3):  # text double-encoded twice is repaired twice
-        fixed = str(ftfy.fix_encoding(text))
-        if fixed == text:
+        again = str(ftfy.fix_encoding(fixed))
+        # A repair that leaves bytes of a broken sequence behind ("¼à Ã", from text
+        # double-encoded and then lower-cased) guessed, and would read the same text
+        # differently in upper case: not made.
+        if again == fixed or _LEFT_OVER.search(again):
             break
-        text = fixed
-    return text
+        fixed = again
+    return fixed
 
 
 #: A whole number written as a float: a column of integers with a gap, written out by
@@ -79,6 +93,19 @@ def whole_number_text(text: str) -> str:
     """
     match = _FLOAT_WRITTEN.fullmatch(text)
     return match.group(1) if match else text
+
+
+def whole_numbers(values: pd.Series) -> pd.Series:
+    """:func:`whole_number_text` over a column of text at once (a value it changes is
+    stripped too; other values, and values that are not text, are kept as they are).
+
+    >>> whole_numbers(pd.Series(["1996.0", " 12.00 ", "3.5", None])).tolist()
+    ['1996', '12', '3.5', None]
+    """
+    floats = values.str.fullmatch(r"\s*\d+\.0+\s*").to_numpy(dtype=bool, na_value=False)
+    if not floats.any():
+        return values
+    return values.where(~floats, values.str.strip().str.replace(r"\.0+$", "", regex=True))
 
 
 def to_text(value: Any) -> str | None:

@@ -13,7 +13,7 @@ import pyarrow as pa
 from unifyprofile import schema
 from unifyprofile.errors import ConfigError, DataError
 
-from ._common import PLACEHOLDER, align_param
+from ._common import PLACEHOLDER, align_param, whole_numbers
 from .addresses import (
     standardise_address,
     standardise_city,
@@ -344,7 +344,6 @@ def standardise(
 #: Columns that are not a field's values.
 _SYSTEM = frozenset({schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID, "source_row",
                      schema.UPDATED_AT})
-_FLOAT_WRITTEN = r"\s*\d+\.0+\s*"
 
 
 def _whole_numbers(records: pd.DataFrame, skip: set[str]) -> pd.DataFrame:
@@ -358,15 +357,12 @@ def _whole_numbers(records: pd.DataFrame, skip: set[str]) -> pd.DataFrame:
         if column in _SYSTEM or column in schema.CANONICAL_FIELDS or column in skip \
                 or not pd.api.types.is_string_dtype(records[column].dtype):
             continue
-        values = records[column]
         try:
-            floats = values.str.fullmatch(_FLOAT_WRITTEN)
+            values = whole_numbers(records[column])
         except AttributeError:  # an object column of other values than text
             continue
-        mask = floats.to_numpy(dtype=bool, na_value=False)
-        if mask.any():
-            fixed[str(column)] = values.where(
-                ~mask, values.str.replace(r"\.0+\s*$", "", regex=True).str.strip())
+        if values is not records[column]:
+            fixed[str(column)] = values
     return records.assign(**fixed) if fixed else records
 
 
@@ -374,9 +370,7 @@ def _as_declared(values: pd.Series) -> pd.DataFrame:
     """Text of a column kept as it is (stripped, whole numbers written as floats read as
     whole numbers, as :func:`_whole_numbers` reads the column), for nulling declared
     placeholders: a declared ``0.0`` is the column's ``0``."""
-    text = values.astype("string").str.strip()
-    text = text.where(~text.str.fullmatch(_FLOAT_WRITTEN).fillna(False).astype(bool),
-                      text.str.replace(r"\.0+$", "", regex=True))
+    text = whole_numbers(values.astype("string").str.strip())
     std = text.where(text != "").astype(object).where(lambda t: t.notna(), None)
     return pd.DataFrame({"std": std, "flag": None}, index=values.index, dtype=object)
 
