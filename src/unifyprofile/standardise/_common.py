@@ -102,7 +102,8 @@ def whole_numbers(values: pd.Series) -> pd.Series:
     >>> whole_numbers(pd.Series(["1996.0", " 12.00 ", "3.5", None])).tolist()
     ['1996', '12', '3.5', None]
     """
-    floats = values.str.fullmatch(r"\s*\d+\.0+\s*").to_numpy(dtype=bool, na_value=False)
+    floats = values.str.fullmatch(rf"\s*{_FLOAT_WRITTEN.pattern}\s*").to_numpy(
+        dtype=bool, na_value=False)
     if not floats.any():
         return values
     return values.where(~floats, values.str.strip().str.replace(r"\.0+$", "", regex=True))
