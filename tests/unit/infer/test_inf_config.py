@@ -447,6 +447,29 @@ def test_columns_are_paired_when_each_is_the_others_clearly_best_match():
     assert pairs == {"Bezeichnung": "libellé", "EAN": "ean13"}
 
 
+def test_a_person_field_becomes_a_veto_only_where_names_tell_people_apart():
+    import dataclasses
+
+    from unifyprofile.infer import fit_vetoes
+
+    surnames = ["Adler", "Brook", "Cole", "Dunn", "Ellis", "Frost", "Grant", "Hale", "Irwin",
+                "Joyce"]
+    people = pd.DataFrame([
+        (f"{k}-{r}", ["Ada", "Ben", "Cleo", "Dev"][k % 4], surnames[k // 4], f"p{k}@mail.com",
+         f"+1 415 555 {1000 + k}") for k in range(40) for r in range(2)],
+        columns=["record_id", "first_name", "last_name", "email", "phone"])
+    config, _ = infer_config({"records": people})
+    records, _, _, _ = Resolver(config).prepare()
+    fitted, notes = fit_vetoes(config, records)
+    # Forty people, each with one phone on both records: two phones are two people.
+    assert fitted.guards.veto == ("first_name", "phone")
+    assert notes == ["veto on 'phone': 0.0% of 40 pairs that share a contact and a full "
+                     "name hold two values, so two values are two people"]
+    # Where first names are not to be trusted (the veto was lifted), names witness nothing.
+    lifted = dataclasses.replace(config, guards=dataclasses.replace(config.guards, veto=()))
+    assert fit_vetoes(lifted, records) == (lifted, [])
+
+
 def test_records_of_organisations_take_their_contacts_names_as_evidence_not_a_veto():
     n = 60
     firms = [f"{['Zobel', 'Kort', 'Spruit', 'Huel'][k % 4]} Bau {k} GmbH" for k in range(n)]
