@@ -760,8 +760,8 @@ def fit_vetoes(config: Config, records: pd.DataFrame, *, seed: int = 0
 
     What a household shares (a surname, an address, a landline, a family mailbox)
     agrees together, and summed as independent evidence it outweighs any one
-    disagreement: at a hundred thousand records, fifty bits and more against the eight
-    that two different mobile numbers say.  Where the data show that one person's
+    disagreement: at a hundred thousand records, fifty bits and more against the three
+    to eight that two different mobile numbers say.  Where the data show that one person's
     records nearly never hold two values of a field (:data:`VETO_CANDIDATES`: a birth
     date, a phone), two values are two people, however much else agrees: the field
     becomes a veto (``guards.veto``).  The witnesses are pairs of records that share
