@@ -31,6 +31,7 @@ import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 
 from unifyprofile import schema
+from unifyprofile._columns import unique_ints
 from unifyprofile.blocking import BlockingRule, TableKeys
 from unifyprofile.blocking._block import _count
 from unifyprofile.compare import (
@@ -765,11 +766,13 @@ def fit_vetoes(config: Config, records: pd.DataFrame, *, seed: int = 0
     records nearly never hold two values of a field (:data:`VETO_CANDIDATES`: a birth
     date, a phone), two values are two people, however much else agrees: the field
     becomes a veto (``guards.veto``).  The witnesses are pairs of records that share
-    an e-mail, a phone or a personal identifier (one not judged) and the same first and
-    last name: one person, for a household's members have different first names.
-    When at most :data:`VETO_ADD_SHARE` of at least :data:`VETO_MIN_WITNESSES` of them
-    hold two values of the field, it is a veto; where people's records keep old numbers
-    it stays evidence.  Only for records of people whose first-name veto holds (see
+    an e-mail, a phone or a personal identifier (of another field than the one judged)
+    and the same first name (nicknames resolved) and last name: one person, for a
+    household's members have different first names.  When at most
+    :data:`VETO_ADD_SHARE` of at least :data:`VETO_MIN_WITNESSES` of them hold two
+    clearly different values (a typo is no disagreement), it is a veto; where people's
+    records keep old numbers it stays evidence.  An exact personal id still lifts it
+    (``guards.veto_unless``).  Only where the first-name veto holds (see
     :func:`fit_guards`): where names are replaced, the witnesses are not one person.
 
     Args:
@@ -782,29 +785,30 @@ def fit_vetoes(config: Config, records: pd.DataFrame, *, seed: int = 0
     """
     guards = config.guards
     first, last = "first_name_nick", schema.std("last_name")
-    if not guards.veto or first not in records.columns or last not in records.columns:
+    if not any(c.field in VETO_FIELDS and c.name in guards.veto for c in config.comparisons) \
+            or first not in records.columns or last not in records.columns:
         return config, []
-    # One person by name: the same first name (nicknames resolved) and the same surname,
-    # neither a full name's one word that may be either.
-    person, _ = pd.factorize(records[first].astype(object) + " " + records[last].astype(object))
-    flags = records.get(schema.flag("first_name"))
-    if flags is not None:
-        person[(flags == schema.UNPLACED).to_numpy(dtype=bool, na_value=False)] = -1
+    # One person by name: the same first name (nicknames resolved) and the same surname.
+    given, _ = pd.factorize(records[first])
+    family, families = pd.factorize(records[last])
+    person = np.where((given >= 0) & (family >= 0),
+                      given.astype(np.int64) * (len(families) + 1) + family, -1)
     contacts = [c for c in config.comparisons if isinstance(c, (EmailComparison,
                                                                 PhoneComparison))
                 or c.name in guards.veto_unless]
     rng = np.random.default_rng(seed)
-    sharing = {c.name: _sharing(c, records, rng) for c in contacts}
+    sharing = {c.name: _sharing(c, records, rng, within=person) for c in contacts}
+    n = len(records)
     added, notes = [], []
     for comparison in config.comparisons:
         if comparison.field not in VETO_CANDIDATES or comparison.name in guards.veto:
             continue
-        pairs = [sharing[c.name] for c in contacts if c.name != comparison.name]
-        i = np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0, dtype=np.int64)
-        j = np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0, dtype=np.int64)
-        one = (person[i] >= 0) & (person[i] == person[j])
-        i, j = i[one], j[one]
-        levels = comparison.prepare(records).levels(i, j) if len(i) else np.zeros(0)
+        # Each pair once, however many contacts it shares; none of the field judged.
+        codes = [sharing[c.name][0] * n + sharing[c.name][1] for c in contacts
+                 if c.field != comparison.field]
+        pairs = unique_ints(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+        levels = comparison.prepare(records).levels(pairs // n, pairs % n) if len(pairs) \
+            else np.zeros(0)
         judged = levels >= 0
         if int(judged.sum()) < VETO_MIN_WITNESSES:
             continue
@@ -815,7 +819,7 @@ def fit_vetoes(config: Config, records: pd.DataFrame, *, seed: int = 0
             notes.append(f"veto on '{comparison.name}': {share:.1%} of {witnessed} hold two "
                          "values, so two values are two people")
         else:
-            notes.append(f"no veto on '{comparison.name}': {share:.0%} of {witnessed} hold "
+            notes.append(f"no veto on '{comparison.name}': {share:.1%} of {witnessed} hold "
                          "two values, so here it is evidence")
     if not added:
         return config, notes
@@ -823,17 +827,23 @@ def fit_vetoes(config: Config, records: pd.DataFrame, *, seed: int = 0
         guards, veto=(*guards.veto, *added))), notes
 
 
-def _sharing(comparison: Comparison, records: pd.DataFrame, rng: np.random.Generator
-             ) -> tuple[np.ndarray, np.ndarray]:
+def _sharing(comparison: Comparison, records: pd.DataFrame, rng: np.random.Generator,
+             within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of records holding the same value (neighbours in value order: one pair per
-    repeat), at most 100,000 of them."""
+    repeat), at most 100,000 of them, ``i < j``.  ``within``: a code per record (-1 for
+    none); then only pairs that hold the same code too."""
     codes = comparison.prepare(records).value_codes
     if codes is None:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    codes = codes.astype(np.int64)
+    if within is not None:
+        codes = np.where((codes >= 0) & (within >= 0),
+                         codes * (int(within.max(initial=0)) + 1) + within, -1)
     rows = np.flatnonzero(codes >= 0)
     order = rows[np.argsort(codes[rows], kind="stable")]
     same = codes[order[1:]] == codes[order[:-1]]
     i, j = order[:-1][same], order[1:][same]
+    i, j = np.minimum(i, j), np.maximum(i, j)
     if len(i) > 100_000:
         pick = rng.choice(len(i), 100_000, replace=False)
         i, j = i[pick], j[pick]

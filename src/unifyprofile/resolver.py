@@ -767,9 +767,11 @@ def _vetoed(levels: np.ndarray, comparisons: list[Comparison], guards: Guards,
 
 def _trainable(levels: np.ndarray, comparisons: Sequence[Comparison],
                guards: Guards, counts: np.ndarray | None = None) -> np.ndarray:
-    """Pairs EM may learn from: not those a ``guards.veto`` forbids, nor those it cannot
-    speak on (a record without a first name) while :data:`TRAIN_HELD_MIN` or more pairs
-    are left.  ``counts``: pairs per row when the rows of ``levels`` are level patterns.
+    """Pairs EM may learn from: not those a ``guards.veto`` forbids, nor those no veto
+    can speak on (a record without a first name, where the first name is the only veto;
+    with a phone veto too, a pair that holds neither both first names nor both phones)
+    while :data:`TRAIN_HELD_MIN` or more pairs are left.  ``counts``: pairs per row when
+    the rows of ``levels`` are level patterns.
 
     The model never links a vetoed pair (two people of one household: different first
     names, one surname, one address, one family mailbox); counted as matches in a
@@ -784,7 +786,7 @@ def _trainable(levels: np.ndarray, comparisons: Sequence[Comparison],
         return np.ones(len(levels), dtype=bool)
     allowed = ~_vetoed(levels, list(comparisons), dataclasses.replace(guards, weak=()))
     names = [c.name for c in comparisons]
-    held = (levels[:, [names.index(v) for v in guards.veto]] >= 0).all(axis=1)
+    held = (levels[:, [names.index(v) for v in guards.veto]] >= 0).any(axis=1)
     pairs = np.ones(len(levels)) if counts is None else np.asarray(counts, dtype=np.float64)
     if pairs[allowed & held].sum() >= TRAIN_HELD_MIN:
         allowed &= held

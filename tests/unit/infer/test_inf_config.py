@@ -456,12 +456,17 @@ def test_a_person_field_becomes_a_veto_only_where_names_tell_people_apart():
                 "Joyce"]
     people = pd.DataFrame([
         (f"{k}-{r}", ["Ada", "Ben", "Cleo", "Dev"][k % 4], surnames[k // 4], f"p{k}@mail.com",
-         f"+1 415 555 {1000 + k}") for k in range(40) for r in range(2)],
+         f"+1 415 555 {1000 + k}") for k in range(40) for r in range(2)]
+        # Six households: two people with a family mailbox and a mobile each.
+        + [(f"h{k}-{r}", ["Eve", "Finn"][r], f"House{'abcdef'[k]}", f"home{k}@mail.com",
+            ["+1 212 555 ", "+1 646 873 "][r] + f"{2000 + 111 * k}") for k in range(6)
+           for r in range(2)],
         columns=["record_id", "first_name", "last_name", "email", "phone"])
     config, _ = infer_config({"records": people})
     records, _, _, _ = Resolver(config).prepare()
     fitted, notes = fit_vetoes(config, records)
     # Forty people, each with one phone on both records: two phones are two people.
+    # The households' pairs are no witnesses (two first names), or 13 % would differ.
     assert fitted.guards.veto == ("first_name", "phone")
     assert notes == ["veto on 'phone': 0.0% of 40 pairs that share a contact and a full "
                      "name hold two values, so two values are two people"]
