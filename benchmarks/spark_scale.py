@@ -71,14 +71,15 @@ def child(engine: str, records: Path, out: Path) -> None:
     memory = _PeakMemory()
     memory.start()
     start = time.perf_counter()
-    spark = None
+    runner: up.engines.Engine = up.engines.LocalEngine()
     if engine == "spark":
-        from unifyprofile.engines.spark import default_session
+        from unifyprofile.engines.spark import SparkEngine, default_session
 
         spark = default_session()
         spark.sparkContext.setLogLevel("ERROR")
+        runner = SparkEngine(spark)
     session_ready = time.perf_counter()
-    result = up.Resolver(config(records), engine=engine, spark=spark).run()
+    result = up.Resolver(config(records), engine=runner).run()
     written = time.perf_counter()
     result.write(out, csv=False, tables=("clusters", "golden"))
     end = time.perf_counter()

@@ -10,6 +10,7 @@ from importlib import metadata as _metadata
 from unifyprofile import (
     blocking,
     compare,
+    engines,
     evaluate,
     golden,
     graph,
@@ -21,7 +22,8 @@ from unifyprofile import (
 from unifyprofile.blocking import BlockingRule
 from unifyprofile.config import Config, dump_config, load_config
 from unifyprofile.errors import UnifyProfileError
-from unifyprofile.resolver import Resolver, Result
+from unifyprofile.resolver import Resolver
+from unifyprofile.result import Result
 from unifyprofile.score import FellegiSunter
 from unifyprofile.sources import Source
 from unifyprofile.store import IdentityStore
@@ -43,6 +45,7 @@ __all__ = [
     "blocking",
     "compare",
     "dump_config",
+    "engines",
     "evaluate",
     "golden",
     "graph",

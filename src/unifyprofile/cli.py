@@ -421,12 +421,11 @@ def blocking_command(
     """Count the candidate pairs each blocking rule would produce, before comparing."""
     from unifyprofile.blocking import analyse_blocking
     from unifyprofile.config import load_config
-    from unifyprofile.resolver import Resolver
+    from unifyprofile.engines import LocalPipeline, plan_blocking
 
     cfg = load_config(config)
-    resolver = Resolver(cfg)
-    records, _, _, _ = resolver.prepare()
-    report = analyse_blocking(records, resolver.blocking_rules(records), cfg.link_type)
+    records, _, _, _ = LocalPipeline(cfg).prepare()
+    report = analyse_blocking(records, plan_blocking(cfg, records.columns), cfg.link_type)
     if json_output:
         out.print(json.dumps({"records": len(records), "link_type": cfg.link_type,
                               "rules": _records(report)}, default=int),

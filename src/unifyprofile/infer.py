@@ -7,7 +7,7 @@ blocking rules for what it found:
 
 * person fields: the preset comparisons and blocking rules
   (:func:`~unifyprofile.compare.default_comparisons`,
-  :func:`~unifyprofile.resolver.default_blocking_rules`);
+  :func:`~unifyprofile.blocking.default_rules`);
 * free text (titles, descriptions, product names, author lists): a
   :class:`~unifyprofile.compare.TextComparison` (TF-IDF cosine, model codes as strong
   tokens) and a rare-token blocking rule (``field:rare3``);
@@ -32,8 +32,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from unifyprofile import schema
 from unifyprofile._columns import unique_ints
-from unifyprofile.blocking import BlockingRule, TableKeys
-from unifyprofile.blocking._block import _count
+from unifyprofile.blocking import BlockingRule, TableKeys, default_rules, pair_count
 from unifyprofile.compare import (
     Comparison,
     DateComparison,
@@ -47,8 +46,7 @@ from unifyprofile.compare import (
     default_comparisons,
 )
 from unifyprofile.config import Config
-from unifyprofile.sources import Source
-from unifyprofile.sources._infer import ColumnRole, canonical_mapping, infer_roles, name_words
+from unifyprofile.sources import ColumnRole, Source, canonical_mapping, infer_roles, name_words
 from unifyprofile.standardise.lexicon import name_sex
 from unifyprofile.standardise.names import formal_name
 
@@ -280,7 +278,7 @@ def _references(mine: pd.DataFrame, my_columns: list[tuple[str, tuple[str, ...]]
     "2024-0585").  Compared as a reference (:class:`~unifyprofile.compare.ReferenceComparison`):
     a text that names another code of the same kind is evidence against.
     """
-    from unifyprofile.compare._tokens import tokenise
+    from unifyprofile.compare import tokenise
 
     def codes(values: pd.Series) -> set[str]:
         # Every code, as tokenise writes a word with digits: folded, separators dropped.
@@ -411,10 +409,7 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
         else DateComparison(c.field, within_days=DOB_WINDOWS)
         if isinstance(c, DateComparison) else c
         for c in default_comparisons(sorted(fields, key=_order))]
-    blocking: list[BlockingRule] = []
-    from unifyprofile.resolver import default_blocking_rules
-
-    blocking.extend(default_blocking_rules(fields))
+    blocking: list[BlockingRule] = default_rules(fields)
     if "company" in fields and not fields & _NAMES:
         # Organisations: the name is the record.  Compare it as text (rare words count,
         # legal forms and common words do not, a word mistyped still counts) and block on
@@ -593,7 +588,7 @@ def fit_blocking(config: Config, records: pd.DataFrame, budget: int | None = Non
 
     def count(rule: BlockingRule) -> int:
         rows, codes = rule.entries(records, derived)
-        return _count(codes, None if side is None else side[rows])
+        return pair_count(codes, None if side is None else side[rows])
 
     rules: list[BlockingRule] = []
     notes = []

@@ -34,6 +34,8 @@ rejects
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 import pyarrow as pa
 
@@ -103,3 +105,15 @@ def provenance(field: str, part: str) -> str:
     'email__source'
     """
     return f"{field}__{part}"
+
+
+def fields_present(columns: Iterable[str]) -> set[str]:
+    """The fields a standardised records table holds: those with a ``<field>_std``
+    column, and canonical fields kept as they are.
+
+    >>> sorted(fields_present(["record_id", "email", "email_std", "city"]))
+    ['city', 'email']
+    """
+    names = list(columns)
+    return {c[:-4] for c in names if c.endswith("_std")} | {
+        c for c in names if c in CANONICAL_FIELDS}

@@ -27,6 +27,9 @@ from unifyprofile.score import DeterministicRule, Guards
 pytest.importorskip(
     "pyspark", reason="pyspark is not installed: pip install 'unifyprofile[spark]' to run "
     "the Spark engine tests")
+from unifyprofile.engines.spark import SparkEngine, SparkPipeline  # noqa: E402
+
+pytestmark = pytest.mark.spark
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "cx_demo" / "unify.toml"
@@ -41,7 +44,7 @@ def demo(spark: Any) -> tuple[Any, Any]:
     crm = spark.read.options(header=True, multiLine=True, escape='"').csv(
         str(DEMO.parent / "crm_contacts.csv"))
     return (up.Resolver(config).run(),
-            up.Resolver(config, engine="spark", spark=spark).run({"crm": crm}))
+            up.Resolver(config, engine=SparkEngine(spark)).run({"crm": crm}))
 
 
 def test_demo_same_partition(demo: tuple[Any, Any]) -> None:
@@ -61,6 +64,20 @@ def test_demo_same_model(demo: tuple[Any, Any]) -> None:
 def test_demo_same_pairs(demo: tuple[Any, Any]) -> None:
     local, spark = demo
     assert_same_pairs(local.pairs, spark.pairs.toPandas())
+
+
+def test_demo_results_share_one_interface(demo: tuple[Any, Any]) -> None:
+    """Both results are :class:`RunResult`: the same graph of an entity, from pandas
+    tables or collected from Spark."""
+    from unifyprofile.result import RunResult
+
+    local, spark = demo
+    assert isinstance(local, RunResult) and isinstance(spark, RunResult)
+    largest = local.clusters["entity_id"].value_counts().index[0]
+    mine, theirs = local.graph(largest), spark.graph(largest)
+    assert sorted(mine.nodes) == sorted(theirs.nodes) and len(mine.nodes) > 2
+    assert {frozenset(e) for e in mine.edges} == {frozenset(e) for e in theirs.edges}
+    assert repr(spark).startswith("SparkResult(tables=Spark DataFrames, model=FellegiSunter(")
 
 
 def test_demo_same_golden(demo: tuple[Any, Any]) -> None:
@@ -115,7 +132,7 @@ def test_generated_data_given_model(spark: Any, generated: Path,
     """Both engines score with one fitted model; the guards case splits components."""
     config = _generated_config(generated, **guards)
     local = up.Resolver(config).run()
-    result = up.Resolver(config, engine="spark", spark=spark, model=local.model).run()
+    result = up.Resolver(config, engine=SparkEngine(spark), model=local.model).run()
     assert_same_partition(local.clusters, result.clusters.toPandas())
     assert_same_pairs(local.pairs, result.pairs.toPandas())
     assert_same_golden(local.golden, result.golden.toPandas())
@@ -149,8 +166,6 @@ def test_write(demo: tuple[Any, Any], tmp_path: Path) -> None:
 
 
 def test_connected_components_long_chain(spark: Any) -> None:
-    from unifyprofile.engines.spark import _Run
-
     # A path of 40 nodes (worst case for label propagation) and a star, shuffled ids.
     rng = np.random.default_rng(0)
     ids = rng.permutation(100)
@@ -158,7 +173,7 @@ def test_connected_components_long_chain(spark: Any) -> None:
                                                           for k in range(10)]
     frame = spark.createDataFrame(
         pd.DataFrame({"i": [int(min(e)) for e in edges], "j": [int(max(e)) for e in edges]}))
-    run = _Run(up.Resolver(up.load_config(DEMO)), spark)
+    run = SparkPipeline(up.load_config(DEMO), spark)
     labels, rounds = run.components(frame)
     got = labels.toPandas().set_index("node")["component"].to_dict()
     assert got == {**{int(n): int(ids[:40].min()) for n in ids[:40]},
@@ -170,8 +185,8 @@ def test_bad_engine(spark: Any) -> None:
     config = up.load_config(DEMO)
     with pytest.raises(ConfigError, match="engine: expected one of local, spark"):
         up.Resolver(config, engine="dask")
-    with pytest.raises(ConfigError, match="spark= is a session"):
-        up.Resolver(config, spark=spark)
+    with pytest.raises(ConfigError, match="expected an Engine"):
+        up.Resolver(config, engine=spark)  # a session is not an engine
 
 
 def _link_config(generated: Path, directory: Path) -> up.Config:
@@ -194,7 +209,7 @@ def test_link_only_same_as_local(spark: Any, generated: Path, tmp_path: Path) ->
     local = up.Resolver(config).run()
     spark.conf.set("spark.unifyprofile.saltAbove", "4")
     try:
-        result = up.Resolver(config, engine="spark", spark=spark).run()
+        result = up.Resolver(config, engine=SparkEngine(spark)).run()
     finally:
         spark.conf.unset("spark.unifyprofile.saltAbove")
     pairs = result.pairs.toPandas()
@@ -215,8 +230,6 @@ def test_salting_keeps_the_pair_set(spark: Any) -> None:
     """Salting large blocks changes where pairs are made, not which: blocks of up to 40
     records under two rules (so the second drops the first's pairs), nulls, and a link
     side, with blocks of more than 3 records salted into up to 14 salts."""
-    from unifyprofile.engines.spark import _Run
-
     rng = np.random.default_rng(5)
     n = 240
     keys = spark.createDataFrame(pd.DataFrame({
@@ -226,8 +239,9 @@ def test_salting_keeps_the_pair_set(spark: Any) -> None:
         "_side": rng.integers(0, 2, n).astype(np.int32),
     })).localCheckpoint()
     rules = [up.BlockingRule.parse("email"), up.BlockingRule.parse("phone")]
-    resolver = up.Resolver(up.load_config(DEMO))
-    plain, salted = _Run(resolver, spark, salt_above=10**9), _Run(resolver, spark, salt_above=3)
+    config = up.load_config(DEMO)
+    plain = SparkPipeline(config, spark, salt_above=10**9)
+    salted = SparkPipeline(config, spark, salt_above=3)
     for table in (keys.drop("_side"), keys):  # dedupe, then link_only
         without = sorted(map(tuple, plain.block(table, rules).collect()))
         with_salt = sorted(map(tuple, salted.block(table, rules).collect()))
@@ -279,7 +293,7 @@ def test_shared_field_hubs_are_the_local_engines(spark: Any) -> None:
                            columns={c: c for c in people.columns if c != "id"}),),
         blocking=(up.BlockingRule.parse(["last_name"]),), seed=1)
     local = up.Resolver(config).run()
-    result = up.Resolver(config, engine="spark", spark=spark).run(
+    result = up.Resolver(config, engine=SparkEngine(spark)).run(
         {"people": spark.createDataFrame(people)})
     assert sorted(local.hubs["field"]) == ["address", "dob"]
     pd.testing.assert_frame_equal(
@@ -306,7 +320,7 @@ def test_names_with_lost_letters_score_as_locally(spark: Any) -> None:
                            columns={c: c for c in people.columns if c != "id"}),),
         blocking=(up.BlockingRule.parse(["first_name"]),), seed=1)
     local = up.Resolver(config).run()
-    result = up.Resolver(config, engine="spark", spark=spark, model=local.model).run(
+    result = up.Resolver(config, engine=SparkEngine(spark), model=local.model).run(
         {"people": spark.createDataFrame(people)})
     pairs = local.pairs.set_index(["record_id_l", "record_id_r"])
     assert pairs.loc[("people:a1", "people:b1"), "last_name"] == pairs.loc[

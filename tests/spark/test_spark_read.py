@@ -16,7 +16,12 @@ import unifyprofile as up
 from unifyprofile.errors import SourceError
 from unifyprofile.sources import read_sources
 
-pytest.importorskip("pyspark", reason="pyspark is not installed")
+pytest.importorskip(
+    "pyspark", reason="pyspark is not installed: pip install 'unifyprofile[spark]' to run "
+    "the Spark engine tests")
+from unifyprofile.engines.spark import SparkPipeline  # noqa: E402
+
+pytestmark = pytest.mark.spark
 
 CSV = (
     "id,first,last,email,street,number\n"
@@ -68,14 +73,12 @@ FRAME = pd.DataFrame({"key": ["x1", "x2", None, "x1", "x3"],
 
 @pytest.fixture(scope="module")
 def both(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
-    from unifyprofile.engines.spark import _Run
-
     directory = tmp_path_factory.mktemp("read")
     config, _ = _config(directory, None)
     local = read_sources([s if s.name not in ("c", "d") else up.Source(
         **{**{f: getattr(s, f) for f in s.__dataclass_fields__}, "data": FRAME})
         for s in config.sources])
-    run = _Run(up.Resolver(config), spark)
+    run = SparkPipeline(config, spark)
     records, rejects, notes, rows_read, _ = run.read({"c": spark.createDataFrame(FRAME),
                                                       "d": FRAME})
     return local, (records.toPandas(), rejects.toPandas(), notes, rows_read)
@@ -110,24 +113,20 @@ def test_same_notes_and_rows_read(both: tuple[Any, Any]) -> None:
 
 
 def test_missing_column_and_file_are_named(spark: Any, tmp_path: Path) -> None:
-    from unifyprofile.engines.spark import _Run
-
     config, data = _config(tmp_path, spark.createDataFrame(FRAME))
     wrong = up.Config(sources=(up.Source("a", path=tmp_path / "a.csv", id_column="id",
                                          columns={"email": "e_mail"}),))
     with pytest.raises(SourceError, match=r"source 'a'.*email -> 'e_mail' is not a column; "
                                           r"did you mean 'email'"):
-        _Run(up.Resolver(wrong), spark).read(None)
+        SparkPipeline(wrong, spark).read(None)
     gone = up.Config(sources=(up.Source("a", path=tmp_path / "nope.csv", id_column="id"),))
     with pytest.raises(SourceError, match="source 'a': file not found"):
-        _Run(up.Resolver(gone), spark).read(None)
+        SparkPipeline(gone, spark).read(None)
 
 
 def test_row_numbers_of_a_file_read_in_many_splits(spark: Any, tmp_path: Path) -> None:
     """A Parquet file Spark reads in several partitions is numbered in file order: the
     same rows are rejected as repeated ids (the first by row number keeps its id)."""
-    from unifyprofile.engines.spark import _Run
-
     n = 3000
     ids = [str(k % 2200) if k % 97 else None for k in range(n)]  # repeats and gaps
     pq.write_table(pa.table({"id": ids, "name": [f"n{k}" for k in range(n)]}),
@@ -139,7 +138,7 @@ def test_row_numbers_of_a_file_read_in_many_splits(spark: Any, tmp_path: Path) -
     spark.conf.set("spark.sql.files.maxPartitionBytes", "4096")
     try:
         assert spark.read.parquet(str(tmp_path / "big.parquet")).rdd.getNumPartitions() > 2
-        records, rejects, _, rows_read, _ = _Run(up.Resolver(config), spark).read(None)
+        records, rejects, _, rows_read, _ = SparkPipeline(config, spark).read(None)
         records, rejects = records.toPandas(), rejects.toPandas()
     finally:
         spark.conf.set("spark.sql.files.maxPartitionBytes", previous)
@@ -154,14 +153,12 @@ def test_row_numbers_of_a_file_read_in_many_splits(spark: Any, tmp_path: Path) -
 
 def test_a_semicolon_file_in_cp1252_reads_as_the_local_reader_reads_it(
         spark: Any, tmp_path: Path) -> None:
-    from unifyprofile.engines.spark import _Run
-
     path = tmp_path / "export.csv"
     path.write_bytes("id;vorname;betrag\n1;Jürgen;12,50\n2;Zoë;3,00\n".encode("cp1252"))
     config = up.Config(sources=(up.Source("a", path=path, id_column="id",
                                           columns={"first_name": "vorname"}),))
     local = read_sources(list(config.sources))
-    records, _, notes, _, _ = _Run(up.Resolver(config), spark).read(None)
+    records, _, notes, _, _ = SparkPipeline(config, spark).read(None)
     assert records.toPandas().sort_values("_pos")["first_name"].tolist() == \
         local.records["first_name"].tolist() == ["Jürgen", "Zoë"]
     assert notes == local.notes
@@ -172,4 +169,4 @@ def test_a_semicolon_file_in_cp1252_reads_as_the_local_reader_reads_it(
     # A character Latin-1 lacks (the euro sign): Spark cannot read the file as it is.
     path.write_bytes("id;vorname;betrag\n1;Jürgen;12,50 €\n".encode("cp1252"))
     with pytest.raises(SourceError, match="convert the file to UTF-8, or run it on the local"):
-        _Run(up.Resolver(config), spark).read(None)
+        SparkPipeline(config, spark).read(None)

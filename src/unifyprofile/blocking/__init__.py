@@ -14,7 +14,9 @@ from unifyprofile.blocking._block import (
     analyse_blocking,
     block,
     link_sides,
+    pair_count,
 )
+from unifyprofile.blocking._defaults import default_rules
 from unifyprofile.blocking._keys import Key, TableKeys, key_codes, key_values, parse_key
 
 __all__ = [
@@ -25,8 +27,10 @@ __all__ = [
     "TableKeys",
     "analyse_blocking",
     "block",
+    "default_rules",
     "key_codes",
     "key_values",
     "link_sides",
+    "pair_count",
     "parse_key",
 ]

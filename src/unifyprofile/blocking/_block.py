@@ -20,7 +20,7 @@ from unifyprofile.blocking._keys import Key, TableKeys, key_values, parse_key
 from unifyprofile.errors import BlockingError, ConfigError
 
 __all__ = ["LINK_TYPES", "BlockingRule", "Candidates", "analyse_blocking", "block",
-           "link_sides"]
+           "link_sides", "pair_count"]
 
 LINK_TYPES = ("dedupe", "link_only")
 
@@ -149,7 +149,7 @@ def _groups(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return order, starts[big], sizes[big]
 
 
-def _count(codes: np.ndarray, side: np.ndarray | None) -> int:
+def pair_count(codes: np.ndarray, side: np.ndarray | None) -> int:
     """Pairs within equal codes (for a multi-valued rule, ``codes`` are its entries'
     codes and ``side`` their sides: the count is then an upper bound)."""
     present = codes >= 0
@@ -217,7 +217,7 @@ def analyse_blocking(records: pd.DataFrame, rules: Sequence[BlockingRule],
         else:
             largest = "-"
         table.append({"rule": rule.name,
-                      "pairs": _count(codes, None if sides is None else sides[rows]),
+                      "pairs": pair_count(codes, None if sides is None else sides[rows]),
                       "new_pairs": int(new[n]), "cumulative": cumulative,
                       "largest_block": largest})
     return pd.DataFrame(table)
@@ -273,7 +273,7 @@ def block(records: pd.DataFrame, rules: Sequence[BlockingRule], *, link_type: st
         for rule, codes, entry in zip(rules, all_codes, entries, strict=True):
             rows = np.arange(len(codes)) if entry is None else entry[0]
             codes = codes if entry is None else entry[1]
-            count = _count(codes, None if sides is None else sides[rows])
+            count = pair_count(codes, None if sides is None else sides[rows])
             if count > max_pairs_per_rule:
                 top = np.bincount(codes[codes >= 0]).argmax()
                 raise BlockingError(

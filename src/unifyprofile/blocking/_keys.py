@@ -35,7 +35,7 @@ import pandas as pd
 from unifyprofile import schema
 from unifyprofile._columns import arrow_codes
 from unifyprofile.errors import ConfigError, DataError
-from unifyprofile.standardise._common import text_func
+from unifyprofile.standardise import text_func
 from unifyprofile.standardise.names import formal_name
 from unifyprofile.standardise.numbers import parse_numbers
 from unifyprofile.standardise.phonetic import soundex_code
@@ -242,7 +242,7 @@ def key_lists(records: pd.DataFrame, key: Key, side: np.ndarray | None = None
         >>> rows.tolist(), (bool(codes[0] == codes[1]), bool(codes[2] == codes[3]))
         ([0, 1, 2, 3], (True, True))
     """
-    from unifyprofile.compare._tokens import is_strong, tokenise
+    from unifyprofile.compare import is_strong, tokenise
 
     if not key.multi or key.transform is None:
         codes = key_codes(records, key)

@@ -39,10 +39,19 @@ from ._levels import (
     lost_alike,
     spelled_shares,
 )
-from ._stage import compare, given_keys, person_keys, prepare, value_keys
-from ._tokens import stem_pairs, tokenise, typo_pairs
+from ._stage import (
+    CHUNK_PAIRS,
+    compare,
+    compare_pairs,
+    given_keys,
+    person_keys,
+    prepare,
+    value_keys,
+)
+from ._tokens import is_strong, stem_pairs, tokenise, typo_pairs
 
 __all__ = [
+    "CHUNK_PAIRS",
     "COMPARISON_TYPES",
     "LOCATION_FIELDS",
     "TF_PRIOR_PEOPLE",
@@ -60,9 +69,11 @@ __all__ = [
     "StringComparison",
     "TextComparison",
     "compare",
+    "compare_pairs",
     "comparison_from_config",
     "default_comparisons",
     "given_keys",
+    "is_strong",
     "lost_alike",
     "prepare",
     "tokenise",

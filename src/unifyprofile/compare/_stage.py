@@ -25,7 +25,10 @@ from ._levels import (
     date_spellings,
 )
 
-__all__ = ["compare", "person_keys", "prepare", "value_keys"]
+__all__ = ["CHUNK_PAIRS", "compare", "compare_pairs", "person_keys", "prepare", "value_keys"]
+
+#: Pairs compared at a time; bounds memory.
+CHUNK_PAIRS = 2_000_000
 
 
 def prepare(records: pd.DataFrame, comparisons: Sequence[Comparison]) -> list[PreparedComparison]:
@@ -116,10 +119,29 @@ def compare(
             )
     i = np.asarray(i, dtype=np.int64)
     j = np.asarray(j, dtype=np.int64)
+    levels = compare_pairs(prepared, i, j)
     columns: dict[str, np.ndarray] = {"i": i, "j": j}
-    for c, p in zip(comparisons, prepared, strict=True):
-        columns[c.name] = p.levels(i, j)
+    for n, c in enumerate(comparisons):
+        columns[c.name] = levels[:, n]
     return pd.DataFrame(columns, copy=False)
+
+
+def compare_pairs(prepared: Sequence[PreparedComparison], i: np.ndarray, j: np.ndarray,
+                  progress: Callable[[str, int, int], None] | None = None) -> np.ndarray:
+    """Comparison levels of the pairs ``(i, j)``: int8, one column per prepared
+    comparison (the array :func:`compare` puts in a table; what every engine scores).
+
+    Pairs are compared in chunks of :data:`CHUNK_PAIRS` so memory stays bounded;
+    ``progress("compare", done, total)`` is called after each.
+    """
+    levels = np.empty((len(i), len(prepared)), dtype=np.int8)
+    for start in range(0, len(i), CHUNK_PAIRS):
+        stop = min(start + CHUNK_PAIRS, len(i))
+        for n, prep in enumerate(prepared):
+            levels[start:stop, n] = prep.levels(i[start:stop], j[start:stop])
+        if progress:
+            progress("compare", stop, len(i))
+    return levels
 
 
 def value_keys(records: pd.DataFrame, comparison: Comparison) -> np.ndarray:

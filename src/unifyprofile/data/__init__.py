@@ -1,1 +1,3 @@
 """Data files shipped with unifyprofile (``nicknames.csv``)."""
+
+__all__: list[str] = []

@@ -35,13 +35,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -59,28 +59,40 @@ from unifyprofile.compare import (
     value_keys,
 )
 from unifyprofile.config import Config, config_warnings
-from unifyprofile.errors import BlockingError, ConfigError, SourceError
-from unifyprofile.golden import merge
-from unifyprofile.graph import Constraint, cluster, clusters_table, link_strength
-from unifyprofile.resolver import (
-    _trainable,
-    _vetoed,
-    csv_ready,
-    separates,
-    separator,
+from unifyprofile.engines._base import (
+    Progress,
+    Stopwatch,
+    plan_blocking,
+    plan_comparisons,
     sources_with_data,
 )
+from unifyprofile.errors import BlockingError, ConfigError, SourceError
+from unifyprofile.golden import merge
+from unifyprofile.graph import (
+    cluster,
+    clusters_table,
+    constraint_columns,
+    constraints,
+    identity_graph,
+)
+from unifyprofile.result import TABLES, csv_ready
 from unifyprofile.score import (
     SHARED_FIELDS,
     FellegiSunter,
+    check_guard_names,
+    decide,
     demote_hubs,
     fit_checked,
+    held_out,
     link_bound,
     prepare_rules,
+    separates,
+    separator,
+    trainable,
     weight_histogram,
 )
-from unifyprofile.sources import Source, read_source
-from unifyprofile.sources._read import (
+from unifyprofile.sources import (
+    Source,
     check_mapping,
     check_names,
     csv_file_dialect,
@@ -89,6 +101,7 @@ from unifyprofile.sources._read import (
     id_rejects,
     location,
     map_rows,
+    read_source,
     unreadable_note,
     unreadable_rejects,
 )
@@ -104,10 +117,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         "the Spark engine needs pyspark: pip install 'unifyprofile[spark]'"
     ) from exc
 
-if TYPE_CHECKING:
-    from unifyprofile.resolver import Resolver
-
-__all__ = ["SparkResult", "default_session", "run"]
+__all__ = ["SparkEngine", "SparkPipeline", "SparkResult", "default_session"]
 
 POS = "_pos"
 #: Blocks with more records than this are salted (spread over several join tasks).
@@ -119,9 +129,9 @@ SALT_ABOVE_CONF = "spark.unifyprofile.saltAbove"
 _CC_MAX_ROUNDS = 64
 
 
-@dataclass
+@dataclass(repr=False)
 class SparkResult:
-    """What a Spark run produced: the local :class:`~unifyprofile.resolver.Result`'s
+    """What a Spark run produced: the local :class:`~unifyprofile.Result`'s
     tables as Spark DataFrames (``records``, ``clusters``, ``golden``, ``pairs``,
     ``rejects``) and the small one (``hubs``) as pandas."""
 
@@ -144,6 +154,25 @@ class SparkResult:
     def links(self) -> DataFrame:
         """Pairs that were linked."""
         return self.pairs.filter(F.col("linked"))
+
+    def __repr__(self) -> str:
+        return (f"SparkResult(tables=Spark DataFrames, model={self.model!r}, "
+                f"notes={len(self.notes)})")
+
+    def graph(self, entity_id: str | None = None) -> nx.Graph:
+        """The identity graph as networkx, as :meth:`unifyprofile.Result.graph` draws it,
+        collected to the driver: ask for one entity's part (``entity_id``) on a large
+        run."""
+        clusters = self.clusters
+        if entity_id is not None:
+            clusters = clusters.filter(F.col(schema.ENTITY_ID) == entity_id)
+        nodes = clusters.join(self.records.select(schema.RECORD_ID, schema.SOURCE),
+                              schema.RECORD_ID, "left")
+        ids = nodes.select(schema.RECORD_ID)
+        links = (self.links.drop("i", "j", "linked")
+                 .join(ids.withColumnRenamed(schema.RECORD_ID, "record_id_l"), "record_id_l")
+                 .join(ids.withColumnRenamed(schema.RECORD_ID, "record_id_r"), "record_id_r"))
+        return identity_graph(_pandas(nodes), _pandas(links))
 
     def summary(self) -> dict[str, Any]:
         """Counts for a batch job's log (computed by Spark)."""
@@ -175,8 +204,7 @@ class SparkResult:
         }
 
     def write(self, directory: str | Path, *, csv: bool = False,
-              tables: tuple[str, ...] = ("clusters", "golden", "pairs", "rejects")
-              ) -> list[Path]:
+              tables: tuple[str, ...] = TABLES) -> list[Path]:
         """Write the tables as Parquet directories (written by Spark), the model and a
         summary.
 
@@ -239,7 +267,7 @@ def _spark_charset(source: Source, where: str, encoding: str) -> str:
 
 
 def _csv_ready_frame(frame: DataFrame) -> DataFrame:
-    """``frame`` with its array columns as JSON text (:func:`~unifyprofile.resolver.csv_ready`
+    """``frame`` with its array columns as JSON text (:func:`~unifyprofile.result.csv_ready`
     per batch)."""
     lists = [f.name for f in frame.schema.fields if isinstance(f.dataType, T.ArrayType)]
     if not lists:
@@ -366,34 +394,32 @@ def _who() -> Column:
                       F.concat(F.lit("#"), F.col(POS).cast("string"))).alias("_who")
 
 
-class _Run:
-    def __init__(self, resolver: Resolver, spark: SparkSession,
+class SparkPipeline:
+    """One Spark run of ``config``: its stages as Spark jobs, callable one at a time
+    (as :class:`~unifyprofile.engines.LocalPipeline`'s are locally), timed on one clock.
+
+    Args:
+        config: what to run.
+        spark: the session.
+        model: a fitted model to score with instead of fitting one.
+        progress: called as ``progress(stage, done, total)`` while stages run.
+        salt_above: blocks with more records are salted (default: the session's
+            ``spark.unifyprofile.saltAbove``, else :data:`SALT_ABOVE`).
+    """
+
+    def __init__(self, config: Config, spark: SparkSession, *,
+                 model: FellegiSunter | None = None, progress: Progress | None = None,
                  salt_above: int | None = None) -> None:
-        self.resolver = resolver
-        self.config = resolver.config
+        self.config = config
+        self.model = model
         self.spark = spark
         if salt_above is None:
             salt_above = int(spark.conf.get(SALT_ABOVE_CONF, None) or SALT_ABOVE)
         if salt_above < 1:
             raise ConfigError(f"salt_above must be at least 1 (got {salt_above})")
         self.salt_above = salt_above
-        self.timings: dict[str, float] = {}
+        self.clock = Stopwatch(progress)
         self.tz = str(spark.conf.get("spark.sql.session.timeZone") or "UTC")
-        self._stage_name = ""
-        self._start = 0.0
-
-    def _tick(self, name: str) -> None:
-        """End the current stage (if any) and start ``name`` (if not empty)."""
-        now = time.perf_counter()
-        progress = self.resolver._progress
-        if self._stage_name:
-            self.timings[self._stage_name] = self.timings.get(self._stage_name, 0.0) + (
-                now - self._start)
-            if progress:
-                progress(self._stage_name, 1, 1)
-        self._stage_name, self._start = name, now
-        if progress and name:
-            progress(name, 0, 1)
 
     # ---------------------------------------------------------------- read
     def read(self, data: Mapping[str, Any] | None
@@ -789,12 +815,10 @@ class _Run:
         counts = counted["count"].to_numpy(dtype=np.int64)
         masks = counted["sessions"].to_numpy(dtype=np.int64)
         sessions = []
-        allowed = _trainable(patterns.astype(np.int8), comparisons, config.guards, counts)
+        allowed = trainable(patterns.astype(np.int8), comparisons, config.guards, counts)
         for s, rule in enumerate(rules):
-            fields = {k.field for k in rule.keys}
-            fixed = [k for k, c in enumerate(comparisons) if c.field in fields]
             hit = ((masks >> s) & 1 == 1) & allowed
-            sessions.append((patterns[hit], counts[hit], fixed))
+            sessions.append((patterns[hit], counts[hit], held_out(rule, comparisons)))
         # u: the same random pairs as the local engine, by rank of record id (for a link
         # task: within each side, the right side's ranks after the left's).
         if sides is None:
@@ -973,8 +997,7 @@ class _Run:
         if tf:  # the left record's value, as locally
             scored = scored.join(frequencies.withColumnRenamed(POS, "i"), "i", "left")
         config = self.config
-        _vetoed(np.zeros((0, len(comparisons)), dtype=np.int8), list(comparisons),
-                config.guards)  # names checked up front
+        check_guard_names(comparisons, config.guards)  # up front, not in a task
         out_schema = T.StructType(
             [f for f in pairs.schema.fields]
             + [T.StructField("match_weight", T.DoubleType(), False),
@@ -982,7 +1005,7 @@ class _Run:
                T.StructField("strength", T.DoubleType(), False),
                T.StructField("linked", T.BooleanType(), False)])
         keep = pairs.columns
-        threshold = config.threshold
+        threshold, guards = config.threshold, config.guards
 
         def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
             for batch in batches:
@@ -991,15 +1014,13 @@ class _Run:
                 levels = batch[[f"lv{k}" for k in range(len(comparisons))]].to_numpy(np.int8)
                 freqs = [batch[f"tf{k}"].to_numpy(np.float64) if k in tf else None
                          for k in range(len(comparisons))]
-                weight = model.match_weight(levels, freqs)
-                probability = model.match_probability(weight)
-                fired = batch["fired"].to_numpy()
-                vetoed = _vetoed(levels, list(comparisons), config.guards, model)
+                scored = decide(levels, freqs, model, batch["fired"].to_numpy(),
+                                threshold=threshold, guards=guards)
                 out = batch[keep].copy()
-                out["match_weight"] = weight
-                out["match_probability"] = probability
-                out["strength"] = link_strength(weight, fired)
-                out["linked"] = (fired >= 0) | ((probability >= threshold) & ~vetoed)
+                out["match_weight"] = scored.weight
+                out["match_probability"] = scored.probability
+                out["strength"] = scored.strength()
+                out["linked"] = scored.linked
                 yield out
 
         return scored.mapInPandas(run, out_schema)
@@ -1052,23 +1073,17 @@ class _Run:
         config = self.config
         links = scored.filter(F.col("linked")).select("i", "j", "strength").localCheckpoint()
         labels, rounds = self.components(links.select("i", "j"))
-        unique_cols = []
-        for name in config.guards.unique_identifiers:
-            column = schema.std(name) if schema.std(name) in records.columns else name
-            if column not in records.columns:
-                raise ConfigError(f"guards.unique_identifiers: no field '{name}' in the "
-                                  "records; map a source column to it or remove it")
-            unique_cols.append((name, column))
-        per_person = [s.name for s in self.resolver_sources if s.unique_per_person]
+        unique = config.guards.unique_identifiers
+        unique_cols = [c for _, c in constraint_columns(records.columns, unique)]
+        per_person = [s.name for s in self.sources if s.unique_per_person]
         max_size = config.guards.max_cluster_size
         # The separator (vetoes, clear non-matches) compares members of one component:
         # their compared columns and term frequencies travel with them.
-        separating = separates(config)
+        separating = separates(config.guards)
         compared = _read_by(records.columns, comparisons, []) if separating else []
         tf = [f"tf{n}" for n, c in enumerate(comparisons) if c.tf_adjust] if separating else []
         member_cols = records.select(
-            F.col(POS).alias("node"), schema.RECORD_ID, schema.SOURCE,
-            *[F.col(c).alias(f"u{n}") for n, (_, c) in enumerate(unique_cols)],
+            F.col(POS).alias("node"), schema.RECORD_ID, schema.SOURCE, *unique_cols,
             *[F.col(c).alias(f"c_{c}") for c in compared])
         if tf:
             member_cols = member_cols.join(
@@ -1113,24 +1128,17 @@ class _Run:
             group_edges = group_edges[~apart_rows]
             i = where[group_edges["i"].to_numpy()].to_numpy()
             j = where[group_edges["j"].to_numpy()].to_numpy()
-            constraints = []
-            for n, (name, _) in enumerate(unique_cols):
-                codes, _ = pd.factorize(nodes[f"u{n}"], use_na_sentinel=True)
-                constraints.append(Constraint(name, codes.astype(np.int64)))
-            for source in per_person:
-                mine = (nodes[schema.SOURCE] == source).to_numpy()
-                constraints.append(Constraint(f"one record per person in '{source}'",
-                                              np.where(mine, np.arange(len(nodes)), -1)))
             separate = None
             if separating:
                 both = _from_arrow(nodes[[f"c_{c}" for c in compared]].set_axis(
                     compared, axis=1), compared_struct, tz)
                 prepared = [c.prepare(both) for c in comparisons]
-                separate = separator(prepared, model, config, [
+                separate = separator(prepared, model, config.guards, [
                     nodes[f"tf{n}"].to_numpy(np.float64) if c.tf_adjust else None
                     for n, c in enumerate(comparisons)])
             result = cluster(len(nodes), i, j, group_edges["strength"].to_numpy(np.float64),
-                             constraints=constraints, max_cluster_size=max_size, apart=apart,
+                             constraints=constraints(nodes, unique, per_person),
+                             max_cluster_size=max_size, apart=apart,
                              separate=separate)
             table = clusters_table(nodes[schema.RECORD_ID], result.labels)
             node = nodes["node"].to_numpy(np.int64)
@@ -1180,7 +1188,7 @@ class _Run:
     # ---------------------------------------------------------------- golden
     def golden(self, records: DataFrame, clusters: DataFrame) -> DataFrame:
         config = self.config
-        trust = {s.name: s.trust for s in self.resolver_sources}
+        trust = {s.name: s.trust for s in self.sources}
         policies = dict(config.survivorship)
         default = config.default_survivorship
         struct = records.schema
@@ -1210,7 +1218,7 @@ class _Run:
         return table.groupBy("_bucket").applyInPandas(run, out_schema)
 
     # ---------------------------------------------------------------- all
-    resolver_sources: list[Source]
+    sources: list[Source]
     n_records: int = 0
     cut: DataFrame | None = None
 
@@ -1220,19 +1228,19 @@ class _Run:
 
     def run(self, data: Mapping[str, Any] | None) -> SparkResult:
         config = self.config
-        self._tick("read")
+        self.clock.tick("read")
         raw, rejects, notes, rows_read, sources = self.read(data)
-        self.resolver_sources = sources
+        self.sources = sources
         n = raw.count()
         self.n_records = n
-        self._tick("standardise")
+        self.clock.tick("standardise")
         records = self.standardise(raw, sources)
         records, hubs = self.demote_hubs(records)
         records = records.localCheckpoint()
         sample = _pandas(records.limit(200))
-        rules = self.resolver.blocking_rules(sample)
-        comparisons = self.resolver.comparisons(sample)
-        self._tick("block")
+        rules = plan_blocking(config, sample.columns)
+        comparisons = plan_comparisons(config, sample.columns)
+        self.clock.tick("block")
         sides = self.sides(records)
         keys = self.keys(records, rules, comparisons, sides).localCheckpoint()
         per_side = bound = None
@@ -1240,28 +1248,28 @@ class _Run:
             counted: dict[int, int] = {int(r[0]): int(r[1]) for r in
                                        keys.groupBy("_side").count().collect()}
             per_side = (int(counted.get(0, 0)), int(counted.get(1, 0)))
-            unique = {src.name for src in self.resolver_sources if src.unique_per_person}
+            unique = {src.name for src in self.sources if src.unique_per_person}
             held = [[name for name, k in sides.items() if k == side] for side in (0, 1)]
             bound = link_bound(per_side, (bool(held[0]) and set(held[0]) <= unique,
                                           bool(held[1]) and set(held[1]) <= unique))
         candidates = self.block(keys, rules)
-        self._tick("compare")
+        self.clock.tick("compare")
         pairs = self.levels(candidates, records, comparisons,
                             ["blocking", "sessions"]).localCheckpoint()
         frequencies = self.frequencies(keys, comparisons).localCheckpoint()
-        model = self.resolver.model
+        model = self.model
         if model is None:
-            self._tick("fit")
+            self.clock.tick("fit")
             model = self.fit(pairs, records, n, rules, comparisons, keys, frequencies,
                              per_side, bound)
-        self._tick("score")
+        self.clock.tick("score")
         scored = self.score(pairs, frequencies, model, comparisons).localCheckpoint()
-        self._tick("cluster")
+        self.clock.tick("cluster")
         clusters, rounds = self.clusters(scored, records, model, comparisons, frequencies)
         clusters = clusters.localCheckpoint()
-        self._tick("golden")
+        self.clock.tick("golden")
         golden = self.golden(records, clusters).localCheckpoint()
-        self._tick("")
+        self.clock.tick("")
         out_pairs = _pairs_table(scored, records, comparisons, rules, config)
         notes = config_warnings(config) + notes + list(getattr(model, "notes_", []))
         log_notes(notes)
@@ -1270,7 +1278,7 @@ class _Run:
                                                                 schema.ENTITY_ID),
             golden=golden, pairs=out_pairs, rejects=rejects.localCheckpoint(), model=model,
             config=config, notes=notes, rows_read=rows_read,
-            hubs=hubs, cut=self.cut, timings=dict(self.timings), cc_rounds=rounds)
+            hubs=hubs, cut=self.cut, timings=dict(self.clock.timings), cc_rounds=rounds)
 
 
 def _read_by(available: list[str], comparisons: list[Comparison],
@@ -1404,19 +1412,32 @@ def _pairs_table(scored: DataFrame, records: DataFrame, comparisons: list[Compar
                     "linked"))
 
 
-def run(resolver: Resolver, spark: SparkSession | None,
-        data: Mapping[str, Any] | None = None, *, salt_above: int | None = None
-        ) -> SparkResult:
-    """Run ``resolver``'s config on Spark (``Resolver(config, engine="spark")`` calls this).
+class SparkEngine:
+    """Runs the stages on Spark: ``Resolver(config, engine=SparkEngine(session))``.
 
     Args:
-        resolver: the resolver whose config, model and progress callback are used.
         spark: the session; default the active one (or a new local one).
-        data: tables by source name (pandas or Spark DataFrames) replacing files.
         salt_above: blocks with more records are salted (default: the session's
             ``spark.unifyprofile.saltAbove``, else :data:`SALT_ABOVE`).
     """
-    return _Run(resolver, spark or default_session(), salt_above).run(data)
+
+    name = "spark"
+
+    def __init__(self, spark: SparkSession | None = None, *,
+                 salt_above: int | None = None) -> None:
+        self.spark = spark
+        self.salt_above = salt_above
+
+    def run(self, config: Config, data: Mapping[str, Any] | None = None, *,
+            model: FellegiSunter | None = None, progress: Progress | None = None
+            ) -> SparkResult:
+        """Run ``config`` on Spark; ``data``: tables by source name (pandas or Spark
+        DataFrames) replacing files."""
+        return SparkPipeline(config, self.spark or default_session(), model=model,
+                             progress=progress, salt_above=self.salt_above).run(data)
+
+    def __repr__(self) -> str:
+        return f"SparkEngine(salt_above={self.salt_above})"
 
 
 def default_session() -> SparkSession:

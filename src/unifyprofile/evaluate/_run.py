@@ -22,8 +22,7 @@ from unifyprofile.evaluate._metrics import (
     pair_keys,
     pairs_within,
 )
-from unifyprofile.sources import Source
-from unifyprofile.sources._infer import infer_columns
+from unifyprofile.sources import Source, infer_columns
 
 __all__ = ["evaluate_directory", "evaluate_result", "zero_config"]
 

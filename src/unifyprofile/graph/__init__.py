@@ -8,6 +8,8 @@ from unifyprofile.graph._cluster import (
     Separator,
     cluster,
     clusters_table,
+    constraint_columns,
+    constraints,
     entity_ids,
     link_strength,
     within_component_pairs,
@@ -15,5 +17,5 @@ from unifyprofile.graph._cluster import (
 from unifyprofile.graph._export import identity_graph, widest_path
 
 __all__ = ["AMBIGUOUS", "RULE_WEIGHT", "Clustering", "Constraint", "Separator", "cluster",
-           "clusters_table", "entity_ids", "identity_graph", "link_strength", "widest_path",
-           "within_component_pairs"]
+           "clusters_table", "constraint_columns", "constraints", "entity_ids",
+           "identity_graph", "link_strength", "widest_path", "within_component_pairs"]

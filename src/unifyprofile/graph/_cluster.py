@@ -24,6 +24,7 @@ from scipy.sparse.csgraph import connected_components
 
 from unifyprofile import schema
 from unifyprofile._columns import isin_ints, order_of, unique_ints
+from unifyprofile.errors import ConfigError
 
 __all__ = ["AMBIGUOUS", "RULE_WEIGHT", "Clustering", "Constraint", "Separator", "cluster",
            "clusters_table", "entity_ids", "link_strength", "within_component_pairs"]
@@ -80,6 +81,51 @@ class Constraint:
 
     name: str
     codes: np.ndarray
+
+
+def constraint_columns(columns: Sequence[str], unique_identifiers: Sequence[str]
+                       ) -> list[tuple[str, str]]:
+    """``(name, column)`` of each field ``guards.unique_identifiers`` names: its
+    standardised column where the records have one.
+
+    Raises:
+        ConfigError: when the records hold no such field.
+    """
+    out = []
+    for name in unique_identifiers:
+        column = schema.std(name) if schema.std(name) in columns else name
+        if column not in columns:
+            raise ConfigError(f"guards.unique_identifiers: no field '{name}' in the records; "
+                              f"map a source column to it or remove it")
+        out.append((name, column))
+    return out
+
+
+def constraints(records: pd.DataFrame, unique_identifiers: Sequence[str],
+                unique_sources: Sequence[str]) -> list[Constraint]:
+    """The cannot-link constraints on ``records``: records holding two values of a
+    unique identifier, and two records of a source that holds one record per person.
+
+    Args:
+        records: standardised records (any subset: one component's, a whole run's).
+        unique_identifiers: fields no person holds two values of.
+        unique_sources: names of the sources with one record per person.
+
+    Examples:
+        >>> records = pd.DataFrame({"source": ["crm", "crm", "shop"],
+        ...                         "tax_id": ["1", "2", None]})
+        >>> [(c.name, c.codes.tolist()) for c in constraints(records, ["tax_id"], ["crm"])]
+        [('tax_id', [0, 1, -1]), ("one record per person in 'crm'", [0, 1, -1])]
+    """
+    out = []
+    for name, column in constraint_columns(list(records.columns), unique_identifiers):
+        codes, _ = pd.factorize(records[column], use_na_sentinel=True)
+        out.append(Constraint(name, codes.astype(np.int64)))
+    for source in unique_sources:
+        mine = (records[schema.SOURCE] == source).to_numpy()
+        out.append(Constraint(f"one record per person in '{source}'",
+                              np.where(mine, np.arange(len(records)), -1)))
+    return out
 
 
 @dataclass

@@ -1,5 +1,19 @@
 """Scoring: deterministic rules, the Fellegi–Sunter model and over-merge guards."""
 
+from unifyprofile.score._decide import (
+    CONTRADICTING,
+    TELLING_DISAGREEMENT,
+    TRAIN_HELD_MIN,
+    Scored,
+    check_guard_names,
+    decide,
+    held_out,
+    score_pairs,
+    separates,
+    separator,
+    trainable,
+    vetoed,
+)
 from unifyprofile.score._diagnose import (
     Diagnosis,
     diagnose,
@@ -17,19 +31,31 @@ from unifyprofile.score._guards import SHARED_FIELDS, Guards, demote_hubs
 from unifyprofile.score._rules import DeterministicRule, PreparedRules, prepare_rules
 
 __all__ = [
+    "CONTRADICTING",
     "SHARED_FIELDS",
+    "TELLING_DISAGREEMENT",
+    "TRAIN_HELD_MIN",
     "DeterministicRule",
     "Diagnosis",
     "FellegiSunter",
     "Guards",
     "PreparedRules",
+    "Scored",
     "agreement_counts",
+    "check_guard_names",
+    "decide",
     "demote_hubs",
     "diagnose",
     "evident_pairs",
     "fit_checked",
+    "held_out",
     "link_bound",
     "monotone_m",
     "prepare_rules",
+    "score_pairs",
+    "separates",
+    "separator",
+    "trainable",
+    "vetoed",
     "weight_histogram",
 ]

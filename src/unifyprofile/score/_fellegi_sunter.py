@@ -14,6 +14,7 @@ conclude that true duplicates often have birth dates years apart.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -629,6 +630,38 @@ class FellegiSunter:
                 raise DataError(f"comparison '{comparison.name}' has {size} levels; m and u "
                                 f"must have {size} values each")
         return self
+
+    def __repr__(self) -> str:
+        names = [c.name for c in self.comparisons]
+        if not hasattr(self, "m_"):
+            return f"FellegiSunter(comparisons={names!r}, not fitted)"
+        return (f"FellegiSunter(comparisons={names!r}, lambda_={self.lambda_:.3g}, "
+                f"prior_weight={self.prior_weight:.2f} bits)")
+
+    def weights_table(self) -> pd.DataFrame:
+        """One row per comparison level: its name, ``m``, ``u`` and match weight (log2
+        of m/u, in bits).
+
+        >>> from unifyprofile.compare import ExactMatch
+        >>> model = FellegiSunter([ExactMatch("email")]).set_params(
+        ...     m=[[0.1, 0.9]], u=[[0.99, 0.01]], lambda_=0.01)
+        >>> model.weights_table()[["comparison", "level", "weight"]].round(2)
+          comparison  level  weight
+        0      email   else   -3.31
+        1      email  exact    6.49
+        """
+        self._require_fitted()
+        rows = [(c.name, label, float(self.m_[k][n]), float(self.u_[k][n]),
+                 self.level_weight(k, n))
+                for k, c in enumerate(self.comparisons)
+                for n, label in enumerate(c.level_names)]
+        return pd.DataFrame(rows, columns=["comparison", "level", "m", "u", "weight"])
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "m_"):
+            return f"<pre>{html.escape(repr(self))}</pre>"
+        table = self.weights_table().to_html(index=False, float_format="{:.4g}".format)
+        return f"<p>{html.escape(repr(self))}</p>{table}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict of the comparisons and the learned parameters."""

@@ -6,9 +6,31 @@ PyArrow, DuckDB, or anything with the Arrow C stream interface ``__arrow_c_strea
 """
 
 from unifyprofile.sources._csv import LineCount, csv_dialect
-from unifyprofile.sources._infer import ColumnRole, infer_roles
+from unifyprofile.sources._infer import (
+    ColumnRole,
+    canonical_mapping,
+    infer_columns,
+    infer_roles,
+    name_words,
+)
 from unifyprofile.sources._load import as_frame, is_table
-from unifyprofile.sources._read import RawTable, SourceTable, read_source, read_sources, read_table
+from unifyprofile.sources._read import (
+    RawTable,
+    SourceTable,
+    check_mapping,
+    check_names,
+    csv_file_dialect,
+    empty_column_notes,
+    empty_source_error,
+    id_rejects,
+    location,
+    map_rows,
+    read_source,
+    read_sources,
+    read_table,
+    unreadable_note,
+    unreadable_rejects,
+)
 from unifyprofile.sources._source import FORMATS, KINDS, Source
 from unifyprofile.sources.presets import PRESETS, Preset
 
@@ -23,10 +45,23 @@ __all__ = [
     "Source",
     "SourceTable",
     "as_frame",
+    "canonical_mapping",
+    "check_mapping",
+    "check_names",
     "csv_dialect",
+    "csv_file_dialect",
+    "empty_column_notes",
+    "empty_source_error",
+    "id_rejects",
+    "infer_columns",
     "infer_roles",
     "is_table",
+    "location",
+    "map_rows",
+    "name_words",
     "read_source",
     "read_sources",
     "read_table",
+    "unreadable_note",
+    "unreadable_rejects",
 ]

@@ -10,7 +10,7 @@ Flags are None (accepted), ``"invalid"`` (cannot be parsed or is impossible) or
 has a null ``std``, except a phone number its region cannot read, which keeps its digits.
 """
 
-from ._common import ascii_fold, repair_mojibake, transliterate, whole_numbers
+from ._common import ascii_fold, repair_mojibake, text_func, transliterate, whole_numbers
 from ._stage import standardise
 from .addresses import (
     standardise_address,
@@ -50,6 +50,7 @@ __all__ = [
     "standardise_postcode",
     "standardise_state",
     "standardise_timestamp",
+    "text_func",
     "transliterate",
     "whole_numbers",
 ]

@@ -39,22 +39,23 @@ import pyarrow.compute as pc
 from unifyprofile import schema
 from unifyprofile._log import log_notes, logger
 from unifyprofile.blocking import BlockingRule, Key, block, key_values
+from unifyprofile.compare import compare_pairs
 from unifyprofile.config import Config, config_warnings, dump_config, load_config, parse_config
+from unifyprofile.engines import LocalPipeline, plan_blocking
 from unifyprofile.errors import ConfigError, DataError, StoreError
 from unifyprofile.golden import merge
-from unifyprofile.graph import Clustering, cluster, identity_graph, widest_path
-from unifyprofile.resolver import (
-    Resolver,
+from unifyprofile.graph import Clustering, cluster, constraints, identity_graph, widest_path
+from unifyprofile.resolver import Resolver
+from unifyprofile.score import (
+    FellegiSunter,
     Scored,
-    _constraints,
-    _vetoed,
-    compare_pairs,
+    demote_hubs,
+    prepare_rules,
     score_pairs,
     separator,
+    vetoed,
 )
-from unifyprofile.score import FellegiSunter, demote_hubs, prepare_rules
-from unifyprofile.sources import Source, as_frame, is_table
-from unifyprofile.sources._read import map_rows
+from unifyprofile.sources import Source, as_frame, is_table, map_rows
 from unifyprofile.standardise import standardise
 from unifyprofile.store._codec import FIXED, SLICE, decode, encode, frame_dtypes
 from unifyprofile.store._ids import assign_ids
@@ -244,6 +245,13 @@ class IdentityStore:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             self._db.close()
+
+    def __repr__(self) -> str:
+        if self._closed:
+            return f"IdentityStore({str(self.path)!r}, closed)"
+        counts = self.stats()
+        return (f"IdentityStore({str(self.path)!r}, records={counts['records']:,}, "
+                f"entities={counts['golden']:,}, fitted={self.fitted})")
 
     def __enter__(self) -> IdentityStore:
         return self
@@ -440,8 +448,8 @@ class IdentityStore:
         """Standardised records (hub values not yet demoted) without the suppressed ones,
         rejects, notes, and the ids of the suppressed records."""
         sources, frames = self._sources_for(data, source)
-        resolver = Resolver(self.config.with_sources(sources), progress=self._progress)
-        records, table, _, _ = resolver.prepare(frames or None, demote=False)
+        pipeline = LocalPipeline(self.config.with_sources(sources), progress=self._progress)
+        records, table, _, _ = pipeline.prepare(frames or None, demote=False)
         notes = config_warnings(self.config) + list(table.notes)
         hit = Suppression(self._db).hits(records)
         suppressed = sorted(records.loc[hit, schema.RECORD_ID].astype(str).tolist())
@@ -528,7 +536,8 @@ class IdentityStore:
         rules = prepare_rules(records, self.config.rules)
         if frequencies is None:
             frequencies = self._frequencies(records)
-        scored = score_pairs(levels, i, j, model, self.config, rules, frequencies)
+        scored = score_pairs(levels, i, j, model, rules, frequencies,
+                             threshold=self.config.threshold, guards=self.config.guards)
         return levels, scored
 
     def _fit(self, records: pd.DataFrame) -> None:
@@ -537,9 +546,8 @@ class IdentityStore:
         config = self.config
         demoted, hubs = demote_hubs(records, config.guards)
         demoted = demoted.sort_values(schema.RECORD_ID, kind="stable").reset_index(drop=True)
-        resolver = Resolver(config)
-        rules = resolver.blocking_rules(demoted)
-        model = resolver.fit(demoted)
+        rules = plan_blocking(config, demoted.columns)
+        model = Resolver(config).fit(demoted).model_
         tf_default: dict[str, float] = {}
         self._db.execute("DELETE FROM tf")
         for k, comparison in enumerate(model.comparisons):
@@ -746,13 +754,15 @@ class IdentityStore:
     def _cluster(self, records: pd.DataFrame, i: np.ndarray, j: np.ndarray,
                  strength: np.ndarray, apart_i: np.ndarray, apart_j: np.ndarray) -> Clustering:
         config = self.config
-        constraints = _constraints(records, config, list(config.sources))
         model = self._frozen()["model"]
         prepared = [c.prepare(records) for c in model.comparisons]
-        return cluster(len(records), i, j, strength, constraints=constraints,
+        unique = [s.name for s in config.sources if s.unique_per_person]
+        return cluster(len(records), i, j, strength,
+                       constraints=constraints(records, config.guards.unique_identifiers,
+                                               unique),
                        max_cluster_size=config.guards.max_cluster_size,
                        apart=(apart_i, apart_j),
-                       separate=separator(prepared, model, config,
+                       separate=separator(prepared, model, config.guards,
                                           self._frequencies(records)))
 
     def _apart(self, scored: Scored) -> np.ndarray:
@@ -1442,11 +1452,11 @@ class IdentityStore:
                       "compare them")
         elif not scored.linked[0]:
             frozen_model = self._frozen()["model"]
-            vetoed = _vetoed(levels, list(frozen_model.comparisons), self.config.guards,
-                             frozen_model)[0]
+            forbidden = vetoed(levels, list(frozen_model.comparisons), self.config.guards,
+                               frozen_model)[0]
             reason = (f"compared, not linked: match probability {probability:.3f}"
                       + (" but a veto field disagrees (guards.veto: "
-                         f"{', '.join(self.config.guards.veto)})" if vetoed else
+                         f"{', '.join(self.config.guards.veto)})" if forbidden else
                          f" is below the threshold {self.config.threshold:g}"))
         else:
             clustered = self._clustered(self._components([a, b]))

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from unifyprofile.resolver import _write_csv, csv_ready
+from unifyprofile.result import csv_ready, write_csv
 
 
 def test_lists_become_the_json_arrays_json_dumps_writes():
@@ -38,7 +38,7 @@ def test_csv_reads_back_as_written(tmp_path):
         "weight": [12.5, None],
     })
     path = tmp_path / "t.csv"
-    _write_csv(csv_ready(table), path)
+    write_csv(csv_ready(table), path)
     back = pd.read_csv(path)
     assert back["name"].tolist() == table["name"].tolist()
     assert json.loads(back["emails"][0]) == ["a@x.io", "b@x.io"]
@@ -51,11 +51,11 @@ def test_csv_reads_back_as_written(tmp_path):
 
 def test_a_column_arrow_cannot_type_is_written_by_pandas(tmp_path):
     path = tmp_path / "t.csv"
-    _write_csv(pd.DataFrame({"mixed": pd.Series([1, "x"], dtype=object)}), path)
+    write_csv(pd.DataFrame({"mixed": pd.Series([1, "x"], dtype=object)}), path)
     assert path.read_text(encoding="utf-8").splitlines() == ["mixed", "1", "x"]
 
 
 def test_a_table_arrow_cannot_write_is_written_by_pandas(tmp_path):
     path = tmp_path / "t.csv"
-    _write_csv(pd.DataFrame({"n": [1, 2], "nested": [{"a": 1}, {"b": 2}]}), path)
+    write_csv(pd.DataFrame({"n": [1, 2], "nested": [{"a": 1}, {"b": 2}]}), path)
     assert path.read_text(encoding="utf-8").splitlines()[0] == "n,nested"

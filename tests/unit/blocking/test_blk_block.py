@@ -42,9 +42,11 @@ def test_public_names() -> None:
         "TableKeys",
         "analyse_blocking",
         "block",
+        "default_rules",
         "key_codes",
         "key_values",
         "link_sides",
+        "pair_count",
         "parse_key",
     ]
     assert LINK_TYPES == ("dedupe", "link_only")

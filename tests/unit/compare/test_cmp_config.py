@@ -237,6 +237,7 @@ def test_default_comparisons_for_person_data():
 def test_public_names():
     assert sorted(cmp.__all__) == sorted(
         [
+            "CHUNK_PAIRS",
             "COMPARISON_TYPES",
             "LOCATION_FIELDS",
             "TF_PRIOR_PEOPLE",
@@ -254,9 +255,11 @@ def test_public_names():
             "StringComparison",
             "TextComparison",
             "compare",
+            "compare_pairs",
             "comparison_from_config",
             "default_comparisons",
             "given_keys",
+            "is_strong",
             "lost_alike",
             "person_keys",
             "prepare",

@@ -107,7 +107,7 @@ def _household_model(veto: tuple[str, ...]) -> FellegiSunter:
         guards=Guards(veto=veto))
     resolver = up.Resolver(config)
     records, *_ = resolver.prepare()
-    return resolver.fit(records)
+    return resolver.fit(records).model_
 
 
 def test_pairs_a_veto_forbids_do_not_train_the_model() -> None:
@@ -126,10 +126,10 @@ def test_nameless_pairs_do_not_teach_the_model_that_matches_differ_in_phone(
     first-name veto can keep them out of the match class; there they teach EM that a
     match's phones differ.  With enough named pairs to learn from, EM learns from those
     only, and a different phone is evidence of two people."""
-    from unifyprofile import resolver
+    from unifyprofile.score import _decide
 
     assert _household_model(("first_name",)).level_weight(1, 0) < -10.0
-    monkeypatch.setattr(resolver, "TRAIN_HELD_MIN", 10**9)  # too few named pairs: all train
+    monkeypatch.setattr(_decide, "TRAIN_HELD_MIN", 10**9)  # too few named pairs: all train
     assert _household_model(("first_name",)).level_weight(1, 0) > -1.0
 
 

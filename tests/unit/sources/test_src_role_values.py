@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from unifyprofile.infer import infer_config
-from unifyprofile.sources import infer_roles
-from unifyprofile.sources._infer import canonical_mapping, name_words
+from unifyprofile.sources import canonical_mapping, infer_roles, name_words
 
 GIVEN = ["HANS", "PETER", "MARIA", "ANNA", "KLAUS", "JUERGEN", "PETRA", "MONIKA", "STEFAN",
          "SABINE", "THOMAS", "ANDREA", "MICHAEL", "URSULA", "WOLFGANG", "KARIN", "FRANK",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from unifyprofile.sources import infer_roles
-from unifyprofile.sources._infer import infer_columns
+from unifyprofile.sources import infer_columns, infer_roles
 
 
 def role_of(name: str, values: list[str | None]) -> str:
