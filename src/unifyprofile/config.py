@@ -21,9 +21,12 @@ See ``docs/config.md`` for every key.
 from __future__ import annotations
 
 import difflib
+import os
+import reprlib
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from numbers import Integral, Real
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -37,7 +40,7 @@ from unifyprofile.errors import ConfigError
 from unifyprofile.golden import Survivorship, survivorship_from_config
 from unifyprofile.golden import to_config as survivorship_to_config
 from unifyprofile.score import DeterministicRule, Guards
-from unifyprofile.sources import KINDS, PRESETS, Source
+from unifyprofile.sources import PRESETS, Source
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,6 +57,13 @@ _SOURCE_KEYS = ("name", "kind", "path", "preset", "columns", "id_column", "updat
                 "unique_per_person", "max_field_lines", "max_field_bytes")
 _BLOCKING_KEYS = ("rules", "max_pairs_per_rule")
 _SURVIVORSHIP_KEYS = ("default", "fields")
+#: Config fields that hold specs: the field, its key path in a file, its type, an example.
+_PARTS = (
+    ("sources", "sources", Source, "Source('crm', path='crm.csv', id_column='Id')"),
+    ("rules", "rules", DeterministicRule, "DeterministicRule('email', ('email',))"),
+    ("blocking", "blocking.rules", BlockingRule, "BlockingRule.parse(['email'])"),
+    ("comparisons", "comparisons", Comparison, "ExactMatch('email')"),
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,21 @@ class Config:
     """Everything a :class:`~unifyprofile.Resolver` needs to know.
 
     Empty ``blocking`` or ``comparisons`` mean "choose from the fields present".
+
+    Raises:
+        ConfigError: listing every field that breaks its contract, each named by its key
+            path in a config file (``resolver.threshold``), with what it must be, what it
+            is and the fix.
+
+    Examples:
+        >>> Config(seed="x", max_pairs_per_rule=0)
+        Traceback (most recent call last):
+        ...
+        unifyprofile.errors.ConfigError: 2 problems in the configuration:
+          - resolver.seed must be an integer >= 0 (got 'x'); any fixed value, e.g. 0, \
+gives the same result on every run
+          - blocking.max_pairs_per_rule must be an integer >= 1 (got 0); the default is \
+20000000, raise it for more pairs
     """
 
     sources: tuple[Source, ...] = ()
@@ -79,21 +104,70 @@ class Config:
     base_dir: Path | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "survivorship", MappingProxyType(dict(self.survivorship)))
-        problems = []
-        if self.link_type not in LINK_TYPES:
-            problems.append(f"resolver.link_type: expected one of {', '.join(LINK_TYPES)}, "
-                            f"got {self.link_type!r}")
-        if not 0 < self.threshold <= 1:
-            problems.append(f"resolver.threshold: must be in (0, 1] (got {self.threshold})")
-        names = [s.name for s in self.sources]
-        for c in self.comparisons:
-            first = getattr(c, "first", None)
-            if first is not None and names and first not in names:
-                problems.append(f"comparison '{c.name}': first = {first!r} names no source; "
-                                f"the sources are {', '.join(map(repr, names))}")
+        problems = self._problems()
         if problems:
             raise ConfigError(problems)
+        object.__setattr__(self, "survivorship", MappingProxyType(dict(self.survivorship)))
+        for key in ("sources", "rules", "blocking", "comparisons"):
+            object.__setattr__(self, key, tuple(getattr(self, key)))
+        object.__setattr__(self, "threshold", float(self.threshold))
+        object.__setattr__(self, "seed", int(self.seed))
+        object.__setattr__(self, "max_pairs_per_rule", int(self.max_pairs_per_rule))
+
+    def _problems(self) -> list[str]:
+        """Each field that breaks its contract, named by its key path in a config file:
+        what it must be, what it is, and the fix."""
+        got = reprlib.repr
+        out = []
+        for key, where, kind, example in _PARTS:
+            items = getattr(self, key)
+            if not isinstance(items, (list, tuple)):
+                out.append(f"{where} must be a tuple of {kind.__name__} objects (got "
+                           f"{got(items)}); e.g. {key}=({example},)")
+                continue
+            out += [f"{where}[{n}] must be a {kind.__name__} (got {got(item)}); e.g. "
+                    f"{example}" for n, item in enumerate(items) if not isinstance(item, kind)]
+        if self.link_type not in LINK_TYPES:
+            out.append(f"resolver.link_type must be one of {', '.join(LINK_TYPES)} (got "
+                       f"{got(self.link_type)}); 'dedupe' finds the duplicates within and "
+                       "across sources, 'link_only' only links the records of two sources")
+        t = self.threshold
+        if isinstance(t, bool) or not isinstance(t, Real) or not 0 < t <= 1:
+            out.append(f"resolver.threshold must be a number in (0, 1] (got {got(t)}); it is "
+                       "the match probability from which two records are linked, e.g. 0.95")
+        seed = self.seed
+        if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
+            # numpy's random generators take no negative seed.
+            out.append(f"resolver.seed must be an integer >= 0 (got {got(seed)}); any fixed "
+                       "value, e.g. 0, gives the same result on every run")
+        limit = self.max_pairs_per_rule
+        if isinstance(limit, bool) or not isinstance(limit, Integral) or limit < 1:
+            out.append(f"blocking.max_pairs_per_rule must be an integer >= 1 (got "
+                       f"{got(limit)}); the default is 20000000, raise it for more pairs")
+        if not isinstance(self.guards, Guards):
+            out.append(f"guards must be a Guards (got {got(self.guards)}); e.g. "
+                       "Guards(veto=('first_name',))")
+        if not isinstance(self.default_survivorship, Survivorship):
+            out.append(f"survivorship.default must be a Survivorship (got "
+                       f"{got(self.default_survivorship)}); e.g. "
+                       "Survivorship('most_complete')")
+        policies = self.survivorship
+        if not isinstance(policies, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, Survivorship) for k, v in policies.items()):
+            out.append(f"survivorship.fields must be a mapping of field to Survivorship (got "
+                       f"{got(policies)}); e.g. {{'email': Survivorship('most_recent')}}")
+        if self.base_dir is not None and not isinstance(self.base_dir, (str, os.PathLike)):
+            out.append(f"base_dir must be a path or None (got {got(self.base_dir)}); it is "
+                       "the folder that relative source paths start from")
+        sources = self.sources if isinstance(self.sources, (list, tuple)) else ()
+        comparisons = self.comparisons if isinstance(self.comparisons, (list, tuple)) else ()
+        names = [s.name for s in sources if isinstance(s, Source)]
+        for c in comparisons:
+            first = getattr(c, "first", None)
+            if first is not None and names and first not in names:
+                out.append(f"comparison '{c.name}': first = {first!r} names no source; "
+                           f"the sources are {', '.join(map(repr, names))}")
+        return out
 
     def with_sources(self, sources: Sequence[Source]) -> Config:
         """A copy with other sources (e.g. in-memory tables)."""
@@ -148,9 +222,10 @@ def _unknown(where: str, keys: Sequence[str], allowed: Sequence[str]) -> list[st
     return out
 
 
-def _collect(problems: list[str], fn: Any, *args: Any) -> Any:
+def _collect(problems: list[str], fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)``, or None with its ConfigError's problems added."""
     try:
-        return fn(*args)
+        return fn(*args, **kwargs)
     except ConfigError as exc:
         problems.extend(exc.problems)
         return None
@@ -158,6 +233,11 @@ def _collect(problems: list[str], fn: Any, *args: Any) -> Any:
 
 def parse_config(data: Mapping[str, Any], base_dir: Path | None = None) -> Config:
     """Build a :class:`Config` from a parsed TOML document (a dict).
+
+    This only maps the sections onto the specs, which check their own values; what it
+    checks itself is the shape of the document (unknown keys, a section of the wrong
+    type) and what only a file needs (a source's ``id_column`` or ``preset``).  Every
+    problem is named by its key path, and all are raised together.
 
     >>> cfg = parse_config({"resolver": {"threshold": 0.9},
     ...                     "sources": [{"name": "crm", "preset": "salesforce_contacts",
@@ -173,23 +253,10 @@ def parse_config(data: Mapping[str, Any], base_dir: Path | None = None) -> Confi
         problems.append("resolver: expected a table")
         resolver = {}
     problems += _unknown("resolver.", list(resolver), _RESOLVER_KEYS)
-    if "link_type" in resolver:
-        if resolver["link_type"] not in LINK_TYPES:
-            problems.append(f"resolver.link_type: expected one of {', '.join(LINK_TYPES)}, "
-                            f"got {resolver['link_type']!r}")
-        else:
-            kwargs["link_type"] = resolver["link_type"]
-    if "threshold" in resolver:
-        t = resolver["threshold"]
-        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t <= 1:
-            problems.append(f"resolver.threshold: must be in (0, 1] (got {t!r})")
-        else:
-            kwargs["threshold"] = float(t)
-    if "seed" in resolver:
-        if not isinstance(resolver["seed"], int) or isinstance(resolver["seed"], bool):
-            problems.append(f"resolver.seed: expected an integer, got {resolver['seed']!r}")
-        else:
-            kwargs["seed"] = resolver["seed"]
+    # Each section is checked by the spec as it is read, so problems come in file order.
+    settings = {k: resolver[k] for k in _RESOLVER_KEYS if k in resolver}
+    if _collect(problems, Config, **settings) is not None:
+        kwargs.update(settings)
 
     sources = data.get("sources", [])
     if not isinstance(sources, list):
@@ -226,12 +293,9 @@ def parse_config(data: Mapping[str, Any], base_dir: Path | None = None) -> Confi
                        for n, r in enumerate(blocking_rules)]
     kwargs["blocking"] = tuple(r for r in parsed_blocking if r is not None)
     if "max_pairs_per_rule" in blocking:
-        value = blocking["max_pairs_per_rule"]
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            problems.append(f"blocking.max_pairs_per_rule: expected an integer >= 1, "
-                            f"got {value!r}")
-        else:
-            kwargs["max_pairs_per_rule"] = value
+        limit = {"max_pairs_per_rule": blocking["max_pairs_per_rule"]}
+        if _collect(problems, Config, **limit) is not None:
+            kwargs.update(limit)
 
     comparisons = data.get("comparisons", [])
     if not isinstance(comparisons, list):
@@ -350,59 +414,38 @@ it, block on it, or remove it
 
 
 def _parse_source(entry: Any, where: str) -> Source:
+    """The Source of one ``[[sources]]`` table (the Source checks its own values)."""
     if not isinstance(entry, Mapping):
         raise ConfigError(f"{where}: expected a table")
     problems = _unknown(f"{where}.", list(entry), _SOURCE_KEYS)
-    name = entry.get("name")
-    if not isinstance(name, str) or not name or ":" in name:
-        problems.append(f"{where}.name: expected a short name without ':' (it prefixes "
-                        f"record ids), got {name!r}")
+    kwargs = {k: entry[k] for k in _SOURCE_KEYS if k in entry}
+    kwargs["name"] = entry.get("name")
     preset = entry.get("preset")
-    if preset is not None and preset not in PRESETS:
-        problems.append(f"{where}.preset: unknown preset {preset!r}; available: "
-                        f"{', '.join(PRESETS)}")
-        preset = None
-    kind = entry.get("kind", PRESETS[preset].kind if preset else "other")
-    if kind not in KINDS:
-        problems.append(f"{where}.kind: expected one of {', '.join(KINDS)}, got {kind!r}")
-    columns = entry.get("columns", {})
-    if not isinstance(columns, Mapping) or not all(
-            isinstance(v, str) or (isinstance(v, list) and v and all(isinstance(x, str)
-                                                                     for x in v))
-            for v in columns.values()):
-        problems.append(f"{where}.columns: expected a table of canonical_field = "
-                        f"\"source column\" (or a list of columns to join), got {columns!r}")
-        columns = {}
-    for key, expected in (("path", str), ("id_column", str), ("updated_at", str),
-                          ("format", str), ("encoding", str), ("delimiter", str),
-                          ("default_region", str), ("dayfirst", bool),
-                          ("unique_per_person", bool)):
-        if key in entry and not isinstance(entry[key], expected):
-            problems.append(f"{where}.{key}: expected a {expected.__name__}, "
-                            f"got {entry[key]!r}")
-    if "format" in entry and entry["format"] not in ("csv", "parquet", "jsonl"):
-        problems.append(f"{where}.format: expected csv, parquet or jsonl, got {entry['format']!r}")
-    trust = entry.get("trust", 1.0)
-    if isinstance(trust, bool) or not isinstance(trust, (int, float)) or trust < 0:
-        problems.append(f"{where}.trust: expected a number >= 0, got {trust!r}")
-    if isinstance(columns, Mapping):
-        problems += _field_typos(where, columns)
-    if preset is None and "id_column" not in entry:
+    kwargs.setdefault("kind", PRESETS[preset].kind
+                      if isinstance(preset, str) and preset in PRESETS else "other")
+    if kwargs.get("format") == "dataframe":
+        problems.append(f"{where}.format: 'dataframe' needs an in-memory table, which a "
+                        "config file cannot hold; use csv, parquet or jsonl")
+        del kwargs["format"]
+    source = _collect(problems, _located, Source, f"source {kwargs['name']!r}: ",
+                      f"{where}.", **kwargs)
+    if isinstance(entry.get("columns"), Mapping):
+        problems += _field_typos(where, entry["columns"])
+    if "preset" not in entry and "id_column" not in entry:
         problems.append(f"{where}: needs `id_column` (the column with the source's record "
                         f"id) or a `preset` ({', '.join(PRESETS)})")
     if problems:
         raise ConfigError(problems)
-    for key in ("max_field_lines", "max_field_bytes"):
-        value = entry.get(key, 1)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            problems.append(f"{where}.{key}: expected an integer >= 1, got {value!r}")
-    if problems:
-        raise ConfigError(problems)
-    kwargs = {k: entry[k] for k in _SOURCE_KEYS if k in entry and k not in ("columns", "kind")}
+    return source
+
+
+def _located(spec: Any, label: str, where: str, **kwargs: Any) -> Any:
+    """``spec(**kwargs)``, its problems named by the key path ``where`` (see
+    :meth:`ConfigError.located`)."""
     try:
-        return Source(kind=kind, columns=dict(columns), **kwargs)
-    except ConfigError as exc:  # e.g. a region that phonenumbers does not know
-        raise ConfigError([f"{where}.{p.split(': ', 1)[1]}" for p in exc.problems]) from None
+        return spec(**kwargs)
+    except ConfigError as exc:
+        raise exc.located(label, where) from None
 
 
 def dump_config(config: Config) -> str:

@@ -56,6 +56,20 @@ class ConfigError(UnifyProfileError, ValueError):
             message = f"{where}{len(self.problems)} problems in the configuration:\n{lines}"
         super().__init__(message)
 
+    def located(self, label: str, where: str) -> ConfigError:
+        """The same problems, named as a config file names them.
+
+        A spec names itself in its messages by ``label`` (``"source 'crm': "``); a config
+        file names the same place by a key path (``"sources[0]."``).  A problem that
+        does not start with ``label`` gets ``where`` in front.
+
+        >>> error = ConfigError("source 'crm': trust must be a finite number >= 0 (got -1)")
+        >>> error.located("source 'crm': ", "sources[0].").problems
+        ['sources[0].trust must be a finite number >= 0 (got -1)']
+        """
+        return ConfigError([where + p[len(label):] if p.startswith(label)
+                            else f"{where.rstrip('.')}: {p}" for p in self.problems], self.path)
+
 
 class SourceError(UnifyProfileError, ValueError):
     """A source file cannot be read, or its columns do not match the mapping."""

@@ -10,6 +10,7 @@ pairs are made from the (record, value) list and deduplicated against the other 
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -29,19 +30,52 @@ LINK_TYPES = ("dedupe", "link_only")
 class BlockingRule:
     """Records that agree exactly on every key are compared.
 
+    Keys given as strings (``"last_name:soundex"``) are parsed.
+
+    Raises:
+        ConfigError: listing every problem: no keys, a key that does not parse, or more
+            than one multi-valued key (``rareN``).
+
     Examples:
         >>> BlockingRule.parse(["last_name:soundex", "dob"]).name
         'last_name:soundex & dob'
+        >>> BlockingRule(("email", "first_name:nick")).name
+        'email & first_name:nick'
     """
 
     keys: tuple[Key, ...]
 
+    def __post_init__(self) -> None:
+        label = "blocking rule keys"
+        keys = (self.keys,) if isinstance(self.keys, (str, Key)) else self.keys
+        problems = []
+        if not isinstance(keys, (list, tuple)) or not keys:
+            problems.append(f"{label} must be a non-empty list of keys (got "
+                            f"{reprlib.repr(self.keys)}); e.g. [\"email\"] or "
+                            "[\"last_name:soundex\", \"dob\"]")
+            keys = ()
+        parsed = []
+        for n, key in enumerate(keys):
+            try:
+                parsed.append(key if isinstance(key, Key) else parse_key(key, f"{label}[{n}]"))
+            except ConfigError as exc:
+                problems += exc.problems
+        multi = [repr(str(k)) for k in parsed if k.multi]
+        if len(multi) > 1:
+            # Its pairs are made from one (record, value) list.
+            problems.append(f"{label} must be keys of which at most one is multi-valued "
+                            f"(rareN) (got {', '.join(multi)}); make one rule for each")
+        if problems:
+            raise ConfigError(problems)
+        object.__setattr__(self, "keys", tuple(parsed))
+
     @classmethod
     def parse(cls, entry: str | Sequence[str], where: str = "blocking rule") -> BlockingRule:
-        items = [entry] if isinstance(entry, str) else list(entry)
-        if not items:
-            raise ConfigError(f"{where}: a blocking rule needs at least one key")
-        return cls(tuple(parse_key(k, f"{where}[{n}]") for n, k in enumerate(items)))
+        """The rule of a key or a list of keys; problems are named by ``where``."""
+        try:
+            return cls(entry)  # type: ignore[arg-type]  # __post_init__ parses the keys
+        except ConfigError as exc:
+            raise exc.located("blocking rule keys", where) from None
 
     @property
     def name(self) -> str:
@@ -61,9 +95,6 @@ class BlockingRule:
 
         ``keys``: the keys of ``records`` derived so far (shared between rules)."""
         multi = [k for k in self.keys if k.multi]
-        if len(multi) > 1:
-            raise ConfigError(f"blocking rule '{self.name}': at most one multi-valued key "
-                              "(rareN) per rule")
         keys = keys if keys is not None else TableKeys(records)
         if not multi:
             codes = self.codes(records, keys)

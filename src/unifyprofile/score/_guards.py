@@ -12,8 +12,10 @@ Such a value says nothing about identity, so it is removed from the standardised
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from numbers import Integral, Real
 from types import MappingProxyType
 from typing import Any
 
@@ -32,6 +34,13 @@ __all__ = ["SHARED_FIELDS", "Guards", "demote_hubs"]
 #: a typical value of the field holds (the median).
 SHARED_FIELDS = frozenset({"address", "dob"})
 SPIKE = 10
+#: Guards fields that hold field or comparison names.
+_FIELD_LISTS = ("hub_fields", "unique_identifiers", "veto", "veto_unless", "weak")
+
+
+def _is_names(value: Any) -> bool:
+    """Whether ``value`` is a list or tuple of strings (a string alone is not)."""
+    return isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,19 @@ class Guards:
             two records in different entities even when other links chain them together
             (the component is rebuilt strongest link first).  Stops long chains of
             "similar enough" links from merging different entities.
+
+    Raises:
+        ConfigError: listing every field that breaks its contract (a limit below 1, a
+            ``keep_apart_below`` outside (0, 1), a string where a list of names belongs).
+
+    Examples:
+        >>> Guards(veto=["first_name"]).veto
+        ('first_name',)
+        >>> Guards(veto="dob")
+        Traceback (most recent call last):
+        ...
+        unifyprofile.errors.ConfigError: guards.veto must be a list of field names (got \
+'dob'); e.g. ['first_name', 'dob']
     """
 
     placeholders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -82,52 +104,70 @@ class Guards:
     keep_apart_below: float | None = None
 
     def __post_init__(self) -> None:
+        problems = self._problems()
+        if problems:
+            raise ConfigError(problems)
         object.__setattr__(self, "placeholders", MappingProxyType(
             {k: tuple(v) for k, v in self.placeholders.items()}))
+        for key in _FIELD_LISTS:
+            object.__setattr__(self, key, tuple(getattr(self, key)))
+        if self.keep_apart_below is not None:
+            object.__setattr__(self, "keep_apart_below", float(self.keep_apart_below))
+
+    def _problems(self) -> list[str]:
+        """Each field that breaks its contract, named by its key path in a config file:
+        what it must be, what it is, and the fix."""
+        got = reprlib.repr
+        out = []
+        for name in (f.name for f in fields(self)):
+            value = getattr(self, name)
+            if name == "placeholders":
+                if not isinstance(value, Mapping) or not all(
+                        isinstance(k, str) and _is_names(v) for k, v in value.items()):
+                    out.append(f"guards.placeholders must be a mapping of field to a list of "
+                               f"values (got {got(value)}); e.g. "
+                               "{'email': ['info@acme.com']}")
+            elif name in _FIELD_LISTS:
+                if not _is_names(value):
+                    out.append(f"guards.{name} must be a list of field names (got "
+                               f"{got(value)}); e.g. ['first_name', 'dob']")
+            elif name == "keep_apart_below":
+                if value is not None and (isinstance(value, bool) or not isinstance(value, Real)
+                                          or not 0 < float(value) < 1):
+                    out.append(f"guards.keep_apart_below must be a probability in (0, 1) or "
+                               f"None (got {got(value)}); e.g. 0.001, or leave it out to "
+                               "keep no pair apart")
+            elif isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+                out.append(f"guards.{name} must be an integer >= 1 (got {got(value)}); the "
+                           f"default is {getattr(_DEFAULTS, name)}")
+        return out
 
     @classmethod
     def from_config(cls, entry: Mapping[str, Any], where: str = "guards") -> Guards:
+        """The guards of a ``[guards]`` table.
+
+        Raises:
+            ConfigError: listing every problem, each named by its key path under ``where``.
+        """
         allowed = {"placeholders", "hub_fields", "max_people_per_value",
                    "max_people_per_shared_value",
                    "unique_identifiers", "max_cluster_size", "veto", "veto_unless",
                    "weak", "keep_apart_below"}
         problems = [f"{where}.{k}: unknown key; allowed keys are {', '.join(sorted(allowed))}"
                     for k in entry if k not in allowed]
-        kwargs: dict[str, Any] = {}
-        for key in ("max_people_per_value", "max_people_per_shared_value", "max_cluster_size"):
-            if key in entry:
-                value = entry[key]
-                if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                    problems.append(f"{where}.{key}: expected an integer >= 1, got {value!r}")
-                else:
-                    kwargs[key] = value
-        if "keep_apart_below" in entry:
-            value = entry["keep_apart_below"]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                    or not 0 < value < 1:
-                problems.append(f"{where}.keep_apart_below: expected a probability in "
-                                f"(0, 1), got {value!r}")
-            else:
-                kwargs["keep_apart_below"] = float(value)
-        for key in ("hub_fields", "unique_identifiers", "veto", "veto_unless", "weak"):
-            if key in entry:
-                value = entry[key]
-                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                    problems.append(f"{where}.{key}: expected a list of field names, "
-                                    f"got {value!r}")
-                else:
-                    kwargs[key] = tuple(value)
-        if "placeholders" in entry:
-            value = entry["placeholders"]
-            if not isinstance(value, Mapping) or not all(
-                    isinstance(v, list) for v in value.values()):
-                problems.append(f"{where}.placeholders: expected a table of field = [values], "
-                                f"e.g. {{ email = [\"info@acme.com\"] }}, got {value!r}")
-            else:
-                kwargs["placeholders"] = {k: tuple(map(str, v)) for k, v in value.items()}
+        kwargs = {k: v for k, v in entry.items() if k in allowed}
+        placeholders = kwargs.get("placeholders")
+        if isinstance(placeholders, Mapping):
+            # A config file may give a junk phone or code as a number.
+            kwargs["placeholders"] = {k: [str(x) for x in v] if isinstance(v, list) else v
+                                      for k, v in placeholders.items()}
+        try:
+            guards = cls(**kwargs)
+        except ConfigError as exc:
+            raise ConfigError(problems + exc.located("guards.", f"{where}.").problems) from None
         if problems:
             raise ConfigError(problems)
-        return cls(**kwargs)
+        return guards
 
     def to_config(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -155,6 +195,9 @@ class Guards:
         if field_name in SHARED_FIELDS:
             return max(self.max_people_per_shared_value, int(SPIKE * typical))
         return self.max_people_per_value
+
+
+_DEFAULTS = Guards()
 
 
 def demote_hubs(records: pd.DataFrame, guards: Guards,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,36 +22,74 @@ class DeterministicRule:
 
     Keys use the blocking key syntax (``"email"``, ``"first_name:nick"``), so a rule that
     pairs people by e-mail can also require the same first name, which keeps a family
-    sharing one mailbox apart.
+    sharing one mailbox apart.  Keys given as strings are parsed.
+
+    Raises:
+        ConfigError: listing every problem: a name that is not a non-empty string, no
+            keys, a key that does not parse, or a multi-valued key (``rareN``).
 
     Examples:
         >>> rule = DeterministicRule.from_config(
         ...     {"name": "email", "keys": ["email", "first_name:nick"]})
         >>> [str(k) for k in rule.keys]
         ['email', 'first_name:nick']
+        >>> DeterministicRule("email", ("email",)).keys
+        (Key(field='email', transform=None),)
     """
 
     name: str
     keys: tuple[Key, ...]
 
+    def __post_init__(self) -> None:
+        label = f"rule {self.name!r}: "
+        problems = []
+        if not isinstance(self.name, str) or not self.name:
+            problems.append(f"{label}name must be a non-empty string (got "
+                            f"{reprlib.repr(self.name)}); it names the rule in the pairs "
+                            "table, e.g. 'email'")
+        keys = (self.keys,) if isinstance(self.keys, (str, Key)) else self.keys
+        if not isinstance(keys, (list, tuple)) or not keys:
+            problems.append(f"{label}keys must be a non-empty list of keys (got "
+                            f"{reprlib.repr(self.keys)}); e.g. [\"email\", "
+                            "\"first_name:nick\"]")
+            keys = ()
+        parsed = []
+        for n, key in enumerate(keys):
+            try:
+                parsed.append(key if isinstance(key, Key)
+                              else parse_key(key, f"{label}keys[{n}]"))
+            except ConfigError as exc:
+                problems += exc.problems
+                continue
+            if parsed[-1].multi:
+                # A definite match needs one value per record to agree on.
+                problems.append(f"{label}keys[{n}] must be a key with one value per record "
+                                f"(got '{parsed[-1]}'); rareN keys are for blocking rules, "
+                                f"use e.g. '{parsed[-1].field}:tokens'")
+        if problems:
+            raise ConfigError(problems)
+        object.__setattr__(self, "keys", tuple(parsed))
+
     @classmethod
     def from_config(cls, entry: Mapping[str, Any], where: str = "rules") -> DeterministicRule:
+        """The rule of one ``[[rules]]`` table (``name``, ``keys``).
+
+        Raises:
+            ConfigError: listing every problem, each named by its key path under ``where``.
+        """
         allowed = {"name", "keys"}
         problems = [f"{where}.{k}: unknown key; allowed keys are {', '.join(sorted(allowed))}"
                     for k in entry if k not in allowed]
-        name = entry.get("name")
-        keys = entry.get("keys")
-        if not isinstance(name, str) or not name:
-            problems.append(f"{where}.name: expected a non-empty string, got {name!r}")
-        if isinstance(keys, str):
-            keys = [keys]
-        if not isinstance(keys, list) or not keys:
-            problems.append(f"{where}.keys: expected a list of keys such as "
-                            f"[\"email\", \"first_name:nick\"], got {keys!r}")
-        if problems or not isinstance(keys, list):
+        name: Any = entry.get("name")
+        keys: Any = entry.get("keys")
+        try:
+            rule = cls(name, keys)
+        except ConfigError as exc:
+            raise ConfigError(
+                problems + exc.located(f"rule {name!r}: ", f"{where}.").problems) from None
+        if problems:
             raise ConfigError(problems)
-        return cls(str(name), tuple(parse_key(k, f"{where}.keys[{n}]")
-                                    for n, k in enumerate(keys)))
+        return rule
 
     def to_config(self) -> dict[str, Any]:
         return {"name": self.name, "keys": [str(k) for k in self.keys]}

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import difflib
+import math
+import os
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from numbers import Real
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -64,8 +69,9 @@ class Source:
         max_field_bytes: CSV only: the bytes a row with a field spanning lines may have.
 
     Raises:
-        ConfigError: ``default_region`` is not a region phonenumbers knows, or a limit is
-            not a positive integer.
+        ConfigError: listing every field that breaks its contract (a kind or preset that
+            does not exist, a negative trust, a region phonenumbers does not know, a
+            limit that is not a positive integer, a value of the wrong type).
 
     Examples:
         >>> s = Source("crm", preset="salesforce_contacts", path="crm.csv")
@@ -76,6 +82,11 @@ class Source:
         ...
         unifyprofile.errors.ConfigError: source 'crm': default_region 'ZZ' is not a region \
 phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
+        >>> Source("crm", trust=-1)
+        Traceback (most recent call last):
+        ...
+        unifyprofile.errors.ConfigError: source 'crm': trust must be a finite number >= 0 \
+(got -1); the higher trust wins survivorship ties, e.g. 2 for the system of record
     """
 
     name: str
@@ -97,9 +108,59 @@ phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
     max_field_bytes: int = 1 << 20
 
     def __post_init__(self) -> None:
-        columns = {k: v if isinstance(v, str) else tuple(v) for k, v in self.columns.items()}
-        object.__setattr__(self, "columns", MappingProxyType(columns))
-        problems = []
+        columns = self.columns
+        if _is_mapping(columns):
+            object.__setattr__(self, "columns", MappingProxyType(
+                {k: v if isinstance(v, str) else tuple(v) for k, v in columns.items()}))
+        problems = [f"source {self.name!r}: {p}" for p in self._problems()]
+        if problems:
+            raise ConfigError(problems)
+
+    def _problems(self) -> list[str]:
+        """Each field that breaks its contract: the field, what it must be, what it is,
+        and the fix."""
+        got = reprlib.repr
+        out = []
+        name = self.name
+        if not isinstance(name, str) or not name or ":" in name:
+            out.append(f"name must be a non-empty string without ':' (got {got(name)}); "
+                       "record ids are '<name>:<id>', so choose a short name such as 'crm'")
+        if self.kind not in KINDS:
+            out.append(f"kind must be one of {', '.join(KINDS)} (got {got(self.kind)}); "
+                       "use 'other' for any other system")
+        if self.path is not None and not isinstance(self.path, (str, os.PathLike)):
+            out.append(f"path must be a string or a path (got {got(self.path)}); give a "
+                       "file, a glob, a folder or a URL")
+        preset = self.preset
+        if preset is not None and not (isinstance(preset, str) and preset in PRESETS):
+            close = difflib.get_close_matches(str(preset), list(PRESETS), n=1)
+            hint = (f"did you mean {close[0]!r}?" if close else
+                    "or leave it out and map the columns with `columns` and `id_column`")
+            out.append(f"preset must be one of {', '.join(PRESETS)} (got {got(preset)}); "
+                       f"{hint}")
+        if not _is_mapping(self.columns):
+            out.append(f"columns must be a mapping of canonical field to source column, or to "
+                       f"a list of columns to join (got {got(self.columns)}); e.g. "
+                       "{'email': 'Email', 'address': ['Street', 'City']}")
+        for key in ("id_column", "updated_at"):
+            value = getattr(self, key)
+            if value is not None and not isinstance(value, str):
+                out.append(f"{key} must be a column name (a string) or None (got "
+                           f"{got(value)}); give the column's header as the export writes it")
+        if self.format is not None and self.format not in FORMATS:
+            out.append(f"format must be one of {', '.join(FORMATS)} (got {got(self.format)}); "
+                       "dataframe is for in-memory `data`, and without a format the file "
+                       "extension tells")
+        if self.encoding is not None and not _is_encoding(self.encoding):
+            out.append(f"encoding must be a text encoding Python knows (got "
+                       f"{got(self.encoding)}); e.g. 'utf-8' or 'cp1252', or leave it out to "
+                       "detect it")
+        delimiter = self.delimiter
+        if delimiter is not None and not (isinstance(delimiter, str) and len(delimiter) == 1
+                                          and delimiter not in "\r\n\""):
+            out.append(f"delimiter must be one character other than a quote or a line break "
+                       f"(got {got(delimiter)}); e.g. ';' or '\\t', or leave it out to "
+                       "detect it")
         region = self.default_region
         if not isinstance(region, str) or region not in phonenumbers.SUPPORTED_REGIONS:
             close = difflib.get_close_matches(str(region).upper(),
@@ -107,15 +168,26 @@ phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
                                               cutoff=1.0)
             hint = f"did you mean '{close[0]}'?" if close else (
                 "give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'")
-            problems.append(f"source '{self.name}': default_region {region!r} is not a "
-                            f"region phonenumbers knows; {hint}")
-        for key in ("max_field_lines", "max_field_bytes"):
+            out.append(f"default_region {region!r} is not a region phonenumbers knows; "
+                       f"{hint}")
+        for key in ("dayfirst", "unique_per_person"):
+            value = getattr(self, key)
+            if not isinstance(value, bool):
+                out.append(f"{key} must be a bool (got {got(value)}); use True or False "
+                           "(true or false in a config file)")
+        trust = self.trust
+        if isinstance(trust, bool) or not isinstance(trust, Real) or not math.isfinite(trust) \
+                or trust < 0:
+            # Sources missing from a survivorship's trust table rank at 0, the floor.
+            out.append(f"trust must be a finite number >= 0 (got {got(trust)}); the higher "
+                       "trust wins survivorship ties, e.g. 2 for the system of record")
+        for key, default in (("max_field_lines", "100 lines"),
+                             ("max_field_bytes", "1048576 bytes")):
             value = getattr(self, key)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                problems.append(f"source '{self.name}': {key} must be an integer >= 1 "
-                                f"(got {value!r})")
-        if problems:
-            raise ConfigError(problems)
+                out.append(f"{key} must be an integer >= 1 (got {got(value)}); the default is "
+                           f"{default}")
+        return out
 
     @property
     def mapping(self) -> Mapping[str, str | tuple[str, ...]]:
@@ -164,3 +236,21 @@ phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
             out["columns"] = {k: v if isinstance(v, str) else list(v)
                               for k, v in self.columns.items()}
         return out
+
+
+def _is_mapping(columns: Any) -> bool:
+    """Whether ``columns`` maps names to a column or to a non-empty list of columns."""
+    return isinstance(columns, Mapping) and all(
+        isinstance(k, str) and (isinstance(v, str) or (
+            isinstance(v, (list, tuple)) and len(v) > 0 and all(isinstance(c, str) for c in v)))
+        for k, v in columns.items())
+
+
+def _is_encoding(name: Any) -> bool:
+    if not isinstance(name, str):
+        return False
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True

@@ -64,7 +64,8 @@ def test_rule_parse_name_and_config() -> None:
 @pytest.mark.parametrize(
     "entry, message",
     [
-        ([], "blocking rule: a blocking rule needs at least one key"),
+        ([], 'blocking rule must be a non-empty list of keys (got []); e.g. ["email"] or '
+             '["last_name:soundex", "dob"]'),
         (
             "last_name:sondex",
             "blocking rule[0]: unknown transform 'sondex' in 'last_name:sondex'; "

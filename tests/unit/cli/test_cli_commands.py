@@ -105,7 +105,7 @@ def test_config_error_exits_2_without_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr + proc.stdout
     assert proc.stderr.startswith(f"error: {cfg}: 2 problems in the configuration:")
     assert "  - guard: unknown key (did you mean 'guards'?)" in proc.stderr
-    assert "  - resolver.threshold: must be in (0, 1] (got 1.5)" in proc.stderr
+    assert "  - resolver.threshold must be a number in (0, 1] (got 1.5)" in proc.stderr
     assert not (tmp_path / "out").exists()
 
 

@@ -89,7 +89,7 @@ def test_a_config_error_still_exits_2(tmp_path, cli_main: CliMain) -> None:
     bad.write_text("[resolver]\nthreshold = 2\n", encoding="utf-8")
     code, _, stderr = cli_main("blocking", str(bad))
     assert code == 2
-    assert "resolver.threshold: must be in (0, 1] (got 2)" in stderr
+    assert "resolver.threshold must be a number in (0, 1] (got 2)" in stderr
 
 
 def test_exit_codes_are_documented() -> None:

@@ -19,6 +19,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DEMO = Path(__file__).resolve().parents[3] / "examples" / "cx_demo"
+#: What a threshold must be, and the fix.
+UNIT = "a number in (0, 1]"
+LINKS = "it is the match probability from which two records are linked, e.g. 0.95"
 
 def test_demo_config_loads_into_specs() -> None:
     cfg = load_config(DEMO / "unify.toml")
@@ -210,11 +213,12 @@ def test_every_problem_is_reported_once_with_its_key_path(tmp_path: Path) -> Non
     assert err.problems == [
         "guard: unknown key (did you mean 'guards'?); allowed keys are resolver, sources, "
         "rules, blocking, comparisons, guards, survivorship",
-        "resolver.threshold: must be in (0, 1] (got 1.5)",
+        f"resolver.threshold must be {UNIT} (got 1.5); {LINKS}",
         "sources[0].pathh: unknown key (did you mean 'path'?); allowed keys are name, kind, "
         "path, preset, columns, id_column, updated_at, format, encoding, delimiter, "
         "default_region, dayfirst, trust, unique_per_person, max_field_lines, max_field_bytes",
-        f"sources[1].preset: unknown preset 'shopifi_customers'; available: {presets}",
+        f"sources[1].preset must be one of {presets} (got 'shopifi_customers'); did you "
+        "mean 'shopify_customers'?",
         "blocking.rules[1][0]: unknown transform 'sondex' in 'last_name:sondex'; use one of "
         "soundex, nick, year, number, tokens, prefixN, suffixN, rareN (e.g. prefix3)",
     ]
@@ -227,14 +231,19 @@ def test_every_problem_is_reported_once_with_its_key_path(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     "data, problem",
     [
-        ({"resolver": {"threshold": 0}}, "resolver.threshold: must be in (0, 1] (got 0)"),
-        ({"resolver": {"threshold": True}}, "resolver.threshold: must be in (0, 1] (got True)"),
-        ({"resolver": {"threshold": "high"}}, "resolver.threshold: must be in (0, 1] (got 'high')"),
+        ({"resolver": {"threshold": 0}}, f"resolver.threshold must be {UNIT} (got 0); {LINKS}"),
+        ({"resolver": {"threshold": True}},
+         f"resolver.threshold must be {UNIT} (got True); {LINKS}"),
+        ({"resolver": {"threshold": "high"}},
+         f"resolver.threshold must be {UNIT} (got 'high'); {LINKS}"),
         (
             {"resolver": {"link_type": "dedup"}},
-            "resolver.link_type: expected one of dedupe, link_only, got 'dedup'",
+            "resolver.link_type must be one of dedupe, link_only (got 'dedup'); 'dedupe' "
+            "finds the duplicates within and across sources, 'link_only' only links the "
+            "records of two sources",
         ),
-        ({"resolver": {"seed": 1.5}}, "resolver.seed: expected an integer, got 1.5"),
+        ({"resolver": {"seed": 1.5}}, "resolver.seed must be an integer >= 0 (got 1.5); any "
+         "fixed value, e.g. 0, gives the same result on every run"),
         (
             {"resolver": {"treshold": 0.9}},
             "resolver.treshold: unknown key (did you mean 'threshold'?); allowed keys are "
@@ -243,28 +252,38 @@ def test_every_problem_is_reported_once_with_its_key_path(tmp_path: Path) -> Non
         ({"sources": {"name": "a"}}, "sources: expected an array of tables ([[sources]])"),
         (
             {"sources": [{"name": "a:b", "id_column": "id"}]},
-            "sources[0].name: expected a short name without ':' (it prefixes record ids), "
-            "got 'a:b'",
+            "sources[0].name must be a non-empty string without ':' (got 'a:b'); record ids "
+            "are '<name>:<id>', so choose a short name such as 'crm'",
         ),
         (
             {"sources": [{"name": "a", "id_column": "id", "kind": "erp"}]},
-            "sources[0].kind: expected one of crm, csm, ecommerce, support, other, got 'erp'",
+            "sources[0].kind must be one of crm, csm, ecommerce, support, other (got 'erp'); "
+            "use 'other' for any other system",
         ),
         (
             {"sources": [{"name": "a", "id_column": "id", "format": "xlsx"}]},
-            "sources[0].format: expected csv, parquet or jsonl, got 'xlsx'",
+            "sources[0].format must be one of csv, parquet, jsonl, dataframe (got 'xlsx'); "
+            "dataframe is for in-memory `data`, and without a format the file extension tells",
+        ),
+        (
+            {"sources": [{"name": "a", "id_column": "id", "format": "dataframe"}]},
+            "sources[0].format: 'dataframe' needs an in-memory table, which a config file "
+            "cannot hold; use csv, parquet or jsonl",
         ),
         (
             {"sources": [{"name": "a", "id_column": "id", "trust": -1}]},
-            "sources[0].trust: expected a number >= 0, got -1",
+            "sources[0].trust must be a finite number >= 0 (got -1); the higher trust wins "
+            "survivorship ties, e.g. 2 for the system of record",
         ),
         (
             {"sources": [{"name": "a", "id_column": "id", "dayfirst": "yes"}]},
-            "sources[0].dayfirst: expected a bool, got 'yes'",
+            "sources[0].dayfirst must be a bool (got 'yes'); use True or False (true or "
+            "false in a config file)",
         ),
         (
             {"blocking": {"rules": [["email"], []]}},
-            "blocking.rules[1]: a blocking rule needs at least one key",
+            'blocking.rules[1] must be a non-empty list of keys (got []); e.g. ["email"] or '
+            '["last_name:soundex", "dob"]',
         ),
         (
             {"blocking": {"rules": "email"}},
@@ -273,7 +292,8 @@ def test_every_problem_is_reported_once_with_its_key_path(tmp_path: Path) -> Non
         ),
         (
             {"blocking": {"max_pairs_per_rule": 0}},
-            "blocking.max_pairs_per_rule: expected an integer >= 1, got 0",
+            "blocking.max_pairs_per_rule must be an integer >= 1 (got 0); the default is "
+            "20000000, raise it for more pairs",
         ),
     ],
 )
@@ -316,8 +336,10 @@ def test_config_object_validates_itself() -> None:
     with pytest.raises(ConfigError) as info:
         Config(threshold=1.5, link_type="both")
     assert info.value.problems == [
-        "resolver.link_type: expected one of dedupe, link_only, got 'both'",
-        "resolver.threshold: must be in (0, 1] (got 1.5)",
+        "resolver.link_type must be one of dedupe, link_only (got 'both'); 'dedupe' finds "
+        "the duplicates within and across sources, 'link_only' only links the records of "
+        "two sources",
+        f"resolver.threshold must be {UNIT} (got 1.5); {LINKS}",
     ]
 
 

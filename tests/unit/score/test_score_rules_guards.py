@@ -77,8 +77,8 @@ def test_rule_config_round_trip_and_errors():
         DeterministicRule.from_config({"name": "", "keys": [], "weight": 2})
     text = str(err.value)
     assert "rules.weight: unknown key" in text
-    assert "rules.name: expected a non-empty string" in text
-    assert "rules.keys: expected a list of keys" in text
+    assert "rules.name must be a non-empty string (got '')" in text
+    assert "rules.keys must be a non-empty list of keys (got [])" in text
 
 
 # --------------------------------------------------------------------------- hubs
@@ -196,8 +196,8 @@ def test_guards_config_round_trip_and_errors():
     with pytest.raises(ConfigError) as err:
         Guards.from_config({"max_people_per_value": 0, "veto": "dob", "colour": 1})
     text = str(err.value)
-    assert "guards.max_people_per_value: expected an integer >= 1, got 0" in text
-    assert "guards.veto: expected a list of field names" in text
+    assert "guards.max_people_per_value must be an integer >= 1 (got 0)" in text
+    assert "guards.veto must be a list of field names (got 'dob')" in text
     assert "guards.colour: unknown key" in text
 
 
@@ -206,5 +206,6 @@ def test_keep_apart_below_round_trips_and_is_checked():
     assert guards.keep_apart_below == 0.001
     assert Guards.from_config(guards.to_config()) == guards
     assert "keep_apart_below" not in Guards().to_config()
-    with pytest.raises(ConfigError, match=r"guards.keep_apart_below: expected a probability"):
+    with pytest.raises(ConfigError, match=r"guards.keep_apart_below must be a probability "
+                       r"in \(0, 1\) or None \(got 1.5\)"):
         Guards.from_config({"keep_apart_below": 1.5})
