@@ -66,7 +66,7 @@ _PARTS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Config:
     """Everything a :class:`~unifyprofile.Resolver` needs to know.
 
@@ -168,6 +168,17 @@ gives the same result on every run
                 out.append(f"comparison '{c.name}': first = {first!r} names no source; "
                            f"the sources are {', '.join(map(repr, names))}")
         return out
+
+    def __repr__(self) -> str:
+        def planned(items: tuple[Any, ...]) -> str:
+            return f"{len(items)} configured" if items else "chosen from the fields"
+
+        guards = self.guards
+        return (f"Config(sources={[s.name for s in self.sources]!r}, "
+                f"link_type={self.link_type!r}, threshold={self.threshold:g}, "
+                f"rules={len(self.rules)}, blocking={planned(self.blocking)!r}, "
+                f"comparisons={planned(self.comparisons)!r}, "
+                f"vetoes={list(guards.veto)!r})")
 
     def with_sources(self, sources: Sequence[Source]) -> Config:
         """A copy with other sources (e.g. in-memory tables)."""

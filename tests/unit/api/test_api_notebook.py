@@ -99,3 +99,10 @@ def test_the_store_repr_counts_records_and_entities(tmp_path) -> None:
     assert repr(store).endswith(f"records=8, entities={entities:,}, fitted=True)")
     store.close()
     assert repr(store).endswith("closed)")
+
+
+def test_the_config_repr_names_its_sources_and_key_settings() -> None:
+    assert repr(_config()) == (
+        "Config(sources=['crm'], link_type='dedupe', threshold=0.95, rules=0, "
+        "blocking='chosen from the fields', comparisons='chosen from the fields', "
+        "vetoes=[])")
