@@ -37,6 +37,7 @@ from unifyprofile.score import (
     demote_hubs,
     fit_checked,
     held_out,
+    kept_apart,
     link_bound,
     prepare_rules,
     score_pairs,
@@ -181,7 +182,7 @@ class LocalPipeline:
             linked = scored.linked
             apart = None
             if config.guards.keep_apart_below is not None:
-                low = (scored.probability < config.guards.keep_apart_below) & (scored.fired < 0)
+                low = kept_apart(scored, config.guards)
                 apart = (cand.i[low], cand.j[low])
             clustering = cluster(
                 n, cand.i[linked], cand.j[linked], scored.strength(linked),

@@ -84,6 +84,7 @@ from unifyprofile.score import (
     demote_hubs,
     fit_checked,
     held_out,
+    kept_apart,
     link_bound,
     prepare_rules,
     separates,
@@ -1003,7 +1004,8 @@ class SparkPipeline:
             + [T.StructField("match_weight", T.DoubleType(), False),
                T.StructField("match_probability", T.DoubleType(), False),
                T.StructField("strength", T.DoubleType(), False),
-               T.StructField("linked", T.BooleanType(), False)])
+               T.StructField("linked", T.BooleanType(), False),
+               T.StructField("apart", T.BooleanType(), False)])
         keep = pairs.columns
         threshold, guards = config.threshold, config.guards
 
@@ -1021,6 +1023,7 @@ class SparkPipeline:
                 out["match_probability"] = scored.probability
                 out["strength"] = scored.strength()
                 out["linked"] = scored.linked
+                out["apart"] = kept_apart(scored, guards)
                 yield out
 
         return scored.mapInPandas(run, out_schema)
@@ -1095,12 +1098,10 @@ class SparkPipeline:
         edge_labels = labels.select(F.col("node").alias("i"),
                                     F.col("component").alias("edge_component"))
         edges = links.withColumn("apart", F.lit(False)).join(edge_labels, "i")
-        below = config.guards.keep_apart_below
-        if below is not None:
+        if config.guards.keep_apart_below is not None:
             # Compared pairs scored a non-match travel with the links of their component
             # (only those inside one component can matter), flagged ``apart``.
-            low = (scored.filter((F.col("match_probability") < F.lit(below))
-                                 & (F.col("fired") < 0))
+            low = (scored.filter(F.col("apart"))
                    .select("i", "j", F.lit(0.0).alias("strength"), F.lit(True).alias("apart"))
                    .join(edge_labels, "i")
                    .join(labels.select(F.col("node").alias("j"),

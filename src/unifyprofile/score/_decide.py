@@ -25,8 +25,8 @@ from unifyprofile.score._guards import Guards
 from unifyprofile.score._rules import PreparedRules
 
 __all__ = ["CONTRADICTING", "TELLING_DISAGREEMENT", "TRAIN_HELD_MIN", "Scored",
-           "check_guard_names", "decide", "held_out", "score_pairs", "separates",
-           "separator", "trainable", "vetoed"]
+           "check_guard_names", "decide", "held_out", "kept_apart", "score_pairs",
+           "separates", "separator", "trainable", "vetoed"]
 
 #: Bits against a match from which a comparison's disagreement counts against a
 #: ``guards.weak`` pair (see :func:`vetoed`): matches disagree on it at most about 80 %
@@ -106,6 +106,15 @@ def score_pairs(levels: np.ndarray, i: np.ndarray, j: np.ndarray, model: Fellegi
     record's is used)."""
     return decide(levels, frequencies, model, rules.fired(i, j), threshold=threshold,
                   guards=guards, rows=i, weight=weight)
+
+
+def kept_apart(scored: Scored, guards: Guards) -> np.ndarray:
+    """Pairs ``guards.keep_apart_below`` keeps in two entities: scored a clear non-match
+    (below it) and linked by no deterministic rule.  None without the guard."""
+    below = guards.keep_apart_below
+    if below is None:
+        return np.zeros(len(scored.weight), dtype=bool)
+    return (scored.probability < below) & (scored.fired < 0)
 
 
 def check_guard_names(comparisons: Sequence[Comparison], guards: Guards) -> None:
