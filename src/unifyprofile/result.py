@@ -31,7 +31,8 @@ from unifyprofile.graph import identity_graph
 from unifyprofile.score import FellegiSunter
 from unifyprofile.sources import LineCount
 
-__all__ = ["TABLES", "Result", "RunResult", "csv_ready", "write_csv", "write_parquet"]
+__all__ = ["TABLES", "Counts", "Result", "RunResult", "csv_ready", "summarise", "write_csv",
+           "write_model_and_summary", "write_parquet"]
 
 #: The tables a result writes, in order.
 TABLES = ("clusters", "golden", "pairs", "rejects")
@@ -59,6 +60,56 @@ class RunResult(Protocol):
     def write(self, directory: str | Path, *, csv: bool = ...,
               tables: tuple[str, ...] = ...) -> list[Path]:
         """Write the tables, the model and the summary."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a run's summary counts, however its engine counted it (pandas, Spark)."""
+
+    records: dict[str, int]
+    rejects: dict[str, int]
+    candidate_pairs: int
+    matches: int
+    rule_matches: int
+    #: Entities per number of records.
+    cluster_sizes: dict[int, int]
+    links_cut: int
+
+
+def summarise(counts: Counts, *, model: FellegiSunter, notes: list[str],
+              rows_read: dict[str, int], lines: dict[str, LineCount], hubs: pd.DataFrame,
+              timings: dict[str, float], **extra: Any) -> dict[str, Any]:
+    """A run's summary (``summary.json``), the same keys from every engine; ``extra``
+    keys go before the timings."""
+    sizes = counts.cluster_sizes
+    diagnosis = getattr(model, "diagnosis_", None)
+    return {
+        "rows_read": dict(rows_read),
+        "lines_read": {k: dataclasses.asdict(v) for k, v in lines.items()},
+        "records": {str(k): int(v) for k, v in counts.records.items()},
+        "rejects": int(sum(counts.rejects.values())),
+        "rejects_by_source": {str(k): int(v) for k, v in counts.rejects.items()},
+        "candidate_pairs": int(counts.candidate_pairs),
+        "matches": int(counts.matches),
+        "rule_matches": int(counts.rule_matches),
+        "entities": int(sum(sizes.values())),
+        "cluster_sizes": {str(int(k)): int(v) for k, v in sorted(sizes.items())},
+        "largest_cluster": int(max(sizes, default=0)),
+        "hub_values_demoted": int(len(hubs)),
+        "links_cut_by_guards": int(counts.links_cut),
+        **extra,
+        "seconds": {k: round(v, 3) for k, v in timings.items()},
+        "model_check": diagnosis.as_dict() if diagnosis is not None else None,
+        "notes": list(notes),
+    }
+
+
+def write_model_and_summary(out: Path, model: FellegiSunter, summary: dict[str, Any]
+                            ) -> list[Path]:
+    """``model.json`` and ``summary.json`` in ``out``, the last files a result writes."""
+    model.save(out / "model.json")
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return [out / "model.json", out / "summary.json"]
 
 
 @dataclass(repr=False)
@@ -117,28 +168,17 @@ class Result:
             sizes = self.golden["record_count"]  # one row per entity, counted already
         else:
             sizes = self.clusters.groupby(schema.ENTITY_ID).size()
-        dist = sizes.value_counts().sort_index()
-        records_per_source = self.records[schema.SOURCE].value_counts()
-        rejects_per_source = self.rejects[schema.SOURCE].value_counts()
-        diagnosis = getattr(self.model, "diagnosis_", None)
-        return {
-            "rows_read": dict(self.rows_read),
-            "lines_read": {k: dataclasses.asdict(v) for k, v in self.lines.items()},
-            "records": {str(k): int(v) for k, v in records_per_source.items()},
-            "rejects": int(len(self.rejects)),
-            "rejects_by_source": {str(k): int(v) for k, v in rejects_per_source.items()},
-            "candidate_pairs": int(len(self.pairs)),
-            "matches": int(self.pairs["linked"].sum()) if len(self.pairs) else 0,
-            "rule_matches": int(self.pairs["rule"].notna().sum()) if len(self.pairs) else 0,
-            "entities": int(len(sizes)),
-            "cluster_sizes": {str(int(k)): int(v) for k, v in dist.items()},
-            "largest_cluster": int(sizes.max()) if len(sizes) else 0,
-            "hub_values_demoted": int(len(self.hubs)),
-            "links_cut_by_guards": int(len(self.cut)),
-            "seconds": {k: round(v, 3) for k, v in self.timings.items()},
-            "model_check": diagnosis.as_dict() if diagnosis is not None else None,
-            "notes": list(self.notes),
-        }
+        pairs = self.pairs
+        counts = Counts(
+            records=self.records[schema.SOURCE].value_counts().to_dict(),
+            rejects=self.rejects[schema.SOURCE].value_counts().to_dict(),
+            candidate_pairs=len(pairs),
+            matches=int(pairs["linked"].sum()) if len(pairs) else 0,
+            rule_matches=int(pairs["rule"].notna().sum()) if len(pairs) else 0,
+            cluster_sizes={int(k): int(v) for k, v in sizes.value_counts().items()},
+            links_cut=len(self.cut))
+        return summarise(counts, model=self.model, notes=self.notes, rows_read=self.rows_read,
+                         lines=self.lines, hubs=self.hubs, timings=self.timings)
 
     def write(self, directory: str | Path, *, csv: bool = True,
               tables: tuple[str, ...] = TABLES
@@ -164,10 +204,7 @@ class Result:
             if csv:
                 write_csv(csv_ready(available[name]), out / f"{name}.csv")
                 written.append(out / f"{name}.csv")
-        self.model.save(out / "model.json")
-        (out / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n",
-                                          encoding="utf-8")
-        return [*written, out / "model.json", out / "summary.json"]
+        return [*written, *write_model_and_summary(out, self.model, self.summary())]
 
 
 def csv_ready(table: pd.DataFrame) -> pd.DataFrame:

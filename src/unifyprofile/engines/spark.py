@@ -32,7 +32,6 @@ the ``unifyprofile[spark]`` extra.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -75,7 +74,7 @@ from unifyprofile.graph import (
     constraints,
     identity_graph,
 )
-from unifyprofile.result import TABLES, csv_ready
+from unifyprofile.result import TABLES, Counts, csv_ready, summarise, write_model_and_summary
 from unifyprofile.score import (
     SHARED_FIELDS,
     FellegiSunter,
@@ -178,31 +177,21 @@ class SparkResult:
     def summary(self) -> dict[str, Any]:
         """Counts for a batch job's log (computed by Spark)."""
         sizes = self.clusters.groupBy(schema.ENTITY_ID).count()
-        dist = {int(r[0]): int(r[1]) for r in
-                sizes.groupBy("count").count().orderBy("count").collect()}
-        per_source = {str(r[0]): int(r[1]) for r in
-                      self.records.groupBy(schema.SOURCE).count().collect()}
-        diagnosis = getattr(self.model, "diagnosis_", None)
-        counts = _first(self.pairs.agg(
+
+        def per(frame: DataFrame, column: str) -> dict[Any, int]:
+            return {r[0]: int(r[1]) for r in frame.groupBy(column).count().collect()}
+
+        totals = _first(self.pairs.agg(
             F.count(F.lit(1)), F.sum(F.col("linked").cast("long")),
             F.sum(F.col("rule").isNotNull().cast("long"))))
-        return {
-            "rows_read": dict(self.rows_read),
-            "records": per_source,
-            "rejects": int(self.rejects.count()),
-            "candidate_pairs": int(counts[0] or 0),
-            "matches": int(counts[1] or 0),
-            "rule_matches": int(counts[2] or 0),
-            "entities": int(sum(dist.values())),
-            "cluster_sizes": {str(k): v for k, v in dist.items()},
-            "largest_cluster": max(dist, default=0),
-            "hub_values_demoted": int(len(self.hubs)),
-            "links_cut_by_guards": int(self.cut.count()) if self.cut is not None else 0,
-            "connected_component_rounds": self.cc_rounds,
-            "seconds": {k: round(v, 3) for k, v in self.timings.items()},
-            "model_check": diagnosis.as_dict() if diagnosis is not None else None,
-            "notes": list(self.notes),
-        }
+        counts = Counts(
+            records=per(self.records, schema.SOURCE), rejects=per(self.rejects, schema.SOURCE),
+            candidate_pairs=int(totals[0] or 0), matches=int(totals[1] or 0),
+            rule_matches=int(totals[2] or 0), cluster_sizes=per(sizes, "count"),
+            links_cut=int(self.cut.count()) if self.cut is not None else 0)
+        return summarise(counts, model=self.model, notes=self.notes, rows_read=self.rows_read,
+                         lines={}, hubs=self.hubs, timings=self.timings,
+                         connected_component_rounds=self.cc_rounds)
 
     def write(self, directory: str | Path, *, csv: bool = False,
               tables: tuple[str, ...] = TABLES) -> list[Path]:
@@ -235,10 +224,7 @@ class SparkResult:
                 _csv_ready_frame(available[name]).write.mode("overwrite").option(
                     "header", "true").option("escape", '"').csv(str(path))
                 written.append(path)
-        self.model.save(out / "model.json")
-        (out / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n",
-                                          encoding="utf-8")
-        return [*written, out / "model.json", out / "summary.json"]
+        return [*written, *write_model_and_summary(out, self.model, self.summary())]
 
 
 #: The charsets Spark's CSV reader takes (Spark 4 refuses others).
