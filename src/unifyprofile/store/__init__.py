@@ -9,15 +9,10 @@ contract between incremental ingest and a batch run.
 """
 
 from unifyprofile.store._ids import Assignment, assign_ids, new_entity_id
+from unifyprofile.store._input import match_source
+from unifyprofile.store._results import Changes, Explanation, Profile, Resolution
 from unifyprofile.store._schema import SCHEMA_VERSION
-from unifyprofile.store._store import (
-    Changes,
-    Explanation,
-    IdentityStore,
-    Profile,
-    Resolution,
-    match_source,
-)
+from unifyprofile.store._store import IdentityStore
 
 __all__ = [
     "SCHEMA_VERSION",
