@@ -26,7 +26,7 @@ from unifyprofile.store._db import Database, chunks
 __all__ = ["FrozenContext", "tf_column"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FrozenContext:
     """The store's scoring context as it was frozen when the model was fitted.
 
@@ -53,6 +53,12 @@ class FrozenContext:
     tf_default: Mapping[int, float]
     hubs: Mapping[str, frozenset[str]]
     narrow: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        hubs = sum(len(v) for v in self.hubs.values())
+        return (f"FrozenContext(model={self.model!r}, rules={len(self.rules)}, "
+                f"columns={len(self.columns)}, hub_values={hubs}, "
+                f"tf_comparisons={len(self.tf_default)})")
 
     @classmethod
     def load(cls, db: Database, model: FellegiSunter, config: Config) -> FrozenContext:

@@ -12,7 +12,7 @@ import pandas as pd
 from unifyprofile import schema
 from unifyprofile.compare import compare_pairs
 from unifyprofile.graph import Clustering, cluster, constraints
-from unifyprofile.score import Scored, prepare_rules, score_pairs, separator
+from unifyprofile.score import Scored, kept_apart, prepare_rules, score_pairs, separator
 from unifyprofile.store._core import StoreCore
 from unifyprofile.store._db import chunks
 
@@ -42,10 +42,7 @@ def score(core: StoreCore, records: pd.DataFrame, i: np.ndarray, j: np.ndarray,
 def apart(core: StoreCore, scored: Scored) -> np.ndarray:
     """Positions of the scored pairs that ``guards.keep_apart_below`` keeps apart (as
     the batch pipeline decides them)."""
-    below = core.config.guards.keep_apart_below
-    if below is None:
-        return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero((scored.probability < below) & (scored.fired < 0))
+    return np.flatnonzero(kept_apart(scored, core.config.guards))
 
 
 def cluster_records(core: StoreCore, records: pd.DataFrame, i: np.ndarray, j: np.ndarray,
