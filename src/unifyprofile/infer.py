@@ -90,7 +90,7 @@ WEAK_FIELDS: tuple[str, ...]
 #: year typed) is a partial agreement, not a conflict.
 DOB_WINDOWS = (365, 3650)
 #: Fields whose exact agreement lifts that veto (``guards.veto_unless``): the registered
-#: field types marked ``veto_unless`` (``customer_id``, ``loyalty_id``, ``ssn``).
+#: field types marked ``veto_unless`` (``customer_id``, ``loyalty_id``, ``ssn``, ``sin``).
 PERSONAL_IDS: tuple[str, ...]
 #: The module's views of the field-type registry: constant -> the role they list.
 _ROLES = {"VETO_FIELDS": "veto", "WEAK_FIELDS": "weak", "PERSONAL_IDS": "veto_unless"}

@@ -62,7 +62,7 @@ NAME_FIELDS = ("first_name", "middle_name", "last_name", "full_name")
 CANONICAL_FIELDS: tuple[str, ...]
 #: Fields standardised as identifiers (any extra mapped column compared as codes is one
 #: too): the registered identifier field types, read from the registry on each access
-#: (``customer_id``, ``loyalty_id``, ``device_id``, ``ssn``).
+#: (``customer_id``, ``loyalty_id``, ``device_id``, ``ssn``, ``sin``).
 ID_FIELDS: tuple[str, ...]
 
 REJECT_COLUMNS = ("source", "row", "source_record_id", "column", "reason")

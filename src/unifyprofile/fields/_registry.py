@@ -1,10 +1,10 @@
 """The field type and its registry.
 
 This module imports no stage: the stages read the registry, and the modules that declare
-field types (:mod:`unifyprofile.fields.builtin`) need the stages' functions.  So the
-registry fills itself on first use by importing every public module of
-:mod:`unifyprofile.fields` (``builtin`` first, then the others by name), each of which
-calls :func:`register` for its types.
+field types (:mod:`unifyprofile.fields.builtin`, :mod:`unifyprofile.fields.national_id`)
+need the stages' functions.  So the registry fills itself on first use by importing every
+public module of :mod:`unifyprofile.fields` (``builtin`` first, then the others by name),
+each of which calls :func:`register` for its types.
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ __all__ = ["DEFAULT_POLICIES", "PROVENANCE_PARTS", "STANDARD_FORM", "merge",
 #: Policies used for a field when ``policies`` does not name it (before ``default``): the
 #: survivorship of each registered field type that has one
 #: (:attr:`unifyprofile.fields.FieldType.survivorship`), read from the registry on each
-#: access (``email`` and ``phone`` ``collect_all``, ``marketing_opt_out`` ``any``).
+#: access (``email`` and ``phone`` ``collect_all``, ``marketing_opt_out`` ``any``, ``sin``
+#: ``most_recent``).
 DEFAULT_POLICIES: Mapping[str, Survivorship]
 
 #: The policy of fields that neither ``policies`` nor :data:`DEFAULT_POLICIES` name.

@@ -26,19 +26,20 @@ IDENTIFIERS = ("customer_id", "loyalty_id", "device_id", "ssn")
 
 def test_the_registry_lists_the_built_in_types_in_todays_order():
     names = [t.name for t in field_types()]
-    assert names == [*CANONICAL, *IDENTIFIERS]
-    assert [t.name for t in field_types() if t.identifier] == list(IDENTIFIERS)
+    # The built-in types, then those of the other modules of the package.
+    assert names == [*CANONICAL, *IDENTIFIERS, "sin"]
+    assert [t.name for t in field_types() if t.identifier] == [*IDENTIFIERS, "sin"]
 
 
 def test_the_public_constants_are_what_the_registry_says():
     types = field_types()
     canonical, identifiers = schema.CANONICAL_FIELDS, schema.ID_FIELDS
     assert canonical == CANONICAL == tuple(t.name for t in types if not t.identifier)
-    assert identifiers == IDENTIFIERS
+    assert identifiers == (*IDENTIFIERS, "sin")
     assert identifiers == tuple(t.name for t in types if t.identifier)
     assert dict(golden.DEFAULT_POLICIES) == {
         "email": Survivorship("collect_all"), "phone": Survivorship("collect_all"),
-        "marketing_opt_out": Survivorship("any")}
+        "marketing_opt_out": Survivorship("any"), "sin": Survivorship("most_recent")}
     assert dict(golden.DEFAULT_POLICIES) == {
         t.name: t.survivorship for t in types if t.survivorship is not None}
     shared = score.SHARED_FIELDS
@@ -46,7 +47,7 @@ def test_the_public_constants_are_what_the_registry_says():
     assert Guards().hub_fields == ("email", "phone", "address", "dob")
     assert compare.LOCATION_FIELDS == ("address", "postcode", "city", "state", "country")
     assert infer.VETO_FIELDS == ("first_name",)
-    assert set(infer.PERSONAL_IDS) == {"ssn", "customer_id", "loyalty_id"}
+    assert set(infer.PERSONAL_IDS) == {"ssn", "customer_id", "loyalty_id", "sin"}
     assert set(infer.WEAK_FIELDS) == {"first_name", "middle_name", "last_name", "full_name",
                                       "city", "postcode", "state", "country", "gender"}
     assert up.Config().id_fields == schema.ID_FIELDS
