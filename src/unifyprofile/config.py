@@ -37,6 +37,7 @@ from unifyprofile import schema
 from unifyprofile.blocking import LINK_TYPES, BlockingRule
 from unifyprofile.compare import Comparison, ExactMatch, PhoneComparison, comparison_from_config
 from unifyprofile.errors import ConfigError
+from unifyprofile.fields import field_types
 from unifyprofile.golden import Survivorship, survivorship_from_config
 from unifyprofile.golden import to_config as survivorship_to_config
 from unifyprofile.score import DeterministicRule, Guards
@@ -193,12 +194,15 @@ gives the same result on every run
 
     @property
     def id_fields(self) -> tuple[str, ...]:
-        """Fields standardised as identifiers (upper case, without spaces, dashes, dots or
-        underscores): the identifier fields of the schema and every field compared as
-        codes (``ExactMatch(codes=True)``)."""
-        return tuple(dict.fromkeys((*schema.ID_FIELDS, *(
+        """Fields standardised as identifiers (by their registered type's standardiser,
+        else upper case, without spaces, dashes, dots or underscores): the registered
+        identifier field types (:data:`~unifyprofile.schema.ID_FIELDS`) and every field
+        compared as codes (``ExactMatch(codes=True)``)."""
+        types = field_types()
+        canonical = {t.name for t in types if not t.identifier}
+        return tuple(dict.fromkeys((*(t.name for t in types if t.identifier), *(
             c.field for c in self.comparisons if isinstance(c, ExactMatch) and c.codes
-            and c.field not in schema.CANONICAL_FIELDS))))
+            and c.field not in canonical))))
 
 
 def load_config(path: str | Path) -> Config:
@@ -372,23 +376,26 @@ def _order_problems(default: Survivorship | None, policies: Mapping[str, Survivo
     return out
 
 
-#: Fields a mapping may name without a warning: canonical fields and identifiers.
-_KNOWN_FIELDS = (*schema.CANONICAL_FIELDS, *schema.ID_FIELDS)
+def _known_fields() -> set[str]:
+    """Fields a mapping may name without a warning: those of the registered field types
+    (canonical fields and identifiers)."""
+    return {t.name for t in field_types()}
 
 
 def _field_typos(where: str, columns: Mapping[str, Any]) -> list[str]:
     """Mapped field names that look like a misspelt canonical field the source does not
     map (``frist_name``): an error, since that field would never be compared."""
     out = []
+    known = _known_fields()
+    canonical = schema.CANONICAL_FIELDS
     for name in columns:
-        if name in _KNOWN_FIELDS:
+        if name in known:
             continue
-        close = [c for c in difflib.get_close_matches(name, schema.CANONICAL_FIELDS, n=1,
+        close = [c for c in difflib.get_close_matches(name, canonical, n=1,
                                                       cutoff=0.8) if c not in columns]
         if close:
             out.append(f"{where}.columns.{name}: not a canonical field; did you mean "
-                       f"{close[0]!r}? (canonical fields: "
-                       f"{', '.join(schema.CANONICAL_FIELDS)})")
+                       f"{close[0]!r}? (canonical fields: {', '.join(canonical)})")
     return out
 
 
@@ -413,9 +420,10 @@ it, block on it, or remove it
     guards = config.guards
     used |= {*guards.placeholders, *guards.hub_fields, *guards.unique_identifiers}
     out = []
+    known = _known_fields()
     for source in config.sources:
         for name, column in source.mapping.items():
-            if name in _KNOWN_FIELDS or name in used:
+            if name in known or name in used:
                 continue
             out.append(f"source '{source.name}': field '{name}' (column {column!r}) is "
                        "mapped, but no comparison, rule, blocking key or guard uses it, and "

@@ -25,6 +25,7 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,7 @@ from unifyprofile.compare import (
     default_comparisons,
 )
 from unifyprofile.config import Config
+from unifyprofile.fields import field_types
 from unifyprofile.sources import ColumnRole, Source, canonical_mapping, infer_roles, name_words
 from unifyprofile.standardise.lexicon import name_sex
 from unifyprofile.standardise.names import formal_name
@@ -78,16 +80,33 @@ KEEP_APART_BELOW = 0.001
 #: in at least ORG_MARGIN fewer, holds organisations: their names are contacts, no veto.
 ORG_FILLED = 0.9
 ORG_MARGIN = 0.1
-#: Fields whose clear disagreement forbids a probabilistic link (``guards.veto``).
-VETO_FIELDS = ("first_name",)
-#: Person fields whose agreement needs corroboration (``guards.weak``).
-WEAK_FIELDS = ("first_name", "middle_name", "last_name", "full_name", "city", "postcode",
-               "state", "country", "gender")
+#: Fields whose clear disagreement forbids a probabilistic link (``guards.veto``): the
+#: registered field types marked ``veto`` (``first_name``).
+VETO_FIELDS: tuple[str, ...]
+#: Person fields whose agreement needs corroboration (``guards.weak``): the registered
+#: field types marked ``weak`` (names, ``gender``, and locations coarser than an address).
+WEAK_FIELDS: tuple[str, ...]
 #: Windows of the birth-date comparison, in days: a date a year or more off (a wrong
 #: year typed) is a partial agreement, not a conflict.
 DOB_WINDOWS = (365, 3650)
-#: Fields whose exact agreement lifts that veto (``guards.veto_unless``).
-PERSONAL_IDS = ("ssn", "customer_id", "loyalty_id")
+#: Fields whose exact agreement lifts that veto (``guards.veto_unless``): the registered
+#: field types marked ``veto_unless`` (``customer_id``, ``loyalty_id``, ``ssn``, ``sin``).
+PERSONAL_IDS: tuple[str, ...]
+#: The module's views of the field-type registry: constant -> the role they list.
+_ROLES = {"VETO_FIELDS": "veto", "WEAK_FIELDS": "weak", "PERSONAL_IDS": "veto_unless"}
+
+
+def _with_role(role: str) -> tuple[str, ...]:
+    """The registered field types that play ``role`` in the guards, in registry order."""
+    return tuple(t.name for t in field_types() if getattr(t, role))
+
+
+if not TYPE_CHECKING:  # the registry's views, computed on each access (PEP 562)
+
+    def __getattr__(name: str) -> tuple[str, ...]:
+        if name in _ROLES:
+            return _with_role(_ROLES[name])
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: Share of records that must hold a value for a non-person column to be compared
 #: whatever else is known; from MIN_SPARSE up it is compared when no source column
@@ -517,11 +536,13 @@ def infer_config(tables: Mapping[str, pd.DataFrame], *, link: bool = False,
         # Unless a personal identifier (a national id, a customer number) agrees.
         # And a name and a town need corroboration from any other field both records
         # hold (two namesakes in one city have two e-mails, two phones).
+        vetoes, personal, weak = _with_role("veto"), _with_role("veto_unless"), \
+            _with_role("weak")
         guards = dataclasses.replace(
-            guards, veto=tuple(c.name for c in comparisons if c.field in VETO_FIELDS),
-            veto_unless=tuple(c.name for c in comparisons if c.field in PERSONAL_IDS
+            guards, veto=tuple(c.name for c in comparisons if c.field in vetoes),
+            veto_unless=tuple(c.name for c in comparisons if c.field in personal
                               or generic.get(c.field, ("",))[0] == "identifier"),
-            weak=tuple(c.name for c in comparisons if c.field in WEAK_FIELDS)
+            weak=tuple(c.name for c in comparisons if c.field in weak)
             if any(c.field in _NAMES for c in comparisons) else ())
     if not link and guards.keep_apart_below is None:
         # Evidence, not size, keeps entities apart: with clear non-matches held apart a
@@ -695,11 +716,12 @@ def fit_guards(config: Config, records: pd.DataFrame, *, seed: int = 0
                     key=lambda c: c.field != "dob")
     birth = births[0].prepare(records) if births else None  # prepared once
     witnesses, sharing = [], {}
+    personal = _with_role("veto_unless")
     for name in guards.veto_unless:
         if name not in by_name:
             continue
         pair = _sharing(by_name[name], records, rng)
-        if by_name[name].field not in PERSONAL_IDS:
+        if by_name[name].field not in personal:
             levels = birth.levels(*pair) if birth is not None and len(pair[0]) \
                 else np.zeros(0)
             judged = levels >= 0
@@ -780,7 +802,8 @@ def fit_vetoes(config: Config, records: pd.DataFrame, *, seed: int = 0
     """
     guards = config.guards
     first, last = "first_name_nick", schema.std("last_name")
-    if not any(c.field in VETO_FIELDS and c.name in guards.veto for c in config.comparisons) \
+    vetoes = _with_role("veto")
+    if not any(c.field in vetoes and c.name in guards.veto for c in config.comparisons) \
             or first not in records.columns or last not in records.columns:
         return config, []
     # One person by name: the same first name (nicknames resolved) and the same surname.

@@ -35,9 +35,12 @@ rejects
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
+
+from unifyprofile.fields import field_types
 
 RECORD_ID = "record_id"
 SOURCE = "source"
@@ -48,25 +51,19 @@ ENTITY_ID = "entity_id"
 #: The dtype of raw field columns read from sources: Arrow-backed strings.
 TEXT = pd.ArrowDtype(pa.string())
 
-#: Canonical person/customer fields a source may map columns onto.
+#: Name fields, which the standardise stage reads together (a full name fills the parts).
 NAME_FIELDS = ("first_name", "middle_name", "last_name", "full_name")
-CANONICAL_FIELDS = (
-    *NAME_FIELDS,
-    "email",
-    "phone",
-    "dob",
-    "gender",
-    "address",
-    "city",
-    "state",
-    "postcode",
-    "country",
-    "company",
-    "marketing_opt_in",
-    "marketing_opt_out",
-)
-#: Fields standardised as generic identifiers (any extra mapped column is one too).
-ID_FIELDS = ("customer_id", "loyalty_id", "device_id", "ssn")
+#: Canonical person/customer fields a source may map columns onto: the registered field
+#: types that are not identifiers (:func:`unifyprofile.fields.field_types`), read from the
+#: registry on each access: ``first_name``, ``middle_name``, ``last_name``,
+#: ``full_name``, ``email``, ``phone``, ``dob``, ``gender``, ``address``, ``city``,
+#: ``state``, ``postcode``, ``country``, ``company``, ``marketing_opt_in``,
+#: ``marketing_opt_out``.
+CANONICAL_FIELDS: tuple[str, ...]
+#: Fields standardised as identifiers (any extra mapped column compared as codes is one
+#: too): the registered identifier field types, read from the registry on each access
+#: (``customer_id``, ``loyalty_id``, ``device_id``, ``ssn``, ``sin``).
+ID_FIELDS: tuple[str, ...]
 
 REJECT_COLUMNS = ("source", "row", "source_record_id", "column", "reason")
 PAIR_KEYS = ("i", "j")
@@ -78,6 +75,16 @@ UNPLACED = "unplaced"
 #: ``<field>_flag`` of a value that cannot be parsed or is impossible; its ``_std`` is
 #: null, except a phone number its region cannot read, which keeps its digits.
 INVALID = "invalid"
+
+
+if not TYPE_CHECKING:  # the registry's views, computed on each access (PEP 562)
+
+    def __getattr__(name: str) -> tuple[str, ...]:
+        if name == "CANONICAL_FIELDS":
+            return tuple(t.name for t in field_types() if not t.identifier)
+        if name == "ID_FIELDS":
+            return tuple(t.name for t in field_types() if t.identifier)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def std(field: str) -> str:
@@ -115,5 +122,5 @@ def fields_present(columns: Iterable[str]) -> set[str]:
     ['city', 'email']
     """
     names = list(columns)
-    return {c[:-4] for c in names if c.endswith("_std")} | {
-        c for c in names if c in CANONICAL_FIELDS}
+    canonical = {t.name for t in field_types() if not t.identifier}
+    return {c[:-4] for c in names if c.endswith("_std")} | {c for c in names if c in canonical}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from unifyprofile import schema
 from unifyprofile.blocking._block import BlockingRule
+from unifyprofile.fields import field_types
 
 __all__ = ["default_rules"]
 
-#: Rules for person data, most telling first; each is kept where its fields are present.
+#: Rules for person data across fields, most telling first; each is kept where its fields
+#: are present.  The rules of the registered field types (one per identifier, such as
+#: ``customer_id`` alone) follow them (:attr:`unifyprofile.fields.FieldType.blocking`).
 PERSON_RULES = (
     ("email",), ("phone",),
     ("last_name:soundex", "dob"), ("first_name:nick", "last_name:soundex"),
@@ -17,18 +19,21 @@ PERSON_RULES = (
     ("last_name:soundex", "address:tokens"), ("dob", "postcode"),
     ("first_name:prefix3", "last_name:prefix3"), ("dob", "city"),
     ("address:tokens", "postcode"),
-    *((f,) for f in schema.ID_FIELDS),
 )
 
 
 def default_rules(fields: Iterable[str]) -> list[BlockingRule]:
-    """Blocking rules for person data, given which canonical fields are present.
+    """Blocking rules for person data, given which canonical fields are present: the
+    person rules, then the rules of the registered field types in registry order.
 
     >>> [r.name for r in default_rules({"email", "first_name", "last_name"})]
     ['email', 'first_name:nick & last_name:soundex', 'first_name:prefix3 & last_name:prefix3']
+    >>> [r.name for r in default_rules({"email", "ssn", "customer_id"})]
+    ['email', 'customer_id', 'ssn']
     """
     present = set(fields)
-    out = [BlockingRule.parse(list(keys)) for keys in PERSON_RULES
+    rules = dict.fromkeys((*PERSON_RULES, *(r for kind in field_types() for r in kind.blocking)))
+    out = [BlockingRule.parse(list(keys)) for keys in rules
            if all(k.split(":")[0] in present for k in keys)]
     if not out and "full_name" in present:
         out.append(BlockingRule.parse(["full_name"]))

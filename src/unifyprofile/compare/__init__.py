@@ -20,7 +20,10 @@ Examples:
 
 from __future__ import annotations
 
-from ._config import COMPARISON_TYPES, LOCATION_FIELDS, comparison_from_config, default_comparisons
+import typing
+
+from . import _config
+from ._config import COMPARISON_TYPES, comparison_from_config, default_comparisons
 from ._levels import (
     TF_PRIOR_PEOPLE,
     AddressComparison,
@@ -49,6 +52,17 @@ from ._stage import (
     value_keys,
 )
 from ._tokens import is_strong, stem_pairs, tokenise, typo_pairs
+
+if typing.TYPE_CHECKING:
+    from ._config import LOCATION_FIELDS
+else:
+
+    def __getattr__(name: str) -> tuple[str, ...]:
+        # Read from the field-type registry on each access; the registry's built-in
+        # types import this package, so it cannot be read while it is imported.
+        if name == "LOCATION_FIELDS":
+            return _config.LOCATION_FIELDS
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "CHUNK_PAIRS",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from unifyprofile.errors import ConfigError
+from unifyprofile.fields import FieldType, field_types
 from unifyprofile.schema import (
-    CANONICAL_FIELDS,
     ENTITY_ID,
     RECORD_ID,
     SOURCE,
@@ -134,13 +134,35 @@ def comparison_from_config(entry: Mapping[str, Any], where: str = "comparison") 
 
 
 _NOT_FIELDS = {RECORD_ID, SOURCE, SOURCE_RECORD_ID, UPDATED_AT, ENTITY_ID}
-# Canonical fields the preset does not compare (weak or unsuited evidence on their own).
 #: Location fields from the finest to the coarsest.  Two records that agree on a street
 #: address agree on its postcode and town as a matter of course: the coarser agreement
-#: adds no evidence (see :meth:`~unifyprofile.score.FellegiSunter.contributions`).
-LOCATION_FIELDS = ("address", "postcode", "city", "state", "country")
+#: adds no evidence (see :meth:`~unifyprofile.score.FellegiSunter.contributions`).  The
+#: registered field types with a ``location`` rank, read from the registry on each access
+#: (``address``, ``postcode``, ``city``, ``state``, ``country``).
+LOCATION_FIELDS: tuple[str, ...]
 
-_SKIPPED = {"middle_name", "gender", "state", "country", "marketing_opt_in", "marketing_opt_out"}
+
+def _locations(types: Iterable[FieldType]) -> list[FieldType]:
+    """The location types among ``types``, the finest first."""
+    return sorted((t for t in types if t.location is not None), key=lambda t: t.location or 0)
+
+
+if not TYPE_CHECKING:  # the registry's view, computed on each access (PEP 562)
+
+    def __getattr__(name: str) -> tuple[str, ...]:
+        if name == "LOCATION_FIELDS":
+            return tuple(t.name for t in _locations(field_types()))
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _preset_order(types: Iterable[FieldType]) -> list[FieldType]:
+    """``types`` in registry order, except that the location fields among them come from
+    the finest to the coarsest, in the places the location fields hold."""
+    ordered = list(types)
+    places = [k for k, t in enumerate(ordered) if t.location is not None]
+    for k, kind in zip(places, _locations(ordered), strict=True):
+        ordered[k] = kind
+    return ordered
 
 
 def _fields(columns: Iterable[str]) -> list[str]:
@@ -159,14 +181,20 @@ def default_comparisons(columns: Iterable[str]) -> list[Comparison]:
     """A preset list of comparisons for person data, given the fields present.
 
     ``columns`` may be canonical field names or records column names (``email_std``);
-    the ``_std``, ``_nick`` and ``_flag`` suffixes are understood.  The preset compares:
-    ``first_name`` (nicknames; swapped with ``last_name`` when present; names of the
-    other sex are different names), ``last_name``,
-    ``full_name`` (token-sort, only when neither first nor last name is present),
-    ``email``, ``phone``, ``dob``, ``address``, ``postcode`` and ``city`` (exact, with
-    term-frequency adjustment), ``company`` (token-set), and every non-canonical field
-    (identifiers such as ``customer_id``) exactly.  ``middle_name``, ``gender``,
-    ``state``, ``country`` and the opt-in flags are not compared.
+    the ``_std``, ``_nick`` and ``_flag`` suffixes are understood.  Each present field
+    whose registered type has a comparison
+    (:attr:`unifyprofile.fields.FieldType.comparison`) is compared by it: first the
+    canonical fields in registry order (the location fields among them from the finest
+    to the coarsest, :data:`LOCATION_FIELDS`), then, in the order of ``columns``, the
+    identifier fields and every field no type is registered for (exactly).  The built-in
+    types (:mod:`unifyprofile.fields.builtin`) compare ``first_name`` (nicknames;
+    swapped with ``last_name`` when present; names of the other sex are different
+    names), ``last_name``, ``full_name`` (token-sort, only when neither first nor last
+    name is present), ``email``, ``phone``, ``dob``, ``address``, ``postcode`` and
+    ``city`` (exact, with term-frequency adjustment), ``company`` (token-set), and
+    every non-canonical field (identifiers such as ``customer_id``) exactly.
+    ``middle_name``, ``gender``, ``state``, ``country`` and the opt-in flags are not
+    compared.
 
     Args:
         columns: the fields or records columns available.
@@ -183,36 +211,19 @@ def default_comparisons(columns: Iterable[str]) -> list[Comparison]:
         'last_name'
     """
     fields = _fields(columns)
-    present = set(fields)
+    present = frozenset(fields)
+    types = {t.name: t for t in field_types()}
+    later = [f for f in fields if f not in types or types[f].identifier]
     out: list[Comparison] = []
-    if "first_name" in present:
-        swap = "last_name" if "last_name" in present else None
-        # A first name's frequency is counted among the people of its surname: John
-        # among the Smiths, not among everyone (common full names are given jointly).
-        out.append(NameComparison("first_name", nicknames=True, swap_with=swap, sexes=True,
-                                  tf_given=swap))
-    if "last_name" in present:
-        # A swapped pair ("Smith John" against "John Smith") is swapped on both names,
-        # as an exact pair is exact on both: not a surname that disagrees.
-        out.append(NameComparison("last_name", nicknames=False,
-                                  swap_with="first_name" if "first_name" in present else None))
-    if "full_name" in present and not present & {"first_name", "last_name"}:
-        out.append(StringComparison("full_name", metric="token_sort", thresholds=(0.92, 0.8)))
-    if "email" in present:
-        out.append(EmailComparison())
-    if "phone" in present:
-        out.append(PhoneComparison())
-    if "dob" in present:
-        out.append(DateComparison())
-    if "address" in present:
-        out.append(AddressComparison())
-    if "postcode" in present:
-        out.append(PostcodeComparison(tf_adjust=True))
-    if "city" in present:
-        out.append(ExactMatch("city", tf_adjust=True))
-    if "company" in present:
-        out.append(StringComparison("company", metric="token_set", thresholds=(0.9, 0.7)))
-    for field in fields:
-        if field not in CANONICAL_FIELDS:
-            out.append(ExactMatch(field))
+    for kind in _preset_order(t for t in types.values() if not t.identifier):
+        if kind.name in present:
+            out += _compared(kind, present)
+    for field in later:
+        out += _compared(types[field], present) if field in types else [ExactMatch(field)]
     return out
+
+
+def _compared(kind: FieldType, present: frozenset[str]) -> list[Comparison]:
+    """The default comparison of a field type, if any, given the fields present."""
+    comparison = None if kind.comparison is None else kind.comparison(present)
+    return [] if comparison is None else [comparison]

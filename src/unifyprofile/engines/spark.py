@@ -46,6 +46,7 @@ import pandas as pd
 import pyarrow as pa
 
 from unifyprofile import schema
+from unifyprofile import score as score_stage
 from unifyprofile._log import log_notes
 from unifyprofile.blocking import BlockingRule, link_sides
 from unifyprofile.compare import (
@@ -76,7 +77,6 @@ from unifyprofile.graph import (
 )
 from unifyprofile.result import TABLES, Counts, csv_ready, summarise, write_model_and_summary
 from unifyprofile.score import (
-    SHARED_FIELDS,
     FellegiSunter,
     check_guard_names,
     decide,
@@ -607,7 +607,7 @@ class SparkPipeline:
             both = records.filter(F.col(column).isNotNull() & F.col(people).isNotNull())
             per_value = both.groupBy(column).agg(F.countDistinct(people).alias("n"))
             typical = 0.0
-            if field_name in SHARED_FIELDS:
+            if field_name in score_stage.SHARED_FIELDS:  # from the field-type registry
                 typical = float((per_value.approxQuantile("n", [0.5], 0.001) or [0.0])[0])
             suspects = (per_value.filter(F.col("n") > guards.people_limit(field_name, typical))
                         .select(column))

@@ -11,7 +11,8 @@ import difflib
 import gc
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,18 +23,19 @@ from pandas.api.types import infer_dtype, is_bool_dtype, is_datetime64_any_dtype
 from unifyprofile import schema
 from unifyprofile._columns import dense_rank
 from unifyprofile.errors import ConfigError, DataError
+from unifyprofile.fields import field_types
 from unifyprofile.golden._survivorship import Survivorship, survivorship_from_config
 from unifyprofile.standardise import split_full_name
 
 __all__ = ["DEFAULT_POLICIES", "PROVENANCE_PARTS", "STANDARD_FORM", "merge",
            "provenance_table"]
 
-#: Policies used for a field when ``policies`` does not name it (before ``default``).
-DEFAULT_POLICIES: Mapping[str, Survivorship] = {
-    "email": Survivorship("collect_all"),
-    "phone": Survivorship("collect_all"),
-    "marketing_opt_out": Survivorship("any"),
-}
+#: Policies used for a field when ``policies`` does not name it (before ``default``): the
+#: survivorship of each registered field type that has one
+#: (:attr:`unifyprofile.fields.FieldType.survivorship`), read from the registry on each
+#: access (``email`` and ``phone`` ``collect_all``, ``marketing_opt_out`` ``any``, ``sin``
+#: ``most_recent``).
+DEFAULT_POLICIES: Mapping[str, Survivorship]
 
 #: The policy of fields that neither ``policies`` nor :data:`DEFAULT_POLICIES` name.
 MOST_COMPLETE = Survivorship("most_complete")
@@ -43,8 +45,23 @@ PROVENANCE_PARTS = ("source", "record_id", "rule", "updated_at")
 
 #: Fields whose standardised form is the one a person wants (``country``: ISO 3166 codes,
 #: not "USA" / "United States" / "US"): it survives, and the raw value of the record it
-#: came from goes into the provenance column ``<field>__raw``.
-STANDARD_FORM = ("country",)
+#: came from goes into the provenance column ``<field>__raw``.  The registered field types
+#: marked ``standard_form``, read from the registry on each access.
+STANDARD_FORM: tuple[str, ...]
+
+
+def _default_policies() -> dict[str, Survivorship]:
+    return {t.name: t.survivorship for t in field_types() if t.survivorship is not None}
+
+
+if not TYPE_CHECKING:  # the registry's views, computed on each access (PEP 562)
+
+    def __getattr__(name: str) -> Any:
+        if name == "DEFAULT_POLICIES":
+            return MappingProxyType(_default_policies())
+        if name == "STANDARD_FORM":
+            return tuple(t.name for t in field_types() if t.standard_form)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: Name fields a record without them takes from its parsed full name.
 _FROM_FULL_NAME = {"first_name": "first", "last_name": "last"}
@@ -281,6 +298,7 @@ def _merge(
     _require(clusters, (schema.RECORD_ID, schema.ENTITY_ID), "clusters")
     canonical = [f for f in (*schema.CANONICAL_FIELDS, *schema.ID_FIELDS) if f in records]
     fields = list(canonical if fields is None else fields)
+    standard_form = {t.name for t in field_types() if t.standard_form}
     missing = [f for f in fields if f not in records.columns]
     if missing:
         raise DataError(
@@ -303,7 +321,7 @@ def _merge(
         policy = resolved[field]
         cands = ctx.candidates(field)
         raw = None
-        if field in STANDARD_FORM and schema.std(field) in records.columns:
+        if field in standard_form and schema.std(field) in records.columns:
             raw = _surviving(records[field])
             cands = cands.standard_form()
         if field == "phone" and policy.rule == "collect_all":
@@ -452,7 +470,8 @@ def _resolve_policies(
         problems.append(f"default must be a Survivorship (got {default!r})")
     if problems:
         raise ConfigError(problems)
-    return {f: given.get(f, DEFAULT_POLICIES.get(f, default)) for f in fields}
+    defaults = _default_policies()
+    return {f: given.get(f, defaults.get(f, default)) for f in fields}
 
 
 def _entities(records: pd.DataFrame, clusters: pd.DataFrame) -> tuple[np.ndarray, Any, np.ndarray]:

@@ -1,5 +1,8 @@
 """Scoring: deterministic rules, the Fellegi–Sunter model and over-merge guards."""
 
+import typing
+
+from unifyprofile.score import _guards
 from unifyprofile.score._decide import (
     CONTRADICTING,
     TELLING_DISAGREEMENT,
@@ -28,7 +31,7 @@ from unifyprofile.score._fellegi_sunter import (
     monotone_m,
     weight_histogram,
 )
-from unifyprofile.score._guards import SHARED_FIELDS, Guards, demote_hubs
+from unifyprofile.score._guards import Guards, demote_hubs
 from unifyprofile.score._rules import DeterministicRule, PreparedRules, prepare_rules
 
 __all__ = [
@@ -61,3 +64,13 @@ __all__ = [
     "vetoed",
     "weight_histogram",
 ]
+
+
+if typing.TYPE_CHECKING:
+    from unifyprofile.score._guards import SHARED_FIELDS
+else:
+
+    def __getattr__(name: str) -> frozenset[str]:
+        if name == "SHARED_FIELDS":  # read from the field-type registry on each access
+            return _guards.SHARED_FIELDS
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

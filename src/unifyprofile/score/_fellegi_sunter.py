@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from unifyprofile import compare
 from unifyprofile.compare import (
-    LOCATION_FIELDS,
     Comparison,
     PreparedComparison,
     comparison_from_config,
@@ -573,7 +573,7 @@ class FellegiSunter:
     def _nest_locations(self, out: np.ndarray) -> None:
         fields = [c.field for c in self.comparisons]
         implied = np.zeros(len(out), dtype=bool)
-        for field in LOCATION_FIELDS:
+        for field in compare.LOCATION_FIELDS:  # read from the field-type registry
             ks = [k for k, f in enumerate(fields) if f == field]
             if not ks:
                 continue

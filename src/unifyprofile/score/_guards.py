@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from numbers import Integral, Real
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -25,15 +25,38 @@ import pandas as pd
 from unifyprofile import schema
 from unifyprofile._columns import arrow_codes, isin_ints, unique_ints
 from unifyprofile.errors import ConfigError
+from unifyprofile.fields import field_types
 
 __all__ = ["SHARED_FIELDS", "Guards", "demote_hubs"]
 
 #: Hub fields that many people rightly share: a household gives one address, and at a
 #: million people some forty share each birth date.  A value of one is a hub only beyond
 #: ``Guards.max_people_per_shared_value`` people and beyond :data:`SPIKE` times the people
-#: a typical value of the field holds (the median).
-SHARED_FIELDS = frozenset({"address", "dob"})
+#: a typical value of the field holds (the median).  The registered field types marked
+#: ``shared`` (:attr:`unifyprofile.fields.FieldType.shared`), read from the registry on
+#: each access (``address``, ``dob``).
+SHARED_FIELDS: frozenset[str]
 SPIKE = 10
+
+
+def _shared_fields() -> frozenset[str]:
+    return frozenset(t.name for t in field_types() if t.shared)
+
+
+if not TYPE_CHECKING:  # the registry's view, computed on each access (PEP 562)
+
+    def __getattr__(name: str) -> frozenset[str]:
+        if name == "SHARED_FIELDS":
+            return _shared_fields()
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _hub_fields() -> tuple[str, ...]:
+    """The registered field types marked ``hub``: those a person holds alone first, then
+    those a household shares, locations first (``email``, ``phone``, ``address``,
+    ``dob``)."""
+    return tuple(t.name for t in sorted((t for t in field_types() if t.hub),
+                                        key=lambda t: (t.shared, t.location is None)))
 #: Guards fields that hold field or comparison names.
 _FIELD_LISTS = ("hub_fields", "unique_identifiers", "veto", "veto_unless", "weak")
 
@@ -50,7 +73,9 @@ class Guards:
     Args:
         placeholders: extra junk values per field (compared after standardisation).
         hub_fields: fields checked for hub values (identifiers, and the shared fields
-            of :data:`SHARED_FIELDS`).
+            of :data:`SHARED_FIELDS`); default the registered field types marked ``hub``
+            (:attr:`unifyprofile.fields.FieldType.hub`): ``email``, ``phone``,
+            ``address``, ``dob``.
         max_people_per_value: a value of a hub field shared by more distinct first names
             than this is demoted.
         max_people_per_shared_value: the same for a field people rightly share
@@ -93,7 +118,7 @@ class Guards:
     """
 
     placeholders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    hub_fields: tuple[str, ...] = ("email", "phone", "address", "dob")
+    hub_fields: tuple[str, ...] = field(default_factory=_hub_fields)
     max_people_per_value: int = 4
     max_people_per_shared_value: int = 20
     unique_identifiers: tuple[str, ...] = ()
@@ -139,7 +164,7 @@ class Guards:
                                "keep no pair apart")
             elif isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
                 out.append(f"guards.{name} must be an integer >= 1 (got {got(value)}); the "
-                           f"default is {getattr(_DEFAULTS, name)}")
+                           f"default is {_DEFAULTS[name]}")
         return out
 
     @classmethod
@@ -192,12 +217,13 @@ class Guards:
         """Distinct people a value of ``field_name`` may have before it is a hub;
         ``typical``: the people a typical value of the field holds (the median), which
         only a shared field's limit follows."""
-        if field_name in SHARED_FIELDS:
+        if field_name in _shared_fields():
             return max(self.max_people_per_shared_value, int(SPIKE * typical))
         return self.max_people_per_value
 
 
-_DEFAULTS = Guards()
+#: The default of each limit, for messages.
+_DEFAULTS = {f.name: f.default for f in fields(Guards)}
 
 
 def demote_hubs(records: pd.DataFrame, guards: Guards,

@@ -12,33 +12,18 @@ import pyarrow as pa
 
 from unifyprofile import schema
 from unifyprofile.errors import ConfigError, DataError
+from unifyprofile.fields import field_types
 
 from ._common import PLACEHOLDER, align_param, whole_numbers
-from .addresses import (
-    standardise_address,
-    standardise_city,
-    standardise_country,
-    standardise_postcode,
-    standardise_state,
-)
 from .dates import standardise_date, standardise_timestamp
-from .emails import standardise_email
-from .ids import standardise_bool, standardise_company, standardise_gender, standardise_id
+from .ids import standardise_id
 from .names import nickname_key, split_full_name, standardise_name
 from .phones import standardise_phone, standardise_phones
 
-#: Fields whose standardiser returns only a Series (no flag column).
-_PLAIN_FIELDS: dict[str, Callable[[pd.Series], pd.Series]] = {
-    "address": standardise_address,
-    "city": standardise_city,
-    "state": standardise_state,
-    "postcode": standardise_postcode,
-    "country": standardise_country,
-    "company": standardise_company,
-    "gender": standardise_gender,
-    "marketing_opt_in": standardise_bool,
-    "marketing_opt_out": standardise_bool,
-}
+#: Fields standardised by steps of their own below, whatever their type's standardiser:
+#: they span columns (a full name fills first and last names) or settings (a phone's
+#: region, shared parsing; a birth date's ``dayfirst``).
+_BESPOKE = frozenset({*schema.NAME_FIELDS, "phone", "dob"})
 
 
 def _as_list(values: Iterable[Any] | str) -> list[Any]:
@@ -46,12 +31,12 @@ def _as_list(values: Iterable[Any] | str) -> list[Any]:
 
 
 def _check_placeholders(
-    placeholders: Mapping[str, Iterable[str]] | None, id_fields: tuple[str, ...],
-    columns: Iterable[str] = (),
+    placeholders: Mapping[str, Iterable[str]] | None, canonical: Iterable[str],
+    id_fields: tuple[str, ...], columns: Iterable[str] = (),
 ) -> dict[str, list[Any]]:
     if placeholders is None:
         return {}
-    known = (*schema.CANONICAL_FIELDS, *id_fields, *(c for c in columns if c in placeholders))
+    known = (*canonical, *id_fields, *(c for c in columns if c in placeholders))
     problems = [
         f"placeholders: unknown field {field!r}; expected one of {', '.join(known)}"
         for field in placeholders
@@ -193,6 +178,16 @@ def _flagged(frame: pd.DataFrame, field: str, declared: list[Any]) -> dict[str, 
     return {schema.std(field): std, schema.flag(field): flag}
 
 
+def _standardised(func: Callable[[pd.Series], pd.Series | pd.DataFrame], values: pd.Series,
+                  field: str, ctx: _Context) -> dict[str, np.ndarray | pd.Series]:
+    """The columns of a field type's standardiser: ``<field>_std``, with ``<field>_flag``
+    where it returns ``std`` and ``flag``; declared placeholders nulled."""
+    result = func(values)
+    if isinstance(result, pd.DataFrame):
+        return dict(_flagged(result, field, ctx.declared(field, func)))
+    return {schema.std(field): _plain(result, ctx.declared(field, func))}
+
+
 def _plain(result: pd.Series, declared: list[Any]) -> pd.Series:
     if not declared:
         return result
@@ -205,7 +200,7 @@ def standardise(
     *,
     region: str | pd.Series = "US",
     dayfirst: bool | pd.Series = False,
-    id_fields: Iterable[str] = schema.ID_FIELDS,
+    id_fields: Iterable[str] | None = None,
     phone_fields: Iterable[str] = (),
     placeholders: Mapping[str, Iterable[str]] | None = None,
     share: bool = False,
@@ -216,6 +211,10 @@ def standardise(
     present field, ``<field>_std`` and, where a value can be rejected, ``<field>_flag``
     (null, ``"invalid"`` or ``"placeholder"``).  Index and row order are kept.  Text
     columns are Arrow-backed (:data:`~unifyprofile.schema.TEXT`, nulls ``pd.NA``).
+
+    Each field's standardiser is its registered type's
+    (:attr:`unifyprofile.fields.FieldType.standardiser`); names, phones and birth dates
+    have steps of their own here, as they span columns or settings.
 
     - ``email``, ``phone`` (E.164), ``dob`` (``YYYY-MM-DD``) and each identifier field
       get ``_std`` and ``_flag``.
@@ -235,7 +234,10 @@ def standardise(
             index of ``records`` (e.g. ``records["source"].map({...})``).
         dayfirst: read ambiguous numeric dates day first; a bool or a boolean Series
             with the index of ``records``.
-        id_fields: columns standardised as identifiers (canonical fields are skipped).
+        id_fields: columns standardised as identifiers, by their registered type's
+            standardiser or else :func:`standardise_id` (canonical fields are skipped);
+            default the registered identifier fields
+            (:data:`~unifyprofile.schema.ID_FIELDS`).
         phone_fields: other columns standardised as phone numbers, like ``phone`` (a
             mobile, a fax).
         placeholders: extra junk values per field (e.g. ``{"email":
@@ -277,48 +279,58 @@ def standardise(
     """
     if not isinstance(records, pd.DataFrame):
         raise DataError(f"'records' must be a pandas DataFrame (got {type(records).__name__})")
-    ids = (id_fields,) if isinstance(id_fields, str) else tuple(id_fields)
+    types = field_types()
+    canonical = {t.name: t for t in types if not t.identifier}
+    identifiers = {t.name: t for t in types if t.identifier}
+    ids = tuple(identifiers) if id_fields is None else (
+        (id_fields,) if isinstance(id_fields, str) else tuple(id_fields))
     phones = ("phone", *([phone_fields] if isinstance(phone_fields, str) else phone_fields))
-    typed = [f for f in phones[1:] if f in schema.CANONICAL_FIELDS or f in ids]
+    typed = [f for f in phones[1:] if f in canonical or f in ids]
     if typed:
         raise ConfigError(
             f"phone comparison on {', '.join(repr(f) for f in typed)}: a canonical or "
             "identifier field has its own standardiser; compare a phone number with "
             "type = \"phone\" on 'phone' or on a field of its own (e.g. 'mobile')")
-    ctx = _Context(region, dayfirst,
-                   _check_placeholders(placeholders, (*ids, *phones), records.columns))
+    ctx = _Context(region, dayfirst, _check_placeholders(
+        placeholders, canonical, (*ids, *phones), records.columns))
     # Check per-row settings up front so that a wrong index fails before any work.
     rows = pd.Series(np.zeros(len(records)), index=records.index)
     align_param(region, rows, "region")
     align_param(dayfirst, rows, "dayfirst")
 
-    records = _whole_numbers(records, skip={*ids, *phones})
-    added: dict[str, np.ndarray | pd.Series] = {}
+    records = _whole_numbers(records, skip={*canonical, *ids, *phones})
     # Phones first: the slowest, they may be parsed beside the rest (in a child).
     phone_frames = standardise_phones(
         {field: records[field] for field in dict.fromkeys(phones) if field in records},
         region, share=share)
-    if "email" in records:
-        frame = standardise_email(records["email"])
-        added |= _flagged(frame, "email", ctx.declared("email", standardise_email))
+    # The registered standardisers of canonical fields: those that flag values (e-mail)
+    # come first, the others after the names.
+    added: dict[str, np.ndarray | pd.Series] = {}
+    plain: dict[str, np.ndarray | pd.Series] = {}
+    for field, kind in canonical.items():
+        func = kind.standardiser
+        if func is None or field not in records or field in _BESPOKE:
+            continue
+        columns = _standardised(func, records[field], field, ctx)
+        (added if schema.flag(field) in columns else plain).update(columns)
     phones_at = len(added)  # their columns go here, when they are done
     if "dob" in records:
         frame = standardise_date(records["dob"], dayfirst)
         added |= _flagged(frame, "dob", ctx.declared_date())
     if any(field in records for field in schema.NAME_FIELDS):
         added |= _names(records, ctx)
-    for field, func in _PLAIN_FIELDS.items():
-        if field in records:
-            added[schema.std(field)] = _plain(func(records[field]), ctx.declared(field, func))
+    added |= plain
     if schema.UPDATED_AT in records:
         stamps = standardise_timestamp(records[schema.UPDATED_AT], dayfirst)
         added[schema.std(schema.UPDATED_AT)] = stamps
     for field in ids:
-        if field in records and field not in schema.CANONICAL_FIELDS:
-            frame = standardise_id(records[field])
-            added |= _flagged(frame, field, ctx.declared(field, standardise_id))
+        if field in records and field not in canonical:
+            registered = identifiers.get(field)
+            func = standardise_id if registered is None or registered.standardiser is None \
+                else registered.standardiser
+            added |= _standardised(func, records[field], field, ctx)
     for field in ctx.placeholders:
-        if field in records and field not in schema.CANONICAL_FIELDS and field not in ids \
+        if field in records and field not in canonical and field not in ids \
                 and field not in phones:
             # Any other column with declared junk (a 0.0 default, "N/A"): the raw text
             # with the junk nulled, so comparisons and blocking skip it.
@@ -354,7 +366,7 @@ def _whole_numbers(records: pd.DataFrame, skip: set[str]) -> pd.DataFrame:
     are one value."""
     fixed = {}
     for column in records.columns:
-        if column in _SYSTEM or column in schema.CANONICAL_FIELDS or column in skip \
+        if column in _SYSTEM or column in skip \
                 or not pd.api.types.is_string_dtype(records[column].dtype):
             continue
         try:

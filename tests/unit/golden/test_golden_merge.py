@@ -403,3 +403,16 @@ def test_provenance_table_of_single_valued_fields():
         "rule": ["most_recent", "most_complete"],
         "updated_at": [pd.Timestamp("2023-06-01", tz=UTC), pd.Timestamp("2022-01-01", tz=UTC)],
     }
+
+
+def test_the_default_policies_and_standard_forms_are_the_field_types():
+    from unifyprofile.fields import field_types
+    from unifyprofile.golden import DEFAULT_POLICIES
+    from unifyprofile.golden._merge import STANDARD_FORM
+
+    types = field_types()
+    assert STANDARD_FORM == ("country",) == tuple(t.name for t in types if t.standard_form)
+    policies = {t.name: t.survivorship for t in types if t.survivorship is not None}
+    assert dict(DEFAULT_POLICIES) == policies
+    with pytest.raises(TypeError):  # a view: register a field type to change it
+        DEFAULT_POLICIES["city"] = Survivorship("longest")  # type: ignore[index]
