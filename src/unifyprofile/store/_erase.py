@@ -20,7 +20,7 @@ from unifyprofile.store._core import StoreCore
 from unifyprofile.store._db import chunks, now
 from unifyprofile.store._query import current_id
 from unifyprofile.store._results import Changes
-from unifyprofile.store._suppress import IDENTIFIERS, Suppression
+from unifyprofile.store._suppress import Suppression, identifiers
 from unifyprofile.store._write import drop_links, recluster
 
 __all__ = ["compact_file", "erase", "erase_selection", "unsuppress"]
@@ -129,7 +129,7 @@ def _suppression_entries(core: StoreCore, rids: Sequence[str],
         probe = standardise(pd.DataFrame({k: [v] for k, v in match.items()}))
         for name in match:
             column = schema.std(name)
-            if name in IDENTIFIERS and column in probe and probe[column].notna().all():
+            if name in identifiers() and column in probe and probe[column].notna().all():
                 entries.append((name, str(probe[column].iloc[0])))
     return entries
 

@@ -22,10 +22,14 @@ import pandas as pd
 
 from unifyprofile import schema
 
-__all__ = ["IDENTIFIERS", "Suppression"]
+__all__ = ["Suppression", "identifiers"]
 
-#: Fields whose matched value an erasure by ``match=`` suppresses (besides record ids).
-IDENTIFIERS = ("email", "phone", *schema.ID_FIELDS)
+
+def identifiers() -> tuple[str, ...]:
+    """Fields whose matched value an erasure by ``match=`` suppresses (besides record
+    ids): e-mail, phone and every identifier field type registered
+    (:data:`~unifyprofile.schema.ID_FIELDS`, read when asked)."""
+    return ("email", "phone", *schema.ID_FIELDS)
 
 _KEY = "suppression_key"
 _CHUNK = 500
@@ -86,7 +90,7 @@ class Suppression:
         if key is None or not len(records) or not self._count():
             return hit
         columns = [(schema.RECORD_ID, schema.RECORD_ID)] + [
-            (f, schema.std(f)) for f in IDENTIFIERS if schema.std(f) in records.columns]
+            (f, schema.std(f)) for f in identifiers() if schema.std(f) in records.columns]
         for kind, column in columns:
             values = records[column].to_numpy(dtype=object, na_value=None)
             present = np.flatnonzero(pd.notna(values))
