@@ -34,10 +34,10 @@ from typing import Any
 import tomli_w
 
 from unifyprofile import schema
+from unifyprofile._fields import field_types
 from unifyprofile.blocking import LINK_TYPES, BlockingRule
 from unifyprofile.compare import Comparison, ExactMatch, PhoneComparison, comparison_from_config
 from unifyprofile.errors import ConfigError
-from unifyprofile.fields import field_types
 from unifyprofile.golden import Survivorship, survivorship_from_config
 from unifyprofile.golden import to_config as survivorship_to_config
 from unifyprofile.score import DeterministicRule, Guards

@@ -33,6 +33,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from unifyprofile import schema
 from unifyprofile._columns import unique_ints
+from unifyprofile._fields import field_types
 from unifyprofile.blocking import BlockingRule, TableKeys, default_rules, pair_count
 from unifyprofile.compare import (
     Comparison,
@@ -47,7 +48,6 @@ from unifyprofile.compare import (
     default_comparisons,
 )
 from unifyprofile.config import Config
-from unifyprofile.fields import field_types
 from unifyprofile.sources import ColumnRole, Source, canonical_mapping, infer_roles, name_words
 from unifyprofile.standardise.lexicon import name_sex
 from unifyprofile.standardise.names import formal_name

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pyarrow as pa
 
-from unifyprofile.fields import field_types
+from unifyprofile._fields import field_types
 
 RECORD_ID = "record_id"
 SOURCE = "source"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from unifyprofile._fields import field_types
 from unifyprofile.blocking._block import BlockingRule
-from unifyprofile.fields import field_types
 
 __all__ = ["default_rules"]
 
@@ -26,10 +26,11 @@ def default_rules(fields: Iterable[str]) -> list[BlockingRule]:
     """Blocking rules for person data, given which canonical fields are present: the
     person rules, then the rules of the registered field types in registry order.
 
-    >>> [r.name for r in default_rules({"email", "first_name", "last_name"})]
-    ['email', 'first_name:nick & last_name:soundex', 'first_name:prefix3 & last_name:prefix3']
-    >>> [r.name for r in default_rules({"email", "ssn", "customer_id"})]
-    ['email', 'customer_id', 'ssn']
+    Examples:
+        >>> [r.name for r in default_rules({"email", "first_name", "last_name"})]
+        ['email', 'first_name:nick & last_name:soundex', 'first_name:prefix3 & last_name:prefix3']
+        >>> [r.name for r in default_rules({"email", "ssn", "customer_id"})]
+        ['email', 'customer_id', 'ssn']
     """
     present = set(fields)
     rules = dict.fromkeys((*PERSON_RULES, *(r for kind in field_types() for r in kind.blocking)))

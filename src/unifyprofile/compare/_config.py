@@ -6,8 +6,8 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from unifyprofile._fields import FieldType, field_types
 from unifyprofile.errors import ConfigError
-from unifyprofile.fields import FieldType, field_types
 from unifyprofile.schema import (
     ENTITY_ID,
     RECORD_ID,

@@ -16,7 +16,7 @@ Examples:
     ['customer_id', 'loyalty_id', 'device_id', 'ssn', 'sin']
 """
 
-from unifyprofile.fields._registry import (
+from unifyprofile._fields import (
     FieldType,
     field_type,
     field_types,

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from unifyprofile._fields import FieldType, register
 from unifyprofile.compare import (
     AddressComparison,
     Comparison,
@@ -30,7 +31,6 @@ from unifyprofile.compare import (
     PostcodeComparison,
     StringComparison,
 )
-from unifyprofile.fields._registry import FieldType, register
 from unifyprofile.golden import Survivorship
 from unifyprofile.standardise import (
     standardise_address,

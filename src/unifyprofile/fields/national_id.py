@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from unifyprofile.fields._registry import register
+from unifyprofile._fields import register
 from unifyprofile.fields.builtin import identifier
 from unifyprofile.golden import Survivorship
 from unifyprofile.schema import INVALID

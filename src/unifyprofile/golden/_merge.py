@@ -22,8 +22,8 @@ from pandas.api.types import infer_dtype, is_bool_dtype, is_datetime64_any_dtype
 
 from unifyprofile import schema
 from unifyprofile._columns import dense_rank
+from unifyprofile._fields import field_types
 from unifyprofile.errors import ConfigError, DataError
-from unifyprofile.fields import field_types
 from unifyprofile.golden._survivorship import Survivorship, survivorship_from_config
 from unifyprofile.standardise import split_full_name
 

@@ -24,8 +24,8 @@ import pandas as pd
 
 from unifyprofile import schema
 from unifyprofile._columns import arrow_codes, isin_ints, unique_ints
+from unifyprofile._fields import field_types
 from unifyprofile.errors import ConfigError
-from unifyprofile.fields import field_types
 
 __all__ = ["SHARED_FIELDS", "Guards", "demote_hubs"]
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pyarrow as pa
 
 from unifyprofile import schema
+from unifyprofile._fields import field_types
 from unifyprofile.errors import ConfigError, DataError
-from unifyprofile.fields import field_types
 
 from ._common import PLACEHOLDER, align_param, whole_numbers
 from .dates import standardise_date, standardise_timestamp

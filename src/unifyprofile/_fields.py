@@ -1,10 +1,11 @@
-"""The field type and its registry.
+"""The field type and its registry, public as :mod:`unifyprofile.fields`.
 
 This module imports no stage: the stages read the registry, and the modules that declare
 field types (:mod:`unifyprofile.fields.builtin`, :mod:`unifyprofile.fields.national_id`)
-need the stages' functions.  So the registry fills itself on first use by importing every
-public module of :mod:`unifyprofile.fields` (``builtin`` first, then the others by name),
-each of which calls :func:`register` for its types.
+need the stages' functions.  So the registry lives below the stages, the declarations
+above them, and the registry fills itself on first use by importing every public module
+of :mod:`unifyprofile.fields` (``builtin`` first, then the others by name), each of which
+calls :func:`register` for its types.
 """
 
 from __future__ import annotations
@@ -16,15 +17,12 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from unifyprofile.errors import ConfigError
 
-if TYPE_CHECKING:  # annotations only: the registry imports no stage at run time
+if TYPE_CHECKING:
     import pandas as pd
-
-    from unifyprofile.compare import Comparison
-    from unifyprofile.golden import Survivorship
 
 __all__ = ["FieldType", "field_type", "field_types", "register", "unregister"]
 
@@ -92,9 +90,11 @@ and underscores, starting with a letter (got 'Vat number'); e.g. 'vat_number'
 
     name: str
     standardiser: Callable[[pd.Series], pd.Series | pd.DataFrame] | None = None
-    comparison: Callable[[frozenset[str]], Comparison | None] | None = None
+    # A Comparison and a Survivorship: typed Any, so that the registry names no stage
+    # (the stages read it; it is below them).
+    comparison: Callable[[frozenset[str]], Any] | None = None
     blocking: tuple[tuple[str, ...], ...] = ()
-    survivorship: Survivorship | None = None
+    survivorship: Any = None
     identifier: bool = False
     standard_form: bool = False
     location: int | None = None
@@ -156,6 +156,8 @@ and underscores, starting with a letter (got 'Vat number'); e.g. 'vat_number'
 _TYPES: dict[str, FieldType] = {}
 _LOCK = threading.RLock()
 _filled = False
+#: The package whose modules declare field types.
+_PACKAGE = "unifyprofile.fields"
 
 
 def _fill() -> None:
@@ -169,7 +171,7 @@ def _fill() -> None:
         _filled = True  # first: the modules imported below call register()
         before = set(_TYPES)
         try:
-            package = importlib.import_module(__name__.rsplit(".", 1)[0])
+            package = importlib.import_module(_PACKAGE)
             names = sorted(m.name for m in pkgutil.iter_modules(package.__path__)
                            if not m.name.startswith("_"))
             for name in sorted(names, key=lambda n: n != "builtin"):
