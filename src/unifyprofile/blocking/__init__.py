@@ -17,7 +17,7 @@ from unifyprofile.blocking._block import (
     pair_count,
 )
 from unifyprofile.blocking._defaults import default_rules
-from unifyprofile.blocking._keys import Key, TableKeys, key_codes, key_values, parse_key
+from unifyprofile.blocking._keys import Key, TableKeys, key_codes, key_values, parse_key, parse_keys
 
 __all__ = [
     "LINK_TYPES",
@@ -33,4 +33,5 @@ __all__ = [
     "link_sides",
     "pair_count",
     "parse_key",
+    "parse_keys",
 ]

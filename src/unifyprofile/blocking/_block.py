@@ -10,14 +10,13 @@ pairs are made from the (record, value) list and deduplicated against the other 
 
 from __future__ import annotations
 
-import reprlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from unifyprofile.blocking._keys import Key, TableKeys, key_values, parse_key
+from unifyprofile.blocking._keys import Key, TableKeys, key_values, parse_keys
 from unifyprofile.errors import BlockingError, ConfigError
 
 __all__ = ["LINK_TYPES", "BlockingRule", "Candidates", "analyse_blocking", "block",
@@ -47,19 +46,9 @@ class BlockingRule:
 
     def __post_init__(self) -> None:
         label = "blocking rule keys"
-        keys = (self.keys,) if isinstance(self.keys, (str, Key)) else self.keys
-        problems = []
-        if not isinstance(keys, (list, tuple)) or not keys:
-            problems.append(f"{label} must be a non-empty list of keys (got "
-                            f"{reprlib.repr(self.keys)}); e.g. [\"email\"] or "
-                            "[\"last_name:soundex\", \"dob\"]")
-            keys = ()
-        parsed = []
-        for n, key in enumerate(keys):
-            try:
-                parsed.append(key if isinstance(key, Key) else parse_key(key, f"{label}[{n}]"))
-            except ConfigError as exc:
-                problems += exc.problems
+        found, problems = parse_keys(self.keys, label,
+                                     '["email"] or ["last_name:soundex", "dob"]')
+        parsed = [key for _, key in found]
         multi = [repr(str(k)) for k in parsed if k.multi]
         if len(multi) > 1:
             # Its pairs are made from one (record, value) list.

@@ -26,8 +26,10 @@ A key is ``field`` or ``field:transform``.  ``field`` reads the standardised col
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,7 +43,7 @@ from unifyprofile.standardise.numbers import parse_numbers
 from unifyprofile.standardise.phonetic import soundex_code
 
 __all__ = ["RARE_MAX_RECORDS", "Key", "TableKeys", "key_codes", "key_lists", "key_values",
-           "parse_key"]
+           "parse_key", "parse_keys"]
 
 _TRANSFORM = re.compile(r"^(soundex|nick|year|number|tokens|prefix(\d+)|suffix(\d+)|rare(\d+))$")
 
@@ -81,6 +83,28 @@ def parse_key(text: str, where: str = "key") -> Key:
             "year, number, tokens, prefixN, suffixN, rareN (e.g. prefix3)"
         )
     return Key(field.strip(), transform or None)
+
+
+def parse_keys(keys: Any, where: str, example: str) -> tuple[list[tuple[int, Key]], list[str]]:
+    """A rule's list of keys (``Key`` objects or key strings; one alone is a list of one),
+    parsed: ``(position, key)`` of each key that parses, and the problems, each named by
+    ``where`` (``where[n]`` for the n-th key; ``example`` shows a good list).
+
+    >>> parse_keys(["email", "dob:when"], "rule keys", '["email"]')[1]
+    ["rule keys[1]: unknown transform 'when' in 'dob:when'; use one of soundex, nick, \
+year, number, tokens, prefixN, suffixN, rareN (e.g. prefix3)"]
+    """
+    listed = (keys,) if isinstance(keys, (str, Key)) else keys
+    if not isinstance(listed, (list, tuple)) or not listed:
+        return [], [f"{where} must be a non-empty list of keys (got {reprlib.repr(keys)}); "
+                    f"e.g. {example}"]
+    parsed, problems = [], []
+    for n, key in enumerate(listed):
+        try:
+            parsed.append((n, key if isinstance(key, Key) else parse_key(key, f"{where}[{n}]")))
+        except ConfigError as exc:
+            problems += exc.problems
+    return parsed, problems
 
 
 def _column(records: pd.DataFrame, key: Key) -> pd.Series:

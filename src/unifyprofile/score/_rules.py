@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from unifyprofile.blocking import Key, key_codes, parse_key
+from unifyprofile.blocking import Key, key_codes, parse_keys
 from unifyprofile.errors import ConfigError
 
 __all__ = ["DeterministicRule", "PreparedRules", "prepare_rules"]
@@ -47,28 +47,17 @@ class DeterministicRule:
             problems.append(f"{label}name must be a non-empty string (got "
                             f"{reprlib.repr(self.name)}); it names the rule in the pairs "
                             "table, e.g. 'email'")
-        keys = (self.keys,) if isinstance(self.keys, (str, Key)) else self.keys
-        if not isinstance(keys, (list, tuple)) or not keys:
-            problems.append(f"{label}keys must be a non-empty list of keys (got "
-                            f"{reprlib.repr(self.keys)}); e.g. [\"email\", "
-                            "\"first_name:nick\"]")
-            keys = ()
-        parsed = []
-        for n, key in enumerate(keys):
-            try:
-                parsed.append(key if isinstance(key, Key)
-                              else parse_key(key, f"{label}keys[{n}]"))
-            except ConfigError as exc:
-                problems += exc.problems
-                continue
-            if parsed[-1].multi:
+        found, bad = parse_keys(self.keys, f"{label}keys", '["email", "first_name:nick"]')
+        problems += bad
+        for n, key in found:
+            if key.multi:
                 # A definite match needs one value per record to agree on.
                 problems.append(f"{label}keys[{n}] must be a key with one value per record "
-                                f"(got '{parsed[-1]}'); rareN keys are for blocking rules, "
-                                f"use e.g. '{parsed[-1].field}:tokens'")
+                                f"(got '{key}'); rareN keys are for blocking rules, "
+                                f"use e.g. '{key.field}:tokens'")
         if problems:
             raise ConfigError(problems)
-        object.__setattr__(self, "keys", tuple(parsed))
+        object.__setattr__(self, "keys", tuple(key for _, key in found))
 
     @classmethod
     def from_config(cls, entry: Mapping[str, Any], where: str = "rules") -> DeterministicRule:

@@ -48,6 +48,7 @@ def test_public_names() -> None:
         "link_sides",
         "pair_count",
         "parse_key",
+        "parse_keys",
     ]
     assert LINK_TYPES == ("dedupe", "link_only")
 
