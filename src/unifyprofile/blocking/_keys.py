@@ -90,8 +90,9 @@ def parse_keys(keys: Any, where: str, example: str) -> tuple[list[tuple[int, Key
     parsed: ``(position, key)`` of each key that parses, and the problems, each named by
     ``where`` (``where[n]`` for the n-th key; ``example`` shows a good list).
 
-    >>> parse_keys(["email", "dob:when"], "rule keys", '["email"]')[1]
-    ["rule keys[1]: unknown transform 'when' in 'dob:when'; use one of soundex, nick, \
+    Examples:
+        >>> parse_keys(["email", "dob:when"], "rule keys", '["email"]')[1]
+        ["rule keys[1]: unknown transform 'when' in 'dob:when'; use one of soundex, nick, \
 year, number, tokens, prefixN, suffixN, rareN (e.g. prefix3)"]
     """
     listed = (keys,) if isinstance(keys, (str, Key)) else keys
