@@ -1,5 +1,5 @@
 """Command line: ``unifyprofile run``, ``evaluate``, ``infer``, ``blocking``, ``ingest``,
-``resolve``, ``lookup``, ``explain``, ``erase``, ``unsuppress``.
+``resolve``, ``lookup``, ``explain``, ``erase``, ``unsuppress``, ``serve``, ``keys``.
 
 User mistakes (a bad config, a missing file, a blocking rule that explodes) print one
 clear message and exit with the error's code, without a traceback:
@@ -453,19 +453,30 @@ def ingest(
         "--rejects", help="Write the rows that could not be used to this CSV file (source, "
                           "row, source_record_id, column, reason).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars.")] = False,
+    follow: Annotated[bool, typer.Option(
+        "--follow", help="FILE is a growing JSONL file: ingest its lines as they are "
+                         "written (Segment messages, or records of --source) until Ctrl-C "
+                         "or --idle-exit.")] = False,
+    idle_exit: Annotated[float | None, typer.Option(
+        "--idle-exit", metavar="SECONDS", help="With --follow: stop once FILE has not "
+                                               "grown for this long.")] = None,
 ) -> None:
     """Ingest records into an identity store; print which entities changed.
 
     The first ingest into a new store fits the model and resolves everything; later ones
     update only the entities the records touch.  An export without rows (a quiet day)
     changes nothing and succeeds.  Progress bars (one per stage) go to stderr unless
-    --quiet or --json.
+    --quiet or --json.  With --follow, FILE is tailed: each batch of new lines is one
+    ingest, and a line per batch goes to stderr.
     """
     from unifyprofile.store import IdentityStore
 
     if file is not None and "://" not in file:
         # Relative to where the command runs (a config's own paths are relative to it).
         file = str(Path(file).absolute())
+    if follow:
+        _follow(config, file, store_path, source, idle_exit, json_summary)
+        return
     bar, update = _progress_bar(not quiet and not json_summary)
     if bar:
         with bar, IdentityStore(store_path, config, progress=update) as store:
@@ -495,6 +506,34 @@ def ingest(
     table.add_row("store", f"{store_path}: {stats['records']:,} records, "
                            f"{stats['golden']:,} entities")
     out.print(table)
+
+
+def _follow(config: Path, file: str | None, store_path: Path, source: str | None,
+            idle_exit: float | None, as_json: bool) -> None:
+    from unifyprofile.errors import ConfigError
+    from unifyprofile.store import IdentityStore
+
+    if file is None or "://" in file:
+        raise ConfigError("--follow needs FILE, a local JSONL file to tail")
+
+    def said(changes: Any, events: int) -> None:
+        counts = changes.summary() if changes is not None else {"records": 0}
+        console.print(f"batch: {counts['records']:,} record(s), {events:,} event(s)"
+                      + (f", {counts['created']:,} created, {counts['merged']:,} merged"
+                         if changes is not None else ""), highlight=False)
+
+    with IdentityStore(store_path, config) as store:
+        try:
+            done = store.follow(file, source=source, idle_exit=idle_exit,
+                                on_batch=None if as_json else said)
+        except KeyboardInterrupt:
+            return
+    if as_json:
+        out.print(json.dumps(done.__dict__, default=str), highlight=False, soft_wrap=True)
+        return
+    out.print(f"followed {file}: {done.lines:,} line(s) in {done.batches:,} batch(es), "
+              f"{done.records:,} record(s), {done.events:,} event(s), "
+              f"{len(done.rejected):,} line(s) not used", highlight=False)
 
 
 def _pairs(values: list[str], option: str, example: str) -> dict[str, str]:
@@ -534,11 +573,7 @@ def resolve(
     """Which entity a record belongs to, with the evidence, as JSON; writes nothing."""
     with _open_store(store_path) as store:
         answer = store.resolve(_pairs(fields, "resolve", "email=ann@x.org"), source=source)
-    candidates = answer.candidates.astype(object).where(answer.candidates.notna(), None)
-    out.print_json(json.dumps({
-        "entity_id": answer.entity_id, "probability": answer.probability,
-        "entities": answer.entities, "golden": answer.golden,
-        "candidates": candidates.to_dict("records")}, default=str))
+    out.print_json(json.dumps(answer.as_dict(), default=str))
 
 
 @app.command(short_help="An entity's golden profile and record ids (JSON).")
@@ -553,9 +588,7 @@ def lookup(
     """An entity's golden profile and record ids, as JSON (null once erased)."""
     with _open_store(store_path) as store:
         profile = store.lookup(entity_id)
-    out.print_json(json.dumps(None if profile is None else {
-        "entity_id": profile.entity_id, "golden": profile.golden,
-        "record_ids": profile.record_ids}, default=str))
+    out.print_json(json.dumps(None if profile is None else profile.as_dict(), default=str))
 
 
 @app.command(short_help="Why two records are one entity, or why not.")
@@ -571,19 +604,14 @@ def explain(
     with _open_store(store_path) as store:
         why = store.explain(record_a, record_b)
 
-    def rows(table: Any) -> list[dict[str, Any]]:
-        return list(table.astype(object).where(table.notna(), None).to_dict("records"))
-
+    answer = why.as_dict()
     if as_json:
-        out.print_json(json.dumps({
-            "record_ids": why.record_ids, "entity_ids": why.entity_ids,
-            "same_entity": why.same_entity, "reason": why.reason,
-            "path": rows(why.path), "direct": rows(why.direct)[0]}, default=str))
+        out.print_json(json.dumps(answer, default=str))
         return
     out.print(why.reason, highlight=False)
     # One column per link of the chain and one for the two records directly, one row
     # per figure: narrow enough for a terminal however many comparisons there are.
-    steps = [*rows(why.path), {**rows(why.direct)[0], "direct": True}]
+    steps = [*answer["path"], {**answer["direct"], "direct": True}]
     shown = Table(title="evidence (log2 Bayes factor per comparison)", title_justify="left")
     shown.add_column("")
     for step in steps:
@@ -693,6 +721,159 @@ def unsuppress(
         out.print(json.dumps({"lifted": lifted}), highlight=False)
         return
     out.print(f"lifted {lifted:,} suppression(s)", highlight=False)
+
+
+@app.command(short_help="Serve an identity store over HTTP (needs the serve extra).")
+def serve(
+    store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
+        "profiles.db"),
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on. Keep the default (loopback) and put a reverse "
+                       "proxy that terminates TLS in front; see docs/service.md.")] = (
+        "127.0.0.1"),
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    insecure_local: Annotated[bool, typer.Option(
+        "--insecure-local", help="No API keys: for development on this machine only "
+                                 "(refused with any --host but loopback).")] = False,
+    max_body: Annotated[int, typer.Option(
+        "--max-body", help="Largest request body in bytes (larger: 413).")] = 4 << 20,
+    max_batch: Annotated[int, typer.Option(
+        "--max-batch", help="Most records or messages in one request (more: 413).")] = 1000,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Access log lines as JSON objects.")] = False,
+) -> None:
+    """Serve the store's JSON API: resolve, entities, timelines, explain, ingest, Segment
+    feeds, erasure, /healthz and /metrics; the reference is at /docs.
+
+    Every request needs an API key (unifyprofile keys create) unless --insecure-local.
+    Access logs (method, route, status, latency, key id; never a personal value) go to
+    stderr.
+    """
+    import ipaddress
+
+    from unifyprofile.errors import ConfigError
+
+    try:
+        import uvicorn
+
+        from unifyprofile.serve import Limits, create_app
+    except ImportError as exc:
+        raise ConfigError(f"serve needs the serve extra ({exc.name} is missing): pip install "
+                          "'unifyprofile[serve]'") from exc
+    if insecure_local:
+        try:
+            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = False
+        if not loopback:
+            raise ConfigError(f"--insecure-local serves without API keys, so it binds to "
+                              f"loopback only (got --host {host}); create a key with "
+                              "unifyprofile keys create instead")
+    if not store_path.exists():
+        raise ConfigError(f"--store {store_path}: no such file; build a store first with "
+                          "unifyprofile ingest CONFIG --store FILE")
+    _access_log(as_json)
+    # The library's notes on each ingest ("column X is empty in all 1 rows") are not
+    # news for records sent one by one; errors reach the client in the answer.
+    logger.setLevel(logging.ERROR)
+    app_ = create_app(store_path, insecure=insecure_local,
+                      limits=Limits(max_body=max_body, max_batch=max_batch))
+    console.print(f"serving {store_path} on http://{host}:{port} (API reference at /docs)"
+                  + (" WITHOUT API KEYS (--insecure-local)" if insecure_local else ""),
+                  highlight=False)
+    uvicorn.run(app_, host=host, port=port, access_log=False, log_level="warning")
+
+
+def _access_log(as_json: bool) -> None:
+    access = logging.getLogger("unifyprofile.serve.access")
+    handler = logging.StreamHandler(sys.stderr)
+    if as_json:
+        handler.setFormatter(_JsonLine())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    access.handlers[:] = [handler]
+    access.setLevel(logging.INFO)
+    access.propagate = False
+
+
+class _JsonLine(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps({"at": self.formatTime(record), "access": record.getMessage()})
+
+
+keys_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                       help="API keys of the HTTP service: create, list, revoke.")
+app.add_typer(keys_app, name="keys", short_help="API keys of the HTTP service.")
+
+
+def _key_ring(store_path: Path) -> Any:
+    from unifyprofile.errors import ConfigError
+    from unifyprofile.serve._keys import KeyRing
+
+    if not store_path.exists():
+        raise ConfigError(f"--store {store_path}: no such file; give the identity store "
+                          "the service serves")
+    return KeyRing(store_path)
+
+
+@keys_app.command("create", short_help="Create a key; print it once.")
+def keys_create(
+    name: Annotated[str, typer.Option("--name", help="Who uses it, e.g. crm-sync.")],
+    scope: Annotated[list[str], typer.Option(
+        "--scope", help="read, write or erase (repeatable).")],
+    store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
+        "profiles.db"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Create an API key with the given scopes.  The key is printed once and kept only
+    as a hash: store it in your secret manager now."""
+    from unifyprofile.errors import ConfigError
+    from unifyprofile.serve._keys import SCOPES
+
+    bad = [s for s in scope if s not in SCOPES]
+    if bad:
+        raise ConfigError(f"--scope must be one of {', '.join(SCOPES)} (got {bad[0]!r})")
+    key, secret = _key_ring(store_path).create(name, scope)
+    if as_json:
+        out.print(json.dumps({"key_id": key.key_id, "name": key.name,
+                              "scopes": list(key.scopes), "key": secret}), highlight=False)
+        return
+    console.print(f"key {key.key_id} ({key.name}; {', '.join(key.scopes)}); shown once:",
+                  highlight=False)
+    out.print(secret, highlight=False)
+
+
+@keys_app.command("list", short_help="List keys (never their secrets).")
+def keys_list(
+    store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
+        "profiles.db"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every key with its scopes, creation and revocation times."""
+    keys = _key_ring(store_path).list()
+    if as_json:
+        out.print(json.dumps([{**k.__dict__, "scopes": list(k.scopes)} for k in keys]),
+                  highlight=False, soft_wrap=True)
+        return
+    table = Table("key id", "name", "scopes", "created", "revoked")
+    for k in keys:
+        table.add_row(k.key_id, k.name, " ".join(k.scopes), k.created_at, k.revoked_at or "")
+    out.print(table)
+
+
+@keys_app.command("revoke", short_help="Revoke a key.")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key id (see keys list).")],
+    store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
+        "profiles.db"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Revoke a key: a running server refuses it within a second."""
+    _key_ring(store_path).revoke(key_id)
+    if as_json:
+        out.print(json.dumps({"revoked": key_id}), highlight=False)
+        return
+    out.print(f"revoked {key_id}", highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,7 +13,7 @@ from unifyprofile.sources._infer import (
     infer_roles,
     name_words,
 )
-from unifyprofile.sources._load import as_frame, is_table
+from unifyprofile.sources._load import as_frame, is_table, json_frame
 from unifyprofile.sources._read import (
     RawTable,
     SourceTable,
@@ -31,6 +31,7 @@ from unifyprofile.sources._read import (
     unreadable_note,
     unreadable_rejects,
 )
+from unifyprofile.sources._segment import Feed, feed_source, segment_messages
 from unifyprofile.sources._source import FORMATS, KINDS, Source
 from unifyprofile.sources.presets import PRESETS, Preset
 
@@ -40,6 +41,7 @@ __all__ = [
     "LineCount",
     "PRESETS",
     "ColumnRole",
+    "Feed",
     "Preset",
     "RawTable",
     "Source",
@@ -52,16 +54,19 @@ __all__ = [
     "csv_file_dialect",
     "empty_column_notes",
     "empty_source_error",
+    "feed_source",
     "id_rejects",
     "infer_columns",
     "infer_roles",
     "is_table",
+    "json_frame",
     "location",
     "map_rows",
     "name_words",
     "read_source",
     "read_sources",
     "read_table",
+    "segment_messages",
     "unreadable_note",
     "unreadable_rejects",
 ]

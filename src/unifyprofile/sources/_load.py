@@ -469,6 +469,46 @@ def _read_jsonl(source: Source, where: str, raw: bytes) -> Loaded:
     return Loaded(frame, rejects, (len(lines), 0, blank), notes=notes)
 
 
+def json_frame(objects: Sequence[Mapping[str, Any]], source: Source | None = None
+               ) -> pd.DataFrame:
+    """JSON objects already parsed (a request body, feed messages) as the table that a
+    JSONL file of them reads as: nested objects flattened to ``a.b`` columns, booleans as
+    ``"true"``/``"false"``, numbers as text (an integer exactly; a float as Python's
+    shortest repr, so ``1.50`` written in a file reads ``1.50`` but parsed reads ``1.5``).
+    With ``source``, the columns it maps that no object has are there, empty (a JSON
+    object leaves out the keys it has no value for), as when a JSONL file is read.
+
+    Examples:
+        >>> row = json_frame([{"id": 7, "contact": {"email": "a@x.org"}, "vip": True}]).iloc[0]
+        >>> row["id"], row["contact.email"], row["vip"]
+        ('7', 'a@x.org', 'true')
+    """
+    rows = [_flat(_numbers_as_text(obj)) for obj in objects]
+    frame = pd.DataFrame.from_records(rows).astype(object) if rows else pd.DataFrame()
+    if source is not None:
+        wanted = [c for c in (source.resolved_id_column, *mapped_columns(source)) if c]
+        absent = [c for c in dict.fromkeys(wanted) if c not in frame.columns]
+        frame = frame.assign(**dict.fromkeys(absent)) if absent else frame
+    return frame
+
+
+def mapped_columns(source: Source) -> list[str]:
+    """The columns ``source`` maps to fields, and its ``updated_at`` column."""
+    out = [column for cols in source.mapping.values()
+           for column in ([cols] if isinstance(cols, str) else cols)]
+    return out + ([source.resolved_updated_at] if source.resolved_updated_at else [])
+
+
+def _numbers_as_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _numbers_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers_as_text(v) for v in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 def _flat(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """A JSON object as ``{"a.b": value}``: nested objects flattened (and kept whole
     under their own key, so that a mapped key holding an object is seen, not read as

@@ -32,6 +32,7 @@ from unifyprofile.sources._load import (
     is_table,
     load,
     location,
+    mapped_columns,
 )
 from unifyprofile.sources._source import Source
 
@@ -127,6 +128,13 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
     columns = [str(c) for c in raw.columns if c not in _INTERNAL]
     if not columns and not unreadable and not len(raw):  # JSONL of blank lines: no keys
         return _nothing(source, [_no_rows_note(source, where)], loaded, 0)
+    if source.resolved_format == "jsonl":
+        # A JSON object leaves out the keys it has no value for (a Segment identify sends
+        # the traits it knows): a mapped key no row has is an empty column, with the
+        # note every empty column gets, not a missing one.
+        absent = [c for c in dict.fromkeys(mapped_columns(source)) if c not in raw.columns]
+        raw = raw.assign(**dict.fromkeys(absent)) if absent else raw
+        columns += absent
     check_mapping(source, where, columns)
     rows = raw.pop("_row").to_numpy() if "_row" in raw.columns else np.arange(1, len(raw) + 1)
     spans = (raw.pop("_lines").to_numpy() if "_lines" in raw.columns

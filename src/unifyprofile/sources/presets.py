@@ -73,5 +73,16 @@ PRESETS: Mapping[str, Preset] = MappingProxyType({
             full_name="contact.name", email="contact.email", phone="contact.phone",
             city="contact.location.city", country="contact.location.country",
         ),
+        _preset(
+            "segment", "other", "userId", "timestamp",
+            "Segment-spec `identify` calls (Segment, RudderStack webhook JSON), one per "
+            "user: `userId` is the id, the reserved `traits` are the fields.",
+            first_name="traits.firstName", last_name="traits.lastName",
+            full_name="traits.name", email="traits.email", phone="traits.phone",
+            dob="traits.birthday", address="traits.address.street",
+            city="traits.address.city", state="traits.address.state",
+            postcode="traits.address.postalCode", country="traits.address.country",
+            company="traits.company.name",
+        ),
     )
 })

@@ -10,7 +10,7 @@ contract between incremental ingest and a batch run.
 
 from unifyprofile.store._ids import Assignment, assign_ids, new_entity_id
 from unifyprofile.store._input import match_source
-from unifyprofile.store._results import Changes, Explanation, Profile, Resolution
+from unifyprofile.store._results import Changes, Explanation, Profile, Resolution, json_rows
 from unifyprofile.store._schema import SCHEMA_VERSION
 from unifyprofile.store._store import IdentityStore
 
@@ -23,6 +23,7 @@ __all__ = [
     "Profile",
     "Resolution",
     "assign_ids",
+    "json_rows",
     "match_source",
     "new_entity_id",
 ]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,20 @@ import pandas as pd
 
 from unifyprofile import schema
 
-__all__ = ["Changes", "Explanation", "Profile", "Resolution"]
+__all__ = ["Changes", "Explanation", "Profile", "Resolution", "json_rows"]
+
+
+def json_rows(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table as JSON-ready rows: missing values as None, times as ISO text.
+
+    Examples:
+        >>> json_rows(pd.DataFrame({"a": [1.5, None], "b": ["x", None]}))
+        [{'a': 1.5, 'b': 'x'}, {'a': None, 'b': None}]
+    """
+    if not len(table):
+        return []
+    return list(json.loads(table.to_json(orient="records", date_format="iso",
+                                         default_handler=str)))
 
 
 @dataclass
@@ -50,6 +64,14 @@ class Changes:
                 "erased": len(self.erased), "rejects": int(len(self.rejects)),
                 "suppressed": len(self.suppressed), "notes": list(self.notes)}
 
+    def as_dict(self) -> dict[str, Any]:
+        """Every change, ids included, JSON-ready."""
+        return {"run_id": self.run_id, "records": self.records, "created": self.created,
+                "updated": self.updated, "merged": [list(p) for p in self.merged],
+                "split": [list(p) for p in self.split], "erased": self.erased,
+                "rejects": json_rows(self.rejects), "suppressed": self.suppressed,
+                "notes": list(self.notes)}
+
 
 @dataclass
 class Resolution:
@@ -72,6 +94,13 @@ class Resolution:
     candidates: pd.DataFrame
     entities: list[str]
 
+    def as_dict(self, evidence: int | None = None) -> dict[str, Any]:
+        """JSON-ready, with the first ``evidence`` candidates (all by default)."""
+        shown = self.candidates if evidence is None else self.candidates.head(evidence)
+        return {"entity_id": self.entity_id, "probability": self.probability,
+                "entities": self.entities, "golden": self.golden,
+                "candidates": json_rows(shown), "compared": int(len(self.candidates))}
+
 
 @dataclass
 class Profile:
@@ -80,6 +109,11 @@ class Profile:
     entity_id: str
     golden: dict[str, Any]
     record_ids: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {"entity_id": self.entity_id, "golden": self.golden,
+                "record_ids": self.record_ids}
 
 
 @dataclass
@@ -104,3 +138,9 @@ class Explanation:
     reason: str
     path: pd.DataFrame
     direct: pd.DataFrame
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``path`` as a list of links, ``direct`` as one."""
+        return {"record_ids": list(self.record_ids), "entity_ids": list(self.entity_ids),
+                "same_entity": self.same_entity, "reason": self.reason,
+                "path": json_rows(self.path), "direct": json_rows(self.direct)[0]}

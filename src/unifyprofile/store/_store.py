@@ -30,7 +30,7 @@ batch run over the union (:meth:`IdentityStore.build`).  Entity ids follow the l
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +39,9 @@ import pandas as pd
 
 from unifyprofile.config import Config
 from unifyprofile.score import FellegiSunter
-from unifyprofile.store import _erase, _ingest, _query
+from unifyprofile.store import _erase, _follow, _ingest, _query
 from unifyprofile.store._core import Progress, StoreCore
+from unifyprofile.store._follow import Followed
 from unifyprofile.store._input import Data
 from unifyprofile.store._results import Changes, Explanation, Profile, Resolution
 
@@ -167,6 +168,20 @@ class IdentityStore:
         """
         return _ingest.ingest(self._core, data, source=source)
 
+    def follow(self, path: str | Path, *, source: str | None = None, poll: float = 0.25,
+               idle_exit: float | None = None,
+               stop: Callable[[], bool] | None = None,
+               on_batch: Callable[[Changes | None, int], None] | None = None) -> Followed:
+        """Ingest the lines of a growing JSONL file as they are written (``tail -f``).
+
+        A line is a Segment-spec message (identify: a record of the source with preset
+        ``segment``; track, page, screen: an event) or a record of ``source``.  Each batch
+        of lines is one ingest.  Runs until ``stop()`` is true or, with ``idle_exit``, the
+        file has not grown for that many seconds.
+        """
+        return _follow.follow(self, path, source=source, poll=poll, idle_exit=idle_exit,
+                              stop=stop, on_batch=on_batch)
+
     # ------------------------------------------------------------------ erasure
     def erase(self, record_ids: Iterable[str] | None = None, *, entity_id: str | None = None,
               match: Mapping[str, Any] | None = None, compact: bool = True,
@@ -274,6 +289,10 @@ class IdentityStore:
             StoreError: the id was never issued by this store.
         """
         return _query.current_id(self._core, entity_id)
+
+    def entities_of(self, record_ids: Iterable[str]) -> dict[str, str]:
+        """The entity each of ``record_ids`` is in now; ids not stored are left out."""
+        return self._core.memberships(sorted(set(record_ids)))
 
     def history(self, entity_id: str) -> pd.DataFrame:
         """Ledger events that name the entity (as subject or as the other side)."""

@@ -17,6 +17,7 @@ def test_public_names() -> None:
     assert sorted(sources_pkg.__all__) == [
         "ColumnRole",
         "FORMATS",
+        "Feed",
         "KINDS",
         "LineCount",
         "PRESETS",
@@ -32,16 +33,19 @@ def test_public_names() -> None:
         "csv_file_dialect",
         "empty_column_notes",
         "empty_source_error",
+        "feed_source",
         "id_rejects",
         "infer_columns",
         "infer_roles",
         "is_table",
+        "json_frame",
         "location",
         "map_rows",
         "name_words",
         "read_source",
         "read_sources",
         "read_table",
+        "segment_messages",
         "unreadable_note",
         "unreadable_rejects",
     ]
@@ -56,6 +60,7 @@ def test_preset_catalogue() -> None:
         "zendesk_users",
         "shopify_customers",
         "intercom_conversations",
+        "segment",
     ]
     summary = {name: (p.kind, p.id_column, p.updated_at) for name, p in PRESETS.items()}
     assert summary == {
@@ -64,6 +69,7 @@ def test_preset_catalogue() -> None:
         "zendesk_users": ("csm", "id", "updated_at"),
         "shopify_customers": ("ecommerce", "Customer ID", None),
         "intercom_conversations": ("support", "conversation_id", "updated_at"),
+        "segment": ("other", "userId", "timestamp"),
     }
     assert dict(PRESETS["zendesk_users"].columns) == {
         "full_name": "name",
