@@ -116,15 +116,18 @@ def licence_of(dist: md.Distribution) -> tuple[str, str]:
     return field[:60] or "(none)", UNKNOWN
 
 
-def runtime_distributions(root: str, path: Sequence[str] | None = None
-                          ) -> list[md.Distribution]:
-    """``root`` and every distribution it needs at run time, transitively, as installed.
+def runtime_distributions(root: str, path: Sequence[str] | None = None,
+                          extras: Sequence[str] = ()) -> list[md.Distribution]:
+    """``root`` and every distribution it needs at run time, transitively, as installed;
+    ``extras`` of ``root`` (such as ``serve``, which users run in production) count as
+    run time too.
 
     Raises:
         SystemExit: ``root`` or one of its runtime requirements is not installed.
     """
     found: dict[str, md.Distribution] = {}
     todo = [root]
+    root_name = canonicalize_name(root)
     while todo:
         name = canonicalize_name(todo.pop())
         if name in found:
@@ -140,8 +143,11 @@ def runtime_distributions(root: str, path: Sequence[str] | None = None
         found[name] = dist
         for text in dist.requires or []:
             requirement = Requirement(text)
-            # Runtime only: a requirement behind an extra (test, docs, spark) is skipped.
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            # Runtime only: a requirement behind an extra (test, docs, spark) is skipped,
+            # but for the root's extras named in ``extras``.
+            wanted = [""] + (list(extras) if name == root_name else [])
+            if requirement.marker is None or any(
+                    requirement.marker.evaluate({"extra": e}) for e in wanted):
                 todo.append(requirement.name)
     return [found[k] for k in sorted(found)]
 
@@ -166,8 +172,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="distribution whose runtime requirements are checked")
     parser.add_argument("--path", action="append", default=None,
                         help="look for distributions here instead of sys.path (repeatable)")
+    parser.add_argument("--extra", action="append", default=None,
+                        help="an extra of the root that is run time too (repeatable; "
+                             "default: serve, the HTTP service users run in production)")
     args = parser.parse_args(argv)
-    verdicts = check(runtime_distributions(args.root, args.path), args.root)
+    extras = ["serve"] if args.extra is None else args.extra
+    verdicts = check(runtime_distributions(args.root, args.path, extras), args.root)
     width = max((len(v.name) for v in verdicts), default=4)
     for v in verdicts:
         status = "ok" if v.passes else "FAIL"
