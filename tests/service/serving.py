@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -63,8 +64,9 @@ class Server:
         return f"http://{LOOPBACK}:{self.port}"
 
     def kill(self) -> None:
-        """``kill -9``: no shutdown, no checkpoint."""
-        self.process.send_signal(signal.SIGKILL)
+        """``kill -9`` of the server and its writer process: no shutdown, no checkpoint."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(10)
 
     def stop(self) -> None:
@@ -86,7 +88,7 @@ def start_server(store: Path, log_dir: Path, *args: str, timeout: float = 60) ->
         process = subprocess.Popen(
             [sys.executable, "-m", "unifyprofile.cli", "serve", "--store", str(store),
              "--host", LOOPBACK, "--port", str(port), *args],
-            stdout=handle, stderr=subprocess.STDOUT, env=env)
+            stdout=handle, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     server = Server(store, port, log, process)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -9,7 +9,8 @@ written by hand and kept in step.  FastAPI costs ~0.5 s of import, once, at star
 Reads and writes are kept apart (see :mod:`._writer`): ``resolve``, ``entities``,
 ``explain`` and ``timeline`` read through their own connection of the store file and
 never wait for a write (SQLite's write-ahead log gives them the last committed state);
-writes queue for the one writer thread and are answered after they commit.
+writes queue for the one writer -- a thread in a process of its own, so that the writes'
+work runs on another core than the reads -- and are answered after they commit.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from unifyprofile.errors import ConfigError, DataError, StoreError, UnifyProfile
 from unifyprofile.serve._docs import docs_html
 from unifyprofile.serve._keys import ApiKey, KeyRing
 from unifyprofile.serve._metrics import Metrics
-from unifyprofile.serve._writer import Erase, Ingest, Writer, as_table, record_ids
+from unifyprofile.serve._writer import Erase, Ingest, WriterProcess, as_table, record_ids
 from unifyprofile.sources import feed_source, segment_messages
 from unifyprofile.store import IdentityStore, json_rows
 
@@ -201,12 +202,11 @@ class Service:
         self.keys = KeyRing(path)
         self._read_lock = threading.Lock()
         self.reader = IdentityStore(path)
-        self.writer = Writer(IdentityStore(path), committed=self.metrics.committed)
+        self.writer = WriterProcess(path, committed=self.metrics.committed)
         self._verified: dict[str, tuple[float, ApiKey | None]] = {}
 
     def close(self) -> None:
         self.writer.close()
-        self.writer.store.close()
         self.reader.close()
 
     def read(self, work: Callable[[IdentityStore], Any]) -> Any:
@@ -342,10 +342,14 @@ def _build(service: Any) -> FastAPI:
     def docs() -> HTMLResponse:
         return HTMLResponse(docs_html(app.openapi()))
 
-    @app.get("/healthz", tags=["open"], summary="Liveness and readiness (no key needed).")
-    def healthz() -> dict[str, Any]:
+    @app.get("/healthz", tags=["open"],
+             summary="Readiness: 200 once the store is open and the writer runs, 503 "
+                     "before (no key needed).")
+    def healthz() -> JSONResponse:
         service.read(lambda s: s.fitted)
-        return {"status": "ok", "write_queue": service.writer.depth}
+        if not service.writer.ready.is_set():
+            return JSONResponse({"status": "starting", "write_queue": 0}, status_code=503)
+        return JSONResponse({"status": "ok", "write_queue": service.writer.depth})
 
     @app.get("/metrics", tags=["read"], response_class=PlainTextResponse,
              summary="Prometheus text: requests, latencies, store size, ingest lag.")

@@ -13,6 +13,8 @@ one bad request fails alone.
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import queue
 import threading
 import time
@@ -20,15 +22,17 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from unifyprofile.config import Config
+from unifyprofile.errors import StoreError
 from unifyprofile.sources import json_frame
 from unifyprofile.store import IdentityStore
 
-__all__ = ["Erase", "Ingest", "Writer", "as_table", "record_ids"]
+__all__ = ["Erase", "Ingest", "Writer", "WriterProcess", "as_table", "record_ids"]
 
 
 @dataclass
@@ -40,7 +44,7 @@ class Ingest:
     events: Sequence[Mapping[str, Any]] = ()
     #: The ids of ``rows`` as the store names them (``source:id``), in order.
     record_ids: Sequence[str | None] = ()
-    enqueued: float = field(default_factory=time.monotonic)
+    enqueued: float = field(default_factory=time.time)
 
 
 @dataclass
@@ -52,7 +56,7 @@ class Erase:
     match: Mapping[str, Any] | None = None
     dry_run: bool = False
     compact: bool = True
-    enqueued: float = field(default_factory=time.monotonic)
+    enqueued: float = field(default_factory=time.time)
 
 
 _STOP = object()
@@ -151,7 +155,7 @@ class Writer:
         if events:
             store.add_events(events)
         if self.committed is not None:
-            self.committed(time.monotonic() - min(j.enqueued for j in jobs),
+            self.committed(time.time() - min(j.enqueued for j in jobs),
                            len(rows) + len(events))
         wanted = [r for job in jobs for r in job.record_ids if r]
         entity_of = store.entities_of(wanted)
@@ -177,6 +181,133 @@ class Writer:
             answer.update(run_id=changes.run_id, split=[list(p) for p in changes.split],
                           erased=changes.erased, updated=changes.updated)
         return [answer]
+
+
+class WriterProcess:
+    """The :class:`Writer` in a process of its own: the writes' work (standardising,
+    scoring, clustering: pandas and Python) runs on another core than the reads, instead
+    of taking turns with them for one interpreter lock.  Same interface as
+    :class:`Writer`; the requests and answers travel through a pipe.
+
+    If the process dies, the writes it had not answered fail (their requests get an
+    error, nothing was acknowledged) and a new process takes the next ones.
+
+    Args:
+        path: the store file.
+        max_group: as for :class:`Writer`.
+        committed: as for :class:`Writer` (called in this process).
+    """
+
+    def __init__(self, path: Path, *, max_group: int = 2000,
+                 committed: Callable[[float, int], None] | None = None) -> None:
+        self.path = path
+        self.max_group = max_group
+        self.committed = committed
+        self._lock = threading.Lock()
+        self._pending: dict[int, Future[Any]] = {}
+        self._next = 0
+        self._closing = False
+        #: Set once the process has opened the store and can take writes.
+        self.ready = threading.Event()
+        self._start()
+
+    def _start(self) -> None:
+        self.ready.clear()
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_child, args=(self.path, child, self.max_group),
+                                        name="unifyprofile-writer", daemon=True)
+        self._process.start()
+        child.close()
+        self._answers = threading.Thread(target=self._receive, args=(self._conn,),
+                                         name="unifyprofile-writer-answers", daemon=True)
+        self._answers.start()
+
+    def submit(self, job: Ingest | Erase) -> Future[Any]:
+        future: Future[Any] = Future()
+        with self._lock:
+            number = self._next
+            self._next += 1
+            self._pending[number] = future
+            try:
+                self._conn.send((number, job))
+            except (OSError, EOFError) as exc:
+                self._pending.pop(number)
+                future.set_exception(StoreError(f"the writer is not running ({exc}); retry"))
+        return future
+
+    @property
+    def depth(self) -> int:
+        return len(self._pending)
+
+    def close(self, timeout: float = 60.0) -> None:
+        self._closing = True
+        with self._lock, contextlib.suppress(OSError, EOFError):
+            self._conn.send(None)
+        self._process.join(timeout)
+        if self._process.is_alive():  # pragma: no cover - a stuck write
+            self._process.kill()
+
+    def _receive(self, conn: Any) -> None:
+        while True:
+            try:
+                number, ok, value, lag, items = conn.recv()
+            except (EOFError, OSError):
+                break
+            if number < 0:  # the process is ready
+                self.ready.set()
+                continue
+            future = self._pending.pop(number, None)
+            if lag is not None and self.committed is not None:
+                self.committed(lag, items)
+            if future is None:
+                continue
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+        # The process ended: fail what it had not answered, and start another.
+        with self._lock:
+            lost, self._pending = self._pending, {}
+        for future in lost.values():
+            future.set_exception(StoreError("the writer process stopped before answering; "
+                                            "the write was not acknowledged -- retry it"))
+        if not self._closing:
+            self._start()
+
+
+def _child(path: Path, conn: Any, max_group: int) -> None:  # pragma: no cover - a process
+    """The writer process: a :class:`Writer` fed from the pipe."""
+    send_lock = threading.Lock()
+    lag: list[tuple[float, int]] = []
+
+    def reply(number: int, future: Future[Any]) -> None:
+        error = future.exception()
+        with send_lock:
+            done = lag.pop() if lag else (None, 0)
+            value: Any = error if error is not None else future.result()
+            try:
+                conn.send((number, error is None, value, *done))
+            except Exception:  # noqa: BLE001 - an answer that does not pickle
+                conn.send((number, False, StoreError(repr(value)), *done))
+
+    store = IdentityStore(path)
+    store.stats()  # the file is open and readable
+    writer = Writer(store, max_group=max_group,
+                    committed=lambda seconds, items: lag.append((seconds, items)))
+    conn.send((-1, True, None, None, 0))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            break
+        if message is None:
+            break
+        number, job = message
+        writer.submit(job).add_done_callback(
+            lambda future, number=number: reply(number, future))
+    writer.close()
+    store.close()
 
 
 def as_table(config: Config, source: str | None, rows: Sequence[Mapping[str, Any]]
