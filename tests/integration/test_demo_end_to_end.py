@@ -136,7 +136,7 @@ def test_write_produces_readable_outputs(result, tmp_path):
     assert names == sorted(
         [
             f"{t}.{ext}"
-            for t in ("clusters", "golden", "pairs", "rejects")
+            for t in ("clusters", "golden", "pairs", "rejects", "events")
             for ext in ("parquet", "csv")
         ]
         + ["model.json", "summary.json"]

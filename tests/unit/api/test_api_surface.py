@@ -8,7 +8,7 @@ from unifyprofile import errors
 
 def test_top_level_names():
     assert sorted(up.__all__) == sorted([
-        "BlockingRule", "Config", "FellegiSunter", "IdentityStore", "Resolver", "Result", "Source",
+        "BlockingRule", "Config", "Events", "FellegiSunter", "IdentityStore", "Resolver", "Result", "Source",
         "UnifyProfileError", "blocking", "compare", "dump_config", "engines", "evaluate", "golden",
         "graph", "load_config", "score", "sources", "standardise", "store",
     ])
