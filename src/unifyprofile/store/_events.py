@@ -23,7 +23,6 @@ from unifyprofile.events import (
     empty_events,
     normalise_events,
     timeline,
-    traits,
     with_traits,
 )
 from unifyprofile.store._core import StoreCore
