@@ -148,7 +148,7 @@ def _canonical_sources(data: pd.DataFrame, named: Callable[[str], Source]
         sources.append(dataclasses.replace(
             src, path=None, data=None, preset=None, format=None,
             columns={f: f for f in mine}, id_column=schema.SOURCE_RECORD_ID,
-            updated_at=updated))
+            updated_at=updated, events=None))  # records hold no event columns
         frames[str(name)] = part[[schema.SOURCE_RECORD_ID, *mine,
                                   *([updated] if updated else [])]].reset_index(drop=True)
     return sources, frames

@@ -205,3 +205,11 @@ def test_a_version_3_file_gains_an_empty_events_table(tmp_path):
         assert "events" not in store.golden().columns  # no events: no traits
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 4
+
+
+def test_a_records_table_of_an_event_source_is_ingested_without_events(tmp_path):
+    result = up.Resolver(event_config()).run({"crm": people()})
+    with up.IdentityStore(tmp_path / "p.db", event_config()) as store:
+        changes = store.ingest(result.records)
+        assert changes.records == len(ROWS)
+        assert store.timeline(entity_of(store, "crm:a1")).empty
