@@ -234,9 +234,9 @@ they are kept without a time"]
     ids = pd.Series(list(record_ids), index=raw.index, dtype=object)
     n = len(raw)
     notes = []
-    stamps = standardise_timestamp(_text(raw[spec.at]), dayfirst)
-    present = raw[spec.at].notna().to_numpy() & _text(raw[spec.at]).notna().to_numpy()
-    unread = int((present & stamps.isna().to_numpy()).sum())
+    times = _text(raw[spec.at])
+    stamps = standardise_timestamp(times, dayfirst)
+    unread = int((times.notna() & stamps.isna()).sum())
     if unread:
         notes.append(f"source '{source}': {unread:,} event(s) have a time in column "
                      f"{spec.at!r} that cannot be read; they are kept without a time")
