@@ -2,7 +2,7 @@
 
 >>> import unifyprofile as up
 >>> sorted(up.__all__)[:3]
-['BlockingRule', 'Config', 'FellegiSunter']
+['BlockingRule', 'Config', 'Events']
 """
 
 from importlib import metadata as _metadata
@@ -25,7 +25,7 @@ from unifyprofile.errors import UnifyProfileError
 from unifyprofile.resolver import Resolver
 from unifyprofile.result import Result
 from unifyprofile.score import FellegiSunter
-from unifyprofile.sources import Source
+from unifyprofile.sources import Events, Source
 from unifyprofile.store import IdentityStore
 
 try:  # the version is written once, in pyproject.toml
@@ -36,6 +36,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree not i
 __all__ = [
     "BlockingRule",
     "Config",
+    "Events",
     "FellegiSunter",
     "IdentityStore",
     "Resolver",

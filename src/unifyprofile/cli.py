@@ -1,5 +1,6 @@
 """Command line: ``unifyprofile run``, ``evaluate``, ``infer``, ``blocking``, ``ingest``,
-``resolve``, ``lookup``, ``explain``, ``erase``, ``unsuppress``, ``serve``, ``keys``.
+``resolve``, ``lookup``, ``explain``, ``erase``, ``unsuppress``, ``timeline``,
+``serve``, ``keys``.
 
 User mistakes (a bad config, a missing file, a blocking rule that explodes) print one
 clear message and exit with the error's code, without a traceback:
@@ -874,6 +875,73 @@ def keys_revoke(
         out.print(json.dumps({"revoked": key_id}), highlight=False)
         return
     out.print(f"revoked {key_id}", highlight=False)
+
+
+@app.command(short_help="One entity's touchpoints in time order (its journey).")
+def timeline(
+    where: Annotated[str, typer.Argument(
+        metavar="OUT_DIR", help="The output folder of `run` (its events and clusters "
+                                "tables); with --store, the ENTITY_ID.")],
+    entity_id: Annotated[str | None, typer.Argument(
+        metavar="ENTITY_ID", help="The entity id.", show_default=False)] = None,
+    store_path: Annotated[Path | None, typer.Option(
+        "--store", help="Read an identity store instead (an old id is followed through "
+                        "merges).")] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help='Print one JSON object: {"entity_id": ..., "events": [...]}.')] = False,
+) -> None:
+    """An entity's touchpoints (cases, chats, orders, ...) in time order, with the source,
+    channel and type of each: from a batch run's output folder, or from an identity store
+    with --store."""
+    from unifyprofile.errors import ConfigError, DataError
+
+    if store_path is not None:
+        if entity_id is not None:
+            raise ConfigError("with --store give only the ENTITY_ID (got two arguments: "
+                              f"{where!r} and {entity_id!r})")
+        entity_id = where
+        with _open_store(store_path) as store:
+            line = store.timeline(entity_id)
+    else:
+        if entity_id is None:
+            raise ConfigError("give the output folder of `run` and an ENTITY_ID, or "
+                              "--store DB and an ENTITY_ID")
+        line = _batch_timeline(Path(where), entity_id, ConfigError, DataError)
+    rows = list(line.astype(object).where(line.notna(), None).to_dict("records"))
+    if as_json:
+        out.print_json(json.dumps({"entity_id": entity_id, "events": rows}, default=str))
+        return
+    shown = Table(title=f"{entity_id}: {len(rows):,} touchpoint(s)", title_justify="left")
+    columns = ("at", "source", "channel", "type", "status", "amount", "source_record_id")
+    for column in columns:
+        shown.add_column(column)
+    for row in rows:
+        shown.add_row(*[escape("" if row[c] is None else str(row[c])) for c in columns])
+    out.print(shown)
+
+
+def _batch_timeline(folder: Path, entity_id: str, config_error: type[Exception],
+                    data_error: type[Exception]) -> Any:
+    """The timeline of ``entity_id`` from the tables `run` wrote in ``folder``."""
+    import pandas as pd
+
+    from unifyprofile.events import timeline as journey
+
+    tables = {}
+    for name in ("events", "clusters"):
+        path = folder / f"{name}.parquet"
+        if not path.exists():
+            why = (" (the config of that run has no event source: declare [sources.events])"
+                   if name == "events" and (folder / "clusters.parquet").exists() else "")
+            raise config_error(f"{path}: no such file{why}; give the output folder of "
+                               "`unifyprofile run`")
+        tables[name] = pd.read_parquet(path)
+    clusters = tables["clusters"]
+    members = clusters.loc[clusters["entity_id"] == entity_id, "record_id"]
+    if not len(members):
+        raise data_error(f"no entity {entity_id!r} in {folder / 'clusters.parquet'}")
+    events = tables["events"]
+    return journey(events[events["record_id"].isin(set(members.astype(str)))])
 
 
 if __name__ == "__main__":  # pragma: no cover

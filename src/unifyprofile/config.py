@@ -41,7 +41,7 @@ from unifyprofile.errors import ConfigError
 from unifyprofile.golden import Survivorship, survivorship_from_config
 from unifyprofile.golden import to_config as survivorship_to_config
 from unifyprofile.score import DeterministicRule, Guards
-from unifyprofile.sources import PRESETS, Source
+from unifyprofile.sources import PRESETS, Events, Source
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -55,7 +55,7 @@ _SECTIONS = ("resolver", "sources", "rules", "blocking", "comparisons", "guards"
 _RESOLVER_KEYS = ("link_type", "threshold", "seed")
 _SOURCE_KEYS = ("name", "kind", "path", "preset", "columns", "id_column", "updated_at",
                 "format", "encoding", "delimiter", "default_region", "dayfirst", "trust",
-                "unique_per_person", "max_field_lines", "max_field_bytes")
+                "unique_per_person", "max_field_lines", "max_field_bytes", "events")
 _BLOCKING_KEYS = ("rules", "max_pairs_per_rule")
 _SURVIVORSHIP_KEYS = ("default", "fields")
 #: Config fields that hold specs: the field, its key path in a file, its type, an example.
@@ -442,6 +442,12 @@ def _parse_source(entry: Any, where: str) -> Source:
     preset = entry.get("preset")
     kwargs.setdefault("kind", PRESETS[preset].kind
                       if isinstance(preset, str) and preset in PRESETS else "other")
+    if "events" in kwargs:
+        try:
+            kwargs["events"] = Events.from_config(kwargs["events"])
+        except ConfigError as exc:
+            problems += exc.located("events.", f"{where}.events.").problems
+            del kwargs["events"]
     if kwargs.get("format") == "dataframe":
         problems.append(f"{where}.format: 'dataframe' needs an in-memory table, which a "
                         "config file cannot hold; use csv, parquet or jsonl")

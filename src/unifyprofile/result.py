@@ -27,15 +27,17 @@ import pyarrow.parquet as pq
 
 from unifyprofile import schema
 from unifyprofile.config import Config
+from unifyprofile.errors import DataError
+from unifyprofile.events import EVENT_COLUMNS, empty_events, timeline
 from unifyprofile.graph import identity_graph
 from unifyprofile.score import FellegiSunter
 from unifyprofile.sources import LineCount
 
-__all__ = ["TABLES", "Counts", "Result", "RunResult", "csv_ready", "summarise", "write_csv",
-           "write_model_and_summary", "write_parquet"]
+__all__ = ["TABLES", "Counts", "Result", "RunResult", "csv_ready", "has_events", "summarise",
+           "write_csv", "write_model_and_summary", "write_parquet"]
 
-#: The tables a result writes, in order.
-TABLES = ("clusters", "golden", "pairs", "rejects")
+#: The tables a result writes, in order (``events`` only when a source is an event source).
+TABLES = ("clusters", "golden", "pairs", "rejects", "events")
 
 
 @runtime_checkable
@@ -129,6 +131,8 @@ class Result:
     hubs: pd.DataFrame = field(default_factory=pd.DataFrame)
     cut: pd.DataFrame = field(default_factory=pd.DataFrame)
     timings: dict[str, float] = field(default_factory=dict)
+    #: The touchpoints of the event sources (:mod:`unifyprofile.events`); empty without.
+    events: pd.DataFrame = field(default_factory=empty_events)
 
     def __repr__(self) -> str:
         entities = self.clusters[schema.ENTITY_ID].nunique() if len(self.clusters) else 0
@@ -162,6 +166,37 @@ class Result:
         return identity_graph(nodes, self.links.drop(columns=["i", "j", "linked"],
                                                      errors="ignore"))
 
+    def timeline(self, entity_id: str) -> pd.DataFrame:
+        """An entity's touchpoints in time order: the events of its records, each with
+        its source and channel (columns :data:`unifyprofile.events.TIMELINE_COLUMNS`).
+
+        Raises:
+            DataError: no entity has this id.
+
+        Examples:
+            >>> import pandas as pd, unifyprofile as up
+            >>> chats = pd.DataFrame({"id": ["1", "2"], "email": ["ann@x.org"] * 2,
+            ...     "first": ["Ann"] * 2, "at": ["2024-05-02 10:00", "2024-05-01 09:00"]})
+            >>> source = up.Source("chat", data=chats, id_column="id",
+            ...     columns={"email": "email", "first_name": "first"},
+            ...     events=up.Events(at="at", type_value="chat"))
+            >>> rule = up.score.DeterministicRule.from_config({"name": "email",
+            ...                                                "keys": ["email"]})
+            >>> result = up.Resolver(up.Config(sources=(source,), rules=(rule,))).run()
+            >>> entity = result.clusters["entity_id"].iloc[0]
+            >>> result.timeline(entity)[["at", "source", "type", "record_id"]]
+                                 at source  type record_id
+            0  2024-05-01T09:00:00Z   chat  chat    chat:2
+            1  2024-05-02T10:00:00Z   chat  chat    chat:1
+        """
+        clusters = self.clusters
+        members = clusters.loc[clusters[schema.ENTITY_ID] == entity_id, schema.RECORD_ID]
+        if not len(members):
+            raise DataError(f"no entity {entity_id!r} in this result; entity ids are in "
+                            "result.clusters['entity_id']")
+        events = self.events
+        return timeline(events[events[schema.RECORD_ID].isin(set(members.astype(str)))])
+
     def summary(self) -> dict[str, Any]:
         """Counts for a batch job's log."""
         if "record_count" in self.golden:
@@ -188,7 +223,8 @@ class Result:
         Args:
             directory: created if missing.
             csv: also write each table as CSV (lists become JSON arrays).
-            tables: which of clusters, golden, pairs, rejects to write.
+            tables: which of clusters, golden, pairs, rejects and events to write
+                (events only when a source of the config is an event source).
 
         Returns:
             The paths written, ``model.json`` and ``summary.json`` last.
@@ -196,15 +232,24 @@ class Result:
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         available = {"clusters": self.clusters, "golden": self.golden,
-                     "pairs": self.pairs.drop(columns=["i", "j"]), "rejects": self.rejects}
+                     "pairs": self.pairs.drop(columns=["i", "j"]), "rejects": self.rejects,
+                     "events": self.events[list(EVENT_COLUMNS)]}
         written = []
         for name in tables:
+            if name == "events" and not has_events(self.config):
+                continue
             write_parquet(available[name], out / f"{name}.parquet")
             written.append(out / f"{name}.parquet")
             if csv:
                 write_csv(csv_ready(available[name]), out / f"{name}.csv")
                 written.append(out / f"{name}.csv")
         return [*written, *write_model_and_summary(out, self.model, self.summary())]
+
+
+def has_events(config: Config) -> bool:
+    """Whether a source of ``config`` is an event source (then a result has an events
+    table and golden profiles have traits)."""
+    return any(s.events is not None for s in config.sources)
 
 
 def csv_ready(table: pd.DataFrame) -> pd.DataFrame:

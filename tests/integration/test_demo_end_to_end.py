@@ -136,7 +136,7 @@ def test_write_produces_readable_outputs(result, tmp_path):
     assert names == sorted(
         [
             f"{t}.{ext}"
-            for t in ("clusters", "golden", "pairs", "rejects")
+            for t in ("clusters", "golden", "pairs", "rejects", "events")
             for ext in ("parquet", "csv")
         ]
         + ["model.json", "summary.json"]
@@ -183,3 +183,28 @@ def test_pairs_table_is_consistent_with_clusters(result):
     assert pairs.loc[pairs["rule"].notna(), "linked"].all()
     prob_only = linked[linked["rule"].isna()]
     assert (prob_only["match_probability"] >= result.config.threshold).all()
+
+
+def test_a_person_in_all_four_exports_has_one_journey_across_them(result, truth):
+    """Every record is an event; one person's journey spans the four sources in time
+    order, and the golden profile counts what the journey shows."""
+    assert result.events["record_id"].tolist() == result.records["record_id"].tolist()
+    assert result.events["at"].notna().all()
+    sources = truth.index.str.split(":").str[0]
+    per_person = pd.Series(sources, index=truth.index).groupby(truth.to_numpy()).nunique()
+    entity = result.clusters.set_index("record_id")["entity_id"]
+    journeys = 0
+    for person in per_person[per_person == 4].index[:20]:
+        entities = entity[truth[truth == person].index].unique()
+        if len(entities) != 1:
+            continue  # a person the run split: not one journey
+        line = result.timeline(entities[0])
+        assert set(line["source"]) == {"crm", "csm", "ecommerce", "support"}
+        assert line["at"].is_monotonic_increasing
+        golden = result.golden.set_index("entity_id").loc[entities[0]]
+        assert golden["events"] == len(line)
+        assert golden["first_seen"] == line["at"].iloc[0]
+        assert golden["last_seen"] == line["at"].iloc[-1]
+        assert json.loads(golden["events_by_source"]) == line["source"].value_counts().to_dict()
+        journeys += 1
+    assert journeys >= 15

@@ -3,8 +3,9 @@
 With the store's frozen scoring context (model, term-frequency tables, hub values and
 blocking rules fixed when it was fitted), ingesting records in batches, in any order, with
 updates of records already ingested, gives the same linked edges, the same partition and
-the same golden profiles as ``build`` over the final versions of the same records.  Entity
-ids differ only as the ledger rules say, so they are left out of the comparison.
+the same golden profiles (with the traits of the records' events) as ``build`` over the
+final versions of the same records.  Entity ids differ only as the ledger rules say, so
+they are left out of the comparison.
 """
 
 from __future__ import annotations
@@ -74,7 +75,10 @@ def _updates() -> pd.DataFrame:
 
 def _config() -> up.Config:
     return up.Config(
-        sources=(up.Source("crm", id_column="id", columns={f: f for f in FIELDS}),),
+        # An event source too (its columns reused as an event's time and channel, so that
+        # updates change events): the golden profiles then carry the computed traits.
+        sources=(up.Source("crm", id_column="id", columns={f: f for f in FIELDS},
+                           events=up.Events(at="dob", channel="email", type_value="visit")),),
         threshold=0.9, seed=3,
         rules=(DeterministicRule.from_config({"name": "email",
                                               "keys": ["email", "first_name:nick"]}),),
@@ -102,6 +106,7 @@ def _outcome(store: up.IdentityStore) -> tuple:
     clusters = store.clusters()
     groups = sorted(sorted(g) for g in clusters.groupby("entity_id")["record_id"].apply(list))
     golden = store.golden().drop(columns="entity_id")
+    assert "first_seen" in golden.columns  # the traits are compared too
     golden = sorted(golden.astype(str).agg("|".join, axis=1).tolist())
     return groups, golden, store.edges().to_dict("list")
 

@@ -3,6 +3,7 @@ pair scores and (on the example data) the same fitted model."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -40,11 +41,23 @@ FIELDS = ("first_name", "last_name", "dob", "email", "phone", "address", "city",
 def demo(spark: Any) -> tuple[Any, Any]:
     """Both engines on the example data; Spark gets the CRM export as a Spark DataFrame
     (read as the local reader reads CSV: strings, quoted newlines, "" for a quote)."""
-    config = up.load_config(DEMO)
+    config = _without_events(up.load_config(DEMO))
     crm = spark.read.options(header=True, multiLine=True, escape='"').csv(
         str(DEMO.parent / "crm_contacts.csv"))
     return (up.Resolver(config).run(),
             up.Resolver(config, engine=SparkEngine(spark)).run({"crm": crm}))
+
+
+def _without_events(config: up.Config) -> up.Config:
+    """The config with its event sources plain sources (Spark reads no events yet)."""
+    return config.with_sources([dataclasses.replace(s, events=None) for s in config.sources])
+
+
+def test_event_sources_are_refused_with_a_way_out(spark: Any) -> None:
+    config = up.load_config(DEMO)
+    with pytest.raises(ConfigError, match=r"source 'csm': events are not read by the Spark "
+                                          r"engine yet; run this config with the local"):
+        up.Resolver(config, engine=SparkEngine(spark)).run()
 
 
 def test_demo_same_partition(demo: tuple[Any, Any]) -> None:

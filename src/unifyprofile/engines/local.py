@@ -29,9 +29,10 @@ from unifyprofile.engines._base import (
     plan_comparisons,
     sources_with_data,
 )
+from unifyprofile.events import with_traits
 from unifyprofile.golden import merge
 from unifyprofile.graph import cluster, clusters_table, constraints
-from unifyprofile.result import Result
+from unifyprofile.result import Result, has_events
 from unifyprofile.score import (
     FellegiSunter,
     demote_hubs,
@@ -95,6 +96,13 @@ class LocalPipeline:
         result.rows_read = table.rows_read
         result.lines = table.lines
         result.hubs = hubs
+        if has_events(self.config):
+            with self.clock.stage("events"):
+                events = table.events
+                entity = events[schema.RECORD_ID].map(
+                    result.clusters.set_index(schema.RECORD_ID)[schema.ENTITY_ID])
+                result.events = events
+                result.golden = with_traits(result.golden, events.assign(entity_id=entity))
         result.timings = dict(self.clock.timings)
         return result
 

@@ -216,6 +216,8 @@ class SparkResult:
         available = {"clusters": self.clusters, "golden": self.golden,
                      "pairs": self.pairs.drop("i", "j"), "rejects": self.rejects}
         for name in tables:
+            if name not in available:  # events: never an event source on Spark
+                continue
             path = out / f"{name}.parquet"
             available[name].write.mode("overwrite").parquet(str(path))
             written.append(path)
@@ -1419,7 +1421,18 @@ class SparkEngine:
             model: FellegiSunter | None = None, progress: Progress | None = None
             ) -> SparkResult:
         """Run ``config`` on Spark; ``data``: tables by source name (pandas or Spark
-        DataFrames) replacing files."""
+        DataFrames) replacing files.
+
+        Raises:
+            ConfigError: a source is an event source (events are read by the local
+                engine and the identity store only, for now).
+        """
+        timed = [s.name for s in config.sources if s.events is not None]
+        if timed:
+            raise ConfigError([f"source {name!r}: events are not read by the Spark engine "
+                               "yet; run this config with the local engine (the default) "
+                               "or the identity store, or leave [sources.events] out for "
+                               "Spark" for name in timed])
         return SparkPipeline(config, self.spark or default_session(), model=model,
                              progress=progress, salt_above=self.salt_above).run(data)
 

@@ -5,6 +5,7 @@ partitioned Parquet dataset, or an fsspec URL) or from an in-memory table (panda
 PyArrow, DuckDB, or anything with the Arrow C stream interface ``__arrow_c_stream__``).
 """
 
+from unifyprofile.events import Events
 from unifyprofile.sources._csv import LineCount, csv_dialect
 from unifyprofile.sources._infer import (
     ColumnRole,
@@ -41,6 +42,7 @@ __all__ = [
     "LineCount",
     "PRESETS",
     "ColumnRole",
+    "Events",
     "Feed",
     "Preset",
     "RawTable",

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from unifyprofile import schema
 from unifyprofile.errors import SourceError
+from unifyprofile.events import empty_events, extract_events
 from unifyprofile.sources._csv import LineCount
 from unifyprofile.sources._load import (
     Loaded,
@@ -59,6 +60,8 @@ class SourceTable:
     rows_read: dict[str, int] = field(default_factory=dict)
     #: Physical lines of each CSV or JSONL source and where each went.
     lines: dict[str, LineCount] = field(default_factory=dict)
+    #: The touchpoints of event sources, one per record (see :mod:`unifyprofile.events`).
+    events: pd.DataFrame = field(default_factory=empty_events)
 
 
 def read_sources(sources: Sequence[Source], base_dir: Path | None = None) -> SourceTable:
@@ -93,7 +96,10 @@ def read_sources(sources: Sequence[Source], base_dir: Path | None = None) -> Sou
     notes = [n for t in tables for n in t.notes]
     rows = {k: v for t in tables for k, v in t.rows_read.items()}
     lines = {k: v for t in tables for k, v in t.lines.items()}
-    return SourceTable(records, rejects, notes, rows, lines)
+    found = [t.events for t in tables if len(t.events)]
+    events = (pd.concat(found, ignore_index=True) if len(found) > 1
+              else found[0] if found else empty_events())
+    return SourceTable(records, rejects, notes, rows, lines, events)
 
 
 def check_names(sources: Sequence[Source]) -> None:
@@ -158,6 +164,12 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
     elif not unreadable:
         notes.append(_no_rows_note(source, where))
     records = mapped[keep].reset_index(drop=True)
+    events = empty_events()
+    if source.events is not None:
+        events, more = extract_events(source.events, raw.iloc[np.flatnonzero(keep)],
+                                      records[schema.RECORD_ID].tolist(), source.name,
+                                      dayfirst=source.dayfirst)
+        notes += more
     rows_read = len(raw) + len(unreadable)
     lines = {}
     if loaded.lines is not None:
@@ -166,7 +178,7 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
         lines[source.name] = LineCount(total, header, blank, int(spans[keep].sum()),
                                        in_rejects)
     return SourceTable(records, rejects[list(schema.REJECT_COLUMNS)], notes,
-                       {source.name: rows_read}, lines)
+                       {source.name: rows_read}, lines, events)
 
 
 @dataclass
@@ -311,6 +323,8 @@ def check_mapping(source: Source, where: str, columns: Sequence[str]) -> str:
     updated_at = source.resolved_updated_at
     if updated_at is not None:
         wanted.append(("updated_at", updated_at))
+    if source.events is not None:
+        wanted += [(f"events.{role}", column) for role, column in source.events.columns()]
     _check_columns(source, where, pd.Index(columns), wanted)
     return id_column
 
@@ -554,10 +568,11 @@ def _check_columns(source: Source, where: str, available: pd.Index,
         problems.append(f"{role} -> '{column}' is not a column{hint}")
     if problems:
         listing = ", ".join(repr(c) for c in have)
+        table = "events" if all(p.startswith("events.") for p in problems) else "columns"
         raise SourceError(
             f"source '{source.name}' ({where}): " + "; ".join(problems)
             + f". Columns in this source: {listing}. Fix the mapping under "
-            f"[sources.columns] for '{source.name}'"
+            f"[sources.{table}] for '{source.name}'"
         )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import phonenumbers
 
 from unifyprofile.errors import ConfigError
+from unifyprofile.events import Events
 from unifyprofile.sources.presets import PRESETS
 
 __all__ = ["FORMATS", "KINDS", "Source"]
@@ -67,6 +68,9 @@ class Source:
             not close within them rejects the line it opens on (a stray quote), and the
             lines after it are read as rows.
         max_field_bytes: CSV only: the bytes a row with a field spanning lines may have.
+        events: make this an event source: each record is also a touchpoint (a case, a
+            chat, an order) whose time, channel, type and properties come from the
+            columns an :class:`~unifyprofile.events.Events` names.
 
     Raises:
         ConfigError: listing every field that breaks its contract (a kind or preset that
@@ -106,6 +110,7 @@ phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
     unique_per_person: bool = False
     max_field_lines: int = 100
     max_field_bytes: int = 1 << 20
+    events: Events | None = None
 
     def __post_init__(self) -> None:
         columns = self.columns
@@ -187,6 +192,9 @@ phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 out.append(f"{key} must be an integer >= 1 (got {got(value)}); the default is "
                            f"{default}")
+        if self.events is not None and not isinstance(self.events, Events):
+            out.append(f"events must be an Events or None (got {got(self.events)}); e.g. "
+                       "Events(at='created_at', type_value='ticket')")
         return out
 
     @property
@@ -235,6 +243,8 @@ phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
         if self.columns:
             out["columns"] = {k: v if isinstance(v, str) else list(v)
                               for k, v in self.columns.items()}
+        if self.events is not None:
+            out["events"] = self.events.to_config()
         return out
 
 

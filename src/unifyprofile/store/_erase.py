@@ -1,7 +1,7 @@
 """Erasure: forget records everywhere, re-resolve what is left of their entities, keep
 the erasure (suppression, :mod:`._suppress`) and zero the freed bytes (``compact``).
 
-Records, their blocking keys, edges and golden values go; frozen term frequencies and hub
+Records, their events, blocking keys, edges and golden values go; frozen term frequencies and hub
 values that only erased records held go too; the audit table gets counts only.
 """
 
@@ -18,6 +18,7 @@ from unifyprofile.standardise import standardise
 from unifyprofile.store._context import tf_column
 from unifyprofile.store._core import StoreCore
 from unifyprofile.store._db import chunks, now
+from unifyprofile.store._events import forget
 from unifyprofile.store._query import current_id
 from unifyprofile.store._results import Changes
 from unifyprofile.store._suppress import Suppression, identifiers
@@ -45,6 +46,7 @@ def erase(core: StoreCore, record_ids: Iterable[str] | None = None, *,
             old = core.memberships(scope)
             gone = core.load(rids)
             drop_links(core, rids)
+            forget(core, rids)
             for part in chunks(rids):
                 marks = ",".join("?" * len(part))
                 core.db.execute(f"DELETE FROM records WHERE record_id IN ({marks})", part)

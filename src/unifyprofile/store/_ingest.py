@@ -32,6 +32,7 @@ from unifyprofile.store._codec import FIXED, frame_dtypes
 from unifyprofile.store._context import tf_column
 from unifyprofile.store._core import StoreCore, empty_like, matching_differences
 from unifyprofile.store._db import chunks
+from unifyprofile.store._events import store_events
 from unifyprofile.store._input import Data, as_stored, read
 from unifyprofile.store._results import Changes
 from unifyprofile.store._schema import INDEXES
@@ -61,12 +62,13 @@ def build(core: StoreCore, data: Data = None, *, source: str | None = None,
                              "refit=True to refit the model with it")
         core.use_config(new_config)
     if data is None:
-        return _build(core, None, None, [], [], refit)
+        return _build(core, None, None, [], [], None, refit)
     return _build(core, *read(core, data, source), refit)
 
 
 def _build(core: StoreCore, new: pd.DataFrame | None, rejects: pd.DataFrame | None,
-           notes: list[str], suppressed: list[str], refit: bool) -> Changes:
+           notes: list[str], suppressed: list[str], events: pd.DataFrame | None,
+           refit: bool) -> Changes:
     with core.tx():
         run_id = core.db.begin_run("build")
         if refit or not core.fitted:
@@ -88,6 +90,8 @@ def _build(core: StoreCore, new: pd.DataFrame | None, rejects: pd.DataFrame | No
         if rejects is not None:
             changes.rejects = rejects
         _write_all(core, records, lines, old, changes)
+        if events is not None:
+            store_events(core, events)
         core.db.end_run(changes)
     log_notes(changes.notes)
     return changes
@@ -98,16 +102,16 @@ def fit(core: StoreCore, data: Data = None, *, source: str | None = None) -> Non
     if core.db.execute("SELECT 1 FROM records LIMIT 1").fetchone() is not None:
         raise StoreError(f"{core.path} already holds records; refit with "
                          "store.build(refit=True), which also re-resolves them")
-    new, _, _, _ = read(core, data, source)
+    new, _, _, _, _ = read(core, data, source)
     with core.tx():
         _fit(core, new)
 
 
 def ingest(core: StoreCore, data: Data = None, *, source: str | None = None) -> Changes:
     """Add new or changed records (:meth:`IdentityStore.ingest`)."""
-    new, rejects, notes, suppressed = read(core, data, source)
+    new, rejects, notes, suppressed, events = read(core, data, source)
     if not core.fitted:
-        return _build(core, new, rejects, notes, suppressed, refit=True)
+        return _build(core, new, rejects, notes, suppressed, events, refit=True)
     with core.tx():
         run_id = core.db.begin_run("ingest")
         records, lines, more = as_stored(core, new)
@@ -115,6 +119,7 @@ def ingest(core: StoreCore, data: Data = None, *, source: str | None = None) -> 
                           suppressed=suppressed, notes=notes + more)
         if len(records):
             _ingest(core, records, lines, changes)
+        store_events(core, events)
         core.db.end_run(changes)
     log_notes(changes.notes)
     return changes

@@ -67,20 +67,23 @@ def sources_for(core: StoreCore, data: Data, source: str | None
 
 
 def read(core: StoreCore, data: Data, source: str | None = None
-         ) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[str]]:
+         ) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[str], pd.DataFrame]:
     """Standardised records (hub values not yet demoted) without the suppressed ones,
-    rejects, notes, and the ids of the suppressed records."""
+    rejects, notes, the ids of the suppressed records, and the events of the records
+    kept (event sources only)."""
     sources, frames = sources_for(core, data, source)
     pipeline = LocalPipeline(core.config.with_sources(sources), progress=core.progress)
     records, table, _, _ = pipeline.prepare(frames or None, demote=False)
     notes = config_warnings(core.config) + list(table.notes)
     hit = Suppression(core.db.conn).hits(records)
     suppressed = sorted(records.loc[hit, schema.RECORD_ID].astype(str).tolist())
+    events = table.events
     if suppressed:
         records = records[~hit].reset_index(drop=True)
+        events = events[~events[schema.RECORD_ID].isin(suppressed)].reset_index(drop=True)
         notes.append(f"{len(suppressed):,} record(s) were not stored: an earlier erasure "
                      "suppressed them (store.unsuppress lifts it)")
-    return records, table.rejects, notes, suppressed
+    return records, table.rejects, notes, suppressed, events
 
 
 def as_stored(core: StoreCore, records: pd.DataFrame
@@ -145,7 +148,7 @@ def _canonical_sources(data: pd.DataFrame, named: Callable[[str], Source]
         sources.append(dataclasses.replace(
             src, path=None, data=None, preset=None, format=None,
             columns={f: f for f in mine}, id_column=schema.SOURCE_RECORD_ID,
-            updated_at=updated))
+            updated_at=updated, events=None))  # records hold no event columns
         frames[str(name)] = part[[schema.SOURCE_RECORD_ID, *mine,
                                   *([updated] if updated else [])]].reset_index(drop=True)
     return sources, frames

@@ -22,11 +22,12 @@ from unifyprofile.standardise import standardise
 from unifyprofile.store._codec import FIXED, encode
 from unifyprofile.store._core import StoreCore
 from unifyprofile.store._db import chunks
+from unifyprofile.store._events import any_events, entity_traits, golden_traits, timeline_of
 from unifyprofile.store._results import Explanation, Profile, Resolution
 from unifyprofile.store._scoring import clustered, score, side
 
 __all__ = ["audit", "clusters", "current_id", "edges", "explain", "golden", "graph", "history",
-           "ledger", "lookup", "records", "resolve", "stats"]
+           "ledger", "lookup", "records", "resolve", "stats", "timeline"]
 
 #: The columns of :attr:`Resolution.candidates` before the per-comparison evidence.
 _EVIDENCE = ("record_id", "entity_id", "match_weight", "match_probability", "rule", "linked")
@@ -259,7 +260,15 @@ def lookup(core: StoreCore, entity_id: str) -> Profile | None:
                           (current,)).fetchone()
     rids = [r for (r,) in core.db.execute(
         "SELECT record_id FROM records WHERE entity_id = ? ORDER BY record_id", (current,))]
-    return Profile(current, json.loads(row[0]) if row else {}, rids)
+    profile = json.loads(row[0]) if row else {}
+    if any_events(core):
+        profile.update(entity_traits(core, current))
+    return Profile(current, profile, rids)
+
+
+def timeline(core: StoreCore, entity_id: str) -> pd.DataFrame:
+    """An entity's touchpoints, merges followed (:meth:`IdentityStore.timeline`)."""
+    return timeline_of(core, current_id(core, entity_id))
 
 
 def current_id(core: StoreCore, entity_id: str) -> str | None:
@@ -295,7 +304,10 @@ def clusters(core: StoreCore) -> pd.DataFrame:
 
 def golden(core: StoreCore) -> pd.DataFrame:
     rows = core.db.execute("SELECT profile FROM golden ORDER BY entity_id").fetchall()
-    return pd.DataFrame.from_records([json.loads(r[0]) for r in rows])
+    out = pd.DataFrame.from_records([json.loads(r[0]) for r in rows])
+    if any_events(core) and schema.ENTITY_ID in out.columns:
+        out = golden_traits(core, out)
+    return out
 
 
 def records(core: StoreCore) -> pd.DataFrame:

@@ -17,6 +17,8 @@ tf             term frequencies frozen when the model was fitted
 hubs           hub values frozen when the model was fitted
 audit          erasures: when, which selector kind, how many records; no personal data
 suppressed     keyed hashes (HMAC) of erased record ids and identifiers; never the values
+events         touchpoints by record (:mod:`unifyprofile.events`); their entity is their
+               record's
 =============  ==========================================================================
 """
 
@@ -26,8 +28,9 @@ __all__ = ["DDL", "INDEXES", "SCHEMA_VERSION"]
 
 #: Version of the layout below; a file with a newer version is refused.  Version 2 added
 #: ``apart`` (a version-1 file gets the table, empty, and its pairs on the next build);
-#: version 3 added ``suppressed`` (empty in an older file: nothing erased stays out).
-SCHEMA_VERSION = 3
+#: version 3 added ``suppressed`` (empty in an older file: nothing erased stays out);
+#: version 4 added ``events`` (empty in an older file).
+SCHEMA_VERSION = 4
 
 #: Secondary indexes by name.  A batch build drops them and creates them again after
 #: filling the tables (one sort instead of a million random B-tree inserts).
@@ -77,4 +80,8 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE TABLE IF NOT EXISTS suppressed (
     kind TEXT NOT NULL, digest TEXT NOT NULL, at TEXT NOT NULL,
     PRIMARY KEY (kind, digest)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+    event_id TEXT PRIMARY KEY, record_id TEXT NOT NULL, source TEXT, at TEXT, channel TEXT,
+    type TEXT, status TEXT, amount REAL, properties TEXT);
+CREATE INDEX IF NOT EXISTS events_record ON events(record_id);
 """ + "".join(f"{sql};\n" for sql in INDEXES.values())

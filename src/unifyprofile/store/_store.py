@@ -24,6 +24,7 @@ batch run over the union (:meth:`IdentityStore.build`).  Entity ids follow the l
 * ``_input`` -- reading input into the stored form;
 * ``_ingest`` -- build, fit and ingest (batch and incremental paths);
 * ``_write`` -- records, keys, edges, id assignment, golden profiles, ledger;
+* ``_events`` -- touchpoints by record: storing, timelines, computed traits;
 * ``_erase`` -- erasure, suppression lifting, compaction;
 * ``_query`` -- resolve, explain, lookup, history, graph and the table readers.
 """
@@ -39,7 +40,7 @@ import pandas as pd
 
 from unifyprofile.config import Config
 from unifyprofile.score import FellegiSunter
-from unifyprofile.store import _erase, _follow, _ingest, _query
+from unifyprofile.store import _erase, _events, _follow, _ingest, _query
 from unifyprofile.store._core import Progress, StoreCore
 from unifyprofile.store._follow import Followed
 from unifyprofile.store._input import Data
@@ -182,6 +183,43 @@ class IdentityStore:
         return _follow.follow(self, path, source=source, poll=poll, idle_exit=idle_exit,
                               stop=stop, on_batch=on_batch)
 
+    def add_events(self, events: pd.DataFrame | Iterable[Mapping[str, Any]]) -> int:
+        """Store touchpoints of records, in one transaction.
+
+        An event belongs to a record that may not be stored yet (a ``track`` call for a
+        user identified later): it joins the record's entity once the record arrives.
+        The same ``event_id`` again replaces the stored event; the events of a record
+        id an erasure suppressed are not stored.
+
+        Args:
+            events: rows with the columns of :data:`unifyprofile.events.EVENT_COLUMNS`:
+                ``event_id`` and ``record_id`` required; ``source`` defaults to the
+                record id's prefix; ``at`` is read as a time (stored in UTC);
+                ``properties`` a mapping or JSON text.
+
+        Returns:
+            How many events were stored.
+
+        Raises:
+            DataError: a required column is missing or empty, an unknown column, or an
+                event id given twice.
+
+        Examples:
+            >>> import pandas as pd, unifyprofile as up, tempfile, os
+            >>> people = pd.DataFrame({"id": ["7"], "email": ["ann@x.org"]})
+            >>> config = up.Config(sources=(up.Source("web", data=people, id_column="id",
+            ...     columns={"email": "email"}),))
+            >>> with up.IdentityStore(os.path.join(tempfile.mkdtemp(), "p.db"),
+            ...                       config) as store:
+            ...     store.add_events([{"event_id": "t1", "record_id": "web:7",
+            ...         "at": "2024-05-01T09:00:00Z", "type": "page_view"}])
+            ...     entity = store.ingest(people, source="web").created[0]
+            ...     store.timeline(entity)[["at", "type", "record_id"]].to_dict("records")
+            1
+            [{'at': '2024-05-01T09:00:00Z', 'type': 'page_view', 'record_id': 'web:7'}]
+        """
+        return _events.add_events(self._core, events)
+
     # ------------------------------------------------------------------ erasure
     def erase(self, record_ids: Iterable[str] | None = None, *, entity_id: str | None = None,
               match: Mapping[str, Any] | None = None, compact: bool = True,
@@ -278,7 +316,8 @@ class IdentityStore:
 
     def lookup(self, entity_id: str) -> Profile | None:
         """The golden profile and record ids of an entity (followed through merges);
-        None when it was erased."""
+        None when it was erased.  When the store holds events the profile has the
+        computed traits of :data:`unifyprofile.events.TRAIT_COLUMNS` too."""
         return _query.lookup(self._core, entity_id)
 
     def current_id(self, entity_id: str) -> str | None:
@@ -294,6 +333,17 @@ class IdentityStore:
         """The entity each of ``record_ids`` is in now; ids not stored are left out."""
         return self._core.memberships(sorted(set(record_ids)))
 
+    def timeline(self, entity_id: str) -> pd.DataFrame:
+        """An entity's touchpoints in time order (an old id is followed through merges):
+        the events of its records with their source, channel and source record id
+        (:data:`unifyprofile.events.TIMELINE_COLUMNS`, as ``Result.timeline``); empty
+        once the entity is erased.
+
+        Raises:
+            StoreError: the id was never issued by this store.
+        """
+        return _query.timeline(self._core, entity_id)
+
     def history(self, entity_id: str) -> pd.DataFrame:
         """Ledger events that name the entity (as subject or as the other side)."""
         return _query.history(self._core, entity_id)
@@ -303,7 +353,9 @@ class IdentityStore:
         return _query.clusters(self._core)
 
     def golden(self) -> pd.DataFrame:
-        """Every active entity's golden profile (sorted by entity id)."""
+        """Every active entity's golden profile (sorted by entity id), with the computed
+        traits of its events when the store holds any (read from the events of its
+        records now, so they follow merges, splits and erasure)."""
         return _query.golden(self._core)
 
     def records(self) -> pd.DataFrame:

@@ -8,9 +8,9 @@ from unifyprofile import errors
 
 def test_top_level_names():
     assert sorted(up.__all__) == sorted([
-        "BlockingRule", "Config", "FellegiSunter", "IdentityStore", "Resolver", "Result", "Source",
-        "UnifyProfileError", "blocking", "compare", "dump_config", "engines", "evaluate", "golden",
-        "graph", "load_config", "score", "sources", "standardise", "store",
+        "BlockingRule", "Config", "Events", "FellegiSunter", "IdentityStore", "Resolver", "Result",
+        "Source", "UnifyProfileError", "blocking", "compare", "dump_config", "engines", "evaluate",
+        "golden", "graph", "load_config", "score", "sources", "standardise", "store",
     ])
     for name in up.__all__:
         assert hasattr(up, name), name

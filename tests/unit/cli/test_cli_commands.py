@@ -18,7 +18,7 @@ from unifyprofile.config import load_config
 CliMain = Callable[..., tuple[int, str, str]]
 
 DEMO = Path(__file__).resolve().parents[3] / "examples" / "cx_demo"
-OUTPUTS = ("clusters", "golden", "pairs", "rejects")
+OUTPUTS = ("clusters", "golden", "pairs", "rejects", "events")  # the demo has event sources
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -111,7 +111,7 @@ def _commands() -> dict[str, object]:
 def test_every_command_takes_json() -> None:
     commands = _commands()
     assert set(commands) == {"run", "evaluate", "infer", "blocking", "ingest", "resolve",
-                             "lookup", "explain", "erase", "unsuppress"}
+                             "lookup", "explain", "erase", "unsuppress", "timeline"}
     for name, command in commands.items():
         opts = {opt for param in command.params for opt in param.opts}  # type: ignore[attr-defined]
         assert "--json" in opts, name

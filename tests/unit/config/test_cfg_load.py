@@ -216,7 +216,8 @@ def test_every_problem_is_reported_once_with_its_key_path(tmp_path: Path) -> Non
         f"resolver.threshold must be {UNIT} (got 1.5); {LINKS}",
         "sources[0].pathh: unknown key (did you mean 'path'?); allowed keys are name, kind, "
         "path, preset, columns, id_column, updated_at, format, encoding, delimiter, "
-        "default_region, dayfirst, trust, unique_per_person, max_field_lines, max_field_bytes",
+        "default_region, dayfirst, trust, unique_per_person, max_field_lines, max_field_bytes, "
+        "events",
         f"sources[1].preset must be one of {presets} (got 'shopifi_customers'); did you "
         "mean 'shopify_customers'?",
         "blocking.rules[1][0]: unknown transform 'sondex' in 'last_name:sondex'; use one of "

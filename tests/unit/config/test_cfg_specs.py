@@ -53,7 +53,7 @@ CONFIG = [
     ({"threshold": True}, "resolver.threshold", "a number in (0, 1]", "True"),
     ({"link_type": "both"}, "resolver.link_type", "one of dedupe, link_only", "'both'"),
     ({"sources": Source("crm")}, "sources", "a tuple of Source objects",
-     "Source(name='...bytes=1048576)"),
+     "Source(name='..., events=None)"),
     ({"sources": ("crm.csv",)}, "sources[0]", "a Source", "'crm.csv'"),
     ({"rules": (("email",),)}, "rules[0]", "a DeterministicRule", "('email',)"),
     ({"blocking": (["email"],)}, "blocking.rules[0]", "a BlockingRule", "['email']"),

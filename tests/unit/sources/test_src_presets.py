@@ -16,6 +16,7 @@ from unifyprofile.sources._infer import infer_columns
 def test_public_names() -> None:
     assert sorted(sources_pkg.__all__) == [
         "ColumnRole",
+        "Events",
         "FORMATS",
         "Feed",
         "KINDS",
