@@ -154,6 +154,31 @@ def test_entities_and_explain(served) -> None:
     assert missing.status_code == 404 and "crm:nope" in missing.json()["detail"]
 
 
+def test_timeline_follows_the_feed(served) -> None:
+    person = a_person(served[0].store)
+    before = call(served, "GET", f"/v1/entities/{person['entity_id']}/timeline",
+                  key="reader")
+    assert before.status_code == 200
+    events = before.json()["events"]
+    assert events and all(e["source"] and e["channel"] for e in events)
+    assert [e["at"] for e in events] == sorted(e["at"] for e in events)
+    fed = call(served, "POST", "/v1/feeds/segment", key="writer", json={"batch": [
+        {"type": "identify", "userId": "tl-1", "messageId": "tl-m1",
+         "timestamp": "2026-12-01T08:00:00Z",
+         "traits": {"email": person["email"], "firstName": person["first_name"]}},
+        {"type": "track", "userId": "tl-1", "messageId": "tl-m2", "event": "Cart Viewed",
+         "timestamp": "2026-12-01T08:05:00Z", "context": {"channel": "mobile"}}]})
+    assert fed.status_code == 200 and fed.json()["events"] == 1
+    assert fed.json()["records"] == {"web:tl-1": person["entity_id"]}
+    after = call(served, "GET", f"/v1/entities/{person['entity_id']}/timeline").json()
+    last = after["events"][-1]
+    assert (last["source"], last["channel"], last["type"]) == ("web", "mobile", "Cart Viewed")
+    assert len(after["events"]) == len(events) + 1  # the track call (identify is a record)
+    with IdentityStore(served[0].store) as store:
+        assert len(store.timeline(person["entity_id"])) == len(after["events"])
+    assert call(served, "GET", "/v1/entities/Enever0issued000/timeline").status_code == 404
+
+
 # ---------------------------------------------------------------------- writing
 def test_ingest_is_idempotent_by_record_id(served) -> None:
     record = {"Id": "API-1", "FirstName": "Quentin", "LastName": "Marsh",
