@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -15,14 +16,18 @@ from serving import DEMO
 def _personal_values() -> set[str]:
     values: set[str] = set()
     for name in ("crm_contacts.csv", "csm_cases.csv"):
-        table = pd.read_csv(DEMO / name, dtype=str)
-        for column in table.columns:
-            if column.lower() in ("email", "phone"):
-                values |= set(table[column].dropna())
+        # The csv module, not pandas: the demo plants malformed rows (a stray quote).
+        with (DEMO / name).open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        wanted = [k for k, c in enumerate(rows[0]) if c.lower() in ("email", "phone")]
+        values |= {row[k] for row in rows[1:] for k in wanted if k < len(row) and row[k]}
     shop = pd.read_parquet(DEMO / "ecommerce_customers.parquet")
     values |= set(shop["Email"].dropna().astype(str)) | set(shop["Phone"].dropna().astype(str))
     for line in (DEMO / "support_chats.jsonl").read_text().splitlines():
-        contact = json.loads(line).get("contact") or {}
+        try:
+            contact = json.loads(line).get("contact") or {}
+        except (ValueError, AttributeError):  # the demo plants unreadable lines
+            continue
         values |= {str(contact[k]) for k in ("email", "phone") if contact.get(k)}
     # The values the service tests send of their own.
     values |= {"quentin.marsh@mailbox.org", "rhea@mailbox.org", "erase.me.please@mailbox.org",
