@@ -198,7 +198,9 @@ def key_values(records: pd.DataFrame, key: Key) -> np.ndarray:
     ['S530', None]
     """
     values = _column(records, key)
-    if len(values) <= _FEW:  # a record being resolved: no vectorising overhead
+    if len(values) <= _FEW or (len(values) <= _FEW_TEXT and (
+            values.dtype == object or values.dtype == schema.TEXT)):
+        # A record being resolved or a few fed to a store: no vectorising overhead.
         one = _one(key.transform)
         return np.array([None if v is None or v is pd.NA or v != v else one(str(v))
                          for v in values.tolist()], dtype=object)
@@ -214,8 +216,10 @@ def key_values(records: pd.DataFrame, key: Key) -> np.ndarray:
     return out
 
 
-#: Up to this many records, key values are derived value by value.
+#: Up to this many records, key values are derived value by value; up to
+#: ``_FEW_TEXT`` when they are text (where both ways give the same strings).
 _FEW = 8
+_FEW_TEXT = 64
 
 
 def _one(transform: str | None) -> Callable[[str], str | None]:
