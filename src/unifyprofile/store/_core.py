@@ -78,6 +78,21 @@ class StoreCore:
             self.refresh()
             yield
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction (unless a transaction is open already): every read of a
+        query sees the same committed state, though another connection commits
+        meanwhile (a record's entity merged between reading its membership and the
+        entity's golden profile)."""
+        if self.db.conn.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")
+
     def _forget(self) -> None:
         self._context = None
         self._model = None

@@ -4,6 +4,7 @@ look an entity up (following merges), its history and graph, and the tables it h
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -35,7 +36,12 @@ _EVIDENCE = ("record_id", "entity_id", "match_weight", "match_probability", "rul
 def resolve(core: StoreCore, record: Mapping[str, Any], *,
             source: str | None = None) -> Resolution:
     """Which entity a record belongs to, with the evidence (:meth:`IdentityStore.resolve`)."""
-    core.refresh()
+    with core.snapshot():
+        core.refresh()
+        return _resolve(core, record, source)
+
+
+def _resolve(core: StoreCore, record: Mapping[str, Any], source: str | None) -> Resolution:
     context = core.context()
     config = core.config
     src = next((s for s in config.sources if s.name == source), None)
@@ -52,7 +58,7 @@ def resolve(core: StoreCore, record: Mapping[str, Any], *,
     query = context.apply_hubs(frame.reindex(columns=[*FIXED, *context.narrow]))
     others = _neighbours(core, query)
     if not others:
-        return Resolution(None, 0.0, None, pd.DataFrame(columns=[*_EVIDENCE, *names]), [])
+        return Resolution(None, 0.0, None, _no_candidates(tuple(names)).copy(), [])
     # The query goes through the same JSON round trip as a stored record, so both
     # sides of every pair have the types an ingest would give them.
     sub = core.load(others, narrow=True, first=(
@@ -82,6 +88,13 @@ def resolve(core: StoreCore, record: Mapping[str, Any], *,
                           (best,)).fetchone()
     return Resolution(best, float(table["match_probability"].to_numpy()[linked][0]),
                       None if row is None else json.loads(row[0]), table, entities)
+
+
+@functools.lru_cache(maxsize=8)
+def _no_candidates(names: tuple[str, ...]) -> pd.DataFrame:
+    """The candidates of a record that shares no key (copied: a frame without rows but
+    with columns costs a hundred times its copy to make)."""
+    return pd.DataFrame(columns=[*_EVIDENCE, *names])
 
 
 def _query_frame(core: StoreCore, record: Mapping[str, Any], src: Source | None,
