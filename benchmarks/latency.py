@@ -14,7 +14,11 @@ missing), the records are split at random into a *base* (all but ``2 * --delta``
 3. each query record (never ingested) is resolved with ``store.resolve`` -- standardise,
    blocking-key look-ups, comparing, scoring -- and the wall time of each call is kept:
    p50 / p95 / p99 / max;
-4. one person is erased by e-mail, then the file is compacted (``VACUUM``).
+4. the query records are then ingested in small batches, as a service feeding the store
+   would (``--small`` batches each of 1, 10 and 50 records): the wall time of each
+   ``store.ingest`` (read, standardise, score against the stored records, re-cluster,
+   golden profiles, commit with a full sync) -- median / p95 / max;
+5. one person is erased by e-mail, then the file is compacted (``VACUUM``).
 
 Writes its section of ``benchmarks/RESULTS.md``.
 """
@@ -47,6 +51,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--delta", type=float, default=0.01,
                         help="share of the records ingested incrementally (default 0.01)")
+    parser.add_argument("--small", type=int, default=20,
+                        help="small ingests of each size 1, 10, 50 (default 20)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/unifyprofile-latency"))
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args()
@@ -105,6 +111,7 @@ def main() -> None:
                        candidates_mean=float(np.mean(candidates)),
                        candidates_max=int(np.max(candidates)))
         stats = store.stats()
+        figures.update(_small_ingests(store, queries, args.small))
         # Erasure of one person by e-mail (the last step: it changes the store).
         email = base["email"].dropna().iloc[0]
         start = time.perf_counter()
@@ -121,6 +128,40 @@ def main() -> None:
     print(json.dumps(figures))
     if not args.no_write:
         write_results(figures, args)
+
+
+SMALL_SIZES = (1, 10, 50)
+
+
+def _small_ingests(store, queries: pd.DataFrame, runs: int) -> dict[str, float | int]:
+    """Wall time of ingesting the (never ingested) query records ``runs`` batches at a
+    time of each size in :data:`SMALL_SIZES`, as far as they go."""
+    import logging
+
+    # A batch of a few rows leaves some mapped columns empty, which the reader notes.
+    logging.getLogger("unifyprofile").setLevel(logging.ERROR)
+    out: dict[str, float | int] = {}
+    start = 0
+    for size in SMALL_SIZES:
+        times, cpu = [], []
+        for _ in range(runs):
+            batch = queries.iloc[start:start + size]
+            if len(batch) < size:
+                break
+            start += size
+            begin, begin_cpu = time.perf_counter(), time.process_time()
+            store.ingest(batch, source="customers")
+            times.append((time.perf_counter() - begin) * 1000)
+            cpu.append((time.process_time() - begin_cpu) * 1000)
+        if times:
+            ms = np.asarray(times)
+            out.update({f"ingest{size}_p50_ms": float(np.percentile(ms, 50)),
+                        f"ingest{size}_cpu_p50_ms": float(np.percentile(cpu, 50)),
+                        f"ingest{size}_p95_ms": float(np.percentile(ms, 95)),
+                        f"ingest{size}_max_ms": float(ms.max()),
+                        f"ingest{size}_runs": len(ms)})
+    logging.getLogger("unifyprofile").setLevel(logging.NOTSET)
+    return out
 
 
 def _stability(before: pd.DataFrame, after: pd.DataFrame, entity_ids) -> dict[str, float]:
@@ -170,6 +211,11 @@ def write_results(f: dict, args: argparse.Namespace) -> None:
         f"| resolve: matched an entity | {f['matched']:,} of {f['queries']:,} |",
         f"| resolve: stored records compared (mean / max) | {f['candidates_mean']:.1f} / "
         f"{f['candidates_max']:,} |",
+        *[f"| small ingest of {size} record(s) ({f[f'ingest{size}_runs']} runs of the query "
+          "records after them): median / p95 / max (CPU median) | "
+          f"{f[f'ingest{size}_p50_ms']:.1f} / {f[f'ingest{size}_p95_ms']:.1f} / "
+          f"{f[f'ingest{size}_max_ms']:.1f} ms ({f[f'ingest{size}_cpu_p50_ms']:.1f} ms) |"
+          for size in SMALL_SIZES if f"ingest{size}_runs" in f],
         f"| erase one person by e-mail ({f['erase_records']} record(s)): find, delete, "
         f"re-resolve / `compact()` | {f['erase_s']:.1f} s / {f['compact_s']:.1f} s |",
         f"| store file | {f['store_mib']:.0f} MiB, {f['entities']:,} entities |",

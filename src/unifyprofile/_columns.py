@@ -18,7 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["arrow_codes", "dense_rank", "isin_ints", "order_of", "unique_ints"]
+__all__ = ["FEW", "arrow_codes", "dense_rank", "few_codes", "isin_ints", "order_of",
+           "unique_ints"]
 
 
 def arrow_codes(values: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
@@ -36,6 +37,39 @@ def arrow_codes(values: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
     encoded = values.array._pa_array.combine_chunks().dictionary_encode()  # noqa: SLF001
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     return codes, encoded.dictionary
+
+
+#: Up to this many values, :func:`few_codes` factorises in Python: a record resolved
+#: against a store and its few candidates, where each pandas or Arrow call costs more
+#: than the work.
+FEW = 64
+
+
+def few_codes(values: Any) -> tuple[np.ndarray, list[str]] | None:
+    """Codes (-1 for null) and distinct values, in first-seen order, of at most
+    :data:`FEW` values that are all strings or null (None, NaN, ``pd.NA``): what
+    ``pd.factorize`` and :func:`arrow_codes` give such values, without their per-call
+    cost.  None for more values or any other value (the caller takes its usual path).
+
+    Examples:
+        >>> codes, uniques = few_codes(pd.Series(["b", None, "a", "b"]))
+        >>> codes.tolist(), uniques
+        ([0, -1, 1, 0], ['b', 'a'])
+        >>> few_codes(pd.Series([1, 2])) is None
+        True
+    """
+    if len(values) > FEW:
+        return None
+    seen: dict[str, int] = {}
+    codes = np.empty(len(values), dtype=np.int64)
+    for n, v in enumerate(values.tolist() if hasattr(values, "tolist") else values):
+        if v.__class__ is str:
+            codes[n] = seen.setdefault(v, len(seen))
+        elif v is None or v is pd.NA or (v.__class__ is float and v != v):
+            codes[n] = -1
+        else:
+            return None
+    return codes, list(seen)
 
 
 def dense_rank(values: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from unifyprofile import schema
-from unifyprofile._columns import arrow_codes
+from unifyprofile._columns import arrow_codes, few_codes
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.standardise import text_func
 from unifyprofile.standardise.names import formal_name
@@ -128,6 +128,15 @@ def key_codes(records: pd.DataFrame, key: Key) -> np.ndarray:
     if key.multi:
         raise DataError(f"key '{key}' gives several values per record; use key_lists")
     values = _column(records, key)
+    few = few_codes(values)
+    if few is not None:  # a record being resolved and its candidates
+        codes, strings = few
+        if key.transform is None or not strings:
+            return codes
+        one = _one(key.transform)
+        derived = few_codes([one(v) for v in strings])
+        if derived is not None:
+            return np.where(codes >= 0, derived[0][np.maximum(codes, 0)], -1)
     encoded = arrow_codes(values)
     if encoded is not None:
         codes, uniques = encoded[0], encoded[1].to_numpy(zero_copy_only=False)
@@ -189,7 +198,9 @@ def key_values(records: pd.DataFrame, key: Key) -> np.ndarray:
     ['S530', None]
     """
     values = _column(records, key)
-    if len(values) <= _FEW:  # a record being resolved: no vectorising overhead
+    if len(values) <= _FEW or (len(values) <= _FEW_TEXT and (
+            values.dtype == object or values.dtype == schema.TEXT)):
+        # A record being resolved or a few fed to a store: no vectorising overhead.
         one = _one(key.transform)
         return np.array([None if v is None or v is pd.NA or v != v else one(str(v))
                          for v in values.tolist()], dtype=object)
@@ -205,8 +216,10 @@ def key_values(records: pd.DataFrame, key: Key) -> np.ndarray:
     return out
 
 
-#: Up to this many records, key values are derived value by value.
+#: Up to this many records, key values are derived value by value; up to
+#: ``_FEW_TEXT`` when they are text (where both ways give the same strings).
 _FEW = 8
+_FEW_TEXT = 64
 
 
 def _one(transform: str | None) -> Callable[[str], str | None]:

@@ -9,6 +9,7 @@ so the cost follows the number of distinct value pairs rather than the number of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,10 +19,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import process
 
-from unifyprofile._columns import arrow_codes
+from unifyprofile._columns import FEW, arrow_codes, few_codes
 from unifyprofile.errors import DataError
 
 Scorer = Callable[..., Any]
+
+_WORD = re.compile(r"\w")
 
 
 def _clean(value: Any) -> str | None:
@@ -54,6 +57,11 @@ def factorize(values: pd.Series | np.ndarray, *, column: str = "") -> tuple[np.n
     >>> codes.tolist(), uniques.tolist()
     ([0, -1], ['ann'])
     """
+    few = few_codes(values)
+    # A value with no letter or digit may be blank (what is blank is Arrow's or Python's
+    # call, by the column's type): those take the usual path.
+    if few is not None and all(_WORD.search(u) for u in few[1]):
+        return few[0], np.array(few[1], dtype=object)
     encoded = arrow_codes(values) if isinstance(values, pd.Series) else None
     if encoded is not None and pa.types.is_string(encoded[1].type):
         return _without_blanks(*encoded)
@@ -101,7 +109,7 @@ def factorize_together(*columns: pd.Series | np.ndarray) -> tuple[list[np.ndarra
     arrow = [c.array._pa_array for c in columns  # noqa: SLF001
              if isinstance(c, pd.Series) and isinstance(c.dtype, pd.ArrowDtype)
              and pa.types.is_string(c.dtype.pyarrow_dtype)]
-    if len(arrow) == len(columns):
+    if len(arrow) == len(columns) and sum(lengths) > FEW:
         joined = pd.Series(pd.arrays.ArrowExtensionArray(
             pa.chunked_array([chunk for a in arrow for chunk in a.chunks], pa.string())))
         codes, uniques = factorize(joined)

@@ -19,8 +19,9 @@ from __future__ import annotations
 import abc
 import bisect
 import dataclasses
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -30,7 +31,7 @@ import scipy.sparse as sp
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein, Indel, JaroWinkler, Levenshtein
 
-from unifyprofile._columns import isin_ints, unique_ints
+from unifyprofile._columns import FEW, isin_ints, unique_ints
 from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.schema import NULL_LEVEL, SOURCE, UNPLACED, flag, std
 from unifyprofile.standardise.dates import parse_dates
@@ -127,13 +128,14 @@ class PreparedComparison(abc.ABC):
         value_codes: int64 per record, the code of the value used for exact agreement and
             term-frequency adjustment (``-1`` where null), or ``None``.
         value_frequency: float64 per record, the share of non-null records holding the
-            same value (``NaN`` where null), or ``None``.
+            same value (``NaN`` where null), or ``None``.  Counted when first read, from
+            the records table as it was prepared (do not change that table in between):
+            the identity store scores with its frozen frequencies and never reads it.
     """
 
     comparison: Comparison
     n_records: int
     value_codes: np.ndarray | None
-    value_frequency: np.ndarray | None
 
     def __init__(self, comparison: Comparison, codes: np.ndarray) -> None:
         self.comparison = comparison
@@ -141,7 +143,23 @@ class PreparedComparison(abc.ABC):
         self._codes = codes
         self._exact = np.int8(len(comparison.level_names) - 1)
         self.value_codes = codes
-        self.value_frequency = k.frequencies(codes)
+        self._frequency: np.ndarray | None = None
+        self._count_frequency: Callable[[], np.ndarray | None] | None = functools.partial(
+            k.frequencies, codes)
+
+    @property
+    def value_frequency(self) -> np.ndarray | None:
+        if self._count_frequency is not None:
+            self._frequency, self._count_frequency = self._count_frequency(), None
+        return self._frequency
+
+    @value_frequency.setter
+    def value_frequency(self, value: np.ndarray | None) -> None:
+        self._frequency, self._count_frequency = value, None
+
+    def count_frequency(self, count: Callable[[], np.ndarray | None]) -> None:
+        """Count :attr:`value_frequency` with ``count`` when it is first read."""
+        self._frequency, self._count_frequency = None, count
 
     def levels(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Comparison level of each pair.
@@ -472,13 +490,19 @@ class NameComparison(Comparison):
         if self.aliases and nick is not None:
             prepared.aliases(self.aliases)
         # Term frequencies count people, not records: a name's records that share a
-        # birth date, an e-mail, a phone or a place count once.
-        person = _person_key(records)
-        given = own
-        if self.tf_given and std(self.tf_given) in records.columns:
-            given, _ = k.factorize(records[std(self.tf_given)], column=std(self.tf_given))
-        prepared.value_frequency = _people_frequency(own, given, person)
-        prepared.spelled_frequency()
+        # birth date, an e-mail, a phone or a place count once.  Counted when first read
+        # (the columns are taken now).
+        person = {c: records[c] for c in PERSON_KEYS if c in records.columns}
+        given = records[std(self.tf_given)] if self.tf_given and std(
+            self.tf_given) in records.columns else None
+
+        def count() -> np.ndarray:
+            given_codes = own if given is None else k.factorize(
+                given, column=str(given.name))[0]
+            frequency = _people_frequency(own, given_codes, _person_key(person, len(own)))
+            return prepared.spelled_frequency(frequency)
+
+        prepared.count_frequency(count)
         return prepared
 
 
@@ -567,16 +591,16 @@ def spelled_shares(uniques: np.ndarray, shares: np.ndarray) -> dict[int, float]:
             for code, spelled in _spelled(uniques, lost).items() if len(spelled)}
 
 
-def _person_key(records: pd.DataFrame) -> np.ndarray:
-    """A code per record that the records of one person mostly share and namesakes
-    mostly do not: the first of date of birth, e-mail, phone, postcode and city the
-    record holds (-1 when it holds none)."""
-    key = np.full(len(records), -1, dtype=np.int64)
+def _person_key(columns: Mapping[str, pd.Series], n: int) -> np.ndarray:
+    """A code per record (of ``n``) that the records of one person mostly share and
+    namesakes mostly do not: the first of date of birth, e-mail, phone, postcode and city
+    the record holds (-1 when it holds none); ``columns`` are those the records have."""
+    key = np.full(n, -1, dtype=np.int64)
     offset = 0
     for column in PERSON_KEYS:
-        if column not in records.columns:
+        if column not in columns:
             continue
-        codes, uniques = k.factorize(records[column], column=column)
+        codes, uniques = k.factorize(columns[column], column=column)
         fill = (key < 0) & (codes >= 0)
         key[fill] = codes[fill] + offset
         offset += len(uniques)
@@ -652,12 +676,13 @@ class _PreparedName(_Cascade):
         lost = _with_lost_letters(uniques)
         self._lost = lost if lost.any() else None
 
-    def spelled_frequency(self) -> None:
-        """A name with lost letters agrees with every name it spells: its term
-        frequency is their share together with its own, not its own small share."""
-        if self._lost is None or self.value_frequency is None:
-            return
-        codes, frequency = self._codes, self.value_frequency
+    def spelled_frequency(self, frequency: np.ndarray) -> np.ndarray:
+        """``frequency`` (per record) with a name with lost letters agreeing with every
+        name it spells: its term frequency is their share together with its own, not its
+        own small share (changed in place)."""
+        if self._lost is None:
+            return frequency
+        codes = self._codes
         held = codes >= 0
         shares = pd.Series(frequency[held]).groupby(codes[held]).max().reindex(
             range(len(self._uniques))).fillna(0.0).to_numpy()
@@ -665,6 +690,7 @@ class _PreparedName(_Cascade):
         for code, share in spelled_shares(self._uniques, shares).items():
             extra[code] = share
         frequency[held] = np.minimum(frequency[held] + extra[codes[held]], 1.0)
+        return frequency
 
     def aliases(self, pairs: tuple[tuple[str, str], ...]) -> None:
         """Let the pairs of names ``pairs`` reach the nickname level (those of them
@@ -1033,6 +1059,11 @@ class DateComparison(Comparison):
         if pd.api.types.is_datetime64_any_dtype(values):
             values = values.dt.strftime("%Y-%m-%d")
         codes, uniques = k.factorize(values, column=column)
+        few = _few_dates(uniques)
+        if few is not None:
+            days, year, month, day = few
+            return _PreparedDate(self, codes, _digits(uniques), np.ones(len(uniques), bool),
+                                 days, year, month, day, self._first(records))
         parsed = pd.to_datetime(
             pd.Series(uniques, dtype=object), format="%Y-%m-%d", errors="coerce"
         )
@@ -1048,16 +1079,44 @@ class DateComparison(Comparison):
         month = np.where(valid, parsed.dt.month.fillna(0).to_numpy(dtype=np.int64), -1)
         day = np.where(valid, parsed.dt.day.fillna(0).to_numpy(dtype=np.int64), -2)
         year = np.where(valid, parsed.dt.year.fillna(0).to_numpy(dtype=np.int64), -3)
-        digits = np.empty(len(uniques), dtype=object)
-        digits[:] = [_NON_DIGITS.sub("", u) for u in uniques]
-        first = None
-        if self.first is not None:
-            if SOURCE not in records.columns:
-                raise DataError(
-                    f"comparison {self.name!r}: first = {self.first!r} needs the records' "
-                    f"{SOURCE!r} column to tell which record is from that source")
-            first = (records[SOURCE].to_numpy(dtype=object) == self.first)
-        return _PreparedDate(self, codes, digits, valid, days, year, month, day, first)
+        return _PreparedDate(self, codes, _digits(uniques), valid, days, year, month, day,
+                             self._first(records))
+
+    def _first(self, records: pd.DataFrame) -> np.ndarray | None:
+        """Per record, whether it is from the source :attr:`first` names (None when unset)."""
+        if self.first is None:
+            return None
+        if SOURCE not in records.columns:
+            raise DataError(
+                f"comparison {self.name!r}: first = {self.first!r} needs the records' "
+                f"{SOURCE!r} column to tell which record is from that source")
+        return records[SOURCE].to_numpy(dtype=object) == self.first
+
+
+def _digits(uniques: np.ndarray) -> np.ndarray:
+    digits = np.empty(len(uniques), dtype=object)
+    digits[:] = [_NON_DIGITS.sub("", u) for u in uniques]
+    return digits
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _few_dates(uniques: np.ndarray) -> tuple[np.ndarray, ...] | None:
+    """Days since 1970, year, month and day of a few distinct dates, all valid
+    ``YYYY-MM-DD`` within the years pandas' timestamps hold (1678-2261), read without
+    pandas' per-call cost (a record resolved against a store); None otherwise (pandas
+    reads them, and tells the invalid ones)."""
+    if len(uniques) > FEW or not all(_ISO_DATE.fullmatch(u) and "1678" <= u[:4] <= "2261"
+                                     for u in uniques):
+        return None
+    try:
+        days = np.array(uniques.tolist(), dtype="datetime64[D]")
+    except ValueError:  # 2021-02-30
+        return None
+    parts = np.array([(int(u[:4]), int(u[5:7]), int(u[8:])) for u in uniques],
+                     dtype=np.int64).reshape(len(uniques), 3)
+    return days.astype(np.int64), parts[:, 0].copy(), parts[:, 1].copy(), parts[:, 2].copy()
 
 
 class _PreparedDate(_Cascade):

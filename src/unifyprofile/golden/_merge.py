@@ -115,6 +115,10 @@ class _Candidates:
         return _Candidates(self.pos[keep], self._values.filter(pa.array(keep)), std)
 
 
+#: Up to this many records, :meth:`_Context.field_values` keeps what it read.
+_KEEP_VALUES = 64
+
+
 class _Context:
     """Per-record arrays shared by every field, and the global orders built from them."""
 
@@ -144,6 +148,7 @@ class _Context:
         self._ranks: dict[Any, np.ndarray] = {}
         self._arrow: dict[str, pa.Array] = {}
         self._name_parts: pd.DataFrame | None = None
+        self._values: dict[str, tuple[np.ndarray, pa.Array, pd.Series | None, np.ndarray]] = {}
 
     def arrow(self, column: str) -> pa.Array:
         """``record_id`` (strings) or ``source`` (dictionary-encoded) of every record."""
@@ -171,7 +176,12 @@ class _Context:
             lacking = names.notna().to_numpy() & self.records[parts].isna().any(
                 axis=1).to_numpy()
             self._name_parts = split_full_name(names[lacking])
-        return _field_values(self.records, field, self._name_parts)
+        if self.n > _KEEP_VALUES:
+            return _field_values(self.records, field, self._name_parts)
+        # An entity or two (a store's ingest): kept, as completeness reads them too.
+        if field not in self._values:
+            self._values[field] = _field_values(self.records, field, self._name_parts)
+        return self._values[field]
 
     def rank(self, rule: str, order: tuple[str, ...] = ()) -> np.ndarray:
         """Each record's position in the global order of ``rule`` (entity first)."""

@@ -361,19 +361,19 @@ def map_rows(source: Source, raw: pd.DataFrame, rows: np.ndarray, *,
     record_ids = np.full(len(raw), None, dtype=object)
     record_ids[present] = np.char.add(f"{source.name}:",
                                       text_ids[present].astype(str)).astype(object)
-    records = pd.DataFrame({
+    columns: dict[str, Any] = {
         schema.RECORD_ID: record_ids,
         schema.SOURCE: np.full(len(raw), source.name, dtype=object),
         schema.SOURCE_RECORD_ID: np.where(present, text_ids, None),
         "source_row": np.asarray(rows).astype("int64"),
-    })
+    }
     updated_at = source.resolved_updated_at
     if updated_at is not None:
-        records[schema.UPDATED_AT] = _as_text(raw[updated_at],
+        columns[schema.UPDATED_AT] = _as_text(raw[updated_at],
                                               _integral(integral, updated_at)).array
     for canonical, column in source.mapping.items():
-        records[canonical] = _joined(raw, column, integral).array
-    return records
+        columns[canonical] = _joined(raw, column, integral).array
+    return pd.DataFrame(columns)  # at once: a column insert each costs more than a row
 
 
 def id_rejects(source: Source, mapped: pd.DataFrame, duplicate: np.ndarray) -> pd.DataFrame:
@@ -579,6 +579,9 @@ def _check_columns(source: Source, where: str, available: pd.Index,
 def _as_text(values: pd.Series, integral: bool | None = None) -> pd.Series:
     """Arrow-backed stripped strings, null for missing/blank; a float column whose values
     are all whole numbers (``integral``; default: decided on ``values``) as ints."""
+    few = _few_texts(values)
+    if few is not None:
+        return few
     if isinstance(values.dtype, pd.ArrowDtype):
         arrow = values.array._pa_array  # noqa: SLF001 - the documented way to reach it
         if pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type):
@@ -615,6 +618,30 @@ def _as_text(values: pd.Series, integral: bool | None = None) -> pd.Series:
     cleaned = np.array([_clean(u) for u in uniques] + [None], dtype=object)
     text = pa.array(cleaned[codes], type=pa.string())
     return pd.Series(text, index=values.index, dtype=schema.TEXT)
+
+
+#: Up to this many values, :func:`_few_texts` reads them in Python.
+_FEW = 64
+
+
+def _few_texts(values: pd.Series) -> pd.Series | None:
+    """What :func:`_as_text` gives a few (a record fed to a store) strings and nulls of an
+    object column, without Arrow's per-call cost: each string as it is where it starts
+    and ends with a letter or digit (nothing to trim, however whitespace is told).  None
+    for anything else (the caller takes the usual path)."""
+    if len(values) > _FEW or values.dtype != object:
+        return None
+    out: list[str | None] = []
+    for v in values.tolist():
+        if v.__class__ is str:
+            if not (v[:1].isalnum() and v[-1:].isalnum()):
+                return None
+            out.append(v)
+        elif v is None or v is pd.NA or (v.__class__ is float and v != v):
+            out.append(None)
+        else:
+            return None
+    return pd.Series(pa.array(out, pa.string()), index=values.index, dtype=schema.TEXT)
 
 
 def _trimmed(arrow: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:

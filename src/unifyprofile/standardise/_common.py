@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 from anyascii import anyascii
 
-from unifyprofile._columns import arrow_codes
+from unifyprofile._columns import arrow_codes, few_codes
 from unifyprofile.errors import DataError
 from unifyprofile.schema import INVALID as INVALID  # the flag, for the standardisers
 
@@ -234,6 +234,9 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
     ``"a\x00b"`` would collide; one appended null makes it hash Python objects.
     """
     check_series(values)
+    few = few_codes(values)
+    if few is not None:
+        return few
     encoded = arrow_codes(values)
     if encoded is not None:  # Python objects of the distinct values only
         return encoded[0], encoded[1].to_pylist()
@@ -337,13 +340,10 @@ def std_flag_frame(result: Distinct, values: pd.Series) -> pd.DataFrame:
 
 
 def std_flag_columns(codes: np.ndarray, std: Any, flag: Any, values: pd.Series) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "std": pd.Series(_take(std, codes), index=values.index, dtype=object),
-            "flag": pd.Series(_take(flag, codes), index=values.index, dtype=object),
-        },
-        index=values.index,
-    )
+    # From the object arrays directly (no Series to align): the same frame, built in a
+    # fraction of the time, which counts when one record is resolved.
+    return pd.DataFrame({"std": _take(std, codes), "flag": _take(flag, codes)},
+                        index=values.index, dtype=object)
 
 
 FastPath = Callable[[pa.Array], tuple[np.ndarray, pa.Array, pa.Array]]

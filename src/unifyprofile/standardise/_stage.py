@@ -347,10 +347,13 @@ def standardise(
     # standardising a single record).  Positional arrays: a duplicated index is harmless.
     columns = {name: _compact(column.array if isinstance(column, pd.Series) else column)
                for name, column in added.items()}
-    kept = records.drop(columns=[c for c in columns if c in records.columns])
+    if records.columns.is_unique:  # one frame built at once
+        kept = {c: records[c].array for c in records.columns if c not in columns}
+        return pd.DataFrame({**kept, **columns}, index=records.index)
+    kept_frame = records.drop(columns=[c for c in columns if c in records.columns])
     new = pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
     new.index = records.index
-    return pd.concat([kept, new], axis=1)
+    return pd.concat([kept_frame, new], axis=1)
 
 
 #: Columns that are not a field's values.

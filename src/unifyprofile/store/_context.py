@@ -104,9 +104,15 @@ class FrozenContext:
                 out.append(None)
                 continue
             column = tf_column(records, comparison.field)
-            values = records[column]
-            present = values.notna().to_numpy()
-            keys = values[present].astype(str).to_numpy(dtype=object)
+            series = records[column]
+            if series.dtype == object or series.dtype == schema.TEXT:
+                # Text: in numpy, without a pandas call per step (one record resolved).
+                values = series.to_numpy(dtype=object)
+                present = pd.notna(values)
+                keys = values[present].astype(str).astype(object)
+            else:
+                present = series.notna().to_numpy()
+                keys = series[present].astype(str).to_numpy(dtype=object)
             uniq = list(dict.fromkeys(keys.tolist()))
             found: dict[str, float] = {}
             for part in chunks(uniq):

@@ -5,14 +5,22 @@
 and the progress callback.  The rooms -- :mod:`._ingest` (build, fit, ingest),
 :mod:`._erase` and :mod:`._query` -- are functions that receive it; :class:`IdentityStore`
 only delegates to them.
+
+Several stores may be open on one file (a writer and a reader in one service, or two
+processes).  What one of them caches -- model, context, config -- is valid as long as no
+other connection refits, switches the config or forgets frozen values in an erasure.
+Those writes bump the ``context_version`` entry of ``meta``; :meth:`StoreCore.refresh`,
+run at the start of every write transaction and of every query that scores, notices them
+with ``PRAGMA data_version`` (no I/O: it changes when another connection commits) and,
+only then, one look-up of that entry.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +42,9 @@ __all__ = ["Progress", "StoreCore", "empty_like", "matching_differences"]
 
 Progress = Callable[[str, int, int], None]
 
+#: The ``meta`` entry counting the changes of the saved model, context and config.
+CONTEXT_VERSION = "context_version"
+
 
 class StoreCore:
     """What the rooms of one open store share.
@@ -53,15 +64,64 @@ class StoreCore:
         self._config = self._open_config(config)
         self._model: FellegiSunter | None = None
         self._context: FrozenContext | None = None
+        #: What :meth:`refresh` saw last: ``PRAGMA data_version`` and the saved
+        #: ``context_version``.
+        self._data_version: int | None = None
+        self._context_version = self.db.meta(CONTEXT_VERSION)
 
     # ------------------------------------------------------------------ state
-    def tx(self) -> AbstractContextManager[None]:
-        """A write transaction; a rollback drops the cached model and context."""
-        return self.db.tx(on_rollback=self._forget)
+    @contextmanager
+    def tx(self) -> Iterator[None]:
+        """A write transaction; a rollback drops the cached model and context.  What
+        another connection changed before it began is loaded again (:meth:`refresh`)."""
+        with self.db.tx(on_rollback=self._forget):
+            self.refresh()
+            yield
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction (unless a transaction is open already): every read of a
+        query sees the same committed state, though another connection commits
+        meanwhile (a record's entity merged between reading its membership and the
+        entity's golden profile)."""
+        if self.db.conn.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")
 
     def _forget(self) -> None:
         self._context = None
         self._model = None
+
+    def refresh(self) -> None:
+        """Drop the cached model and context (and take the stored config, where its
+        matching settings changed) when another connection refitted, switched the config
+        or forgot frozen values since this one last looked.  Costs a pragma; one
+        look-up in ``meta`` when another connection committed anything."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._data_version:
+            return
+        self._data_version = version
+        saved = self.db.meta(CONTEXT_VERSION)
+        if saved == self._context_version:
+            return
+        self._context_version = saved
+        self._forget()
+        stored = self.db.meta("config")
+        if stored is not None and (self._config is None
+                                   or matching_differences(stored, self._config)):
+            base = self.db.meta("base_dir")
+            self._config = parse_config(tomllib.loads(stored), Path(base) if base else None)
+
+    def _changed_context(self) -> None:
+        """Tell the other connections on the file that the saved context changed (in
+        the write transaction that changes it)."""
+        self._context_version = str(int(self.db.meta(CONTEXT_VERSION) or 0) + 1)
+        self.db.set_meta(CONTEXT_VERSION, self._context_version)
 
     def step(self, stage: str, done: int = 1, total: int = 1) -> None:
         if self.progress:
@@ -97,6 +157,7 @@ class StoreCore:
         """A new model (and context) was saved: score with them from now on."""
         self._model = model
         self._context = None
+        self._changed_context()
 
     def context(self) -> FrozenContext:
         """The frozen scoring context, loaded once."""
@@ -107,6 +168,7 @@ class StoreCore:
     def drop_context(self) -> None:
         """The saved context changed (erasure forgot values): load it again when used."""
         self._context = None
+        self._changed_context()
 
     # ------------------------------------------------------------------ config
     def _open_config(self, config: Config | str | Path | None) -> Config | None:

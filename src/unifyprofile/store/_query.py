@@ -4,6 +4,7 @@ look an entity up (following merges), its history and graph, and the tables it h
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -36,6 +37,12 @@ _EVIDENCE = ("record_id", "entity_id", "match_weight", "match_probability", "rul
 def resolve(core: StoreCore, record: Mapping[str, Any], *,
             source: str | None = None) -> Resolution:
     """Which entity a record belongs to, with the evidence (:meth:`IdentityStore.resolve`)."""
+    with core.snapshot():
+        core.refresh()
+        return _resolve(core, record, source)
+
+
+def _resolve(core: StoreCore, record: Mapping[str, Any], source: str | None) -> Resolution:
     context = core.context()
     config = core.config
     src = next((s for s in config.sources if s.name == source), None)
@@ -44,10 +51,7 @@ def resolve(core: StoreCore, record: Mapping[str, Any], *,
                           f"{', '.join(s.name for s in config.sources)}")
     model = context.model
     names = [c.name for c in model.comparisons]
-    frame = _query_frame(core, record, src)
-    frame.insert(0, schema.SOURCE_RECORD_ID, "?")
-    frame.insert(0, schema.SOURCE, source or "?")
-    frame.insert(0, schema.RECORD_ID, "\x00query")
+    frame = _query_frame(core, record, src, source or "?")
     frame = standardise(frame, region=src.default_region if src else "US",
                         dayfirst=src.dayfirst if src else False,
                         id_fields=config.id_fields, phone_fields=config.phone_fields,
@@ -55,7 +59,7 @@ def resolve(core: StoreCore, record: Mapping[str, Any], *,
     query = context.apply_hubs(frame.reindex(columns=[*FIXED, *context.narrow]))
     others = _neighbours(core, query)
     if not others:
-        return Resolution(None, 0.0, None, pd.DataFrame(columns=[*_EVIDENCE, *names]), [])
+        return Resolution(None, 0.0, None, _no_candidates(tuple(names)).copy(), [])
     # The query goes through the same JSON round trip as a stored record, so both
     # sides of every pair have the types an ingest would give them.
     sub = core.load(others, narrow=True, first=(
@@ -87,15 +91,25 @@ def resolve(core: StoreCore, record: Mapping[str, Any], *,
                       None if row is None else json.loads(row[0]), table, entities)
 
 
-def _query_frame(core: StoreCore, record: Mapping[str, Any], src: Source | None
-                 ) -> pd.DataFrame:
-    """The record to resolve as one raw row in canonical field names."""
+@functools.lru_cache(maxsize=8)
+def _no_candidates(names: tuple[str, ...]) -> pd.DataFrame:
+    """The candidates of a record that shares no key (copied: a frame without rows but
+    with columns costs a hundred times its copy to make)."""
+    return pd.DataFrame(columns=[*_EVIDENCE, *names])
+
+
+def _query_frame(core: StoreCore, record: Mapping[str, Any], src: Source | None,
+                 source: str) -> pd.DataFrame:
+    """The record to resolve as one raw row in canonical field names, after the fixed
+    columns (record id ``"\x00query"``, ``source``, source record id ``"?"``)."""
+    fixed = {schema.RECORD_ID: ["\x00query"], schema.SOURCE: [source],
+             schema.SOURCE_RECORD_ID: ["?"]}
     fields = {str(k): v for k, v in record.items() if k not in FIXED}
     known = {*schema.CANONICAL_FIELDS, *schema.ID_FIELDS, schema.UPDATED_AT,
              *core.context().columns}
     unknown = sorted(set(fields) - known)
     if not unknown:
-        return pd.DataFrame({k: [v] for k, v in fields.items()})
+        return pd.DataFrame({**fixed, **{k: [v] for k, v in fields.items()}})
     if src is None:
         fields_known = sorted(f for f in (*schema.CANONICAL_FIELDS, *schema.ID_FIELDS)
                               if f in core.context().columns)
@@ -118,7 +132,9 @@ def _query_frame(core: StoreCore, record: Mapping[str, Any], src: Source | None
     raw[id_column] = "?"
     mapped = map_rows(dataclasses.replace(src, id_column=id_column), raw,
                       np.array([1]))
-    return mapped.drop(columns=[*FIXED, "source_row"])
+    return pd.concat([pd.DataFrame(fixed), mapped.drop(columns=[*FIXED, "source_row"]).reset_index(
+        drop=True)],
+                     axis=1)
 
 
 def _neighbours(core: StoreCore, query: pd.DataFrame) -> list[str]:
@@ -161,6 +177,7 @@ def _evidence(core: StoreCore, sub: pd.DataFrame, i: np.ndarray, j: np.ndarray
 
 def explain(core: StoreCore, record_a: str, record_b: str) -> Explanation:
     """Why two stored records are one entity, or why not (:meth:`IdentityStore.explain`)."""
+    core.refresh()
     a, b = str(record_a), str(record_b)
     member = core.memberships([a, b])
     for rid in (a, b):
@@ -233,6 +250,7 @@ def _path(core: StoreCore, a: str, b: str, entity_id: str) -> list[tuple[str, st
 
 def graph(core: StoreCore, entity_id: str) -> nx.Graph:
     """An entity's records and links as a networkx graph (:meth:`IdentityStore.graph`)."""
+    core.refresh()
     current = current_id(core, entity_id)
     records = pd.read_sql_query(
         "SELECT record_id, entity_id, source FROM records WHERE entity_id = ? ORDER BY "
@@ -311,6 +329,7 @@ def golden(core: StoreCore) -> pd.DataFrame:
 
 
 def records(core: StoreCore) -> pd.DataFrame:
+    core.refresh()
     out = core.load_all()
     if out is None:
         return pd.DataFrame(columns=[*FIXED, schema.ENTITY_ID])

@@ -53,13 +53,16 @@ def cluster_records(core: StoreCore, records: pd.DataFrame, i: np.ndarray, j: np
     model = context.model
     prepared = [c.prepare(records) for c in model.comparisons]
     unique = [s.name for s in config.sources if s.unique_per_person]
+    # The separator weighs pairs (and reads term frequencies) only for keep_apart_below.
+    frequencies = (context.frequencies(core.db, records)
+                   if config.guards.keep_apart_below is not None
+                   else [None] * len(model.comparisons))
     return cluster(len(records), i, j, strength,
                    constraints=constraints(records, config.guards.unique_identifiers,
                                            unique),
                    max_cluster_size=config.guards.max_cluster_size,
                    apart=(apart_i, apart_j),
-                   separate=separator(prepared, model, config.guards,
-                                      context.frequencies(core.db, records)))
+                   separate=separator(prepared, model, config.guards, frequencies))
 
 
 def clustered(core: StoreCore, scope: list[str]) -> tuple[pd.DataFrame, Clustering] | None:

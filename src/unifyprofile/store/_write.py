@@ -46,11 +46,20 @@ def insert_records(core: StoreCore, records: pd.DataFrame, lines: list[str],
     insert_keys(core, records)
 
 
+#: Up to this many keys of a rule are inserted as they come, not in key order.
+_FEW_KEYS = 64
+
+
 def insert_keys(core: StoreCore, demoted: pd.DataFrame) -> None:
     rid = demoted[schema.RECORD_ID].to_numpy(dtype=object)
     for n, rule in enumerate(core.context().rules):
         values = rule.values(demoted)
         present = np.flatnonzero(values != None)  # noqa: E711 - elementwise
+        if len(present) <= _FEW_KEYS:  # a few records: sorting costs more than it saves
+            core.db.executemany("INSERT OR IGNORE INTO block_keys VALUES (?, ?, ?)",
+                                zip(itertools.repeat(n), values[present].tolist(),
+                                    rid[present].tolist()))
+            continue
         # In key order the B-tree is filled page by page instead of at random (Arrow
         # sorts UTF-8 bytewise, as SQLite compares text).
         keys = pa.table({"v": pa.array(values[present], pa.string()),
