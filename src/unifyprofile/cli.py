@@ -809,7 +809,7 @@ app.add_typer(keys_app, name="keys", short_help="API keys of the HTTP service.")
 
 def _key_ring(store_path: Path) -> Any:
     from unifyprofile.errors import ConfigError
-    from unifyprofile.serve._keys import KeyRing
+    from unifyprofile.serve import KeyRing
 
     if not store_path.exists():
         raise ConfigError(f"--store {store_path}: no such file; give the identity store "
@@ -829,7 +829,7 @@ def keys_create(
     """Create an API key with the given scopes.  The key is printed once and kept only
     as a hash: store it in your secret manager now."""
     from unifyprofile.errors import ConfigError
-    from unifyprofile.serve._keys import SCOPES
+    from unifyprofile.serve import SCOPES
 
     bad = [s for s in scope if s not in SCOPES]
     if bad:

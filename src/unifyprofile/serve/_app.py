@@ -38,7 +38,7 @@ from unifyprofile.serve._writer import Erase, Ingest, WriterProcess, as_table, r
 from unifyprofile.sources import feed_source, segment_messages
 from unifyprofile.store import IdentityStore, json_rows
 
-__all__ = ["Limits", "create_app", "openapi"]
+__all__ = ["Limits", "create_app", "openapi", "warm_up"]
 
 #: The access log: one line per request -- method, route (its template, so ids in the
 #: path are not written), status, latency, key id.  Never a body, a query string or a
@@ -202,6 +202,7 @@ class Service:
         self.keys = KeyRing(path)
         self._read_lock = threading.Lock()
         self.reader = IdentityStore(path)
+        warm_up(self.reader)
         self.writer = WriterProcess(path, committed=self.metrics.committed)
         self._verified: dict[str, tuple[float, ApiKey | None]] = {}
 
@@ -214,12 +215,6 @@ class Service:
         Python runs one thread's Python at a time anyway)."""
         with self._read_lock:
             return work(self.reader)
-
-    def reopen_reader(self) -> None:
-        """After an erasure the frozen scoring context changed: read it again."""
-        with self._read_lock:
-            self.reader.close()
-            self.reader = IdentityStore(self.path)
 
     def key(self, presented: str) -> ApiKey | None:
         """The key presented, checked against the file at most once a second (a revoked
@@ -239,6 +234,13 @@ class Service:
         return await asyncio.wrap_future(self.writer.submit(job))
 
 
+def warm_up(store: IdentityStore) -> None:
+    """Resolve a made-up record once, so that the first request does not pay for loading
+    the name lexicons and transliteration tables (about 2 s)."""
+    store.resolve({"first_name": "Ann", "last_name": "Lee", "email": "ann.lee@warm-up.invalid",
+                   "phone": "+1 415 555 0100", "dob": "1980-01-01"})
+
+
 def _service(request: Request) -> Service:
     service: Service = request.app.state.service
     return service
@@ -256,6 +258,7 @@ def require(scope: str) -> Callable[[Request], ApiKey]:
 
     def check(request: Request) -> ApiKey:
         service = _service(request)
+        key: ApiKey | None
         if service.insecure:
             key = ApiKey("local", "insecure-local", ("read", "write", "erase"), "", None)
         else:
@@ -464,8 +467,6 @@ def _build(service: Any) -> FastAPI:
             raise HTTPException(422, "give exactly one of record_ids, entity_id, match")
         answer = await service.write(Erase(body.record_ids, body.entity_id, body.match,
                                            body.dry_run, body.compact))
-        if not body.dry_run:
-            service.reopen_reader()
         return dict(answer)
 
     return app
@@ -502,7 +503,7 @@ async def _library_error(request: Request, exc: Exception) -> Response:
 async def _validation_error(request: Request, exc: Exception) -> Response:
     """422 naming each field: ``body.records.0``, with what is wrong -- never the value
     sent (it may be personal)."""
-    errors = getattr(exc, "errors", list)()
+    errors: list[dict[str, Any]] = getattr(exc, "errors", list)()
     detail = [{"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg"),
                "type": e.get("type")} for e in errors]
     if any(d["field"] == "body" for d in detail) and "json" not in request.headers.get(

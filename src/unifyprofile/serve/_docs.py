@@ -82,12 +82,12 @@ def docs_markdown(spec: dict[str, Any]) -> str:
         lines += [f"### `{name}`", ""]
         if schema.get("description"):
             lines += [schema["description"], ""]
-        required = set(schema.get("required", []))
+        needed = set(schema.get("required", []))
         lines += ["| field | type | required | meaning |", "| --- | --- | --- | --- |"]
         for field_name, field in schema.get("properties", {}).items():
             meaning = " ".join(str(field.get("description", "")).split()).replace("|", "\\|")
             lines.append(f"| `{field_name}` | {_ref(field)} | "
-                         f"{'yes' if field_name in required else 'no'} | {meaning} |")
+                         f"{'yes' if field_name in needed else 'no'} | {meaning} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

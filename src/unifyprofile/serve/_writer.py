@@ -14,6 +14,7 @@ one bad request fails alone.
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import queue
 import threading
@@ -130,7 +131,7 @@ class Writer:
                 ids.update(r for r in other.record_ids if r)
             self._run(group, self._ingest)
 
-    def _run(self, group: list[Any], apply: Callable[[list[Ingest]], list[Any]]) -> None:
+    def _run(self, group: list[Any], apply: Callable[[list[Any]], list[Any]]) -> None:
         jobs = [job for job, _ in group]
         try:
             answers = apply(jobs)
@@ -144,7 +145,7 @@ class Writer:
         for (_, future), answer in zip(group, answers, strict=True):
             future.set_result(answer)
 
-    def _ingest(self, jobs: list[Ingest]) -> list[dict[str, Any]]:
+    def _ingest(self, jobs: list[Any]) -> list[dict[str, Any]]:
         store = self.store
         rows = [row for job in jobs for row in job.rows]
         events = [event for job in jobs for event in job.events]
@@ -167,17 +168,18 @@ class Writer:
             start += len(job.rows)
         return answers
 
-    def _erase(self, jobs: list[Erase]) -> list[dict[str, Any]]:
+    def _erase(self, jobs: list[Any]) -> list[dict[str, Any]]:
         (job,) = jobs
-        selector = {"record_ids": job.record_ids, "entity_id": job.entity_id,
-                    "match": job.match}
-        selection = self.store.erase_selection(**selector)
+        record_ids = list(job.record_ids) if job.record_ids is not None else None
+        selection = self.store.erase_selection(record_ids, entity_id=job.entity_id,
+                                               match=job.match)
         answer: dict[str, Any] = {
             "dry_run": job.dry_run, "records": int(len(selection)),
             "entities": sorted(selection["entity_id"].dropna().unique().tolist()),
             "record_ids": selection["record_id"].tolist()}
         if not job.dry_run:
-            changes = self.store.erase(**selector, compact=job.compact)
+            changes = self.store.erase(record_ids, entity_id=job.entity_id, match=job.match,
+                                       compact=job.compact)
             answer.update(run_id=changes.run_id, split=[list(p) for p in changes.split],
                           erased=changes.erased, updated=changes.updated)
         return [answer]
@@ -291,8 +293,10 @@ def _child(path: Path, conn: Any, max_group: int) -> None:  # pragma: no cover -
             except Exception:  # noqa: BLE001 - an answer that does not pickle
                 conn.send((number, False, StoreError(repr(value)), *done))
 
+    from unifyprofile.serve._app import warm_up
+
     store = IdentityStore(path)
-    store.stats()  # the file is open and readable
+    warm_up(store)
     writer = Writer(store, max_group=max_group,
                     committed=lambda seconds, items: lag.append((seconds, items)))
     conn.send((-1, True, None, None, 0))
@@ -304,8 +308,7 @@ def _child(path: Path, conn: Any, max_group: int) -> None:  # pragma: no cover -
         if message is None:
             break
         number, job = message
-        writer.submit(job).add_done_callback(
-            lambda future, number=number: reply(number, future))
+        writer.submit(job).add_done_callback(functools.partial(reply, number))
     writer.close()
     store.close()
 

@@ -41,9 +41,9 @@ def test_every_stage_package_has_an_api_page():
     assert {"sources", "standardise", "blocking", "compare", "score", "graph", "golden",
             "store", "evaluate"} <= set(stages)
     for stage in [*stages, "errors"]:
-        page = (ROOT / "docs" / "api" / f"{stage}.md").read_text(encoding="utf-8")
+        page = (ROOT / "docs" / "reference" / f"{stage}.md").read_text(encoding="utf-8")
         assert f"::: unifyprofile.{stage}\n" in page, stage
-    top = (ROOT / "docs" / "api" / "index.md").read_text(encoding="utf-8")
+    top = (ROOT / "docs" / "reference" / "index.md").read_text(encoding="utf-8")
     for name in up.__all__:
         if name[0].isupper() or name in ("load_config", "dump_config"):
             assert f"::: unifyprofile.{name}\n" in top, name
@@ -73,7 +73,7 @@ def test_the_site_builds_without_a_warning(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     tutorial = (tmp_path / "site" / "tutorial" / "index.html").read_text(encoding="utf-8")
     assert "Golden profiles with provenance" in tutorial
-    api = (tmp_path / "site" / "api" / "sources" / "index.html").read_text(encoding="utf-8")
+    api = (tmp_path / "site" / "reference" / "sources" / "index.html").read_text(encoding="utf-8")
     # The reference is made from the docstrings: a function's own words and example.
     assert 'id="unifyprofile.sources.read_table"' in api
     assert "Read a table as text columns" in api
