@@ -208,7 +208,7 @@ def test_every_problem_is_reported_once_with_its_key_path(tmp_path: Path) -> Non
     err = info.value
     presets = (
         "salesforce_contacts, hubspot_contacts, zendesk_users, shopify_customers, "
-        "intercom_conversations"
+        "intercom_conversations, segment"
     )
     assert err.problems == [
         "guard: unknown key (did you mean 'guards'?); allowed keys are resolver, sources, "
@@ -311,7 +311,7 @@ def test_source_without_id_column_or_preset() -> None:
     assert info.value.problems == [
         "sources[0]: needs `id_column` (the column with the source's record id) or a `preset` "
         "(salesforce_contacts, hubspot_contacts, zendesk_users, shopify_customers, "
-        "intercom_conversations)"
+        "intercom_conversations, segment)"
     ]
 
 
