@@ -253,10 +253,10 @@ def _presented(request: Request) -> str | None:
     return request.headers.get("x-api-key")
 
 
-def require(scope: str) -> Callable[[Request], ApiKey]:
+def require(scope: str) -> Callable[[Request], Awaitable[ApiKey]]:
     """A dependency: the request's API key, which must have ``scope``."""
 
-    def check(request: Request) -> ApiKey:
+    async def check(request: Request) -> ApiKey:  # no thread hop: a dict look-up
         service = _service(request)
         key: ApiKey | None
         if service.insecure:
@@ -350,6 +350,9 @@ def _build(service: Any) -> FastAPI:
                      "before (no key needed).")
     def healthz() -> JSONResponse:
         service.read(lambda s: s.fitted)
+        if service.writer.failed:
+            return JSONResponse({"status": "writer failed", "write_queue": 0},
+                                status_code=503)
         if not service.writer.ready.is_set():
             return JSONResponse({"status": "starting", "write_queue": 0}, status_code=503)
         return JSONResponse({"status": "ok", "write_queue": service.writer.depth})

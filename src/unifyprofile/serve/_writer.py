@@ -211,6 +211,8 @@ class WriterProcess:
         self._closing = False
         #: Set once the process has opened the store and can take writes.
         self.ready = threading.Event()
+        #: The process ended before it was ready (see the server's log); no writes.
+        self.failed = False
         self._start()
 
     def _start(self) -> None:
@@ -227,6 +229,10 @@ class WriterProcess:
 
     def submit(self, job: Ingest | Erase) -> Future[Any]:
         future: Future[Any] = Future()
+        if self.failed:
+            future.set_exception(StoreError("the writer process could not start; see the "
+                                            "server's log"))
+            return future
         with self._lock:
             number = self._next
             self._next += 1
@@ -268,13 +274,16 @@ class WriterProcess:
                 future.set_result(value)
             else:
                 future.set_exception(value)
-        # The process ended: fail what it had not answered, and start another.
+        # The process ended: fail what it had not answered, and start another -- unless
+        # it never got ready (it cannot open the store: starting it again would loop).
+        started = self.ready.is_set()
         with self._lock:
             lost, self._pending = self._pending, {}
+            self.failed = not started
         for future in lost.values():
             future.set_exception(StoreError("the writer process stopped before answering; "
                                             "the write was not acknowledged -- retry it"))
-        if not self._closing:
+        if not self._closing and started:
             self._start()
 
 
