@@ -34,11 +34,18 @@ from unifyprofile.errors import ConfigError, DataError, StoreError, UnifyProfile
 from unifyprofile.serve._docs import docs_html
 from unifyprofile.serve._keys import ApiKey, KeyRing
 from unifyprofile.serve._metrics import Metrics
-from unifyprofile.serve._writer import Erase, Ingest, WriterProcess, as_table, record_ids
+from unifyprofile.serve._writer import (
+    Erase,
+    Ingest,
+    WriterProcess,
+    as_table,
+    record_ids,
+    warm_up,
+)
 from unifyprofile.sources import feed_source, segment_messages
 from unifyprofile.store import IdentityStore, json_rows
 
-__all__ = ["Limits", "create_app", "openapi", "warm_up"]
+__all__ = ["Limits", "create_app", "openapi"]
 
 #: The access log: one line per request -- method, route (its template, so ids in the
 #: path are not written), status, latency, key id.  Never a body, a query string or a
@@ -232,13 +239,6 @@ class Service:
 
     async def write(self, job: Ingest | Erase) -> Any:
         return await asyncio.wrap_future(self.writer.submit(job))
-
-
-def warm_up(store: IdentityStore) -> None:
-    """Resolve a made-up record once, so that the first request does not pay for loading
-    the name lexicons and transliteration tables (about 2 s)."""
-    store.resolve({"first_name": "Ann", "last_name": "Lee", "email": "ann.lee@warm-up.invalid",
-                   "phone": "+1 415 555 0100", "dob": "1980-01-01"})
 
 
 def _service(request: Request) -> Service:

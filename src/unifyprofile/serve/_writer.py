@@ -33,7 +33,7 @@ from unifyprofile.errors import StoreError
 from unifyprofile.sources import json_frame
 from unifyprofile.store import IdentityStore
 
-__all__ = ["Erase", "Ingest", "Writer", "WriterProcess", "as_table", "record_ids"]
+__all__ = ["Erase", "Ingest", "Writer", "WriterProcess", "as_table", "record_ids", "warm_up"]
 
 
 @dataclass
@@ -302,8 +302,6 @@ def _child(path: Path, conn: Any, max_group: int) -> None:  # pragma: no cover -
             except Exception:  # noqa: BLE001 - an answer that does not pickle
                 conn.send((number, False, StoreError(repr(value)), *done))
 
-    from unifyprofile.serve._app import warm_up
-
     store = IdentityStore(path)
     warm_up(store)
     writer = Writer(store, max_group=max_group,
@@ -320,6 +318,13 @@ def _child(path: Path, conn: Any, max_group: int) -> None:  # pragma: no cover -
         writer.submit(job).add_done_callback(functools.partial(reply, number))
     writer.close()
     store.close()
+
+
+def warm_up(store: IdentityStore) -> None:
+    """Resolve a made-up record once, so that the first request does not pay for loading
+    the name lexicons and transliteration tables (about 2 s)."""
+    store.resolve({"first_name": "Ann", "last_name": "Lee", "email": "ann.lee@warm-up.invalid",
+                   "phone": "+1 415 555 0100", "dob": "1980-01-01"})
 
 
 def as_table(config: Config, source: str | None, rows: Sequence[Mapping[str, Any]]
