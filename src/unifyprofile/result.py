@@ -436,27 +436,39 @@ class Result:
         # does not matter.
         left = pairs["record_id_l"].astype(str).to_numpy()
         right = pairs["record_id_r"].astype(str).to_numpy()
-        # A pair a deterministic rule linked is sure whatever its weight: last.
-        ruled = pairs["rule"].notna().to_numpy()
+        # A pair a deterministic rule linked, or a guard vetoes, is what it is whatever
+        # its weight: last.
+        comparisons = list(self.model.comparisons)
+        levels = pairs[[c.name for c in comparisons]].to_numpy(dtype=np.int8)
+        ruled = pairs["rule"].notna().to_numpy() | vetoed(
+            levels, comparisons, self.config.guards, self.model)
         near = np.lexsort((right, left, np.abs(weight - at_threshold), ruled))
         chosen = list(near[:n - n // 5].tolist())
         taken = set(chosen)
         why = dict.fromkeys(chosen, "near the threshold")
         rng = np.random.default_rng(seed)
         bands = list(zip(REVIEW_BANDS[:-1], REVIEW_BANDS[1:], strict=True))
-        per_band = max(1, (n - len(chosen)) // len(bands))
-        for low, high in bands:
+        left_over = n - len(chosen)
+        for b, (low, high) in enumerate(bands):
+            quota = left_over // len(bands) + (b < left_over % len(bands))
             inside = np.flatnonzero((probability >= low) & ((probability < high)
                                                             | (high >= 1.0)))
             inside = np.array(sorted(set(inside.tolist()) - taken), dtype=np.int64)
-            if not len(inside) or len(chosen) >= n:
+            if not len(inside) or not quota:
                 continue
-            drawn = rng.choice(inside, size=min(per_band, len(inside), n - len(chosen)),
-                               replace=False)
+            drawn = rng.choice(inside, size=min(quota, len(inside)), replace=False)
             for k in sorted(drawn.tolist()):
                 chosen.append(k)
                 taken.add(k)
                 why[k] = f"band [{low:g}, {high:g})"
+        # Bands with too few pairs leave room: the next nearest pairs fill it.
+        for k in near.tolist():
+            if len(chosen) >= n:
+                break
+            if k not in taken:
+                chosen.append(k)
+                taken.add(k)
+                why[k] = "near the threshold"
         picked = pairs.iloc[chosen]
         out = pd.DataFrame({
             "record_id_l": picked["record_id_l"].astype(str).to_numpy(),

@@ -35,9 +35,11 @@ from unifyprofile.golden import merge
 from unifyprofile.graph import cluster, clusters_table, constraints
 from unifyprofile.result import Result, has_events
 from unifyprofile.score import (
+    MIN_EACH,
     PSEUDO_COUNT,
     FellegiSunter,
     Labels,
+    Scored,
     best_threshold,
     blend_m,
     demote_hubs,
@@ -263,6 +265,12 @@ class _Taught:
         notes = [f"labels: {len(is_match):,} labelled pair(s) from {labels.where} "
                  f"({int(is_match.sum()):,} match(es), {int((~is_match).sum()):,} "
                  "non-match(es))"]
+        # Review picked the pairs to label by the weights of the model fitted without
+        # labels: the labelled zone is found with them.
+        fitted = compared.weights.get(model)
+        if fitted is None:
+            fitted = model.match_weight(compared.levels, frequencies, rows=cand.i)
+        zone_of = (fitted, model.prior_weight)
         if is_match.any():
             model = blend_m(model, levels[is_match])
             # The prior follows the new m, as a fit sets it (the weights are kept for
@@ -272,16 +280,14 @@ class _Taught:
             compared.weights = {model: weight}
             notes.append(f"labels: m blended with EM's: the labelled matches' levels plus "
                          f"{PSEUDO_COUNT:g} pseudo-pairs at EM's m, per comparison")
-        n = len(records)
-        known = np.minimum(cand.i, cand.j) * n + np.maximum(cand.i, cand.j)
-        asked = np.minimum(li, lj) * n + np.maximum(li, lj)
-        blocked = np.isin(asked, known)
         rules = prepare_rules(records, config.rules)
-        anyway = score_pairs(levels, li, lj, model, rules, frequencies,
-                             threshold=1e-12, guards=config.guards)
-        fired = blocked & (anyway.fired >= 0)
-        threshold, said = best_threshold(anyway.probability, blocked & anyway.linked,
-                                         fired, is_match, config.threshold)
+        now = compared.weights.get(model)
+        if now is None:
+            now = model.match_weight(compared.levels, frequencies, rows=cand.i)
+        everyone = score_pairs(compared.levels, cand.i, cand.j, model, rules, frequencies,
+                               threshold=1e-12, guards=config.guards, weight=now)
+        threshold, said = _threshold(labels, li, lj, is_match, everyone, config.threshold,
+                                     zone_of, len(records), cand)
         notes.append(said)
         config = dataclasses.replace(config, threshold=threshold)
         apart = (li[~is_match], lj[~is_match])
@@ -289,6 +295,47 @@ class _Taught:
             notes.append(f"labels: {len(apart[0]):,} pair(s) labelled different are kept "
                          "in different entities (cannot-link)")
         return cls(model, config, apart, notes)
+
+
+def _threshold(labels: Labels, li: np.ndarray, lj: np.ndarray, is_match: np.ndarray,
+               everyone: Scored, current: float, zone_of: tuple[np.ndarray, float], n: int,
+               cand: Candidates) -> tuple[float, str]:
+    """The threshold labels choose (see :func:`~unifyprofile.score.best_threshold`), and
+    a note saying which and why; ``zone_of``: the weights and prior weight of the model
+    the pairs to label were picked by."""
+    known = np.minimum(cand.i, cand.j) * n + np.maximum(cand.i, cand.j)
+    asked = np.minimum(li, lj) * n + np.maximum(li, lj)
+    at = pd.Index(known).get_indexer(asked)  # -1: a labelled pair blocking never made
+    share = everyone.probability.copy()
+    labelled = np.zeros(len(known), dtype=bool)
+    share[at[at >= 0]] = is_match[at >= 0]
+    labelled[at[at >= 0]] = True
+    ruled = everyone.fired >= 0
+    free = everyone.linked & ~ruled
+    # The labelled zone: the free pairs nearest the threshold (in weight, as review
+    # ranks them) that are labelled, up to the nearest one that is not (a pair as near
+    # as that one counts: review breaks such ties by record id).
+    weight, prior = zone_of
+    odds = min(current, 1 - 1e-9)
+    distance = np.abs(weight - (np.log2(odds / (1 - odds)) - prior))
+    open_ = free & ~labelled
+    reach = float(distance[open_].min()) if open_.any() else np.inf
+    zone = np.flatnonzero(free & labelled & (distance <= reach))
+    matches = int(share[zone].sum())
+    others = len(zone) - matches
+    if min(matches, others) < MIN_EACH:
+        return current, (f"labels: kept the threshold {current:g}: the labelled pairs "
+                         f"nearest it hold {matches} match(es) and {others} non-match(es); "
+                         f"{MIN_EACH} of each are needed to choose one (label the pairs "
+                         "`unifyprofile review` lists first)")
+    low, high = float(everyone.probability[zone].min()), float(
+        everyone.probability[zone].max())
+    threshold, f1 = best_threshold(everyone.probability, share, everyone.linked,
+                                   ruled, current, within=(low, high))
+    return threshold, (f"labels: threshold {threshold:.4g} (configured {current:g}) "
+                       f"maximises the F1 estimated on the candidate pairs ({f1:.3f}), "
+                       f"chosen within the {len(zone):,} labelled pairs nearest the "
+                       f"threshold (probability {low:.3g} to {high:.3g}; {labels.where})")
 
 
 def positional(records: pd.DataFrame) -> pd.DataFrame:

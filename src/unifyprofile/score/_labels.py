@@ -9,8 +9,16 @@ A labelled match counts as an observation of each comparison's level among match
 
 With few labels EM's estimate dominates; with many, the labels do.  ``u`` (what
 strangers share) stays EM's: random pairs estimate it better than a few hundred labelled
-non-matches can.  The threshold becomes the one that maximises F1 on the labelled pairs
-(when there are :data:`MIN_EACH` labels of each kind), and a pair labelled different is
+non-matches can.
+
+The threshold becomes the one that maximises F1 over every candidate pair, a labelled
+pair counting as its label and any other as its probability, chosen only inside the
+*labelled zone*: the pairs nearest the threshold, every one of them labelled (what
+``review`` asks first), when it holds :data:`MIN_EACH` labels of each kind.  Outside
+it only the model's probability would speak, and the threshold a config (or
+zero-config) chose is also a judgement on how calibrated those probabilities are; F1 on
+the labelled pairs alone would favour what is best for the uncertain pairs only.
+Finally a pair labelled different is
 never put in one entity (a cannot-link constraint: clustering's ``apart`` pairs).
 """
 
@@ -179,46 +187,48 @@ def blend_m(model: FellegiSunter, levels: np.ndarray,
     return out.set_params(m=m, u=[u.copy() for u in model.u_], lambda_=model.lambda_)
 
 
-def best_threshold(probability: np.ndarray, linkable: np.ndarray, fired: np.ndarray,
-                   is_match: np.ndarray, current: float, min_each: int = MIN_EACH
-                   ) -> tuple[float, str]:
-    """The threshold that maximises F1 on labelled pairs, and a note saying so.
+def best_threshold(probability: np.ndarray, share: np.ndarray, linkable: np.ndarray,
+                   fired: np.ndarray, current: float, *,
+                   within: tuple[float, float] | None = None) -> tuple[float, float]:
+    """The threshold that maximises F1 over candidate pairs, and that F1.
 
     Args:
-        probability: each labelled pair's match probability.
-        linkable: whether the pair can be a link at some threshold (compared by blocking
-            and not vetoed).
+        probability: each candidate pair's match probability.
+        share: how much each pair counts as a match: its label where it is labelled,
+            its probability elsewhere.
+        linkable: whether the pair can be a link at some threshold (not vetoed).
         fired: whether a deterministic rule links it whatever the threshold.
-        is_match: the labels.
-        current: the configured threshold, kept when there are fewer than ``min_each``
-            labels of either kind, and preferred among equally good thresholds.
-        min_each: labels of each kind needed.
+        current: the configured threshold, preferred among equally good ones.
+        within: the probabilities the threshold may take (default: any).  Labels picked
+            near the threshold (``review``) say what the pairs there are; far from it
+            only the model's probability speaks, and moving the threshold there would
+            trust the model's calibration the labels were meant to check.
 
     Examples:
         >>> p = np.array([0.1, 0.3, 0.6, 0.8, 0.9, 0.97])
-        >>> truth = np.array([False, False, True, True, True, True])
+        >>> truth = np.array([0, 0, 1, 1, 1, 1], dtype=float)
         >>> yes = np.ones(6, dtype=bool)
-        >>> round(best_threshold(p, yes, ~yes, truth, 0.95, min_each=2)[0], 3)
-        0.45
+        >>> t, f1 = best_threshold(p, truth, yes, ~yes, 0.95)
+        >>> round(t, 3), round(float(f1), 3)
+        (0.45, 1.0)
     """
-    matches = int(is_match.sum())
-    others = int(len(is_match) - matches)
-    if min(matches, others) < min_each:
-        return current, (f"labels: kept the threshold {current:g}: {matches} match(es) and "
-                         f"{others} non-match(es) labelled, {min_each} of each are needed "
-                         "to choose one")
-    values = np.unique(probability[linkable & ~fired])
-    # Between each two neighbouring probabilities, and the configured one.
+    free = linkable & ~fired
+    # Pairs by probability, highest first: those linked at a threshold are a prefix.
+    order = np.argsort(-probability[free], kind="stable")
+    ranked = probability[free][order]
+    gained = np.concatenate([[0.0], np.cumsum(share[free][order])])
+    base_tp, base_links = float(share[fired].sum()), int(fired.sum())
+    total = float(share[linkable | fired].sum())
+    low, high = within if within is not None else (0.0, 1.0)
+    values = np.unique(ranked[(ranked >= low) & (ranked <= high)])
     candidates = np.unique(np.clip(np.concatenate(
         [(values[:-1] + values[1:]) / 2, [current]]), 1e-6, 1.0))
     best, best_f1 = current, -1.0
     for t in candidates.tolist():
-        linked = fired | (linkable & (probability >= t))
-        tp = int((linked & is_match).sum())
-        denominator = int(linked.sum()) + matches
-        f1 = 2 * tp / denominator if denominator else 0.0
+        k = int(np.searchsorted(-ranked, -t, side="right"))  # pairs with p >= t
+        tp, links = base_tp + gained[k], base_links + k
+        f1 = 2 * tp / (links + total) if links + total else 0.0
         if f1 > best_f1 + 1e-12 or (abs(f1 - best_f1) <= 1e-12
                                     and abs(t - current) < abs(best - current)):
             best, best_f1 = float(t), f1
-    return best, (f"labels: threshold {best:.4g} maximises F1 on {len(is_match)} labelled "
-                  f"pairs (F1 {best_f1:.3f}; configured {current:g})")
+    return best, best_f1
