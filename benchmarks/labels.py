@@ -3,7 +3,7 @@ written to benchmarks/RESULTS.md.
 
     python benchmarks/labels.py --data ../shared/benchdata
 
-For each set (default: febrl3, dblp_acm, abt_buy) the zero-config is inferred as
+For each set (default: febrl3, dblp_acm, abt_buy, dedupe_csv_example) the zero-config is inferred as
 ``unifyprofile evaluate`` infers it, then a simulated labeller, seeded, answers from the
 set's truth the pairs ``Result.review`` picks (the ones the model is least sure of, and a
 few from each probability band): 100 pairs picked on the zero-config run, then 400 more
@@ -30,7 +30,7 @@ from unifyprofile import Resolver, load_config
 from unifyprofile.evaluate import Benchmark, evaluate_directory, evaluate_result, load_benchmark
 
 HEADING = "## Labels: pairwise F1 after 100 and 500 labelled pairs"
-SETS = ("febrl3", "dblp_acm", "abt_buy")
+SETS = ("febrl3", "dblp_acm", "abt_buy", "dedupe_csv_example")
 BUDGETS = (100, 500)
 
 

@@ -577,12 +577,19 @@ class Result:
         write_parquet(cut.drop(columns=["i", "j"], errors="ignore").astype(
             {"record_id_l": str, "record_id_r": str, "reason": str}),
             out / "links_cut.parquet")
-        settings = tomllib.loads(dump_config(dataclasses.replace(self.config, sources=())))
-        settings.pop("sources", None)
+        written = [out / "records.parquet", out / "links_cut.parquet"]
+        try:
+            text = dump_config(dataclasses.replace(self.config, sources=()))
+        except (ValueError, TypeError, KeyError) as exc:
+            # A spec the TOML cannot hold (a comparison registered in this process
+            # only): the tables are written all the same; explain needs the config.
+            self.notes.append(f"config.toml not written ({exc}): `unifyprofile explain "
+                              "--out` and `review` need it")
+            return written
         (out / "config.toml").write_text(
             "# The config of this run without its sources (Result.read reads it).\n"
-            + dump_config(parse_config(settings)), encoding="utf-8")
-        return [out / name for name in EXPLAIN_FILES]
+            + text, encoding="utf-8")
+        return [*written, out / "config.toml"]
 
 
 class _PairScorer:

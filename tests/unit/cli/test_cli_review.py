@@ -135,8 +135,10 @@ def test_review_writes_the_least_sure_pairs_deterministically(
         table.columns)
     # Values side by side are the records' own.
     records = result.records.set_index("record_id")
-    row = table.iloc[0]
-    assert row["email_l"] == (records.at[row["record_id_l"], "email"] or "")
+    for row in table.head(10).to_dict("records"):
+        for side in ("l", "r"):
+            held = records.at[row[f"record_id_{side}"], "email"]
+            assert row[f"email_{side}"] == ("" if pd.isna(held) else str(held))
     # Those picked as near the threshold are nearer than any pair not picked.
     threshold = result.config.threshold
     target = np.log2(threshold / (1 - threshold)) - result.model.prior_weight
