@@ -9,9 +9,10 @@ set's truth the pairs ``Result.review`` picks (the ones the model is least sure 
 few from each probability band): 100 pairs picked on the zero-config run, then 400 more
 picked on the run that used the first 100 (pairs already labelled are not asked again).
 Each run with labels is ``Resolver(config, labels=...)``: m blended with the labelled
-matches, the threshold chosen by F1 on the labels, the pairs labelled different kept
-apart.  F1 is pairwise, scored by ``unifyprofile.evaluate.evaluate_result`` as
-``benchmarks/quality.py`` scores it.  Nothing here depends on which set it runs.
+matches, the threshold chosen by F1 within the labelled zone, the pairs labelled
+different kept apart (see docs/review.md).  F1 is pairwise, scored by
+``unifyprofile.evaluate.evaluate_result`` as ``benchmarks/quality.py`` scores it.
+Nothing here depends on which set it runs.
 """
 
 from __future__ import annotations
@@ -117,8 +118,11 @@ def main() -> None:
              "Pairwise F1 of zero-config, then with 100 and 500 pairs labelled by a "
              "simulated labeller (the truth answers the pairs `review` picks; the second "
              "batch of 400 is picked on the run with the first 100). Labels blend into m "
-             "(20 pseudo-pairs at EM's m), choose the threshold by F1 on the labelled pairs "
-             "(10 of each kind needed) and keep the pairs labelled different apart.",
+             "(labelled matches' level counts plus 20 pseudo-pairs at EM's m), choose the "
+             "threshold that maximises F1 over all candidate pairs (labels where labelled, "
+             "probabilities elsewhere) within the labelled zone nearest the threshold (10 "
+             "labels of each kind needed there, else the threshold is kept), and keep the "
+             "pairs labelled different apart. See docs/review.md.",
              "",
              "| set | task | zero-config F1 | 100 labels F1 | 500 labels F1 | threshold "
              "(zero / 100 / 500) | labelled matches (100 / 500) | seconds |",

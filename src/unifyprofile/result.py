@@ -571,7 +571,14 @@ class Result:
 
     def _write_explain_files(self, out: Path) -> list[Path]:
         """:data:`EXPLAIN_FILES`: what :meth:`read` needs beyond the tables."""
-        write_parquet(self.records, out / "records.parquet")
+        try:
+            write_parquet(self.records, out / "records.parquet")
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            # A column of mixed Python objects: as text (explain shows values as text).
+            mixed = self.records.select_dtypes(include="object").columns
+            write_parquet(self.records.astype({c: object for c in mixed}).assign(**{
+                c: self.records[c].map(lambda v: None if v is None else str(v))
+                for c in mixed}), out / "records.parquet")
         cut = self.cut if len(self.cut) else pd.DataFrame(
             columns=["record_id_l", "record_id_r", "weight", "reason"])
         write_parquet(cut.drop(columns=["i", "j"], errors="ignore").astype(
