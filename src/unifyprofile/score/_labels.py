@@ -140,6 +140,9 @@ a match (1, true, yes) nor a non-match (0, false, no); write one of those or lea
         isinstance(v, float) and np.isnan(v)) else str(v).strip().lower())
     table = table[answer != ""]
     answer = answer[answer != ""]
+    if not len(table):
+        raise SourceError(f"{where}: no row has is_match filled in; write 1 (one person) or "
+                          "0 (two people) in the is_match column of the pairs you checked")
     bad = ~answer.isin(_TRUE | _FALSE)
     if bad.any():
         row = table[bad].iloc[0]
@@ -156,6 +159,20 @@ a match (1, true, yes) nor a non-match (0, false, no); write one of those or lea
                           "record_id_r": table["record_id_r"].astype(str).str.strip(),
                           "is_match": answer.isin(_TRUE).to_numpy(),
                           "row": table["row"].to_numpy()}).reset_index(drop=True)
+    itself = pairs["record_id_l"] == pairs["record_id_r"]
+    if itself.any():
+        row = pairs[itself].iloc[0]
+        raise SourceError(f"{where}: row {row['row']}, column record_id_r: the same record "
+                          f"as record_id_l ({row['record_id_l']!r}); a label is about two "
+                          "records")
+    left, right = pairs["record_id_l"], pairs["record_id_r"]
+    key = pd.Series(np.where(left < right, left + "\x1f" + right, right + "\x1f" + left),
+                    index=pairs.index)
+    answers = pairs.groupby(key)["is_match"].nunique()
+    if (answers > 1).any():
+        rows = pairs.loc[key == answers[answers > 1].index[0], "row"].tolist()
+        raise SourceError(f"{where}: rows {', '.join(map(str, rows))}, column is_match: one "
+                          "pair labelled both a match and a non-match; keep one answer")
     return Labels(pairs, where)
 
 

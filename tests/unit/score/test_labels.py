@@ -168,6 +168,11 @@ def test_a_label_naming_an_unknown_record_names_file_row_and_column(tmp_path: Pa
      r"row 2, column is_match: 'maybe' is neither"),
     ("record_id_l,is_match\ncrm:1,1\n", r"no column record_id_r"),
     ("record_id_l,record_id_r,is_match\n,crm:2,1\n", r"row 2, column record_id_l: empty"),
+    ("record_id_l,record_id_r,is_match\ncrm:1,crm:2,\n", r"no row has is_match filled in"),
+    ("record_id_l,record_id_r,is_match\ncrm:1,crm:1,1\n",
+     r"row 2, column record_id_r: the same record"),
+    ("record_id_l,record_id_r,is_match\ncrm:1,crm:2,1\ncrm:2,crm:1,0\n",
+     r"rows 2, 3, column is_match: one pair labelled both"),
 ])
 def test_a_bad_labels_file_is_refused_with_the_fix(tmp_path: Path, text: str,
                                                    expected: str) -> None:
