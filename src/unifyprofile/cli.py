@@ -1,5 +1,5 @@
 """Command line: ``unifyprofile run``, ``evaluate``, ``infer``, ``blocking``, ``ingest``,
-``resolve``, ``lookup``, ``explain``, ``erase``, ``unsuppress``, ``timeline``,
+``resolve``, ``lookup``, ``explain``, ``review``, ``erase``, ``unsuppress``, ``timeline``,
 ``serve``, ``keys``.
 
 User mistakes (a bad config, a missing file, a blocking rule that explodes) print one
@@ -160,6 +160,11 @@ def run(
         "--model", metavar="MODEL_JSON",
         help="Score with this fitted model (the model.json an earlier run of the same "
              "config wrote) instead of fitting one.")] = None,
+    labels: Annotated[Path | None, typer.Option(
+        "--labels", metavar="LABELS_CSV",
+        help="Labelled pairs (the CSV `unifyprofile review` wrote, is_match filled in): "
+             "they adjust m, choose the threshold by F1 and keep the pairs labelled "
+             "different apart.")] = None,
 ) -> None:
     """Resolve the sources of CONFIG and write clusters, golden profiles, pairs, rejects."""
     from unifyprofile.config import load_config
@@ -170,9 +175,10 @@ def run(
     bar, update = _progress_bar(not quiet and not json_summary)
     if bar:
         with bar:
-            result = Resolver(cfg, model=model, progress=update, engine=engine).run()
+            result = Resolver(cfg, model=model, progress=update, engine=engine,
+                              labels=labels).run()
     else:
-        result = Resolver(cfg, model=model, engine=engine).run()
+        result = Resolver(cfg, model=model, engine=engine, labels=labels).run()
     result.write(out_dir)
     summary = result.summary()
     if json_summary:
@@ -596,14 +602,28 @@ def lookup(
 def explain(
     record_a: Annotated[str, typer.Argument(help="A record id (<source>:<source id>).")],
     record_b: Annotated[str, typer.Argument(help="Another record id.")],
-    store_path: Annotated[Path, typer.Option("--store", help="Identity store file.")] = Path(
-        "profiles.db"),
+    store_path: Annotated[Path | None, typer.Option(
+        "--store", help="Identity store file (the default, profiles.db, unless --out).")
+    ] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", metavar="OUT_DIR", help="Explain a batch run instead: the output folder "
+                                         "`unifyprofile run` wrote.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Why two records are one entity (the chain of links and each link's evidence), or
-    why not (never compared, below the threshold, vetoed, or cut by a guard)."""
-    with _open_store(store_path) as store:
-        why = store.explain(record_a, record_b)
+    why not (never compared, below the threshold, vetoed, or cut by a guard): in an
+    identity store (--store), or in a batch run's output folder (--out)."""
+    from unifyprofile.errors import ConfigError
+
+    if store_path is not None and out_dir is not None:
+        raise ConfigError("explain: give --store DB or --out OUT_DIR, not both")
+    if out_dir is not None:
+        from unifyprofile.result import Result
+
+        why = Result.read(out_dir).explain(record_a, record_b)
+    else:
+        with _open_store(store_path or Path("profiles.db")) as store:
+            why = store.explain(record_a, record_b)
 
     answer = why.as_dict()
     if as_json:
@@ -622,6 +642,48 @@ def explain(
         shown.add_row(key, *[f"{step.get(key):.3f}" if isinstance(step.get(key), float)
                              else str(step.get(key, "")) for step in steps])
     out.print(shown)
+    if len(why.evidence):
+        levels = Table(title="the two records directly: values and levels",
+                       title_justify="left")
+        for column in ("comparison", "value_l", "value_r", "label", "log2 BF"):
+            levels.add_column(column)
+        for row in answer["evidence"]:
+            levels.add_row(*[escape("" if row[c] is None else str(row[c]))
+                             for c in ("comparison", "value_l", "value_r", "label")],
+                           f"{row['log2_bayes_factor']:.3f}")
+        out.print(levels)
+
+
+@app.command(short_help="Write the pairs the model is least sure of, to label.")
+def review(
+    out_dir: Annotated[Path, typer.Argument(
+        metavar="OUT_DIR", help="The output folder of `unifyprofile run`.")],
+    n: Annotated[int, typer.Option("-n", help="How many pairs.", min=1)] = 200,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="CSV file to write (fill in its is_match column).")] = Path(
+        "to_label.csv"),
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the draw from each "
+                                                     "probability band.")] = 0,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help='Print one JSON object: {"output": ..., "pairs": N, "why": {...}}.')
+    ] = False,
+) -> None:
+    """Write the candidate pairs the model is least sure of (match probability nearest
+    the threshold) and a few from each probability band, both records' values side by
+    side, with an empty is_match column: fill it in (1 one person, 0 two) and pass the
+    file back with `unifyprofile run CONFIG --labels FILE`."""
+    from unifyprofile.result import Result, write_csv
+
+    table = Result.read(out_dir).review(n, seed=seed)
+    write_csv(table, output)
+    why = {str(k): int(v) for k, v in table["why"].value_counts(sort=False).items()}
+    if as_json:
+        out.print(json.dumps({"output": str(output), "pairs": len(table), "why": why}),
+                  highlight=False, soft_wrap=True)
+        return
+    out.print(f"{len(table):,} pair(s) to label written to {output} ("
+              + ", ".join(f"{k}: {v}" for k, v in why.items()) + "); fill in is_match "
+              "(1 or 0) and run with --labels", highlight=False, soft_wrap=True)
 
 
 @app.command(short_help="Forget records everywhere in an identity store.")

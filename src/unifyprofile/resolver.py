@@ -8,7 +8,8 @@ The engine schedules the stages (:mod:`unifyprofile.engines`); the stages decide
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Generic, Literal, TypeVar, overload
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeAlias, TypeVar, overload
 
 import pandas as pd
 
@@ -17,13 +18,15 @@ from unifyprofile.config import Config
 from unifyprofile.engines import Engine, LocalEngine, LocalPipeline, Progress, named, positional
 from unifyprofile.errors import ConfigError
 from unifyprofile.result import Result
-from unifyprofile.score import FellegiSunter
+from unifyprofile.score import FellegiSunter, Labels, read_labels
 from unifyprofile.sources import Source, SourceTable
 
-__all__ = ["Resolver"]
+__all__ = ["LabelsLike", "Resolver"]
 
 #: What :meth:`Resolver.run` returns: the engine's result.
 R = TypeVar("R")
+#: What ``labels=`` takes: a labels CSV file, a table or :class:`~unifyprofile.score.Labels`.
+LabelsLike: TypeAlias = str | Path | pd.DataFrame | Labels
 
 
 class Resolver(Generic[R]):
@@ -40,6 +43,10 @@ class Resolver(Generic[R]):
         engine: an :class:`~unifyprofile.engines.Engine`, or its name: ``"local"``
             (pandas on this machine, the default) or ``"spark"`` (the same stages
             scheduled on the active Spark session; needs ``unifyprofile[spark]``).
+        labels: labelled pairs (the CSV ``unifyprofile review`` writes, ``is_match``
+            filled in; a table with its columns; or :class:`~unifyprofile.score.Labels`):
+            they blend into the model's ``m``, choose the threshold by F1 and keep the
+            pairs labelled different apart (local engine only; see ``docs/review.md``).
 
     Attributes:
         model_: the model :meth:`fit` learned (absent until it ran).
@@ -67,21 +74,23 @@ class Resolver(Generic[R]):
     @overload
     def __init__(self: Resolver[Result], config: Config, *,
                  model: FellegiSunter | None = None, progress: Progress | None = None,
-                 engine: Literal["local"] | LocalEngine = "local") -> None: ...
+                 engine: Literal["local"] | LocalEngine = "local",
+                 labels: LabelsLike | None = None) -> None: ...
 
     @overload
     def __init__(self: Resolver[R], config: Config, *,
                  model: FellegiSunter | None = None, progress: Progress | None = None,
-                 engine: Engine[R]) -> None: ...
+                 engine: Engine[R], labels: LabelsLike | None = None) -> None: ...
 
     @overload
     def __init__(self: Resolver[Any], config: Config, *,
                  model: FellegiSunter | None = None, progress: Progress | None = None,
-                 engine: str) -> None: ...
+                 engine: str, labels: LabelsLike | None = None) -> None: ...
 
     def __init__(self, config: Config, *, model: FellegiSunter | None = None,
                  progress: Progress | None = None,
-                 engine: Engine[Any] | str = "local") -> None:
+                 engine: Engine[Any] | str = "local",
+                 labels: LabelsLike | None = None) -> None:
         if not isinstance(config, Config):
             raise ConfigError(f"Resolver needs a Config, got {type(config).__name__}; "
                               "use unifyprofile.load_config(path)")
@@ -92,6 +101,10 @@ class Resolver(Generic[R]):
         if not isinstance(self.engine, Engine):
             raise ConfigError(f"engine: expected an Engine (with .name and .run) or "
                               f"'local' / 'spark', got {type(engine).__name__}")
+        self.labels = None if labels is None else read_labels(labels)
+        if self.labels is not None and not isinstance(self.engine, LocalEngine):
+            raise ConfigError(f"labels are used by the local engine only (got engine "
+                              f"{self.engine.name!r}); run with engine='local'")
 
     def __repr__(self) -> str:
         if self.model is not None:
@@ -117,6 +130,9 @@ class Resolver(Generic[R]):
             else the one :meth:`fit` learned, else one fitted on these records.
         """
         model = self.model if self.model is not None else getattr(self, "model_", None)
+        if self.labels is not None:
+            local: R = self._local().run(data)  # type: ignore[assignment]
+            return local
         result: R = self.engine.run(self.config, data, model=model, progress=self.progress)
         return result
 
@@ -144,4 +160,5 @@ class Resolver(Generic[R]):
 
     def _local(self) -> LocalPipeline:
         model = self.model if self.model is not None else getattr(self, "model_", None)
-        return LocalPipeline(self.config, model=model, progress=self.progress)
+        return LocalPipeline(self.config, model=model, progress=self.progress,
+                             labels=self.labels)

@@ -24,20 +24,137 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+import tomllib
 
 from unifyprofile import schema
-from unifyprofile.config import Config
-from unifyprofile.errors import DataError
+from unifyprofile.compare import compare_pairs
+from unifyprofile.config import Config, dump_config, parse_config
+from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.events import EVENT_COLUMNS, empty_events, timeline
-from unifyprofile.graph import identity_graph
-from unifyprofile.score import FellegiSunter
+from unifyprofile.graph import identity_graph, widest_path
+from unifyprofile.score import FellegiSunter, Scored, prepare_rules, score_pairs, vetoed
 from unifyprofile.sources import LineCount
 
-__all__ = ["TABLES", "Counts", "Result", "RunResult", "csv_ready", "has_events", "summarise",
+__all__ = ["EVIDENCE_COLUMNS", "EXPLAIN_FILES", "REVIEW_BANDS", "TABLES", "Counts",
+           "Explanation", "Result", "RunResult", "csv_ready", "evidence_table", "has_events",
+           "json_rows", "summarise",
            "write_csv", "write_model_and_summary", "write_parquet"]
 
 #: The tables a result writes, in order (``events`` only when a source is an event source).
 TABLES = ("clusters", "golden", "pairs", "rejects", "events")
+
+#: What :meth:`Result.write` adds so that :meth:`Result.read` can explain and review a
+#: run from its folder: the standardised records, the links clustering cut, the config
+#: without its sources (threshold, guards, rules).
+EXPLAIN_FILES = ("records.parquet", "links_cut.parquet", "config.toml")
+
+#: The probability bands :meth:`Result.review` draws a few pairs from each of.
+REVIEW_BANDS = (0.0, 0.01, 0.1, 0.5, 0.9, 0.99, 1.0)
+
+#: The columns of :attr:`Explanation.evidence`: one row per comparison.
+EVIDENCE_COLUMNS = ("comparison", "value_l", "value_r", "level", "label",
+                    "log2_bayes_factor")
+
+#: The columns of an explanation's links before the per-comparison evidence.
+_LINK = ("record_id_l", "record_id_r", "match_weight", "match_probability", "rule", "linked")
+
+
+def json_rows(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table as JSON-ready rows: missing values as None, times as ISO text.
+
+    Examples:
+        >>> json_rows(pd.DataFrame({"a": [1.5, None], "b": ["x", None]}))
+        [{'a': 1.5, 'b': 'x'}, {'a': None, 'b': None}]
+    """
+    if not len(table):
+        return []
+    return list(json.loads(table.to_json(orient="records", date_format="iso",
+                                         default_handler=str)))
+
+
+def _no_evidence() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(EVIDENCE_COLUMNS))
+
+
+@dataclass
+class Explanation:
+    """Why two records are one entity, or why not: what :meth:`Result.explain` (a batch
+    run) and :meth:`IdentityStore.explain <unifyprofile.store.IdentityStore.explain>`
+    return (nothing is written).
+
+    Attributes:
+        record_ids: the two records asked about.
+        entity_ids: the entity each of them is in now.
+        same_entity: whether that is one entity.
+        reason: one sentence: what joins them, or what keeps them apart.
+        path: (one entity) the links joining them, in order from the first record, the
+            chain whose weakest link is strongest: ``record_id_l``, ``record_id_r``,
+            ``match_weight``, ``match_probability``, ``rule``, ``linked`` and one log2
+            Bayes factor per comparison.
+        direct: the two records scored against each other now, one row with the same
+            columns and ``compared``: whether blocking compares them at all.
+        evidence: the direct pair, one row per comparison (:data:`EVIDENCE_COLUMNS`):
+            the value each record holds, the level, its label (``"exact"``,
+            ``"jw>=0.92"``, ``"nickname"``; ``"null"`` where a side is missing) and its
+            log2 Bayes factor.
+    """
+
+    record_ids: tuple[str, str]
+    entity_ids: tuple[str, str]
+    same_entity: bool
+    reason: str
+    path: pd.DataFrame
+    direct: pd.DataFrame
+    evidence: pd.DataFrame = field(default_factory=_no_evidence)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``path`` as a list of links, ``direct`` as one, ``evidence`` as a
+        list of comparisons."""
+        return {"record_ids": list(self.record_ids), "entity_ids": list(self.entity_ids),
+                "same_entity": self.same_entity, "reason": self.reason,
+                "path": json_rows(self.path), "direct": json_rows(self.direct)[0],
+                "evidence": json_rows(self.evidence)}
+
+
+def evidence_table(records: pd.DataFrame, model: FellegiSunter, a: int, b: int,
+                   levels: np.ndarray, contributions: np.ndarray) -> pd.DataFrame:
+    """One pair's evidence, one row per comparison of ``model`` (:data:`EVIDENCE_COLUMNS`).
+
+    Args:
+        records: the records (standardised) holding the pair.
+        model: the fitted model whose comparisons made ``levels``.
+        a, b: row positions of the pair's two records in ``records``.
+        levels: the pair's level per comparison.
+        contributions: the pair's log2 Bayes factor per comparison.
+
+    Examples:
+        >>> from unifyprofile.compare import ExactMatch
+        >>> model = FellegiSunter([ExactMatch("email")]).set_params(
+        ...     m=[[0.1, 0.9]], u=[[0.99, 0.01]], lambda_=0.01)
+        >>> records = pd.DataFrame({"email": ["a@x.org", "a@x.org"]})
+        >>> evidence_table(records, model, 0, 1, np.array([1]), np.array([6.49]))
+          comparison  value_l  value_r  level  label  log2_bayes_factor
+        0      email  a@x.org  a@x.org      1  exact               6.49
+    """
+    rows = []
+    for k, comparison in enumerate(model.comparisons):
+        level = int(levels[k])
+        label = "null" if level < 0 else comparison.level_names[level]
+        rows.append((comparison.name, _value(records, comparison.field, a),
+                     _value(records, comparison.field, b), level, label,
+                     float(contributions[k])))
+    return pd.DataFrame(rows, columns=list(EVIDENCE_COLUMNS))
+
+
+def _value(records: pd.DataFrame, name: str, row: int) -> str | None:
+    """What a record holds in a field as it came (the standardised form where the raw
+    one is not kept)."""
+    for column in (name, schema.std(name)):
+        if column in records.columns:
+            value = records[column].iat[row]
+            if value is not None and not (np.ndim(value) == 0 and pd.isna(value)):
+                return str(value)
+    return None
 
 
 @runtime_checkable
@@ -197,6 +314,212 @@ class Result:
         events = self.events
         return timeline(events[events[schema.RECORD_ID].isin(set(members.astype(str)))])
 
+    def explain(self, record_a: str, record_b: str) -> Explanation:
+        """Why two records are one entity (the chain of links joining them, the one whose
+        weakest link is strongest, and each link's evidence), or why not (never
+        compared, below the threshold, vetoed, or cut by a guard): the same answer as
+        :meth:`IdentityStore.explain <unifyprofile.store.IdentityStore.explain>` gives
+        for a store built from the same records, without a store.
+
+        Raises:
+            DataError: a record id is not in this result.
+
+        Examples:
+            >>> import pandas as pd, unifyprofile as up
+            >>> people = pd.DataFrame({"id": ["1", "2", "3"],
+            ...     "first": ["Ann", "Ann", "Bo"], "last": ["Lee", "Lee", "Ng"],
+            ...     "email": ["ann@x.org", "ann@x.org", "bo@y.org"]})
+            >>> source = up.Source("crm", data=people, id_column="id",
+            ...     columns={"first_name": "first", "last_name": "last", "email": "email"})
+            >>> rule = up.score.DeterministicRule.from_config({"name": "email",
+            ...                                                "keys": ["email"]})
+            >>> result = up.Resolver(up.Config(sources=(source,), rules=(rule,))).run()
+            >>> why = result.explain("crm:1", "crm:2")
+            >>> why.same_entity, why.path["rule"].tolist()
+            (True, ['email'])
+            >>> why.evidence.loc[why.evidence["comparison"] == "email",
+            ...                  ["value_l", "value_r", "label"]].values.tolist()
+            [['ann@x.org', 'ann@x.org', 'exact']]
+            >>> result.explain("crm:1", "crm:3").same_entity
+            False
+        """
+        a, b = str(record_a), str(record_b)
+        member = dict(zip(self.clusters[schema.RECORD_ID].astype(str).tolist(),
+                          self.clusters[schema.ENTITY_ID].tolist(), strict=True))
+        for rid in (a, b):
+            if rid not in member:
+                raise DataError(f"no record {rid!r} in this result; record ids look like "
+                                "'<source>:<source id>' (see result.clusters['record_id'])")
+        names = [c.name for c in self.model.comparisons]
+        columns = [*_LINK, *names]
+        scorer = _PairScorer(self)
+        evidence, scored, levels, parts = scorer.score([a], [b])
+        compared = a != b and scorer.compared(a, b)
+        direct = pd.DataFrame({"record_id_l": [a], "record_id_r": [b], **evidence,
+                               "compared": [compared]})
+        table = evidence_table(self.records, self.model, scorer.at[a], scorer.at[b],
+                               levels[0], parts[0])
+        path = pd.DataFrame(columns=columns)
+        probability = float(scored.probability[0])
+        threshold = self.config.threshold
+        if a == b:
+            reason = "the same record"
+        elif member[a] == member[b]:
+            links = widest_path(scorer.entity_graph(member[a]), a, b)
+            steps, _, _, _ = scorer.score([x for x, _ in links], [y for _, y in links])
+            path = pd.DataFrame({"record_id_l": [x for x, _ in links],
+                                 "record_id_r": [y for _, y in links], **steps})
+            weakest = path.loc[path["match_probability"].idxmin()]
+            reason = (f"one entity ({member[a]}): {len(links)} link(s) join them; the "
+                      f"weakest is {weakest['record_id_l']} - {weakest['record_id_r']} "
+                      f"(match probability {weakest['match_probability']:.3f}"
+                      + (f", rule {weakest['rule']})" if weakest["rule"] else ")"))
+        elif not compared:
+            reason = ("never compared: they share no blocking-key value, so no rule or "
+                      f"score could link them (scored against each other: match "
+                      f"probability {probability:.3f}); a blocking rule on a field they "
+                      "share would compare them")
+        elif not scored.linked[0]:
+            guards = self.config.guards
+            forbidden = vetoed(levels, list(self.model.comparisons), guards,
+                               self.model)[0]
+            reason = (f"compared, not linked: match probability {probability:.3f}"
+                      + (" but a veto field disagrees (guards.veto: "
+                         f"{', '.join(guards.veto)})" if forbidden else
+                         f" is below the threshold {threshold:g}"))
+        else:
+            rule = evidence["rule"][0]
+            cut = "; ".join(scorer.cut_reasons(member[a], member[b])) or "no link was cut"
+            reason = (f"linked ({f'rule {rule}, ' if rule else ''}match probability "
+                      f"{probability:.3f}), but clustering keeps them in different "
+                      f"entities: {cut}")
+        return Explanation((a, b), (member[a], member[b]), member[a] == member[b], reason,
+                           path[columns], direct, table)
+
+    def review(self, n: int = 200, *, seed: int = 0) -> pd.DataFrame:
+        """Candidate pairs to label: those the model is least sure of (match weight
+        nearest the threshold's, four in five of ``n``) and a few drawn at random from
+        each probability band (:data:`REVIEW_BANDS`), with both records' values side by
+        side and an empty ``is_match`` column to fill in (1 for one person, 0 for two).
+
+        Args:
+            n: how many pairs (fewer when there are fewer candidate pairs).
+            seed: the draw from each band; the same seed gives the same pairs.
+
+        Returns:
+            ``record_id_l``, ``record_id_r``, ``match_probability``, ``match_weight``,
+            ``rule``, ``why`` (``"near the threshold"`` or the band), ``is_match``, then
+            ``<field>_l`` / ``<field>_r`` for ``source`` and every field the records hold.
+
+        Examples:
+            >>> import pandas as pd, unifyprofile as up
+            >>> people = pd.DataFrame({"id": [str(k) for k in range(6)],
+            ...     "first": ["Ann", "Ann", "Anne", "Bo", "Bo", "Al"],
+            ...     "last": ["Lee", "Lee", "Lee", "Ng", "Ng", "Lee"]})
+            >>> source = up.Source("crm", data=people, id_column="id",
+            ...     columns={"first_name": "first", "last_name": "last"})
+            >>> result = up.Resolver(up.Config(sources=(source,))).run()
+            >>> to_label = result.review(3)
+            >>> len(to_label), bool(to_label["is_match"].isna().all())
+            (3, True)
+            >>> [c for c in to_label.columns if c.startswith("first_name")]
+            ['first_name_l', 'first_name_r']
+        """
+        if n < 1:
+            raise ConfigError(f"review: n must be at least 1 (got {n})")
+        pairs = self.pairs.reset_index(drop=True)
+        weight = pairs["match_weight"].to_numpy(dtype=np.float64)
+        probability = pairs["match_probability"].to_numpy(dtype=np.float64)
+        threshold = min(self.config.threshold, 1 - 1e-9)
+        at_threshold = np.log2(threshold / (1 - threshold)) - self.model.prior_weight
+        # Ties in distance are broken by the record ids, so the order of the pairs table
+        # does not matter.
+        left = pairs["record_id_l"].astype(str).to_numpy()
+        right = pairs["record_id_r"].astype(str).to_numpy()
+        # A pair a deterministic rule linked, or a guard vetoes, is what it is whatever
+        # its weight: last.
+        comparisons = list(self.model.comparisons)
+        levels = pairs[[c.name for c in comparisons]].to_numpy(dtype=np.int8)
+        ruled = pairs["rule"].notna().to_numpy() | vetoed(
+            levels, comparisons, self.config.guards, self.model)
+        near = np.lexsort((right, left, np.abs(weight - at_threshold), ruled))
+        chosen = list(near[:n - n // 5].tolist())
+        taken = set(chosen)
+        why = dict.fromkeys(chosen, "near the threshold")
+        rng = np.random.default_rng(seed)
+        bands = list(zip(REVIEW_BANDS[:-1], REVIEW_BANDS[1:], strict=True))
+        left_over = n - len(chosen)
+        for b, (low, high) in enumerate(bands):
+            quota = left_over // len(bands) + (b < left_over % len(bands))
+            inside = np.flatnonzero((probability >= low) & ((probability < high)
+                                                            | (high >= 1.0)))
+            inside = np.array(sorted(set(inside.tolist()) - taken), dtype=np.int64)
+            if not len(inside) or not quota:
+                continue
+            drawn = rng.choice(inside, size=min(quota, len(inside)), replace=False)
+            for k in sorted(drawn.tolist()):
+                chosen.append(k)
+                taken.add(k)
+                why[k] = f"band [{low:g}, {high:g})"
+        # Bands with too few pairs leave room: the next nearest pairs fill it.
+        for k in near.tolist():
+            if len(chosen) >= n:
+                break
+            if k not in taken:
+                chosen.append(k)
+                taken.add(k)
+                why[k] = "near the threshold"
+        picked = pairs.iloc[chosen]
+        out = pd.DataFrame({
+            "record_id_l": picked["record_id_l"].astype(str).to_numpy(),
+            "record_id_r": picked["record_id_r"].astype(str).to_numpy(),
+            "match_probability": picked["match_probability"].to_numpy(),
+            "match_weight": picked["match_weight"].to_numpy(),
+            "rule": picked["rule"].astype(object).to_numpy(),
+            "why": [why[k] for k in chosen],
+            "is_match": pd.array([None] * len(chosen), dtype=object)})
+        records = self.records.set_index(self.records[schema.RECORD_ID].astype(str))
+        fields = [schema.SOURCE, *(f for f in (*schema.CANONICAL_FIELDS, *schema.ID_FIELDS)
+                                   if f in records.columns and records[f].notna().any())]
+        for name in dict.fromkeys(fields):
+            column = records[name]
+            out[f"{name}_l"] = column.reindex(out["record_id_l"]).to_numpy()
+            out[f"{name}_r"] = column.reindex(out["record_id_r"]).to_numpy()
+        return out
+
+    @classmethod
+    def read(cls, directory: str | Path) -> Result:
+        """The result a local run wrote to ``directory`` (:meth:`write`), read back
+        enough to :meth:`explain` its pairs and review them: records, clusters, pairs,
+        links cut, model and config (without its sources: the tables are read, not the
+        exports).  Golden profiles, rejects and events are left unread.
+
+        Raises:
+            ConfigError: a file is missing or is not what ``write`` writes.
+        """
+        folder = Path(directory)
+        needed = ["clusters.parquet", "pairs.parquet", "model.json", *EXPLAIN_FILES]
+        missing = [n for n in needed if not (folder / n).is_file()]
+        if missing:
+            raise ConfigError(f"{folder}: no {', '.join(missing)}; give the output folder "
+                              "of `unifyprofile run` on the local engine (a folder written "
+                              "before these files existed: run it again)")
+        try:
+            settings = tomllib.loads((folder / "config.toml").read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{folder / 'config.toml'}: not valid TOML ({exc}); run "
+                              "`unifyprofile run` again to rewrite it") from None
+        settings.pop("sources", None)
+        config = parse_config(settings, base_dir=folder)
+        model = FellegiSunter.load(folder / "model.json")
+        return cls(records=pd.read_parquet(folder / "records.parquet"),
+                   clusters=pd.read_parquet(folder / "clusters.parquet"),
+                   golden=pd.DataFrame(columns=[schema.ENTITY_ID]),
+                   pairs=pd.read_parquet(folder / "pairs.parquet"),
+                   rejects=pd.DataFrame(columns=list(schema.REJECT_COLUMNS)),
+                   model=model, config=config,
+                   cut=pd.read_parquet(folder / "links_cut.parquet"))
+
     def summary(self) -> dict[str, Any]:
         """Counts for a batch job's log."""
         if "record_count" in self.golden:
@@ -243,7 +566,109 @@ class Result:
             if csv:
                 write_csv(csv_ready(available[name]), out / f"{name}.csv")
                 written.append(out / f"{name}.csv")
+        written += self._write_explain_files(out)
         return [*written, *write_model_and_summary(out, self.model, self.summary())]
+
+    def _write_explain_files(self, out: Path) -> list[Path]:
+        """:data:`EXPLAIN_FILES`: what :meth:`read` needs beyond the tables."""
+        try:
+            write_parquet(self.records, out / "records.parquet")
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            # A column of mixed Python objects: as text (explain shows values as text).
+            mixed = self.records.select_dtypes(include="object").columns
+            write_parquet(self.records.astype({c: object for c in mixed}).assign(**{
+                c: self.records[c].map(lambda v: None if v is None else str(v))
+                for c in mixed}), out / "records.parquet")
+        cut = self.cut if len(self.cut) else pd.DataFrame(
+            columns=["record_id_l", "record_id_r", "weight", "reason"])
+        write_parquet(cut.drop(columns=["i", "j"], errors="ignore").astype(
+            {"record_id_l": str, "record_id_r": str, "reason": str}),
+            out / "links_cut.parquet")
+        written = [out / "records.parquet", out / "links_cut.parquet"]
+        try:
+            text = dump_config(dataclasses.replace(self.config, sources=()))
+        except (ValueError, TypeError, KeyError) as exc:
+            # A spec the TOML cannot hold (a comparison registered in this process
+            # only): the tables are written all the same; explain needs the config.
+            self.notes.append(f"config.toml not written ({exc}): `unifyprofile explain "
+                              "--out` and `review` need it")
+            return written
+        (out / "config.toml").write_text(
+            "# The config of this run without its sources (Result.read reads it).\n"
+            + text, encoding="utf-8")
+        return [*written, out / "config.toml"]
+
+
+class _PairScorer:
+    """Scores any pair of a result's records as the run scored its candidate pairs
+    (the same comparisons, rules, term frequencies, threshold and guards)."""
+
+    def __init__(self, result: Result) -> None:
+        self.result = result
+        records = result.records
+        self.at = {r: k for k, r in enumerate(records[schema.RECORD_ID].astype(str).tolist())}
+        self.prepared = [c.prepare(records) for c in result.model.comparisons]
+        self.rules = prepare_rules(records, result.config.rules)
+
+    def score(self, left: list[str], right: list[str]
+              ) -> tuple[dict[str, np.ndarray], Scored, np.ndarray, np.ndarray]:
+        """The link columns of the pairs (weight, probability, rule, linked, one log2
+        Bayes factor per comparison), the scores, the levels and the factors."""
+        result, model = self.result, self.result.model
+        i = np.array([self.at[x] for x in left], dtype=np.int64)
+        j = np.array([self.at[y] for y in right], dtype=np.int64)
+        levels = compare_pairs(self.prepared, i, j)
+        frequencies = [p.value_frequency for p in self.prepared]
+        scored = score_pairs(levels, i, j, model, self.rules, frequencies,
+                             threshold=result.config.threshold, guards=result.config.guards)
+        parts = model.contributions(levels, frequencies, rows=i)
+        names = [r.name for r in result.config.rules]
+        return {"match_weight": scored.weight, "match_probability": scored.probability,
+                "rule": np.array([names[f] if f >= 0 else None
+                                  for f in scored.fired.tolist()], dtype=object),
+                "linked": scored.linked,
+                **{c.name: parts[:, k] for k, c in enumerate(model.comparisons)}
+                }, scored, levels, parts
+
+    def compared(self, a: str, b: str) -> bool:
+        """Whether blocking made the pair a candidate (it is in the pairs table)."""
+        pairs = self.result.pairs
+        left = pairs["record_id_l"].astype(str)
+        right = pairs["record_id_r"].astype(str)
+        return bool((((left == a) & (right == b)) | ((left == b) & (right == a))).any())
+
+    def _cut(self) -> set[frozenset[str]]:
+        cut = self.result.cut
+        if not len(cut) or "record_id_l" not in cut:
+            return set()
+        return {frozenset((str(x), str(y))) for x, y in
+                zip(cut["record_id_l"].tolist(), cut["record_id_r"].tolist(), strict=True)}
+
+    def entity_graph(self, entity_id: str) -> nx.Graph:
+        """An entity's records and the links clustering kept between them."""
+        result = self.result
+        clusters = result.clusters[result.clusters[schema.ENTITY_ID] == entity_id]
+        links = result.links[["record_id_l", "record_id_r", "match_weight", "rule"]].astype(
+            {"record_id_l": str, "record_id_r": str})
+        cut = self._cut()
+        if cut:
+            kept = [frozenset((x, y)) not in cut for x, y in zip(
+                links["record_id_l"].tolist(), links["record_id_r"].tolist(), strict=True)]
+            links = links[np.array(kept, dtype=bool)]
+        return identity_graph(clusters[[schema.RECORD_ID, schema.ENTITY_ID]].astype(str),
+                              links)
+
+    def cut_reasons(self, entity_a: str, entity_b: str) -> list[str]:
+        """Why clustering cut links of two entities' records."""
+        cut = self.result.cut
+        if not len(cut) or "record_id_l" not in cut:
+            return []
+        clusters = self.result.clusters
+        members = set(clusters.loc[clusters[schema.ENTITY_ID].isin([entity_a, entity_b]),
+                                   schema.RECORD_ID].astype(str))
+        near = cut["record_id_l"].astype(str).isin(members) | cut["record_id_r"].astype(
+            str).isin(members)
+        return sorted(set(cut.loc[near, "reason"].astype(str).tolist()))
 
 
 def has_events(config: Config) -> bool:

@@ -139,7 +139,7 @@ def test_write_produces_readable_outputs(result, tmp_path):
             for t in ("clusters", "golden", "pairs", "rejects", "events")
             for ext in ("parquet", "csv")
         ]
-        + ["model.json", "summary.json"]
+        + ["model.json", "summary.json", "records.parquet", "links_cut.parquet", "config.toml"]
     )
     assert all(p.exists() and p.stat().st_size > 0 for p in written)
     out = tmp_path / "out"

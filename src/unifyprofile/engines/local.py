@@ -9,6 +9,7 @@ fits with it; ``unifyprofile evaluate`` resolves without the golden stage).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +35,13 @@ from unifyprofile.golden import merge
 from unifyprofile.graph import cluster, clusters_table, constraints
 from unifyprofile.result import Result, has_events
 from unifyprofile.score import (
+    MIN_EACH,
+    PSEUDO_COUNT,
     FellegiSunter,
+    Labels,
+    Scored,
+    best_threshold,
+    blend_m,
     demote_hubs,
     fit_checked,
     held_out,
@@ -61,8 +68,9 @@ class LocalEngine:
     name = "local"
 
     def run(self, config: Config, data: Mapping[str, Any] | None = None, *,
-            model: FellegiSunter | None = None, progress: Progress | None = None) -> Result:
-        return LocalPipeline(config, model=model, progress=progress).run(data)
+            model: FellegiSunter | None = None, progress: Progress | None = None,
+            labels: Labels | None = None) -> Result:
+        return LocalPipeline(config, model=model, progress=progress, labels=labels).run(data)
 
     def __repr__(self) -> str:
         return "LocalEngine()"
@@ -75,13 +83,17 @@ class LocalPipeline:
         config: what to run.
         model: a fitted model to score with instead of fitting one.
         progress: called as ``progress(stage, done, total)`` while stages run.
+        labels: labelled pairs (:func:`unifyprofile.score.read_labels`): their matches
+            blend into ``m``, they choose the threshold, and the pairs labelled
+            different are kept apart (see :mod:`unifyprofile.score` ``_labels``).
     """
 
     def __init__(self, config: Config, *, model: FellegiSunter | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, labels: Labels | None = None) -> None:
         self.config = config
         self.model = model
         self.progress = progress
+        self.labels = labels
         self.clock = Stopwatch(progress)
 
     def run(self, data: Mapping[str, Any] | None = None) -> Result:
@@ -180,6 +192,11 @@ class LocalPipeline:
         all_rules, cand, comparisons = compared.rules, compared.cand, compared.comparisons
         prepared, levels = compared.prepared, compared.levels
         model = self.model if self.model is not None else compared.fit()
+        taught = None
+        if self.labels is not None:
+            with self.clock.stage("labels"):
+                taught = _Taught.learn(self.labels, compared, model)
+            model, config = taught.model, taught.config
         with self.clock.stage("score"):
             rules = prepare_rules(records, config.rules)
             scored = score_pairs(levels, cand.i, cand.j, model, rules,
@@ -192,6 +209,10 @@ class LocalPipeline:
             if config.guards.keep_apart_below is not None:
                 low = kept_apart(scored, config.guards)
                 apart = (cand.i[low], cand.j[low])
+            if taught is not None and len(taught.apart[0]):
+                apart = taught.apart if apart is None else (
+                    np.concatenate([apart[0], taught.apart[0]]),
+                    np.concatenate([apart[1], taught.apart[1]]))
             clustering = cluster(
                 n, cand.i[linked], cand.j[linked], scored.strength(linked),
                 constraints=constraints(records, config.guards.unique_identifiers,
@@ -219,7 +240,102 @@ class LocalPipeline:
         return Result(records=records, clusters=clusters, golden=profiles, pairs=pairs,
                       rejects=pd.DataFrame(columns=list(schema.REJECT_COLUMNS)), model=model,
                       config=config, cut=cut, timings=dict(self.clock.timings),
-                      notes=list(getattr(model, "notes_", [])))
+                      notes=list(getattr(model, "notes_", []))
+                      + (taught.notes if taught is not None else []))
+
+
+@dataclass
+class _Taught:
+    """What labelled pairs changed: the model (``m`` blended), the config (the threshold
+    F1 chose), the pairs to keep apart and notes saying so."""
+
+    model: FellegiSunter
+    config: Config
+    apart: tuple[np.ndarray, np.ndarray]
+    notes: list[str]
+
+    @classmethod
+    def learn(cls, labels: Labels, compared: Compared, model: FellegiSunter) -> _Taught:
+        config = compared.pipeline.config
+        records, cand = compared.records, compared.cand
+        li, lj = labels.positions(records[schema.RECORD_ID])
+        levels = compare_pairs(compared.prepared, li, lj)
+        is_match = labels.pairs["is_match"].to_numpy(dtype=bool)
+        frequencies = [p.value_frequency for p in compared.prepared]
+        notes = [f"labels: {len(is_match):,} labelled pair(s) from {labels.where} "
+                 f"({int(is_match.sum()):,} match(es), {int((~is_match).sum()):,} "
+                 "non-match(es))"]
+        # Review picked the pairs to label by the weights of the model fitted without
+        # labels: the labelled zone is found with them.
+        fitted = compared.weights.get(model)
+        if fitted is None:
+            fitted = model.match_weight(compared.levels, frequencies, rows=cand.i)
+        zone_of = (fitted, model.prior_weight)
+        if is_match.any():
+            model = blend_m(model, levels[is_match])
+            # The prior follows the new m, as a fit sets it (the weights are kept for
+            # scoring).
+            weight = model.match_weight(compared.levels, frequencies, rows=cand.i)
+            model.fit_lambda_to(weight_histogram(weight), compared.total_pairs())
+            compared.weights = {model: weight}
+            notes.append(f"labels: m blended with EM's: the labelled matches' levels plus "
+                         f"{PSEUDO_COUNT:g} pseudo-pairs at EM's m, per comparison")
+        rules = prepare_rules(records, config.rules)
+        now = compared.weights.get(model)
+        if now is None:
+            now = model.match_weight(compared.levels, frequencies, rows=cand.i)
+        everyone = score_pairs(compared.levels, cand.i, cand.j, model, rules, frequencies,
+                               threshold=1e-12, guards=config.guards, weight=now)
+        threshold, said = _threshold(labels, li, lj, is_match, everyone, config.threshold,
+                                     zone_of, len(records), cand)
+        notes.append(said)
+        config = dataclasses.replace(config, threshold=threshold)
+        apart = (li[~is_match], lj[~is_match])
+        if len(apart[0]):
+            notes.append(f"labels: {len(apart[0]):,} pair(s) labelled different are kept "
+                         "in different entities (cannot-link)")
+        return cls(model, config, apart, notes)
+
+
+def _threshold(labels: Labels, li: np.ndarray, lj: np.ndarray, is_match: np.ndarray,
+               everyone: Scored, current: float, zone_of: tuple[np.ndarray, float], n: int,
+               cand: Candidates) -> tuple[float, str]:
+    """The threshold labels choose (see :func:`~unifyprofile.score.best_threshold`), and
+    a note saying which and why; ``zone_of``: the weights and prior weight of the model
+    the pairs to label were picked by."""
+    known = np.minimum(cand.i, cand.j) * n + np.maximum(cand.i, cand.j)
+    asked = np.minimum(li, lj) * n + np.maximum(li, lj)
+    at = pd.Index(known).get_indexer(asked)  # -1: a labelled pair blocking never made
+    share = everyone.probability.copy()
+    labelled = np.zeros(len(known), dtype=bool)
+    share[at[at >= 0]] = is_match[at >= 0]
+    labelled[at[at >= 0]] = True
+    ruled = everyone.fired >= 0
+    free = everyone.linked & ~ruled
+    # The labelled zone: the free pairs nearest the threshold (in weight, as review
+    # ranks them) that are labelled, up to the nearest one that is not (a pair as near
+    # as that one counts: review breaks such ties by record id).
+    weight, prior = zone_of
+    odds = min(current, 1 - 1e-9)
+    distance = np.abs(weight - (np.log2(odds / (1 - odds)) - prior))
+    open_ = free & ~labelled
+    reach = float(distance[open_].min()) if open_.any() else np.inf
+    zone = np.flatnonzero(free & labelled & (distance <= reach))
+    matches = int(share[zone].sum())
+    others = len(zone) - matches
+    if min(matches, others) < MIN_EACH:
+        return current, (f"labels: kept the threshold {current:g}: the labelled pairs "
+                         f"nearest it hold {matches} match(es) and {others} non-match(es); "
+                         f"{MIN_EACH} of each are needed to choose one (label the pairs "
+                         "`unifyprofile review` lists first)")
+    low, high = float(everyone.probability[zone].min()), float(
+        everyone.probability[zone].max())
+    threshold, f1 = best_threshold(everyone.probability, share, everyone.linked,
+                                   ruled, current, within=(low, high))
+    return threshold, (f"labels: threshold {threshold:.4g} (configured {current:g}) "
+                       f"maximises the F1 estimated on the candidate pairs ({f1:.3f}), "
+                       f"chosen within the {len(zone):,} labelled pairs nearest the "
+                       f"threshold (probability {low:.3g} to {high:.3g}; {labels.where})")
 
 
 def positional(records: pd.DataFrame) -> pd.DataFrame:
@@ -249,11 +365,8 @@ class Compared:
         the check fails (see :func:`unifyprofile.score.fit_checked`); the check is kept
         on the model as ``diagnosis_`` and its notes as ``notes_``."""
         config = self.pipeline.config
+        total_pairs = self.total_pairs()
         n = len(self.records)
-        if self.side is None:
-            total_pairs = n * (n - 1) // 2
-        else:
-            total_pairs = int((self.side == 0).sum()) * int((self.side == 1).sum())
         allowed = trainable(self.levels, self.comparisons, config.guards)
         # A generator: at millions of pairs, one mask per rule held at once is 100 MB.
         sessions = ((mask & allowed, fixed) for mask, fixed in self._sessions())
@@ -287,6 +400,13 @@ class Compared:
         model.diagnosis_ = diagnosis
         model.notes_ = notes
         return model
+
+    def total_pairs(self) -> int:
+        """Every pair the records could form (across the sides when linking)."""
+        n = len(self.records)
+        if self.side is None:
+            return n * (n - 1) // 2
+        return int((self.side == 0).sum()) * int((self.side == 1).sum())
 
     def _sessions(self) -> Iterator[tuple[np.ndarray, list[int]]]:
         """One EM session per blocking rule: its pairs, with its own fields held out."""

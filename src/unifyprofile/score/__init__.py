@@ -32,10 +32,22 @@ from unifyprofile.score._fellegi_sunter import (
     weight_histogram,
 )
 from unifyprofile.score._guards import Guards, demote_hubs
+from unifyprofile.score._labels import (
+    LABEL_COLUMNS,
+    MIN_EACH,
+    PSEUDO_COUNT,
+    Labels,
+    best_threshold,
+    blend_m,
+    read_labels,
+)
 from unifyprofile.score._rules import DeterministicRule, PreparedRules, prepare_rules
 
 __all__ = [
     "CONTRADICTING",
+    "LABEL_COLUMNS",
+    "MIN_EACH",
+    "PSEUDO_COUNT",
     "SHARED_FIELDS",
     "TELLING_DISAGREEMENT",
     "TRAIN_HELD_MIN",
@@ -43,9 +55,12 @@ __all__ = [
     "Diagnosis",
     "FellegiSunter",
     "Guards",
+    "Labels",
     "PreparedRules",
     "Scored",
     "agreement_counts",
+    "best_threshold",
+    "blend_m",
     "check_guard_names",
     "decide",
     "demote_hubs",
@@ -57,6 +72,7 @@ __all__ = [
     "link_bound",
     "monotone_m",
     "prepare_rules",
+    "read_labels",
     "score_pairs",
     "separates",
     "separator",

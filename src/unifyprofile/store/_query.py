@@ -17,6 +17,7 @@ from unifyprofile import schema
 from unifyprofile.blocking import Key, key_values
 from unifyprofile.errors import ConfigError, DataError, StoreError
 from unifyprofile.graph import identity_graph, widest_path
+from unifyprofile.result import evidence_table
 from unifyprofile.score import Scored, vetoed
 from unifyprofile.sources import Source, map_rows
 from unifyprofile.standardise import standardise
@@ -192,6 +193,8 @@ def explain(core: StoreCore, record_a: str, record_b: str) -> Explanation:
     compared = a != b and _share_key(core, a, b)
     direct = pd.DataFrame({"record_id_l": [a], "record_id_r": [b], **evidence,
                            "compared": [compared]})
+    table = evidence_table(sub, core.context().model, at[a], at[b], levels[0],
+                           np.array([evidence[name][0] for name in names]))
     path = pd.DataFrame(columns=columns)
     probability = float(scored.probability[0])
     if a == b:
@@ -232,7 +235,7 @@ def explain(core: StoreCore, record_a: str, record_b: str) -> Explanation:
                   f"{probability:.3f}), but clustering keeps them in different entities: "
                   f"{'; '.join(cut) or 'no link was cut'}")
     return Explanation((a, b), (member[a], member[b]), member[a] == member[b], reason,
-                       path[columns], direct)
+                       path[columns], direct, table)
 
 
 def _share_key(core: StoreCore, a: str, b: str) -> bool:

@@ -1,30 +1,19 @@
 """What the store's operations return: :class:`Changes` (build, ingest, erase),
-:class:`Resolution` (resolve), :class:`Profile` (lookup) and :class:`Explanation` (explain)."""
+:class:`Resolution` (resolve), :class:`Profile` (lookup) and :class:`Explanation`
+(explain; defined with the batch result in :mod:`unifyprofile.result`, which explains a
+run's output the same way)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from unifyprofile import schema
+from unifyprofile.result import Explanation, json_rows
 
 __all__ = ["Changes", "Explanation", "Profile", "Resolution", "json_rows"]
-
-
-def json_rows(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """A table as JSON-ready rows: missing values as None, times as ISO text.
-
-    Examples:
-        >>> json_rows(pd.DataFrame({"a": [1.5, None], "b": ["x", None]}))
-        [{'a': 1.5, 'b': 'x'}, {'a': None, 'b': None}]
-    """
-    if not len(table):
-        return []
-    return list(json.loads(table.to_json(orient="records", date_format="iso",
-                                         default_handler=str)))
 
 
 @dataclass
@@ -114,33 +103,3 @@ class Profile:
         """JSON-ready."""
         return {"entity_id": self.entity_id, "golden": self.golden,
                 "record_ids": self.record_ids}
-
-
-@dataclass
-class Explanation:
-    """The answer of :meth:`IdentityStore.explain` (nothing is written).
-
-    Attributes:
-        record_ids: the two records asked about.
-        entity_ids: the entity each of them is in now.
-        same_entity: whether that is one entity.
-        reason: one sentence: what joins them, or what keeps them apart.
-        path: (one entity) the links joining them, in order from the first record:
-            ``record_id_l``, ``record_id_r``, ``match_weight``, ``match_probability``,
-            ``rule``, ``linked`` and one log2 Bayes factor per comparison.
-        direct: the two records scored against each other now, one row with the same
-            columns and ``compared``: whether blocking compares them at all.
-    """
-
-    record_ids: tuple[str, str]
-    entity_ids: tuple[str, str]
-    same_entity: bool
-    reason: str
-    path: pd.DataFrame
-    direct: pd.DataFrame
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``path`` as a list of links, ``direct`` as one."""
-        return {"record_ids": list(self.record_ids), "entity_ids": list(self.entity_ids),
-                "same_entity": self.same_entity, "reason": self.reason,
-                "path": json_rows(self.path), "direct": json_rows(self.direct)[0]}

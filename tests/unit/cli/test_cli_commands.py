@@ -51,7 +51,7 @@ def test_run_demo_exits_zero_and_writes_every_output(demo_run: tuple[Path, objec
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
         [f"{n}.{ext}" for n in OUTPUTS for ext in ("parquet", "csv")]
-        + ["model.json", "summary.json"]
+        + ["model.json", "summary.json", "records.parquet", "links_cut.parquet", "config.toml"]
     )
     assert "unifyprofile run" in proc.stdout
     assert "records from crm" in proc.stdout
