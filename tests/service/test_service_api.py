@@ -149,6 +149,7 @@ def test_entities_and_explain(served) -> None:
         why = call(served, "GET", "/v1/explain",
                    params={"a": person["record_id"], "b": other[0]}).json()
         assert why["same_entity"] is True and why["path"]
+        assert why["evidence"] and {"label", "level"} <= set(why["evidence"][0])
     missing = call(served, "GET", "/v1/explain", params={"a": person["record_id"],
                                                          "b": "crm:nope"})
     assert missing.status_code == 404 and "crm:nope" in missing.json()["detail"]

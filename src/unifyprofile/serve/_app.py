@@ -164,6 +164,9 @@ class ExplainResponse(BaseModel):
                                                    "each with its evidence.")
     direct: dict[str, Any] = Field(description="The two records scored against each "
                                                "other now.")
+    evidence: list[dict[str, Any]] = Field(
+        description="One row per comparison: both values, the level, its label and the "
+                    "log2 Bayes factor.")
 
 
 class EraseResponse(BaseModel):
