@@ -802,6 +802,9 @@ def serve(
         "--max-body", help="Largest request body in bytes (larger: 413).")] = 4 << 20,
     max_batch: Annotated[int, typer.Option(
         "--max-batch", help="Most records or messages in one request (more: 413).")] = 1000,
+    readers: Annotated[int | None, typer.Option(
+        "--readers", help="Reader processes answering reads side by side (default: the "
+                          "cores, at most 4; 0: reads in the server's own process).")] = None,
     as_json: Annotated[bool, typer.Option(
         "--json", help="Access log lines as JSON objects.")] = False,
 ) -> None:
@@ -813,6 +816,7 @@ def serve(
     stderr.
     """
     import ipaddress
+    import os
 
     from unifyprofile.errors import ConfigError
 
@@ -840,7 +844,9 @@ def serve(
     # news for records sent one by one; errors reach the client in the answer.
     logger.setLevel(logging.ERROR)
     app_ = create_app(store_path, insecure=insecure_local,
-                      limits=Limits(max_body=max_body, max_batch=max_batch))
+                      limits=Limits(max_body=max_body, max_batch=max_batch,
+                                    readers=min(4, os.cpu_count() or 1) if readers is None
+                                    else max(0, readers)))
     console.print(f"serving {store_path} on http://{host}:{port} (API reference at /docs)"
                   + (" WITHOUT API KEYS (--insecure-local)" if insecure_local else ""),
                   highlight=False)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -34,16 +33,10 @@ from unifyprofile.errors import ConfigError, DataError, StoreError, UnifyProfile
 from unifyprofile.serve._docs import docs_html
 from unifyprofile.serve._keys import ApiKey, KeyRing
 from unifyprofile.serve._metrics import Metrics
-from unifyprofile.serve._writer import (
-    Erase,
-    Ingest,
-    WriterProcess,
-    as_table,
-    record_ids,
-    warm_up,
-)
+from unifyprofile.serve._reads import InProcess, ReaderPool, Refusal
+from unifyprofile.serve._writer import Erase, Ingest, WriterProcess, as_table, record_ids
 from unifyprofile.sources import feed_source, segment_messages
-from unifyprofile.store import IdentityStore, json_rows
+from unifyprofile.store import IdentityStore
 
 __all__ = ["Limits", "create_app", "openapi"]
 
@@ -61,11 +54,15 @@ class Limits:
         max_body: bytes of a request body (larger: 413).
         max_batch: records (or feed messages) of one request (more: 413).
         evidence: candidates returned with a resolve by default.
+        readers: reader processes answering reads side by side (0: the server's own
+            process answers them, one at a time).
     """
 
     max_body: int = 4 << 20
     max_batch: int = 1000
     evidence: int = 10
+    #: Reader processes (0: reads in the server's own process, one at a time).
+    readers: int = 0
 
 
 # ---------------------------------------------------------------------- bodies
@@ -202,7 +199,7 @@ class FeedResponse(IngestResponse):
 
 # ---------------------------------------------------------------------- the service
 class Service:
-    """The state behind the app: the reading store, the writer, the keys, the metrics."""
+    """The state behind the app: the readers, the writer, the keys, the metrics."""
 
     def __init__(self, path: Path, *, insecure: bool, limits: Limits) -> None:
         self.path = path
@@ -210,21 +207,29 @@ class Service:
         self.limits = limits
         self.metrics = Metrics()
         self.keys = KeyRing(path)
-        self._read_lock = threading.Lock()
-        self.reader = IdentityStore(path)
-        warm_up(self.reader)
+        #: The store's config (sources, their columns) for checking requests.
+        self.meta = IdentityStore(path)
+        self.readers: InProcess | ReaderPool = (
+            ReaderPool(path, limits.readers) if limits.readers > 0 else InProcess(path))
         self.writer = WriterProcess(path, committed=self.metrics.committed)
         self._verified: dict[str, tuple[float, ApiKey | None]] = {}
 
+    @property
+    def config(self) -> Any:
+        return self.meta.config
+
     def close(self) -> None:
         self.writer.close()
-        self.reader.close()
+        self.readers.close()
+        self.meta.close()
 
-    def read(self, work: Callable[[IdentityStore], Any]) -> Any:
-        """Run ``work`` on the reading store (one reader at a time: the work is CPU, and
-        Python runs one thread's Python at a time anyway)."""
-        with self._read_lock:
-            return work(self.reader)
+    async def read(self, op: str, *args: Any) -> Any:
+        """A read (see :mod:`._reads`): in a reader process, or in a thread here."""
+        if isinstance(self.readers, InProcess):
+            future = await asyncio.to_thread(self.readers.submit, (op, args))
+        else:
+            future = self.readers.submit((op, args))
+        return await asyncio.wrap_future(future)
 
     def key(self, presented: str) -> ApiKey | None:
         """The key presented, checked against the file at most once a second (a revoked
@@ -287,7 +292,7 @@ Eraser = Annotated[ApiKey, Depends(require("erase"))]
 
 
 def _source_of(service: Service, source: str) -> str:
-    names = [s.name for s in service.reader.config.sources]
+    names = [s.name for s in service.config.sources]
     if source not in names:
         raise HTTPException(404, f"no source {source!r} in the store's config; sources: "
                                  f"{', '.join(names)}")
@@ -340,6 +345,7 @@ def _build(service: Any) -> FastAPI:
     app.openapi = with_feed_body  # type: ignore[method-assign]
     app.add_exception_handler(UnifyProfileError, _library_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Refusal, _refusal)
     if service is not None:
         app.add_middleware(_Guard, service=service)
         app.router.on_shutdown.append(service.close)
@@ -349,77 +355,64 @@ def _build(service: Any) -> FastAPI:
         return HTMLResponse(docs_html(app.openapi()))
 
     @app.get("/healthz", tags=["open"],
-             summary="Readiness: 200 once the store is open and the writer runs, 503 "
-                     "before (no key needed).")
+             summary="Readiness: 200 once the store is open and the readers and the writer "
+                     "run, 503 before (no key needed).")
     def healthz() -> JSONResponse:
-        service.read(lambda s: s.fitted)
-        if service.writer.failed:
-            return JSONResponse({"status": "writer failed", "write_queue": 0},
-                                status_code=503)
-        if not service.writer.ready.is_set():
-            return JSONResponse({"status": "starting", "write_queue": 0}, status_code=503)
+        for part, name in ((service.readers, "readers"), (service.writer, "writer")):
+            if part.failed:
+                return JSONResponse({"status": f"{name} failed", "write_queue": 0},
+                                    status_code=503)
+            if not part.ready.is_set():
+                return JSONResponse({"status": "starting", "write_queue": 0},
+                                    status_code=503)
         return JSONResponse({"status": "ok", "write_queue": service.writer.depth})
 
     @app.get("/metrics", tags=["read"], response_class=PlainTextResponse,
              summary="Prometheus text: requests, latencies, store size, ingest lag.")
-    def metrics(key: Reader) -> Response:
-        stats = service.read(lambda s: s.stats())
+    async def metrics(key: Reader) -> Response:
+        stats = await service.read("stats")
         body, kind = service.metrics.render(stats, service.writer.depth)
         return Response(body, media_type=kind)
 
     @app.post("/v1/resolve", tags=["read"], response_model=ResolveResponse,
               summary="Which entity a record belongs to, with its golden profile and the "
                       "evidence. Writes nothing.")
-    def resolve(body: ResolveRequest, key: Reader) -> dict[str, Any]:
+    async def resolve(body: ResolveRequest, key: Reader) -> dict[str, Any]:
         if body.source is not None:
             _source_of(service, body.source)
         evidence = service.limits.evidence if body.evidence is None else body.evidence
-        answer = service.read(lambda s: s.resolve(body.record, source=body.source))
-        return dict(answer.as_dict(evidence))
+        (answer,) = await service.read("resolve", [body.record], body.source, evidence)
+        return dict(answer)
 
     @app.post("/v1/resolve/batch", tags=["read"], response_model=ResolveBatchResponse,
               summary="Resolve up to max-batch records; writes nothing.")
-    def resolve_batch(body: ResolveBatchRequest, key: Reader) -> dict[str, Any]:
+    async def resolve_batch(body: ResolveBatchRequest, key: Reader) -> dict[str, Any]:
         _batch(service, len(body.records), "records")
         if body.source is not None:
             _source_of(service, body.source)
         evidence = service.limits.evidence if body.evidence is None else body.evidence
-        answers = service.read(lambda s: [s.resolve(r, source=body.source).as_dict(evidence)
-                                          for r in body.records])
-        return {"results": answers}
+        return {"results": await service.read("resolve", body.records, body.source,
+                                              evidence)}
 
     @app.get("/v1/entities/{entity_id}", tags=["read"], response_model=EntityResponse,
              summary="An entity's golden profile, record ids and provenance. A merged id "
                      "is followed (merged: true); an erased one is 410.")
-    def entity(entity_id: str, key: Reader) -> dict[str, Any]:
-        profile = service.read(lambda s: _lookup(s, entity_id))
-        return {**profile.as_dict(), "requested_id": entity_id,
-                "merged": profile.entity_id != entity_id}
+    async def entity(entity_id: str, key: Reader) -> dict[str, Any]:
+        return dict(await service.read("entity", entity_id))
 
     @app.get("/v1/entities/{entity_id}/timeline", tags=["read"],
              response_model=TimelineResponse,
              summary="The entity's touchpoints in time order, with source and channel.")
-    def timeline(entity_id: str, key: Reader) -> dict[str, Any]:
-        def read(store: IdentityStore) -> dict[str, Any]:
-            current = _lookup(store, entity_id).entity_id
-            return {"entity_id": current, "requested_id": entity_id,
-                    "events": json_rows(store.timeline(current))}
-        return dict(service.read(read))
+    async def timeline(entity_id: str, key: Reader) -> dict[str, Any]:
+        return dict(await service.read("timeline", entity_id))
 
     @app.get("/v1/explain", tags=["read"], response_model=ExplainResponse,
              summary="Why two records are one entity, or why not.")
-    def explain(key: Reader,
-                a: Annotated[str, Query(description="A record id (<source>:<id>).")],
-                b: Annotated[str, Query(description="Another record id.")]
-                ) -> dict[str, Any]:
-        def read(store: IdentityStore) -> dict[str, Any]:
-            stored = store.entities_of([a, b])
-            missing = [r for r in (a, b) if r not in stored]
-            if missing:
-                raise HTTPException(404, f"no record {missing[0]!r} in the store; record ids "
-                                         "read '<source>:<source id>'")
-            return dict(store.explain(a, b).as_dict())
-        return dict(service.read(read))
+    async def explain(key: Reader,
+                      a: Annotated[str, Query(description="A record id (<source>:<id>).")],
+                      b: Annotated[str, Query(description="Another record id.")]
+                      ) -> dict[str, Any]:
+        return dict(await service.read("explain", a, b))
 
     @app.post("/v1/sources/{source}/records", tags=["write"],
               response_model=IngestResponse,
@@ -431,7 +424,7 @@ def _build(service: Any) -> FastAPI:
         if not rows:
             raise HTTPException(422, "give 'record' (one object) or 'records' (a list)")
         _batch(service, len(rows), "records")
-        config = service.reader.config
+        config = service.config
         ids = record_ids(config, source, as_table(config, source, rows))
         return dict(await service.write(Ingest(source, rows, record_ids=ids)))
 
@@ -453,7 +446,7 @@ def _build(service: Any) -> FastAPI:
         if not isinstance(messages, list):
             raise HTTPException(422, "'batch' must be a list of messages")
         _batch(service, len(messages), "messages")
-        config = service.reader.config
+        config = service.config
         try:
             name = feed_source(config.sources, source)
         except ConfigError as exc:
@@ -478,18 +471,6 @@ def _build(service: Any) -> FastAPI:
     return app
 
 
-def _lookup(store: IdentityStore, entity_id: str) -> Any:
-    try:
-        current = store.current_id(entity_id)
-    except StoreError as exc:
-        raise HTTPException(404, f"no entity {entity_id!r} was ever issued by this "
-                                 "store") from exc
-    profile = store.lookup(current) if current is not None else None
-    if profile is None:
-        raise HTTPException(410, f"entity {entity_id!r} was erased")
-    return profile
-
-
 async def _json(request: Request) -> Any:
     import json
 
@@ -504,6 +485,11 @@ async def _library_error(request: Request, exc: Exception) -> Response:
     422 for data it cannot use; the message names what and how to fix it."""
     status = 409 if isinstance(exc, StoreError) and not isinstance(exc, DataError) else 422
     return JSONResponse({"detail": str(exc)}, status_code=status)
+
+
+async def _refusal(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Refusal)
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -13,9 +13,7 @@ one bad request fails alone.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import multiprocessing
 import queue
 import threading
 import time
@@ -30,10 +28,12 @@ import pandas as pd
 
 from unifyprofile.config import Config
 from unifyprofile.errors import StoreError
+from unifyprofile.serve._procs import ChildProcess
+from unifyprofile.serve._reads import warm_up
 from unifyprofile.sources import json_frame
 from unifyprofile.store import IdentityStore
 
-__all__ = ["Erase", "Ingest", "Writer", "WriterProcess", "as_table", "record_ids", "warm_up"]
+__all__ = ["Erase", "Ingest", "Writer", "WriterProcess", "as_table", "record_ids"]
 
 
 @dataclass
@@ -185,7 +185,7 @@ class Writer:
         return [answer]
 
 
-class WriterProcess:
+class WriterProcess(ChildProcess):
     """The :class:`Writer` in a process of its own: the writes' work (standardising,
     scoring, clustering: pandas and Python) runs on another core than the reads, instead
     of taking turns with them for one interpreter lock.  Same interface as
@@ -202,92 +202,16 @@ class WriterProcess:
 
     def __init__(self, path: Path, *, max_group: int = 2000,
                  committed: Callable[[float, int], None] | None = None) -> None:
-        self.path = path
-        self.max_group = max_group
         self.committed = committed
-        self._lock = threading.Lock()
-        self._pending: dict[int, Future[Any]] = {}
-        self._next = 0
-        self._closing = False
-        #: Set once the process has opened the store and can take writes.
-        self.ready = threading.Event()
-        #: The process ended before it was ready (see the server's log); no writes.
-        self.failed = False
-        self._start()
+        super().__init__("writer", _child, (path, max_group))
 
-    def _start(self) -> None:
-        self.ready.clear()
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_child, args=(self.path, child, self.max_group),
-                                        name="unifyprofile-writer", daemon=True)
-        self._process.start()
-        child.close()
-        self._answers = threading.Thread(target=self._receive, args=(self._conn,),
-                                         name="unifyprofile-writer-answers", daemon=True)
-        self._answers.start()
-
-    def submit(self, job: Ingest | Erase) -> Future[Any]:
-        future: Future[Any] = Future()
-        if self.failed:
-            future.set_exception(StoreError("the writer process could not start; see the "
-                                            "server's log"))
-            return future
-        with self._lock:
-            number = self._next
-            self._next += 1
-            self._pending[number] = future
-            try:
-                self._conn.send((number, job))
-            except (OSError, EOFError) as exc:
-                self._pending.pop(number)
-                future.set_exception(StoreError(f"the writer is not running ({exc}); retry"))
-        return future
-
-    @property
-    def depth(self) -> int:
-        return len(self._pending)
-
-    def close(self, timeout: float = 60.0) -> None:
-        self._closing = True
-        with self._lock, contextlib.suppress(OSError, EOFError):
-            self._conn.send(None)
-        self._process.join(timeout)
-        if self._process.is_alive():  # pragma: no cover - a stuck write
-            self._process.kill()
-
-    def _receive(self, conn: Any) -> None:
-        while True:
-            try:
-                number, ok, value, lag, items = conn.recv()
-            except (EOFError, OSError):
-                break
-            if number < 0:  # the process is ready
-                self.ready.set()
-                continue
-            future = self._pending.pop(number, None)
-            if lag is not None and self.committed is not None:
-                self.committed(lag, items)
-            if future is None:
-                continue
-            if ok:
-                future.set_result(value)
-            else:
-                future.set_exception(value)
-        # The process ended: fail what it had not answered, and start another -- unless
-        # it never got ready (it cannot open the store: starting it again would loop).
-        started = self.ready.is_set()
-        with self._lock:
-            lost, self._pending = self._pending, {}
-            self.failed = not started
-        for future in lost.values():
-            future.set_exception(StoreError("the writer process stopped before answering; "
-                                            "the write was not acknowledged -- retry it"))
-        if not self._closing and started:
-            self._start()
+    def answered(self, extra: tuple[Any, ...]) -> None:
+        lag, items = extra
+        if lag is not None and self.committed is not None:
+            self.committed(lag, items)
 
 
-def _child(path: Path, conn: Any, max_group: int) -> None:  # pragma: no cover - a process
+def _child(conn: Any, path: Path, max_group: int) -> None:  # pragma: no cover - a process
     """The writer process: a :class:`Writer` fed from the pipe."""
     send_lock = threading.Lock()
     lag: list[tuple[float, int]] = []
@@ -298,15 +222,15 @@ def _child(path: Path, conn: Any, max_group: int) -> None:  # pragma: no cover -
             done = lag.pop() if lag else (None, 0)
             value: Any = error if error is not None else future.result()
             try:
-                conn.send((number, error is None, value, *done))
+                conn.send((number, error is None, value, done))
             except Exception:  # noqa: BLE001 - an answer that does not pickle
-                conn.send((number, False, StoreError(repr(value)), *done))
+                conn.send((number, False, StoreError(repr(value)), done))
 
     store = IdentityStore(path)
     warm_up(store)
     writer = Writer(store, max_group=max_group,
                     committed=lambda seconds, items: lag.append((seconds, items)))
-    conn.send((-1, True, None, None, 0))
+    conn.send((-1, True, None, ()))
     while True:
         try:
             message = conn.recv()
@@ -318,13 +242,6 @@ def _child(path: Path, conn: Any, max_group: int) -> None:  # pragma: no cover -
         writer.submit(job).add_done_callback(functools.partial(reply, number))
     writer.close()
     store.close()
-
-
-def warm_up(store: IdentityStore) -> None:
-    """Resolve a made-up record once, so that the first request does not pay for loading
-    the name lexicons and transliteration tables (about 2 s)."""
-    store.resolve({"first_name": "Ann", "last_name": "Lee", "email": "ann.lee@warm-up.invalid",
-                   "phone": "+1 415 555 0100", "dob": "1980-01-01"})
 
 
 def as_table(config: Config, source: str | None, rows: Sequence[Mapping[str, Any]]
