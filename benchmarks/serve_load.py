@@ -312,8 +312,9 @@ def write_results(f: dict[str, Any], args: argparse.Namespace) -> None:
         "## HTTP service: resolve under ingest, throughput, ingest-to-visible lag",
         "",
         f"Measured {now} on {results_machine()} with `{command}` (records from "
-        "`benchmarks/generate.py --seed 1`; one `unifyprofile serve` process (and its "
-        "writer process) and the load client on the same machine, loopback only; latencies "
+        "`benchmarks/generate.py --seed 1`; one `unifyprofile serve` with its default "
+        f"reader processes ({min(4, os.cpu_count() or 1)} here) and its writer process, "
+        "and the load client, on the same machine, loopback only; latencies "
         "count from each request's scheduled time, so a server that falls behind pays for "
         "it). Each phase sends resolves at a fixed rate while Segment `identify` calls "
         "arrive at another, one call per request.",
