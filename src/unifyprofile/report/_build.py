@@ -80,12 +80,11 @@ def render(result: Result, *, summary: dict[str, Any] | None = None,
         generated: the time written in the page's one date line (now when not given).
         title: the page's heading.
     """
-    if isinstance(truth, (str, Path)):
-        truth = read_truth(truth)
-    if truth is not None:
-        truth = truth.dropna().astype(str)
-        truth.index = truth.index.astype(str)
-    run = Run(result, summary if summary is not None else result.summary(), truth)
+    labels = read_truth(truth) if isinstance(truth, (str, Path)) else truth
+    if labels is not None:
+        labels = labels.dropna().astype(str)
+        labels.index = labels.index.astype(str)
+    run = Run(result, summary if summary is not None else result.summary(), labels)
     facts = truth_facts(run) if run.truth is not None else None
     largest = largest_entities(result, LARGEST)
     sections: list[Section] = [

@@ -29,6 +29,8 @@ class Section:
 
 
 def _cell(value: object) -> str:
+    if isinstance(value, float) and value != value:  # NaN: a missing value
+        return "<td></td>"
     if isinstance(value, float):
         return f'<td class="num">{value:,.4g}</td>' if abs(value) < 1e4 else \
             f'<td class="num">{value:,.0f}</td>'

@@ -4,6 +4,7 @@ scores, clusters and golden profiles. Each is a function ``(Run) -> Section``.""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from unifyprofile.result import REVIEW_BANDS, Result
 
 __all__ = ["PERSONAL_FIELDS", "Run", "blocking_section", "clusters_section",
            "golden_section", "inputs_section", "largest_entities", "model_section",
-           "scores_section", "shown_values", "threshold_weight"]
+           "reason_kind", "scores_section", "shown_values", "threshold_weight"]
 
 #: Fields whose values point at one person: the inputs section counts their values but
 #: never shows them (identifier field types are personal too).
@@ -40,14 +41,29 @@ class Run:
 
 
 def shown_values(name: str) -> bool:
-    """Whether the report may show a field's values (not personal, not an identifier).
+    """Whether the report shows a field's top values: not a personal field, not an
+    identifier, not ``updated_at`` (a time per record says nothing as a top value).
 
     Examples:
         >>> shown_values("city"), shown_values("email"), shown_values("customer_id")
         (True, False, False)
     """
     identifiers = {t.name for t in field_types() if t.identifier}
-    return name not in PERSONAL_FIELDS and name not in identifiers
+    return name not in (*PERSONAL_FIELDS, schema.UPDATED_AT) and name not in identifiers
+
+
+def reason_kind(reason: object) -> str:
+    """A reject's reason without what may quote the row: the text before its first
+    colon, without parentheses (``"unreadable row"``, ``"missing id"``).
+
+    Examples:
+        >>> reason_kind("unreadable row (line 12): 3 fields where the header has 4 ('a,b')")
+        'unreadable row'
+        >>> reason_kind("duplicate id: 'X1' already used")
+        'duplicate id'
+    """
+    text = str(reason).split(":", 1)[0]
+    return re.sub(r"\s*\(.*", "", text).strip() or "other"
 
 
 def threshold_weight(result: Result) -> float:
@@ -112,13 +128,25 @@ def inputs_section(run: Run) -> Section:
             table(rows, ["source", "field", "filled", "invalid", "placeholder", "distinct",
                          "top values"])]
     if len(rejects):
-        reasons = rejects.assign(reason=rejects["reason"].astype(str).str.slice(0, 120))
-        grouped = (reasons.groupby([schema.SOURCE, "column", "reason"], dropna=False)
-                   .size().reset_index(name="rows")
+        reasons = pd.DataFrame({
+            schema.SOURCE: rejects[schema.SOURCE].astype(str).to_numpy(),
+            "column": rejects["column"].astype(object).where(rejects["column"].notna(), "")
+            .astype(str).to_numpy(),
+            "reason": [reason_kind(r) for r in rejects["reason"].tolist()],
+            "row": pd.to_numeric(rejects["row"], errors="coerce").to_numpy()})
+        grouped = (reasons.groupby([schema.SOURCE, "column", "reason"], sort=True)
+                   .agg(rows=("row", "size"),
+                        first_rows=("row", lambda r: ", ".join(
+                            f"{int(x)}" for x in sorted(r.dropna())[:5])))
+                   .reset_index()
                    .sort_values(["rows", schema.SOURCE, "reason"],
                                 ascending=[False, True, True], kind="stable"))
         body += ["<h3>Rejected rows by reason</h3>",
-                 table(grouped.head(50), caption="the 50 most common reasons")]
+                 '<p class="note">A reason is shown up to its first colon: the rest may '
+                 "quote the row. Rows are numbered from 1 after the header (see "
+                 "<code>rejects.csv</code> for the full reasons).</p>",
+                 table(grouped.head(50).rename(columns={"first_rows": "first rows"}),
+                       caption="the 50 most common reasons")]
     else:
         body.append('<p class="note">No rows were rejected (or the rejects table was not '
                     "written).</p>")
@@ -154,8 +182,8 @@ def blocking_section(run: Run, recall: float | None = None) -> Section:
     if "blocking_rule" in pairs and len(pairs):
         counts = pairs["blocking_rule"].astype(str).value_counts().sort_index()
         order = [str(c) for c in pairs["blocking_rule"].astype("category").cat.categories]
-        counts = counts.reindex([c for c in order if c in counts.index]
-                                + sorted(set(counts.index) - set(order)), fill_value=0)
+        counts = counts.reindex(order + sorted(set(counts.index) - set(order)),
+                                fill_value=0)
         body.append(diverging_bars("pairs-per-rule", "candidate pairs per blocking rule",
                                    [Bar(k, float(v), f"{v:,}") for k, v in counts.items()],
                                    label_width=300))
@@ -294,7 +322,9 @@ def clusters_section(run: Run, largest: pd.DataFrame) -> Section:
             lambda v: "" if pd.isna(v) else f"{v:.3f}"),
         weakest_rule=largest["weakest_rule"])[
         [schema.ENTITY_ID, "records", "sources", "weakest_link", "weakest_probability",
-         "weakest_rule"]]
+         "weakest_rule"]].rename(columns={"weakest_link": "weakest link",
+                                          "weakest_probability": "its probability",
+                                          "weakest_rule": "its rule"})
     body = [_kpis([("entities", f"{sizes.sum():,}"),
                    ("largest entity", f"{int(sizes.index.max()) if len(sizes) else 0:,}"),
                    ("links cut by guards", f"{len(result.cut):,}")]),
@@ -328,25 +358,29 @@ def golden_section(run: Run) -> Section:
                        "<code>golden.parquet</code>).</p>")
     names = [c[: -len("__source")] for c in golden.columns if c.endswith("__source")
              and c[: -len("__source")] in golden]
-    records = result.records.astype({schema.RECORD_ID: str}).merge(
+    records = result.records.drop(columns=[schema.ENTITY_ID], errors="ignore").astype(
+        {schema.RECORD_ID: str}).merge(
         result.clusters.astype({schema.RECORD_ID: str}), on=schema.RECORD_ID)
     sources = sorted(records[schema.SOURCE].astype(str).unique())
     rows = []
     for name in names:
-        won = golden[schema.provenance(name, "source")].dropna().astype(str).value_counts()
+        # A collect-all field keeps a list of sources: each counts.
+        won = pd.Series(golden[schema.provenance(name, "source")].tolist(), dtype=object
+                        ).explode().dropna().astype(str).value_counts()
         column = schema.std(name) if schema.std(name) in records else name
-        conflicts = ""
+        conflicts: int | str = ""
         if column in records:
             values = records[[schema.ENTITY_ID, column]].dropna()
             if values[column].dtype == object:  # lists (several values) are no conflict
-                values = values[[not isinstance(v, (list, np.ndarray))
-                                 for v in values[column].tolist()]]
+                values = values.loc[np.array([not isinstance(v, (list, np.ndarray))
+                                              for v in values[column].tolist()], dtype=bool)]
             distinct = values.drop_duplicates().groupby(schema.ENTITY_ID).size()
             conflicts = int((distinct > 1).sum())
         rows.append([name, f"{golden[name].notna().mean():.1%}", conflicts,
                      *[int(won.get(s, 0)) for s in sources]])
     body = ['<p class="note">Won by: how many profiles took the field from each source '
-            "(<code>&lt;field&gt;__source</code>). Conflicts: entities whose records hold "
+            "(<code>&lt;field&gt;__source</code>; a field that collects every value counts "
+            "each value's source). Conflicts: entities whose records hold "
             "more than one standardised value of the field.</p>",
             table(rows, ["field", "filled", "conflicts", *[f"won by {s}" for s in sources]])]
     return Section("golden", "Golden profiles", "".join(body))

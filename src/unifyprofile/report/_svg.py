@@ -77,9 +77,11 @@ def diverging_bars(name: str, title: str, bars: Sequence[Bar], *, unit: str = ""
     row, top = 22, 8
     height = top * 2 + row * max(len(bars), 1) + 18
     span = max([abs(b.value) for b in bars] + [1.0])
-    plot = width - label_width - 60
     one_sided = all(b.value >= 0 for b in bars)
-    zero = label_width if one_sided else label_width + plot / 2
+    # Room left of the plot for the numbers of the longest negative bars.
+    start = label_width if one_sided else label_width + 48
+    plot = width - start - 60
+    zero = start if one_sided else start + plot / 2
     scale = plot / span if one_sided else plot / 2 / span
     parts = [_open(name, title, width, height)]
     for k, bar in enumerate(bars):
@@ -98,8 +100,9 @@ def diverging_bars(name: str, title: str, bars: Sequence[Bar], *, unit: str = ""
     parts.append(_text(zero, bottom + 14, f"0{unit}", "start" if one_sided else "middle",
                        "axis"))
     if not one_sided:
-        parts.append(_text(label_width, bottom + 14, f"{-span:.1f}", "start", "axis"))
-    parts.append(_text(label_width + plot, bottom + 14, f"{span:,.1f}", "end", "axis"))
+        parts.append(_text(start, bottom + 14, f"{-span:,.1f}", "middle", "axis"))
+    parts.append(_text(start + plot, bottom + 14,
+                       f"{span:,.0f}" if span >= 100 else f"{span:,.1f}", "middle", "axis"))
     parts.append("</svg>")
     return "".join(parts)
 
