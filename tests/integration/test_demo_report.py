@@ -77,3 +77,17 @@ def test_demo_report_renders_offline_in_chromium(report: Path, tmp_path: Path) -
     assert shot.is_file() and shot.stat().st_size > 10_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     print(f"screenshot: {shot}")
+
+
+def test_demo_report_is_the_same_apart_from_its_date(report: Path) -> None:
+    out = report.parent / "out"
+    result, summary = read_run(out)
+    again = render(result, summary=summary, truth=read_truth(DEMO / "truth.csv"),
+                   generated=datetime(2031, 7, 8, tzinfo=timezone.utc))
+
+    def undated(text: str) -> list[str]:
+        return [x for x in text.splitlines() if 'id="generated"' not in x]
+
+    first = report.read_text(encoding="utf-8")
+    assert first != again
+    assert undated(first) == undated(again)

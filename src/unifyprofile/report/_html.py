@@ -94,6 +94,7 @@ caption{text-align:left;color:var(--muted);padding:4px 0}
 th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:var(--bg);font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
+.chartbox{overflow-x:auto}
 svg.chart{width:100%;height:auto;max-width:900px;display:block;margin:6px 0}
 svg.chart text{font-size:11px;fill:var(--ink)}
 svg.chart text.axis{fill:var(--axis)}
@@ -104,7 +105,7 @@ summary{cursor:pointer;font-weight:600}
 ul.plain{padding-left:18px}
 footer{text-align:center;color:var(--muted);font-size:.8rem;padding:16px}
 @media (max-width:640px){main{padding:8px}section{padding:12px;border-radius:0;margin:8px 0}
-body{font-size:14px}header{padding:12px}}
+body{font-size:14px}header{padding:12px}.chartbox svg.chart{min-width:600px}}
 @media print{nav{display:none}section{break-inside:avoid}}
 """
 

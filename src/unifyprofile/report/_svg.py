@@ -3,7 +3,9 @@ offline in any browser.
 
 Every chart is one ``<svg class="chart">`` with a ``viewBox`` (it scales to the width of
 its box), a ``<title>`` (what a screen reader says) and ``data-chart`` (its name, for
-tests). Numbers are written with fixed precision so the same data gives the same text.
+tests), in a ``<div class="chartbox">`` that scrolls sideways on a phone rather than
+shrink the text past reading. Numbers are written with fixed precision so the same data
+gives the same text.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ def _e(text: object) -> str:
 
 
 def _open(name: str, title: str, width: int, height: float) -> str:
-    return (f'<svg class="chart" data-chart="{_e(name)}" viewBox="0 0 {width} {_n(height)}" '
+    return (f'<div class="chartbox"><svg class="chart" data-chart="{_e(name)}" '
+            f'viewBox="0 0 {width} {_n(height)}" '
             f'role="img" preserveAspectRatio="xMinYMin meet">'
             f"<title>{_e(title)}</title>")
 
@@ -103,7 +106,7 @@ def diverging_bars(name: str, title: str, bars: Sequence[Bar], *, unit: str = ""
         parts.append(_text(start, bottom + 14, f"{-span:,.1f}", "middle", "axis"))
     parts.append(_text(start + plot, bottom + 14,
                        f"{span:,.0f}" if span >= 100 else f"{span:,.1f}", "middle", "axis"))
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return "".join(parts)
 
 
@@ -157,7 +160,7 @@ def histogram(name: str, title: str, edges: Sequence[float], counts: Sequence[in
     if marker is not None and low <= marker <= high:
         parts.append(_line(x(marker), top, x(marker), top + plot_h, _NEGATIVE, dash=True))
         parts.append(_text(x(marker) + 4, top + 10, marker_label, "start", "note"))
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return "".join(parts)
 
 
@@ -185,7 +188,7 @@ def columns(name: str, title: str, labels: Sequence[str], counts: Sequence[int],
     parts.append(_line(left, top + plot_h, left + plot_w, top + plot_h))
     if x_label:
         parts.append(_text(left + plot_w / 2, height - 6, x_label, "middle", "axis"))
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return "".join(parts)
 
 
@@ -223,7 +226,7 @@ def line(name: str, title: str, xs: Sequence[float], ys: Sequence[float], *,
     parts.append(_text(left + plot_w / 2, height - 6, x_label, "middle", "axis"))
     parts.append(f'<text x="12" y="{_n(top + plot_h / 2)}" text-anchor="middle" class="axis" '
                  f'transform="rotate(-90 12 {_n(top + plot_h / 2)})">{_e(y_label)}</text>')
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return "".join(parts)
 
 
@@ -272,5 +275,5 @@ def waterfall(name: str, title: str, steps: Sequence[Bar], *, width: int = 720,
     bottom = top + rows * row
     parts.append(_line(x(0.0), top, x(0.0), bottom))
     parts.append(_text(x(0.0), bottom + 14, "0", "middle", "axis"))
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return "".join(parts)
