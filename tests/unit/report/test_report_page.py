@@ -3,6 +3,7 @@ values kept out of the inputs section, the truth section when a truth is given."
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import datetime, timezone
 
@@ -118,3 +119,20 @@ def test_read_truth_names_the_file_and_columns(tmp_path):
     good.write_text("record_id,cluster_id\na,1\nb,1\n", encoding="utf-8")
     assert read_truth(good).equals(pd.Series({"a": "1", "b": "1"}, name="person_id")
                                    .rename_axis("record_id"))
+
+
+def test_reject_reasons_are_shown_without_what_they_quote(result):
+    rejects = pd.DataFrame({
+        "source": ["crm", "crm", "crm"], "row": [7, 3, 9],
+        "source_record_id": [None, "x", None], "column": [None, "id", None],
+        "reason": ["unreadable row (line 8): 3 fields where the header has 5 "
+                   "('9,Quentin,quentin.secret@mail.test')",
+                   "duplicate id: 'x' already used by an earlier row of 'crm'",
+                   "unreadable row (line 10): 7 fields where the header has 5 ('a,b')"]})
+    page = render(dataclasses.replace(result, rejects=rejects), generated=WHEN)
+    inputs = _section(page, "inputs")
+    assert "quentin" not in inputs.lower() and "'a,b'" not in inputs
+    rows = re.findall(r"<tr><td>crm</td><td>([^<]*)</td><td>([^<]*)</td>"
+                      r'<td class="num">(\d+)</td><td>([^<]*)</td></tr>', inputs)
+    assert ("", "unreadable row", "2", "7, 9") in rows
+    assert ("id", "duplicate id", "1", "3") in rows
