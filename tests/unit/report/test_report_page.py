@@ -136,3 +136,22 @@ def test_reject_reasons_are_shown_without_what_they_quote(result):
                       r'<td class="num">(\d+)</td><td>([^<]*)</td></tr>', inputs)
     assert ("", "unreadable row", "2", "7, 9") in rows
     assert ("id", "duplicate id", "1", "3") in rows
+
+
+def test_a_run_without_candidate_pairs_still_reports():
+    import unifyprofile as up
+
+    people = pd.DataFrame({"id": ["1", "2", "3"], "first": ["Ann", "Bo", "Cy"],
+                           "last": ["Lee", "Ng", "Ro"],
+                           "email": ["a@x.org", "b@y.org", "c@z.org"]})
+    source = up.Source("crm", data=people, id_column="id",
+                       columns={"first_name": "first", "last_name": "last", "email": "email"})
+    rule = up.score.DeterministicRule.from_config({"name": "email", "keys": ["email"]})
+    lonely = up.Resolver(up.Config(sources=(source,), rules=(rule,))).run()
+    assert len(lonely.pairs) == 0
+    page = render(lonely, truth=pd.Series({"crm:1": "P1", "crm:2": "P1", "crm:3": "P3"}),
+                  generated=WHEN)
+    for name in (*SECTIONS, TRUTH_SECTION):
+        assert f'<section id="{name}">' in page
+    assert "No scored pairs." in _section(page, "waterfalls")
+    assert "1 true pairs not linked, 1 of them never compared" in _section(page, TRUTH_SECTION)
