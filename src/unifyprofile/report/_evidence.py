@@ -211,15 +211,15 @@ def truth_section(run: Run, facts: TruthFacts) -> Section:
                                 ascending=[False, True, True], na_position="last",
                                 kind="stable")
     never = int(missed["match_probability"].isna().sum()) if len(missed) else 0
-    body.append(f"<h3>False positives ({len(fp):,} linked pairs of two people)</h3>")
+    body.append(f"<h3>False positives ({len(fp):,} linked pair(s) of two people)</h3>")
     body.append('<p class="note">The most probable first; at most '
                 f"{ERRORS_SHOWN}.</p>")
     body.append("".join(pair_waterfall(run, r.record_id_l, r.record_id_r,
                                        "false positive", key=f"fp-{k}")
                         for k, r in enumerate(fp.head(ERRORS_SHOWN).itertuples()))
                 or '<p class="note">None.</p>')
-    body.append(f"<h3>False negatives ({len(missed):,} true pairs not linked, {never:,} of "
-                "them never compared)</h3>")
+    body.append(f"<h3>False negatives ({len(missed):,} true pair(s) not linked, {never:,} "
+                "of them never compared)</h3>")
     body.append('<p class="note">Scored pairs first, the most probable first; at most '
                 f"{ERRORS_SHOWN}.</p>")
     body.append("".join(pair_waterfall(run, r.record_id_l, r.record_id_r,

@@ -154,4 +154,4 @@ def test_a_run_without_candidate_pairs_still_reports():
     for name in (*SECTIONS, TRUTH_SECTION):
         assert f'<section id="{name}">' in page
     assert "No scored pairs." in _section(page, "waterfalls")
-    assert "1 true pairs not linked, 1 of them never compared" in _section(page, TRUTH_SECTION)
+    assert "1 true pair(s) not linked, 1 of them never compared" in _section(page, TRUTH_SECTION)
