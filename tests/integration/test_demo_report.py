@@ -69,14 +69,16 @@ def test_demo_report_renders_offline_in_chromium(report: Path, tmp_path: Path) -
     assert wanted and sorted(drawn) == sorted(wanted)
     for name in (*SECTIONS, TRUTH_SECTION):
         assert f'id="{name}"' in dom.stdout
-    shot = tmp_path / "demo-report-1280.png"
-    taken = subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1280,2000",
-                            "--hide-scrollbars", report.as_uri()], capture_output=True,
-                           text=True, timeout=120, env=env, check=False)
-    assert taken.returncode == 0, taken.stderr[-2000:]
-    assert shot.is_file() and shot.stat().st_size > 10_000
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    print(f"screenshot: {shot}")
+    for width, height in ((1280, 2000), (390, 1600)):  # a laptop, a phone
+        shot = tmp_path / f"demo-report-{width}.png"
+        taken = subprocess.run([*flags, f"--screenshot={shot}",
+                                f"--window-size={width},{height}", "--hide-scrollbars",
+                                report.as_uri()], capture_output=True, text=True,
+                               timeout=120, env=env, check=False)
+        assert taken.returncode == 0, taken.stderr[-2000:]
+        assert shot.is_file() and shot.stat().st_size > 10_000
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        print(f"screenshot: {shot}")
 
 
 def test_demo_report_is_the_same_apart_from_its_date(report: Path) -> None:
