@@ -245,7 +245,8 @@ def scores_section(run: Run) -> Section:
     finite = weight[np.isfinite(weight)]
     low = float(np.floor(min(finite.min(initial=at), at) - 1))
     high = float(np.ceil(max(finite.max(initial=at), at) + 1))
-    edges = np.linspace(low, high, 41)
+    step = max(1.0, float(np.ceil((high - low) / 40)))  # whole bits per bin, 40 at most
+    edges = np.arange(low, high + step, step)
     counts, _ = np.histogram(np.clip(finite, low, high), bins=edges)
     probability = pairs["match_probability"].to_numpy(dtype=np.float64) if len(pairs) \
         else np.zeros(0)
