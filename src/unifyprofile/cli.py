@@ -1,6 +1,6 @@
 """Command line: ``unifyprofile run``, ``evaluate``, ``infer``, ``blocking``, ``ingest``,
-``resolve``, ``lookup``, ``explain``, ``review``, ``erase``, ``unsuppress``, ``timeline``,
-``serve``, ``keys``.
+``resolve``, ``lookup``, ``explain``, ``review``, ``report``, ``erase``, ``unsuppress``,
+``timeline``, ``serve``, ``keys``.
 
 User mistakes (a bad config, a missing file, a blocking rule that explodes) print one
 clear message and exit with the error's code, without a traceback:
@@ -684,6 +684,36 @@ def review(
     out.print(f"{len(table):,} pair(s) to label written to {output} ("
               + ", ".join(f"{k}: {v}" for k, v in why.items()) + "); fill in is_match "
               "(1 or 0) and run with --labels", highlight=False, soft_wrap=True)
+
+
+@app.command(short_help="Write an offline HTML report of a run.")
+def report(
+    out_dir: Annotated[Path, typer.Argument(
+        metavar="OUT_DIR", help="The output folder of `unifyprofile run`.")],
+    truth: Annotated[Path | None, typer.Option(
+        "--truth", help="CSV of record_id,person_id: adds precision and recall, the "
+                        "threshold sweep and the errors.")] = None,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="HTML file to write.")] = Path("report.html"),
+    as_json: Annotated[bool, typer.Option(
+        "--json", help='Print one JSON object: {"output": ..., "bytes": N, '
+                       '"sections": [...]}.')] = False,
+) -> None:
+    """Write one self-contained HTML file (no script, nothing loaded from the network)
+    describing a run: inputs, blocking, model, scores, clusters, golden profiles and
+    waterfalls of single pairs; with --truth, precision against recall too."""
+    from unifyprofile.report import SECTIONS, TRUTH_SECTION, read_run, write_report
+
+    result, summary = read_run(out_dir)
+    written = write_report(result, output, summary=summary, truth=truth)
+    size = written.stat().st_size
+    sections = [*SECTIONS, *([TRUTH_SECTION] if truth is not None else [])]
+    if as_json:
+        out.print(json.dumps({"output": str(written), "bytes": size, "sections": sections}),
+                  highlight=False, soft_wrap=True)
+        return
+    out.print(f"report written to {written} ({size / 1e6:.2f} MB, {len(sections)} sections)",
+              highlight=False, soft_wrap=True)
 
 
 @app.command(short_help="Forget records everywhere in an identity store.")

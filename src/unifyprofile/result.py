@@ -487,6 +487,25 @@ class Result:
             out[f"{name}_r"] = column.reindex(out["record_id_r"]).to_numpy()
         return out
 
+    def report(self, path: str | Path, truth: pd.Series | str | Path | None = None
+               ) -> Path:
+        """Write an offline HTML report of this run to ``path``: one self-contained file
+        (inputs, blocking, model, scores, clusters, golden profiles, waterfalls; with
+        ``truth``, precision and recall too). See :mod:`unifyprofile.report`.
+
+        Args:
+            path: the HTML file to write.
+            truth: record id -> true person, or a CSV of ``record_id,person_id``.
+
+        Returns:
+            ``path``.
+        """
+        # The report sits above the result (it reads results and evaluates them):
+        # entered on first use, as the optional parts are.
+        from unifyprofile.report import write_report
+
+        return write_report(self, path, truth=truth)
+
     @classmethod
     def read(cls, directory: str | Path) -> Result:
         """The result a local run wrote to ``directory`` (:meth:`write`), read back

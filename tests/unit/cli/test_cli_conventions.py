@@ -111,8 +111,8 @@ def _commands() -> dict[str, object]:
 def test_every_command_takes_json() -> None:
     commands = _commands()
     assert set(commands) == {"run", "evaluate", "infer", "blocking", "ingest", "resolve",
-                             "lookup", "explain", "review", "erase", "unsuppress", "timeline",
-                             "serve", "keys"}
+                             "lookup", "explain", "review", "report", "erase", "unsuppress",
+                             "timeline", "serve", "keys"}
     keys = dict(commands.pop("keys").commands)  # type: ignore[attr-defined]
     assert set(keys) == {"create", "list", "revoke"}
     for name, command in {**commands, **keys}.items():
