@@ -60,9 +60,14 @@ def test_demo_report_renders_offline_in_chromium(report: Path, tmp_path: Path) -
              "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
              "--no-first-run", "--disable-extensions", f"--user-data-dir={tmp_path / 'p'}"]
     env = {**os.environ, "HOME": str(tmp_path)}
-    dom = subprocess.run([*flags, "--dump-dom", report.as_uri()], capture_output=True,
-                         text=True, timeout=120, env=env, check=False)
+    dom = subprocess.run([*flags, "--enable-logging=stderr", "--v=0", "--dump-dom",
+                          report.as_uri()], capture_output=True, text=True, timeout=120,
+                         env=env, check=False)
     assert dom.returncode == 0, dom.stderr[-2000:]
+    # The page's console stays silent (Chromium logs each message as ":CONSOLE:<line>]",
+    # or "CONSOLE(<line>)" in older versions).
+    assert not [line for line in dom.stderr.splitlines()
+                if ":CONSOLE:" in line or "CONSOLE(" in line]
     source = report.read_text(encoding="utf-8")
     wanted = re.findall(r'data-chart="([^"]+)"', source)
     drawn = re.findall(r'data-chart="([^"]+)"', dom.stdout)
