@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,7 +37,8 @@ from unifyprofile.score import FellegiSunter, Scored, prepare_rules, score_pairs
 from unifyprofile.sources import LineCount
 
 __all__ = ["EVIDENCE_COLUMNS", "EXPLAIN_FILES", "REVIEW_BANDS", "TABLES", "Counts",
-           "Explanation", "Result", "RunResult", "csv_ready", "evidence_table", "has_events",
+           "Explanation", "Result", "RunResult", "csv_ready", "evidence_table",
+           "explain_reason", "has_events",
            "json_rows", "summarise",
            "write_csv", "write_model_and_summary", "write_parquet"]
 
@@ -193,6 +195,36 @@ class Counts:
     #: Entities per number of records.
     cluster_sizes: dict[int, int]
     links_cut: int
+
+
+def explain_reason(member: tuple[str, str], path: pd.DataFrame, *, same_record: bool,
+                   compared: bool, probability: float, linked: bool, rule: str | None,
+                   forbidden: Callable[[], bool], veto: Sequence[str], threshold: float,
+                   cut: Callable[[], list[str]]) -> str:
+    """The one sentence of an :class:`Explanation`: what joins two records, or what keeps
+    them apart (batch and store explain say the same).  ``forbidden`` (a veto stops the
+    link) and ``cut`` (clustering's reasons) are asked only when the sentence needs them.
+    """
+    if same_record:
+        return "the same record"
+    if member[0] == member[1]:
+        weakest = path.loc[path["match_probability"].idxmin()]
+        return (f"one entity ({member[0]}): {len(path)} link(s) join them; the weakest is "
+                f"{weakest['record_id_l']} - {weakest['record_id_r']} (match probability "
+                f"{weakest['match_probability']:.3f}"
+                + (f", rule {weakest['rule']})" if weakest["rule"] else ")"))
+    if not compared:
+        return ("never compared: they share no blocking-key value, so no rule or score "
+                f"could link them (scored against each other: match probability "
+                f"{probability:.3f}); a blocking rule on a field they share would compare "
+                "them")
+    if not linked:
+        return (f"compared, not linked: match probability {probability:.3f}"
+                + (f" but a veto field disagrees (guards.veto: {', '.join(veto)})"
+                   if forbidden() else f" is below the threshold {threshold:g}"))
+    return (f"linked ({f'rule {rule}, ' if rule else ''}match probability "
+            f"{probability:.3f}), but clustering keeps them in different entities: "
+            f"{'; '.join(cut()) or 'no link was cut'}")
 
 
 def summarise(counts: Counts, *, model: FellegiSunter, notes: list[str],
@@ -361,38 +393,20 @@ class Result:
                                levels[0], parts[0])
         path = pd.DataFrame(columns=columns)
         probability = float(scored.probability[0])
-        threshold = self.config.threshold
-        if a == b:
-            reason = "the same record"
-        elif member[a] == member[b]:
+        if a != b and member[a] == member[b]:
             links = widest_path(scorer.entity_graph(member[a]), a, b)
             steps, _, _, _ = scorer.score([x for x, _ in links], [y for _, y in links])
             path = pd.DataFrame({"record_id_l": [x for x, _ in links],
                                  "record_id_r": [y for _, y in links], **steps})
-            weakest = path.loc[path["match_probability"].idxmin()]
-            reason = (f"one entity ({member[a]}): {len(links)} link(s) join them; the "
-                      f"weakest is {weakest['record_id_l']} - {weakest['record_id_r']} "
-                      f"(match probability {weakest['match_probability']:.3f}"
-                      + (f", rule {weakest['rule']})" if weakest["rule"] else ")"))
-        elif not compared:
-            reason = ("never compared: they share no blocking-key value, so no rule or "
-                      f"score could link them (scored against each other: match "
-                      f"probability {probability:.3f}); a blocking rule on a field they "
-                      "share would compare them")
-        elif not scored.linked[0]:
-            guards = self.config.guards
-            forbidden = vetoed(levels, list(self.model.comparisons), guards,
-                               self.model)[0]
-            reason = (f"compared, not linked: match probability {probability:.3f}"
-                      + (" but a veto field disagrees (guards.veto: "
-                         f"{', '.join(guards.veto)})" if forbidden else
-                         f" is below the threshold {threshold:g}"))
-        else:
-            rule = evidence["rule"][0]
-            cut = "; ".join(scorer.cut_reasons(member[a], member[b])) or "no link was cut"
-            reason = (f"linked ({f'rule {rule}, ' if rule else ''}match probability "
-                      f"{probability:.3f}), but clustering keeps them in different "
-                      f"entities: {cut}")
+        guards = self.config.guards
+        reason = explain_reason(
+            (member[a], member[b]), path, same_record=a == b, compared=compared,
+            probability=probability, linked=bool(scored.linked[0]),
+            rule=evidence["rule"][0],
+            forbidden=lambda: bool(vetoed(levels, list(self.model.comparisons), guards,
+                                          self.model)[0]),
+            veto=guards.veto, threshold=self.config.threshold,
+            cut=lambda: scorer.cut_reasons(member[a], member[b]))
         return Explanation((a, b), (member[a], member[b]), member[a] == member[b], reason,
                            path[columns], direct, table)
 

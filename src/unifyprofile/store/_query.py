@@ -17,7 +17,7 @@ from unifyprofile import schema
 from unifyprofile.blocking import Key, key_values
 from unifyprofile.errors import ConfigError, DataError, StoreError
 from unifyprofile.graph import identity_graph, widest_path
-from unifyprofile.result import evidence_table
+from unifyprofile.result import evidence_table, explain_reason
 from unifyprofile.score import Scored, vetoed
 from unifyprofile.sources import Source, map_rows
 from unifyprofile.standardise import standardise
@@ -197,9 +197,7 @@ def explain(core: StoreCore, record_a: str, record_b: str) -> Explanation:
                            np.array([evidence[name][0] for name in names]))
     path = pd.DataFrame(columns=columns)
     probability = float(scored.probability[0])
-    if a == b:
-        reason = "the same record"
-    elif member[a] == member[b]:
+    if a != b and member[a] == member[b]:
         links = _path(core, a, b, member[a])
         nodes = sorted({r for link in links for r in link})
         sub = core.context().apply_hubs(core.load(nodes))  # type: ignore[arg-type]
@@ -208,32 +206,19 @@ def explain(core: StoreCore, record_a: str, record_b: str) -> Explanation:
                                 np.array([at[y] for _, y in links]))
         path = pd.DataFrame({"record_id_l": [x for x, _ in links],
                              "record_id_r": [y for _, y in links], **steps})
-        weakest = path.loc[path["match_probability"].idxmin()]
-        reason = (f"one entity ({member[a]}): {len(links)} link(s) join them; the weakest "
-                  f"is {weakest['record_id_l']} - {weakest['record_id_r']} (match "
-                  f"probability {weakest['match_probability']:.3f}"
-                  + (f", rule {weakest['rule']})" if weakest["rule"] else ")"))
-    elif not compared:
-        reason = ("never compared: they share no blocking-key value, so no rule or score "
-                  f"could link them (scored against each other: match probability "
-                  f"{probability:.3f}); a blocking rule on a field they share would "
-                  "compare them")
-    elif not scored.linked[0]:
-        frozen_model = core.context().model
-        forbidden = vetoed(levels, list(frozen_model.comparisons), core.config.guards,
-                           frozen_model)[0]
-        reason = (f"compared, not linked: match probability {probability:.3f}"
-                  + (" but a veto field disagrees (guards.veto: "
-                     f"{', '.join(core.config.guards.veto)})" if forbidden else
-                     f" is below the threshold {core.config.threshold:g}"))
-    else:
+    frozen_model = core.context().model
+
+    def cut() -> list[str]:
         found = clustered(core, core.components([a, b]))
         assert found is not None
-        cut = sorted(set(found[1].cut["reason"].tolist()))
-        rule = evidence["rule"][0]
-        reason = (f"linked ({f'rule {rule}, ' if rule else ''}match probability "
-                  f"{probability:.3f}), but clustering keeps them in different entities: "
-                  f"{'; '.join(cut) or 'no link was cut'}")
+        return sorted(set(found[1].cut["reason"].tolist()))
+
+    reason = explain_reason(
+        (member[a], member[b]), path, same_record=a == b, compared=compared,
+        probability=probability, linked=bool(scored.linked[0]), rule=evidence["rule"][0],
+        forbidden=lambda: bool(vetoed(levels, list(frozen_model.comparisons),
+                                      core.config.guards, frozen_model)[0]),
+        veto=core.config.guards.veto, threshold=core.config.threshold, cut=cut)
     return Explanation((a, b), (member[a], member[b]), member[a] == member[b], reason,
                        path[columns], direct, table)
 
