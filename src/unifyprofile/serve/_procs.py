@@ -14,13 +14,13 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from typing import Any
 
 from unifyprofile.errors import StoreError
 
-__all__ = ["ChildProcess"]
+__all__ = ["ChildProcess", "answer", "requests"]
 
 
 class ChildProcess:
@@ -120,3 +120,26 @@ class ChildProcess:
                                             "acknowledged -- retry it"))
         if not self._closing and started:
             self._start()
+
+
+def requests(conn: Any) -> Iterator[tuple[int, Any]]:  # pragma: no cover - a child
+    """In a child: say it is ready, then yield each ``(number, request)`` until the
+    parent says stop or dies."""
+    conn.send((-1, True, None, ()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        yield message
+
+
+def answer(conn: Any, number: int, ok: bool, value: Any,
+           extra: tuple[Any, ...] = ()) -> None:  # pragma: no cover - a child
+    """In a child: send one answer; one that does not pickle goes as its repr."""
+    try:
+        conn.send((number, ok, value, extra))
+    except Exception:  # noqa: BLE001 - an answer that does not pickle
+        conn.send((number, False, StoreError(repr(value)), extra))

@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from unifyprofile.serve._procs import ChildProcess
+from unifyprofile.serve._procs import ChildProcess, answer, requests
 from unifyprofile.store import IdentityStore, json_rows
 
 __all__ = ["OPS", "InProcess", "ReaderPool", "Refusal", "warm_up"]
@@ -146,23 +146,11 @@ def _child(conn: Any, path: Path) -> None:  # pragma: no cover - a process
     """A reader process: answer each ``(op, args)`` from the pipe with its own store."""
     store = IdentityStore(path)
     warm_up(store)
-    conn.send((-1, True, None, ()))
-    while True:
+    for number, (op, args) in requests(conn):
         try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            break
-        if message is None:
-            break
-        number, (op, args) = message
-        try:
-            answer: tuple[Any, ...] = (number, True, OPS[op](store, *args), ())
+            value = OPS[op](store, *args)
         except Exception as exc:  # noqa: BLE001 - handed to the request
-            answer = (number, False, exc, ())
-        try:
-            conn.send(answer)
-        except Exception:  # noqa: BLE001 - an error that does not pickle
-            from unifyprofile.errors import StoreError
-
-            conn.send((number, False, StoreError(repr(answer[2])), ()))
+            answer(conn, number, False, exc)
+        else:
+            answer(conn, number, True, value)
     store.close()

@@ -27,8 +27,7 @@ from typing import Any
 import pandas as pd
 
 from unifyprofile.config import Config
-from unifyprofile.errors import StoreError
-from unifyprofile.serve._procs import ChildProcess
+from unifyprofile.serve._procs import ChildProcess, answer, requests
 from unifyprofile.serve._reads import warm_up
 from unifyprofile.sources import json_frame
 from unifyprofile.store import IdentityStore
@@ -142,8 +141,8 @@ class Writer:
                 return
             group[0][1].set_exception(exc)
             return
-        for (_, future), answer in zip(group, answers, strict=True):
-            future.set_result(answer)
+        for (_, future), reply in zip(group, answers, strict=True):
+            future.set_result(reply)
 
     def _ingest(self, jobs: list[Any]) -> list[dict[str, Any]]:
         store = self.store
@@ -220,25 +219,14 @@ def _child(conn: Any, path: Path, max_group: int) -> None:  # pragma: no cover -
         error = future.exception()
         with send_lock:
             done = lag.pop() if lag else (None, 0)
-            value: Any = error if error is not None else future.result()
-            try:
-                conn.send((number, error is None, value, done))
-            except Exception:  # noqa: BLE001 - an answer that does not pickle
-                conn.send((number, False, StoreError(repr(value)), done))
+            answer(conn, number, error is None,
+                   error if error is not None else future.result(), done)
 
     store = IdentityStore(path)
     warm_up(store)
     writer = Writer(store, max_group=max_group,
                     committed=lambda seconds, items: lag.append((seconds, items)))
-    conn.send((-1, True, None, ()))
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            break
-        if message is None:
-            break
-        number, job = message
+    for number, job in requests(conn):
         writer.submit(job).add_done_callback(functools.partial(reply, number))
     writer.close()
     store.close()
