@@ -4,7 +4,11 @@ A key is ``field`` or ``field:transform``.  ``field`` reads the standardised col
 (``<field>_std``, or the raw column when there is none).  Transforms:
 
 =============  ==========================================================
-``soundex``    American Soundex of the standardised value
+``soundex``    American Soundex of the standardised value (``smith``,
+               ``smyth``: S530); forgives typing errors after the first letter
+``metaphone``  Metaphone of the standardised value: how it sounds from the
+               first letter on (``catherine``, ``katherine``: K0RN)
+``nysiis``     NYSIIS of the standardised value (``philip``, ``filip``: FALAP)
 ``nick``       the formal name a nickname stands for (``bob`` -> ``robert``)
 ``prefixN``    the first N characters (``prefix3``)
 ``suffixN``    the last N characters (``suffix4``: e.g. the end of a phone number)
@@ -40,12 +44,16 @@ from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.standardise import text_func
 from unifyprofile.standardise.names import formal_name
 from unifyprofile.standardise.numbers import parse_numbers
-from unifyprofile.standardise.phonetic import soundex_code
+from unifyprofile.standardise.phonetic import PHONETIC_CODES
 
 __all__ = ["RARE_MAX_RECORDS", "Key", "TableKeys", "key_codes", "key_lists", "key_values",
            "parse_key", "parse_keys"]
 
-_TRANSFORM = re.compile(r"^(soundex|nick|year|number|tokens|prefix(\d+)|suffix(\d+)|rare(\d+))$")
+_TRANSFORM = re.compile(
+    rf"^({'|'.join(PHONETIC_CODES)}|nick|year|number|tokens|prefix(\d+)|suffix(\d+)|rare(\d+))$")
+#: The transforms, as an error message lists them.
+_TRANSFORMS = (f"{', '.join(PHONETIC_CODES)}, nick, year, number, tokens, prefixN, suffixN, "
+               "rareN (e.g. prefix3)")
 
 #: A token held by more records than this is too common to block on.
 RARE_MAX_RECORDS = 100
@@ -79,9 +87,7 @@ def parse_key(text: str, where: str = "key") -> Key:
     field, _, transform = text.strip().partition(":")
     if transform and not _TRANSFORM.match(transform):
         raise ConfigError(
-            f"{where}: unknown transform '{transform}' in {text!r}; use one of soundex, nick, "
-            "year, number, tokens, prefixN, suffixN, rareN (e.g. prefix3)"
-        )
+            f"{where}: unknown transform '{transform}' in {text!r}; use one of {_TRANSFORMS}")
     return Key(field.strip(), transform or None)
 
 
@@ -92,8 +98,8 @@ def parse_keys(keys: Any, where: str, example: str) -> tuple[list[tuple[int, Key
 
     Examples:
         >>> parse_keys(["email", "dob:when"], "rule keys", '["email"]')[1]
-        ["rule keys[1]: unknown transform 'when' in 'dob:when'; use one of soundex, nick, \
-year, number, tokens, prefixN, suffixN, rareN (e.g. prefix3)"]
+        ["rule keys[1]: unknown transform 'when' in 'dob:when'; use one of soundex, metaphone, \
+nysiis, nick, year, number, tokens, prefixN, suffixN, rareN (e.g. prefix3)"]
     """
     listed = (keys,) if isinstance(keys, (str, Key)) else keys
     if not isinstance(listed, (list, tuple)) or not listed:
@@ -226,8 +232,8 @@ def _one(transform: str | None) -> Callable[[str], str | None]:
     """The transform of one value (what :func:`_transform` does to each)."""
     if transform is None:
         return str
-    if transform == "soundex":
-        return text_func(soundex_code)  # blank text gives None, as in standardisation
+    if transform in PHONETIC_CODES:
+        return text_func(PHONETIC_CODES[transform])  # blank text gives None, as standardised
     if transform == "nick":
         return text_func(formal_name)
     if transform == "tokens":

@@ -25,11 +25,13 @@ from .ids import standardise_bool, standardise_company, standardise_gender, stan
 from .names import nickname_key, split_full_name, standardise_name
 from .numbers import parse_numbers
 from .phones import standardise_phone
-from .phonetic import soundex
+from .phonetic import metaphone, nysiis, soundex
 
 __all__ = [
     "ascii_fold",
+    "metaphone",
     "nickname_key",
+    "nysiis",
     "parse_dates",
     "parse_numbers",
     "repair_mojibake",

@@ -1,49 +1,47 @@
-"""Phonetic keys: American Soundex over standardised ASCII names."""
+"""Phonetic keys over standardised ASCII names: Soundex, Metaphone and NYSIIS.
+
+The codes are jellyfish's (MIT); this module only decides what they are given: the
+letters of the value, so a multi-word value (``"van der berg"``) is coded as one word,
+and a value without letters, or one whose code is empty, gives None.
+
+The three group different spellings.  Soundex keeps the first letter and three digits,
+so it forgives most typing errors after the first letter (``smith``/``smyht``) but never a
+different first letter (``catherine`` C365, ``katherine`` K365).  Metaphone and NYSIIS
+code how the name sounds from its first letter on (``catherine`` and ``katherine`` are
+both ``K0RN`` in Metaphone, ``philip`` and ``filip`` both ``FLP``), and keep the whole
+name, so a typing error more often changes their code.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+import jellyfish
 import pandas as pd
 
 from ._common import map_text
 
-__all__ = ["soundex", "soundex_code"]
+__all__ = ["PHONETIC_CODES", "metaphone", "nysiis", "soundex"]
 
-_CODES = {
-    **dict.fromkeys("bfpv", "1"),
-    **dict.fromkeys("cgjkqsxz", "2"),
-    **dict.fromkeys("dt", "3"),
-    "l": "4",
-    **dict.fromkeys("mn", "5"),
-    "r": "6",
-    **dict.fromkeys("aeiouy", ""),  # vowels separate equal codes
-    **dict.fromkeys("hw", None),  # h and w do not
-}
 _NON_LETTER = re.compile("[^a-z]+")
 
 
-def soundex_code(text: str) -> str | None:
-    """The Soundex code of one value (see :func:`soundex`).
+def _letters_only(code: Callable[[str], str]) -> Callable[[str], str | None]:
+    def coded(text: str) -> str | None:
+        letters = _NON_LETTER.sub("", text.lower())
+        return (code(letters) or None) if letters else None
 
-    >>> soundex_code("tymczak")
-    'T522'
-    """
-    letters = _NON_LETTER.sub("", text.lower())
-    if not letters:
-        return None
-    key = letters[0].upper()
-    previous = _CODES[letters[0]]
-    for letter in letters[1:]:
-        code = _CODES[letter]
-        if code is None:
-            continue
-        if code and code != previous:
-            key += code
-            if len(key) == 4:
-                break
-        previous = code
-    return key.ljust(4, "0")
+    return coded
+
+
+#: The phonetic codes by name, each of one value (None where it has no letters); the
+#: blocking-key transforms of the same names (``last_name:metaphone``) use them.
+PHONETIC_CODES: dict[str, Callable[[str], str | None]] = {
+    "soundex": _letters_only(jellyfish.soundex),
+    "metaphone": _letters_only(jellyfish.metaphone),
+    "nysiis": _letters_only(jellyfish.nysiis),
+}
 
 
 def soundex(values: pd.Series) -> pd.Series:
@@ -62,4 +60,42 @@ def soundex(values: pd.Series) -> pd.Series:
         >>> soundex(pd.Series(["robert", "rupert", "ashcraft", "tymczak", "", None])).tolist()
         ['R163', 'R163', 'A261', 'T522', None, None]
     """
-    return map_text(values, soundex_code)
+    return map_text(values, PHONETIC_CODES["soundex"])
+
+
+def metaphone(values: pd.Series) -> pd.Series:
+    """Metaphone code of each value: consonant sounds from the first letter on.
+
+    Non-letters are ignored as in :func:`soundex`; values without letters (or whose
+    code is empty, such as ``"w"``) give None.
+
+    Args:
+        values: standardised ASCII strings (e.g. ``last_name_std``).
+
+    Returns:
+        An object Series of codes of any length with the index of ``values``.
+
+    Examples:
+        >>> metaphone(pd.Series(["catherine", "katherine", "philip", "filip", None])).tolist()
+        ['K0RN', 'K0RN', 'FLP', 'FLP', None]
+    """
+    return map_text(values, PHONETIC_CODES["metaphone"])
+
+
+def nysiis(values: pd.Series) -> pd.Series:
+    """NYSIIS code of each value (New York State Identification and Intelligence
+    System), not cut to six letters.
+
+    Non-letters are ignored as in :func:`soundex`; values without letters give None.
+
+    Args:
+        values: standardised ASCII strings (e.g. ``last_name_std``).
+
+    Returns:
+        An object Series of codes of any length with the index of ``values``.
+
+    Examples:
+        >>> nysiis(pd.Series(["catherine", "katherine", "philip", "filip", ""])).tolist()
+        ['CATARAN', 'CATARAN', 'FALAP', 'FALAP', None]
+    """
+    return map_text(values, PHONETIC_CODES["nysiis"])

@@ -70,14 +70,14 @@ def test_rule_parse_name_and_config() -> None:
         (
             "last_name:sondex",
             "blocking rule[0]: unknown transform 'sondex' in 'last_name:sondex'; "
-            "use one of soundex, nick, year, number, tokens, prefixN, suffixN, rareN "
-            "(e.g. prefix3)",
+            "use one of soundex, metaphone, nysiis, nick, year, number, tokens, prefixN, "
+            "suffixN, rareN (e.g. prefix3)",
         ),
         (
             ["email", "dob:prefix"],
             "blocking rule[1]: unknown transform 'prefix' in 'dob:prefix'; "
-            "use one of soundex, nick, year, number, tokens, prefixN, suffixN, rareN "
-            "(e.g. prefix3)",
+            "use one of soundex, metaphone, nysiis, nick, year, number, tokens, prefixN, "
+            "suffixN, rareN (e.g. prefix3)",
         ),
         (
             ["email", ""],
@@ -200,6 +200,22 @@ def _codes(values: list[str | None], key: str, field: str = "v") -> list[int]:
 def test_soundex_transform() -> None:
     values = ["smith", "smyth", "schmidt", "jones", "robert", "rupert", None, "123"]
     assert _codes(values, "v:soundex") == [0, 0, 0, 1, 2, 2, -1, -1]
+
+
+@pytest.mark.parametrize("transform", ["metaphone", "nysiis"])
+def test_sounding_alike_transforms_block_a_different_first_letter_together(
+        transform: str) -> None:
+    # Soundex keeps the first letter: C365 / K365, P410 / F410.
+    values = ["catherine", "katherine", "philip", "filip", "smith", None, "-"]
+    assert _codes(values, f"v:{transform}") == [0, 0, 1, 1, 2, -1, -1]
+    assert _codes(values, "v:soundex") == [0, 1, 2, 3, 4, -1, -1]
+
+
+@pytest.mark.parametrize("transform", ["soundex", "metaphone", "nysiis"])
+def test_a_phonetic_key_reads_the_letters_only(transform: str) -> None:
+    values = ["van der berg", "vanderberg", "o'connor", "oconnor"]
+    codes = _codes(values, f"v:{transform}")
+    assert codes[0] == codes[1] and codes[2] == codes[3] and codes[0] != codes[2]
 
 
 def test_nick_transform_maps_nicknames_to_the_formal_name() -> None:

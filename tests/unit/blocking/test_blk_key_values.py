@@ -37,8 +37,9 @@ def _same_partition(a: np.ndarray, b: np.ndarray) -> None:
 
 
 @pytest.mark.parametrize("key", ["first_name", "first_name:nick", "last_name:soundex",
-                                 "dob:year", "email:prefix3", "email:suffix5",
-                                 "last_name:tokens", "amount:number"])
+                                 "last_name:metaphone", "last_name:nysiis", "dob:year",
+                                 "email:prefix3", "email:suffix5", "last_name:tokens",
+                                 "amount:number"])
 def test_key_values_partition_like_key_codes(key: str) -> None:
     parsed = parse_key(key)
     _same_partition(np.asarray(key_values(RECORDS, parsed)), key_codes(RECORDS, parsed))
@@ -58,8 +59,8 @@ TEXTS = ["smith", "bob", "", " ", "o'neil", "liz ann", "1985-03-02", "ab", None,
          "élan"]
 
 
-@pytest.mark.parametrize("transform", ["", ":soundex", ":nick", ":tokens", ":year",
-                                       ":prefix3", ":suffix2", ":number"])
+@pytest.mark.parametrize("transform", ["", ":soundex", ":metaphone", ":nysiis", ":nick",
+                                       ":tokens", ":year", ":prefix3", ":suffix2", ":number"])
 @pytest.mark.parametrize("dtype", [object, "string[pyarrow]"])
 def test_one_record_gets_the_values_of_many(transform: str, dtype) -> None:
     # A few records (a record being resolved) take the value-by-value path.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from unifyprofile.blocking import BlockingRule
+from unifyprofile.blocking import BlockingRule, Key
 from unifyprofile.config import Config, dump_config, load_config, parse_config
 from unifyprofile.errors import ConfigError, UnifyProfileError
 from unifyprofile.golden import Survivorship
@@ -170,6 +170,15 @@ def test_round_trip_keeps_column_lists_and_source_options() -> None:
     assert again.sources[0].columns["address"] == ("No", "Street")
 
 
+def test_phonetic_blocking_keys_parse_and_round_trip() -> None:
+    cfg = parse_config({"blocking": {"rules": [["last_name:metaphone", "dob"],
+                                               ["first_name:nick", "last_name:nysiis"]]}})
+    assert [r.name for r in cfg.blocking] == ["last_name:metaphone & dob",
+                                              "first_name:nick & last_name:nysiis"]
+    assert cfg.blocking[0].keys[0] == Key("last_name", "metaphone")
+    assert parse_config(tomllib.loads(dump_config(cfg))) == cfg
+
+
 def test_default_config_dumps() -> None:
     text = dump_config(Config())
     assert parse_config(tomllib.loads(text)) == Config()
@@ -221,7 +230,8 @@ def test_every_problem_is_reported_once_with_its_key_path(tmp_path: Path) -> Non
         f"sources[1].preset must be one of {presets} (got 'shopifi_customers'); did you "
         "mean 'shopify_customers'?",
         "blocking.rules[1][0]: unknown transform 'sondex' in 'last_name:sondex'; use one of "
-        "soundex, nick, year, number, tokens, prefixN, suffixN, rareN (e.g. prefix3)",
+        "soundex, metaphone, nysiis, nick, year, number, tokens, prefixN, suffixN, rareN "
+        "(e.g. prefix3)",
     ]
     assert err.path == str(path)
     assert str(err).startswith(f"{path}: 5 problems in the configuration:\n  - guard: ")

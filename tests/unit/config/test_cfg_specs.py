@@ -134,7 +134,8 @@ def test_a_rule_key_that_does_not_parse_is_named_by_its_position() -> None:
         DeterministicRule("r", ("email:sondex", 5))
     assert info.value.problems == [
         "rule 'r': keys[0]: unknown transform 'sondex' in 'email:sondex'; use one of "
-        "soundex, nick, year, number, tokens, prefixN, suffixN, rareN (e.g. prefix3)",
+        "soundex, metaphone, nysiis, nick, year, number, tokens, prefixN, suffixN, rareN "
+        "(e.g. prefix3)",
         "rule 'r': keys[1]: expected a key such as \"email\" or \"last_name:soundex\", got 5",
     ]
 
