@@ -62,17 +62,11 @@ _RESERVED = {schema.RECORD_ID, schema.SOURCE, schema.SOURCE_RECORD_ID, schema.UP
              schema.ENTITY_ID, "source_row", "i", "j"}
 
 #: Looser person rules tried after the preset ones, kept only within the pair budget.
-#: The preset rules block surnames on Soundex, which on the labelled person sets keeps
-#: more true pairs together than Metaphone or NYSIIS (typing errors after the first
-#: letter outnumber spellings that sound alike); the last rule adds what Soundex cannot
-#: group, a different first letter that sounds the same (Catherine, Katherine), and
-#: makes few pairs that Soundex's rule does not.
 LOOSE_PERSON_RULES: tuple[tuple[str, ...], ...] = (
     ("dob",), ("last_name",), ("first_name:nick", "city"), ("last_name:soundex", "city"),
     ("email:prefix4",), ("first_name:nick", "dob:year"), ("last_name:prefix2", "dob:year"),
     ("postcode", "first_name:prefix1"), ("address:tokens",), ("full_name",),
     ("phone:suffix6",), ("first_name:nick",), ("city", "dob:year"),
-    ("first_name:nick", "last_name:metaphone"),
 )
 
 #: Match probability a pair needs to link when deduplicating without a config.

@@ -19,6 +19,7 @@ from unifyprofile.blocking import (
     Key,
     analyse_blocking,
     block,
+    default_rules,
     key_codes,
     parse_key,
 )
@@ -209,6 +210,19 @@ def test_sounding_alike_transforms_block_a_different_first_letter_together(
     values = ["catherine", "katherine", "philip", "filip", "smith", None, "-"]
     assert _codes(values, f"v:{transform}") == [0, 0, 1, 1, 2, -1, -1]
     assert _codes(values, "v:soundex") == [0, 1, 2, 3, 4, -1, -1]
+
+
+def test_zero_config_keys_surnames_by_the_code_that_forgives_typing_errors() -> None:
+    # Typing errors after the first letter, the commonest variants of a surname in the
+    # labelled person sets: Soundex groups each pair, Metaphone or NYSIIS split some.
+    typed = [("johnson", "jonhson"), ("smith", "smiht"), ("baker", "bakre")]
+    values: list[str | None] = [name for pair in typed for name in pair]
+    for transform, together in (("soundex", 3), ("metaphone", 1), ("nysiis", 2)):
+        codes = _codes(values, f"v:{transform}")
+        assert sum(codes[2 * k] == codes[2 * k + 1] for k in range(3)) == together
+    surname_keys = {str(key) for rule in default_rules({"first_name", "last_name", "dob"})
+                    for key in rule.keys if key.field == "last_name"}
+    assert surname_keys == {"last_name:soundex", "last_name:prefix3"}
 
 
 @pytest.mark.parametrize("transform", ["soundex", "metaphone", "nysiis"])

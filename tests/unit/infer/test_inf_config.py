@@ -270,48 +270,6 @@ def test_a_loose_rule_making_pairs_as_the_square_of_the_records_is_left_out(monk
     assert "dob" in rules
 
 
-def test_surnames_that_sound_alike_meet_where_soundex_keeps_them_apart(monkeypatch):
-    from unifyprofile import infer
-
-    monkeypatch.setattr(infer, "MIN_PAIR_BUDGET", 100)  # the floor, scaled down
-    n = 300
-    # 30 given names of 10 records each: blocking on the given name alone makes more
-    # pairs than a looser rule may (600), so it is left out.
-    given = ["Anna", "Ben", "Carl", "Dora", "Emil", "Frida", "Gerd", "Hanna", "Ida", "Jonas",
-             "Karin", "Lars", "Maja", "Nils", "Olga", "Paul", "Rita", "Sven", "Tina", "Ulf",
-             "Vera", "Walter", "Xenia", "Yann", "Zora", "Arne", "Bodil", "Clara", "Dirk",
-             "Edda"]
-    surnames = [f"{a}{b}" for a in ("Berg", "Dahl", "Lind", "Holm", "Strand", "Vik", "Lund",
-                                    "Sand", "Ek", "Moll")
-                for b in ("man", "gren", "berg", "ström", "qvist", "ander", "holm", "sen",
-                          "borg", "dal", "by", "lin", "ert", "stad", "wall", "hed", "sjö",
-                          "fors", "näs", "mark", "ring", "löf", "gård", "rud", "vall",
-                          "bäck", "å", "ås", "ö", "ton")]
-    variants = [("Catherine", "Katherine"), ("Philips", "Filips"), ("Carlsen", "Karlsen")]
-    for k, (a, b) in enumerate(variants):
-        surnames[2 * k], surnames[2 * k + 30] = a, b  # the same given name
-    people = pd.DataFrame({"record_id": [str(k) for k in range(n)],
-                           "given": [given[k % 30] for k in range(n)],
-                           "surname": surnames})
-    config, _ = infer_config({"records": people})
-    records, _, _, _ = Resolver(config).prepare()
-    fitted, notes = fit_blocking(config, records)
-    names = [r.name for r in fitted.blocking]
-    assert "first_name:nick" not in names
-    assert "first_name:nick & last_name:metaphone" in names
-    candidates = block(records, fitted.blocking)
-    found = {(int(i), int(j)) for i, j in zip(candidates.i, candidates.j, strict=True)}
-    ids = records["source_record_id"].tolist()
-    pairs = [tuple(sorted((ids.index(str(2 * k)), ids.index(str(2 * k + 30)))))
-             for k in range(len(variants))]
-    assert all(pair in found for pair in pairs)
-    # Soundex alone, first letter kept, leaves them in different blocks.
-    without = [r for r in fitted.blocking if r.name != "first_name:nick & last_name:metaphone"]
-    candidates = block(records, without)
-    found = {(int(i), int(j)) for i, j in zip(candidates.i, candidates.j, strict=True)}
-    assert not any(pair in found for pair in pairs)
-
-
 def test_a_veto_is_lifted_when_the_data_shows_names_replaced():
     from unifyprofile.infer import fit_guards
 
