@@ -1,3 +1,3 @@
-"""Data files shipped with unifyprofile (``nicknames.csv``)."""
+"""Data files shipped with unifyprofile (``nicknames.csv``, ``korean_surnames.csv``)."""
 
 __all__: list[str] = []

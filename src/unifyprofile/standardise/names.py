@@ -7,8 +7,24 @@ suffixes are dropped, apostrophes vanish (``O'Brien`` -> ``"obrien"``) and other
 punctuation becomes a space.  A question mark (or U+FFFD) inside a word is a letter an
 export's code page lost ("Buli?" for Bulić) and stays as :data:`LOST_LETTER`, which name
 comparisons match to any letter.  ``split_full_name`` splits a full name into first and last
-name (surname first for Chinese and Korean names), ``nickname_key`` maps ``bob`` to
-``robert`` with a shipped table.
+name (surname first for Chinese, Korean and Japanese names), ``nickname_key`` maps ``bob``
+to ``robert`` with a shipped table.
+
+East Asian names meet the spellings their holders use in Latin script:
+
+- a Korean surname in Hangul takes its usual spelling from the shipped table
+  ``unifyprofile/data/korean_surnames.csv`` (김 -> ``kim``, 이 -> ``lee``, 박 -> ``park``; the
+  Revised Romanisation gives ``gim``, ``i``, ``bak``) when it stands as a word of its own,
+  or is the family name :func:`split_full_name` finds; given names keep the Revised
+  Romanisation (민준 -> ``minjun``);
+- kana is read in passport Hepburn (さとう -> ``sato``, じゅん -> ``jun``), and a name holding
+  kana is Japanese: family name first;
+- characters only are Chinese (pinyin) unless the name looks Japanese (see
+  ``_japanese.is_japanese``: a family name of two or more characters written apart, as
+  in 山田 太郎, or four or more characters in one word not opening on a Chinese compound
+  surname, or a family-name value of two or more characters); a Japanese name in
+  characters is read with SudachiPy's dictionary when the optional ``japanese`` extra is
+  installed (山田太郎 -> ``yamada taro``) and keeps the Chinese reading otherwise.
 """
 
 from __future__ import annotations
@@ -25,6 +41,7 @@ import pandas as pd
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
+from . import _japanese, _korean
 from ._common import (
     PLACEHOLDER,
     StdFlag,
@@ -50,6 +67,11 @@ _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _HAN_RUN = re.compile(f"[{_HAN_CHARS}]+")
 _HANGUL_NAME = re.compile("[\uac00-\ud7a3]+")
 _NAME_DOTS = re.compile("[\u00b7\u2022\u30fb\u2027\uff65]")
+_NAME_WORDS = re.compile("[\\s\u00b7\u2022\u30fb\u2027\uff65]+")
+_HAN_OR_KANA = re.compile(f"[{_HAN_CHARS}{_japanese.KANA_CHARS}]+")
+#: A Hangul word of one or two syllables standing alone: perhaps a surname (김, 남궁).
+_HANGUL_SHORT = re.compile(f"(?<![{_korean.HANGUL_SYLLABLES}])[{_korean.HANGUL_SYLLABLES}]{{1,2}}"
+                           f"(?![{_korean.HANGUL_SYLLABLES}])")
 _PHD = re.compile(r"\bph\.?\s*d\b\.?")
 _MD = re.compile(r"\bm\.\s*d\.")
 _APOSTROPHES = re.compile("['`\u2018\u2019\u02bc]")
@@ -257,6 +279,42 @@ def _transliterate_han(text: str, surname: bool) -> str:
     return _HAN_RUN.sub(one, text)
 
 
+def _korean_surnames(text: str, surname: bool) -> str:
+    # One syllable alone is a surname whatever the column (a one-syllable given name is
+    # rare); two (남궁, but also the given name 선우) only in a family-name column.
+    def one(match: re.Match[str]) -> str:
+        latin = _korean.surname_latin(match.group(), compound=surname)
+        return f" {latin} " if latin else match.group()
+
+    return _HANGUL_SHORT.sub(one, text)
+
+
+def _japanese_words(text: str, surname: bool) -> list[str] | None:
+    """The words of a name to be read as Japanese, or None (see ``_japanese``)."""
+    words = [word for word in _NAME_WORDS.split(text) if word]
+    han_only = all(_HAN_OR_KANA.fullmatch(word) for word in words)
+    if _japanese.is_japanese(words, han_only, compounds=_COMPOUND_SURNAMES, surname=surname):
+        return words
+    return None
+
+
+def _read_japanese(word: str, surname: bool = False) -> list[tuple[str, bool]]:
+    """One word of a Japanese name in Latin letters: (part, is the family name) pairs.
+
+    The dictionary reads it when the ``japanese`` extra is installed; otherwise, or when
+    it has no Japanese reading for a character, kana is read in Hepburn and characters in
+    pinyin, as one part.
+    """
+    if _HAN_OR_KANA.fullmatch(word):
+        parts = _japanese.read_name(word, family_name=surname)
+        if parts:
+            return parts
+    latin = _japanese.fold_kana(word)
+    if _HAN_RUN.search(latin):
+        latin = "".join(_transliterate_han(latin, surname).split())
+    return [(latin, False)]
+
+
 def _strip_affixes(tokens: list[str]) -> list[str]:
     # Only strip while another token remains, so that "Md" or "Miss" alone stays (and a
     # lone honorific is then a placeholder) and a second pass finds nothing to strip.
@@ -269,8 +327,13 @@ def _strip_affixes(tokens: list[str]) -> list[str]:
 
 def _clean_name(text: str, surname: bool = False) -> str:
     text = _LOST.sub(LOST_LETTER, unicodedata.normalize("NFKC", repair_mojibake(text)))
+    japanese = _japanese_words(text, surname) if _HAN_OR_KANA.search(text) else None
+    if japanese is not None:
+        text = " ".join(part for word in japanese for part, _ in _read_japanese(word, surname))
     if _HAN_RUN.search(text):
         text = _transliterate_han(text, surname)
+    if _HANGUL_NAME.search(text):
+        text = _korean_surnames(text, surname)
     text = ascii_fold(text)
     text = _MD.sub(" md ", _PHD.sub(" phd ", text))
     text = _NON_LETTER.sub(" ", _APOSTROPHES.sub("", text))
@@ -300,11 +363,14 @@ def standardise_name(values: pd.Series, *, surname: bool = False) -> pd.DataFram
         ``"n/a"``, ``"test"``, ``"-"`` or a lone honorific).
 
     Examples:
-        >>> standardise_name(pd.Series(["Dr. Seán O'Brien-Smith Jr.", "小明", "N/A"]))
+        >>> standardise_name(pd.Series(["Dr. Seán O'Brien-Smith Jr.", "小明", "N/A",
+        ...                             "박", "さとう"]))
                          std         flag
         0  sean obrien smith         None
         1           xiaoming         None
         2               None  placeholder
+        3               park         None
+        4               sato         None
     """
     return map_std_flag(values, lambda text: _parse_name(text, surname))
 
@@ -327,6 +393,31 @@ def _is_simple_token(token: str) -> bool:
     return token.lower().replace(".", "") not in _parser_words()
 
 
+def _korean_family(hangul: str) -> str:
+    return _korean.surname_latin(hangul) or ascii_fold(hangul)
+
+
+def _split_japanese(text: str) -> tuple[str | None, str | None] | None:
+    """A Japanese name split family name first, or None when it is not Japanese (or is
+    characters only, unsplit, with no dictionary to read them: the Chinese split then)."""
+    words = _japanese_words(text, surname=False)
+    if words is None:
+        return None
+    if len(words) >= 2:  # 山田 太郎: the family name first
+        given = " ".join(part for word in words[1:] for part, _ in _read_japanese(word))
+        return given, "".join(part for part, _ in _read_japanese(words[0], surname=True))
+    parts = _read_japanese(words[0])
+    if len(parts) == 2 and parts[0][1]:
+        return parts[1][0], parts[0][0]
+    if _japanese.has_kana(words[0]):
+        return parts[0][0], None  # one word: a first name, as for any name
+    if not _japanese.reader_available():
+        return None
+    # Characters the dictionary read as one name: most family names have two.
+    head = _read_japanese(words[0][:2], surname=True)
+    return "".join(part for part, _ in _read_japanese(words[0][2:])), head[0][0]
+
+
 def _split_east_asian(text: str) -> tuple[str | None, str | None] | None:
     compact = "".join(text.split())
     transliterate: Callable[[str], str]
@@ -334,7 +425,7 @@ def _split_east_asian(text: str) -> tuple[str | None, str | None] | None:
     if _HAN_RUN.fullmatch(compact):
         compounds, transliterate, family = _COMPOUND_SURNAMES, _pinyin, _surname_pinyin
     elif _HANGUL_NAME.fullmatch(compact):
-        compounds, transliterate, family = _KOREAN_COMPOUND_SURNAMES, ascii_fold, ascii_fold
+        compounds, transliterate, family = _KOREAN_COMPOUND_SURNAMES, ascii_fold, _korean_family
     else:
         return None
     if len(compact) == 1:
@@ -345,11 +436,17 @@ def _split_east_asian(text: str) -> tuple[str | None, str | None] | None:
 
 def _split_one(text: str) -> tuple[str | None, str | None]:
     text = unicodedata.normalize("NFKC", repair_mojibake(text)).strip()
-    if _HAN_RUN.search(text) and _NAME_DOTS.search(text):
-        # 约翰·史密斯: a Western name written in characters, given name first.
-        parts = [p for p in _NAME_DOTS.split(text) if p.strip()]
+    kana = _japanese.has_kana(text)
+    if (kana or _HAN_RUN.search(text)) and _NAME_DOTS.search(text):
+        # 约翰·史密斯, ジョン・スミス: a Western name written in characters or kana, given
+        # name first.
+        parts = [p.strip() for p in _NAME_DOTS.split(text) if p.strip()]
         if len(parts) >= 2:
-            return _pinyin(parts[0].strip()), _pinyin(parts[-1].strip())
+            read = _japanese.fold_kana if kana else _pinyin
+            return read(parts[0]), read(parts[-1])
+    japanese = _split_japanese(text) if kana or _HAN_RUN.search(text) else None
+    if japanese is not None:
+        return japanese
     east_asian = _split_east_asian(text)
     if east_asian is not None:
         return east_asian
@@ -379,9 +476,12 @@ def split_full_name(values: pd.Series) -> pd.DataFrame:
     Western names go through ``nameparser`` (titles, ``"Last, First"``, middle names
     and suffixes are understood); Chinese names in characters take the first character,
     or a two-character compound surname such as 欧阳, as the family name and are
-    transliterated to pinyin; Korean names in Hangul likewise.  A single word is a
-    first name.  The parts are cleaned but not standardised: pass them through
-    :func:`standardise_name`.
+    transliterated to pinyin; Korean names in Hangul likewise, with the surname's usual
+    Latin spelling (김민준 -> ``kim``, ``minjun``).  Japanese names (holding kana, or
+    characters that look Japanese, see the module) are family name first: split at the
+    space, or where the dictionary of the ``japanese`` extra ends the family name.  A
+    single word is a first name.  The parts are cleaned but not standardised: pass them
+    through :func:`standardise_name`.
 
     Args:
         values: raw full names.
@@ -391,12 +491,15 @@ def split_full_name(values: pd.Series) -> pd.DataFrame:
         (None where absent).
 
     Examples:
-        >>> split_full_name(pd.Series(["Smith, John A.", "欧阳娜娜", "张伟", "Madonna"]))
+        >>> split_full_name(pd.Series(["Smith, John A.", "欧阳娜娜", "张伟", "Madonna",
+        ...                            "김민준", "やまだ たろう"]))
              first    last
         0     John   Smith
         1     nana  ouyang
         2      wei   zhang
         3  Madonna    None
+        4   minjun     kim
+        5     taro  yamada
     """
     codes, parts = distinct(values, text_func(_split_one, blank=(None, None)))
     first = object_series((codes, [p[0] for p in parts]), values).rename("first")

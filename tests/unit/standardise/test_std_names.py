@@ -115,7 +115,7 @@ def test_blank_names_are_null():
         # a Western name written in characters, given name first
         ("约翰·史密斯", "yuehan", "shimisi"),
         # Korean in Hangul: family name first
-        ("김민수", "minsu", "gim"),
+        ("김민수", "minsu", "kim"),  # the surname as its holders spell it
     ],
 )
 def test_split_full_name(raw, first, last):
