@@ -379,7 +379,7 @@ def standardise_state(values: pd.Series, country: pd.Series | None = None) -> pd
     countries = countries.where(countries.notna(), None)
     out = pd.Series(None, index=values.index, dtype=object)
     for held, rows in values.groupby(countries.fillna(""), sort=False).groups.items():
-        out[rows] = map_text(values[rows], lambda text, c=held or None: _state_one(text, c))
+        out[rows] = map_text(values[rows], functools.partial(_state_one, country=held or None))
     return out
 
 
