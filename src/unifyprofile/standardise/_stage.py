@@ -15,6 +15,7 @@ from unifyprofile._fields import field_types
 from unifyprofile.errors import ConfigError, DataError
 
 from ._common import PLACEHOLDER, align_param, whole_numbers
+from .addresses import standardise_state
 from .dates import standardise_date, standardise_timestamp
 from .ids import standardise_id
 from .names import nickname_key, split_full_name, standardise_name
@@ -307,12 +308,23 @@ def standardise(
     # come first, the others after the names.
     added: dict[str, np.ndarray | pd.Series] = {}
     plain: dict[str, np.ndarray | pd.Series] = {}
-    for field, kind in canonical.items():
-        func = kind.standardiser
+    # A state is read within its record's country ("WA": Washington or Western
+    # Australia), so the country goes first; the columns keep the fields' order.
+    fields = sorted(canonical, key=lambda field: field != "country")
+    for field in fields:
+        func = canonical[field].standardiser
         if func is None or field not in records or field in _BESPOKE:
             continue
-        columns = _standardised(func, records[field], field, ctx)
+        country = plain.get(schema.std("country"))
+        if func is standardise_state and country is not None:
+            values = standardise_state(records[field], pd.Series(
+                country, index=records.index, dtype=object))
+            columns = {schema.std(field): _plain(values, ctx.declared(field, standardise_state))}
+        else:
+            columns = _standardised(func, records[field], field, ctx)
         (added if schema.flag(field) in columns else plain).update(columns)
+    order = {schema.std(field): at for at, field in enumerate(canonical)}
+    plain = dict(sorted(plain.items(), key=lambda item: order.get(item[0], len(order))))
     phones_at = len(added)  # their columns go here, when they are done
     if "dob" in records:
         frame = standardise_date(records["dob"], dayfirst)

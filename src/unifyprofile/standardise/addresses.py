@@ -8,6 +8,7 @@ so that spelling and formatting differences disappear before comparison.
 from __future__ import annotations
 
 import functools
+import gettext
 import re
 import unicodedata
 
@@ -115,78 +116,13 @@ _UNIT_WORDS = frozenset({"apt", "ste", "unit", "fl", "rm", "bldg", "box", "no", 
 
 _CITY_WORDS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "pt": "point"}
 
-_US_STATES = {
-    "alabama": "AL",
-    "alaska": "AK",
-    "arizona": "AZ",
-    "arkansas": "AR",
-    "california": "CA",
-    "colorado": "CO",
-    "connecticut": "CT",
-    "delaware": "DE",
-    "district of columbia": "DC",
-    "florida": "FL",
-    "georgia": "GA",
-    "hawaii": "HI",
-    "idaho": "ID",
-    "illinois": "IL",
-    "indiana": "IN",
-    "iowa": "IA",
-    "kansas": "KS",
-    "kentucky": "KY",
-    "louisiana": "LA",
-    "maine": "ME",
-    "maryland": "MD",
-    "massachusetts": "MA",
-    "michigan": "MI",
-    "minnesota": "MN",
-    "mississippi": "MS",
-    "missouri": "MO",
-    "montana": "MT",
-    "nebraska": "NE",
-    "nevada": "NV",
-    "new hampshire": "NH",
-    "new jersey": "NJ",
-    "new mexico": "NM",
-    "new york": "NY",
-    "north carolina": "NC",
-    "north dakota": "ND",
-    "ohio": "OH",
-    "oklahoma": "OK",
-    "oregon": "OR",
-    "pennsylvania": "PA",
-    "rhode island": "RI",
-    "south carolina": "SC",
-    "south dakota": "SD",
-    "tennessee": "TN",
-    "texas": "TX",
-    "utah": "UT",
-    "vermont": "VT",
-    "virginia": "VA",
-    "washington": "WA",
-    "west virginia": "WV",
-    "wisconsin": "WI",
-    "wyoming": "WY",
-    "puerto rico": "PR",
-    "alberta": "AB",
-    "british columbia": "BC",
-    "manitoba": "MB",
-    "new brunswick": "NB",
-    "newfoundland and labrador": "NL",
-    "nova scotia": "NS",
-    "ontario": "ON",
-    "prince edward island": "PE",
-    "quebec": "QC",
-    "saskatchewan": "SK",
-    "new south wales": "NSW",
-    "queensland": "QLD",
-    "south australia": "SA",
-    "tasmania": "TAS",
-    "victoria": "VIC",
-    "western australia": "WA",
-    "northern territory": "NT",
-    "australian capital territory": "ACT",
-}
+#: Countries whose subdivisions a bare code ("WA", "ON") or a name that several countries'
+#: subdivisions share stands for when a record has no country, in this order: a state
+#: column without a country holds a US, Canadian or Australian state more often than not.
+_STATE_COUNTRIES = ("US", "CA", "AU")
+#: Languages whose names of subdivisions are read besides ISO 3166-2's own (pycountry's
+#: translations): "Bavaria" and "Bavière" as well as "Bayern".
+_STATE_LANGUAGES = ("en", "de", "fr", "es")
 
 #: Names and abbreviations of countries that ISO 3166 (pycountry) does not list: common
 #: short forms, parts of a country, and native names.
@@ -250,12 +186,46 @@ def known_country(text: str) -> bool:
 
 
 @functools.cache
+def _subdivisions() -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """ISO 3166-2 subdivisions (pycountry) by folded name or code.
+
+    Returns ``(within, alone)``: ``within`` maps (country, key) to the subdivision's
+    code; ``alone`` maps a key to the code it stands for in a record with no country: a
+    code or name of a subdivision of the first of :data:`_STATE_COUNTRIES` that has one,
+    else a name that one top-level subdivision in the world holds ("Bayern", "Bavaria").
+    """
+    translations = [gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang],
+                                        fallback=True) for lang in _STATE_LANGUAGES]
+    within: dict[tuple[str, str], str] = {}
+    named: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        country, code = sub.country_code, sub.code
+        names = {sub.name}
+        if sub.parent_code is None:  # translated: the states, provinces and regions
+            names |= {t.gettext(sub.name) for t in translations}
+        keys = {" ".join(_words(name)) for name in names}
+        for key in keys | {code.partition("-")[2].lower()}:
+            within.setdefault((country, key), code)
+        if sub.parent_code is None:
+            for key in keys:
+                named.setdefault(key, set()).add(code)
+    alone = {key: next(iter(codes)) for key, codes in named.items() if len(codes) == 1}
+    for country in reversed(_STATE_COUNTRIES):
+        alone |= {key: code for (held, key), code in within.items() if held == country}
+    return within, alone
+
+
+@functools.cache
 def _state_keys() -> frozenset[str]:
-    return frozenset(_US_STATES) | frozenset(c.lower() for c in _US_STATES.values())
+    within = _subdivisions()[0]
+    return frozenset(key for country, key in within if country in _STATE_COUNTRIES)
 
 
 def known_state(text: str) -> bool:
     """True for a US, Canadian or Australian state or province, by name or postal code.
+
+    (Other countries' regions are left out: many share a name with their largest city,
+    Tokyo, Berlin or Vienna, and this tells a column of states from one of cities.)
 
     >>> known_state("ca"), known_state("New South Wales"), known_state("Bavaria")
     (True, True, False)
@@ -369,30 +339,48 @@ def standardise_city(values: pd.Series) -> pd.Series:
     return map_text(values, _city_one)
 
 
-def _state_one(text: str) -> str | None:
+def _state_one(text: str, country: str | None = None) -> str | None:
     key = " ".join(_words(text))
     if _is_junk(key):
         return None
-    return _US_STATES.get(key, key.upper())
+    within, alone = _subdivisions()
+    found = within.get((country, key)) if country else alone.get(key)
+    return found or key.upper()
 
 
-def standardise_state(values: pd.Series) -> pd.Series:
-    """Standardise states, provinces and regions.
+def standardise_state(values: pd.Series, country: pd.Series | None = None) -> pd.Series:
+    """Standardise states, provinces and regions to ISO 3166-2 codes.
 
-    US states and Canadian and Australian states or provinces written in full become
-    their postal codes; anything else is folded to ASCII uppercase words.
+    A name (in ISO 3166-2's own language, or a top-level subdivision's in English,
+    German, French or Spanish) or a code becomes the subdivision's code, ``US-WA``
+    or ``AU-WA``; with ``country`` it is read within that country, without it a code
+    or a name that several countries share is a US, Canadian or Australian one, and a
+    name that one country's top-level subdivision holds is that one.  Anything else is
+    folded to ASCII uppercase words.
 
     Args:
         values: raw state or region names or codes.
+        country: ISO alpha-2 codes (``country_std``) with the index of ``values``;
+            null where a record has none.
 
     Returns:
         An object Series with the index of ``values``.
 
     Examples:
         >>> standardise_state(pd.Series(["California", "ca.", "N.S.W.", "Bavaria"])).tolist()
-        ['CA', 'CA', 'NSW', 'BAVARIA']
+        ['US-CA', 'US-CA', 'AU-NSW', 'DE-BY']
+        >>> standardise_state(pd.Series(["WA", "WA", "Western Australia"]),
+        ...                   pd.Series(["US", "AU", None])).tolist()
+        ['US-WA', 'AU-WA', 'AU-WA']
     """
-    return map_text(values, _state_one)
+    if country is None:
+        return map_text(values, _state_one)
+    countries = pd.Series(country, index=values.index, dtype=object)
+    countries = countries.where(countries.notna(), None)
+    out = pd.Series(None, index=values.index, dtype=object)
+    for held, rows in values.groupby(countries.fillna(""), sort=False).groups.items():
+        out[rows] = map_text(values[rows], functools.partial(_state_one, country=held or None))
+    return out
 
 
 def _country_one(text: str) -> str | None:

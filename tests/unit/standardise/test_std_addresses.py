@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from unifyprofile.standardise import (
+    standardise,
     standardise_address,
     standardise_city,
     standardise_country,
@@ -106,19 +107,40 @@ def test_standardise_city(raw, std):
 @pytest.mark.parametrize(
     ("raw", "std"),
     [
-        ("CA", "CA"),
-        ("ca", "CA"),
-        ("California", "CA"),
-        ("new york", "NY"),
-        ("N.Y.", "NY"),
-        ("Ontario", "ON"),
-        ("New South Wales", "NSW"),
-        ("Bavaria", "BAVARIA"),
-        ("Île-de-France", "ILE DE FRANCE"),
+        ("CA", "US-CA"),
+        ("ca", "US-CA"),
+        ("California", "US-CA"),
+        ("new york", "US-NY"),
+        ("N.Y.", "US-NY"),
+        ("Ontario", "CA-ON"),
+        ("New South Wales", "AU-NSW"),
+        ("WA", "US-WA"),  # a bare code: the first of US, Canada, Australia to hold it
+        ("Western Australia", "AU-WA"),
+        ("Bavaria", "DE-BY"),  # one country's region, in English
+        ("Bayern", "DE-BY"),
+        ("Île-de-France", "FR-IDF"),
+        ("Atlantis", "ATLANTIS"),
     ],
 )
 def test_standardise_state(raw, std):
     assert standardise_state(pd.Series([raw])).iloc[0] == std
+
+
+def test_a_state_is_read_within_its_records_country():
+    values = pd.Series(["WA", "WA", "WA", "BY", "Washington", "Limburg", "Limburg"])
+    country = pd.Series(["US", "AU", None, "DE", "AU", "NL", "BE"])
+    assert standardise_state(values, country).tolist() == [
+        "US-WA", "AU-WA", "US-WA", "DE-BY", "WASHINGTON", "NL-LI", "BE-VLI"]
+
+
+def test_standardise_reads_the_state_within_the_country_column():
+    records = pd.DataFrame({"state": ["WA", "WA", "Bayern"],
+                            "country": ["Australia", "USA", None]})
+    out = standardise(records)
+    assert out["state_std"].tolist() == ["AU-WA", "US-WA", "DE-BY"]
+    # The columns keep the fields' order (state before country).
+    added = [c for c in out.columns if c.endswith("_std")]
+    assert added == ["state_std", "country_std"]
 
 
 @pytest.mark.parametrize(

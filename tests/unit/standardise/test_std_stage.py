@@ -61,7 +61,7 @@ def test_columns_values_and_flags():
     assert plain(out["gender_std"]) == ["m", "f", None, "f"]
     assert plain(out["address_std"]) == ["1 main st", None, "apt 2 10 baker st", None]
     assert plain(out["city_std"]) == ["saint louis", None, "london", None]
-    assert plain(out["state_std"]) == ["MO", None, None, None]
+    assert plain(out["state_std"]) == ["US-MO", None, None, None]
     assert plain(out["postcode_std"]) == ["63101", None, "NW16XE", None]
     assert plain(out["country_std"]) == ["US", "CN", "GB", None]
     assert plain(out["company_std"]) == ["acme", None, None, None]
