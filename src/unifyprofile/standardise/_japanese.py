@@ -35,7 +35,6 @@ from unifyprofile._log import logger
 KANA_CHARS = ("\u3005\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"
               "\uff66-\uff9f")
 _KANA_RUN = re.compile(f"[{KANA_CHARS}]+")
-_KANA_ONLY = re.compile(f"[{KANA_CHARS}]+")
 
 _ROWS = (
     ("あいうえお", "a i u e o"), ("かきくけこ", "ka ki ku ke ko"),
@@ -214,8 +213,8 @@ def read_name(word: str, *, family_name: bool = False) -> list[tuple[str, bool]]
             continue
         # Kana reads as it is written; a kana word the dictionary does not know may get
         # a reading that drops letters.
-        reading = surface if _KANA_ONLY.fullmatch(surface) else reading
-        if not _KANA_ONLY.fullmatch(reading):
+        reading = surface if _KANA_RUN.fullmatch(surface) else reading
+        if not _KANA_RUN.fullmatch(reading):
             return None
         if k == 0:
             family = pos[2] == "人名" and pos[3] == "姓"
