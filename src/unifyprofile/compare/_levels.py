@@ -36,7 +36,7 @@ from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.schema import NULL_LEVEL, SOURCE, UNPLACED, flag, std
 from unifyprofile.standardise.dates import parse_dates
 from unifyprofile.standardise.lexicon import name_sex
-from unifyprofile.standardise.names import LOST_LETTER
+from unifyprofile.standardise.names import LOST_LETTER, nickname_pairs
 from unifyprofile.standardise.numbers import parse_numbers
 
 from . import _kernels as k
@@ -487,7 +487,7 @@ class NameComparison(Comparison):
             unplaced = (records[flag(self.field)] == UNPLACED).to_numpy(dtype=bool,
                                                                          na_value=False)
         prepared = _PreparedName(self, own, uniques, nick, swap, unplaced)
-        if self.aliases and nick is not None:
+        if nick is not None:
             prepared.aliases(self.aliases)
         # Term frequencies count people, not records: a name's records that share a
         # birth date, an e-mail, a phone or a place count once.  Counted when first read
@@ -693,13 +693,17 @@ class _PreparedName(_Cascade):
         return frequency
 
     def aliases(self, pairs: tuple[tuple[str, str], ...]) -> None:
-        """Let the pairs of names ``pairs`` reach the nickname level (those of them
-        that the records hold)."""
+        """Let the names that may be one given name (:func:`nickname_pairs`: ``chris``
+        and ``christine`` as well as ``chris`` and ``christopher``, where the nickname
+        key holds one formal name) and the pairs of names ``pairs`` reach the nickname
+        level (those of them that the records hold)."""
         index = pd.Index(self._uniques)
         a = index.get_indexer([x for x, _ in pairs])
         b = index.get_indexer([y for _, y in pairs])
         held = (a >= 0) & (b >= 0)
-        self._aliases = unique_ints(self._pair_keys(a[held], b[held]))
+        na, nb = nickname_pairs([str(u) for u in self._uniques])
+        self._aliases = unique_ints(self._pair_keys(np.concatenate([a[held], na]),
+                                                    np.concatenate([b[held], nb])))
 
     def _pair_keys(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         size = max(len(self._uniques), 1)

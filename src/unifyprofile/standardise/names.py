@@ -8,19 +8,24 @@ punctuation becomes a space.  A question mark (or U+FFFD) inside a word is a let
 export's code page lost ("Buli?" for Bulić) and stays as :data:`LOST_LETTER`, which name
 comparisons match to any letter.  ``split_full_name`` splits a full name into first and last
 name (surname first for Chinese and Korean names), ``nickname_key`` maps ``bob`` to
-``robert`` with a shipped table.
+``robert`` and ``nickname_pairs`` finds the names that stand for one formal name, from the
+``nicknames`` package and a small overlay.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
+import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib.resources import files
 
+import nicknames
+import numpy as np
 import pandas as pd
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
@@ -37,7 +42,14 @@ from ._common import (
     text_func,
 )
 
-__all__ = ["LOST_LETTER", "formal_name", "nickname_key", "split_full_name", "standardise_name"]
+__all__ = [
+    "LOST_LETTER",
+    "formal_name",
+    "nickname_key",
+    "nickname_pairs",
+    "split_full_name",
+    "standardise_name",
+]
 
 #: What a standardised name holds for a letter that an export could not write: a system
 #: whose code page lacks "ć" or "ō" writes "?" ("Buli?", "Sait?"), a decoder that met a
@@ -404,31 +416,113 @@ def split_full_name(values: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"first": first, "last": last}, index=values.index)
 
 
+@dataclasses.dataclass(frozen=True)
+class _Nicknames:
+    """Formal names and nicknames: the ``nicknames`` package (a curated many-to-many list
+    of English given names and their nicknames, Apache-2.0) with unifyprofile's overlay,
+    ``unifyprofile/data/nicknames.csv``.
+
+    The overlay holds pairs the package lacks (spelling variants such as catherine and
+    katherine or mohamed and muhammad, and nicknames such as alfie for alfred), and, for a
+    nickname that stands for several formal names, the one it most often stands for
+    (bill for william rather than robert).
+    """
+
+    #: Each name: the names it is a nickname of or has as a nickname.
+    linked: dict[str, frozenset[str]]
+    #: Each nickname: its formal names longer than itself (two nicknames of one of them
+    #: stand for one name: bob and robbie for robert).
+    longer: dict[str, frozenset[str]]
+    #: Each nickname: the one formal name that keys it (``first_name:nick``).
+    key: dict[str, str]
+
+
 @functools.cache
-def _nicknames() -> dict[str, str]:
+def _nicknames() -> _Nicknames:
     text = files("unifyprofile.data").joinpath("nicknames.csv").read_text(encoding="utf-8")
-    return {row["nickname"]: row["formal"] for row in csv.DictReader(io.StringIO(text))}
+    preferred = {row["nickname"]: row["formal"] for row in csv.DictReader(io.StringIO(text))}
+    pairs = {(t.name1, t.name2) for t in nicknames.name_triplets()}
+    pairs |= {(formal, nickname) for nickname, formal in preferred.items()}
+    linked: dict[str, set[str]] = {}
+    longer: dict[str, set[str]] = {}
+    for formal, nickname in pairs:
+        linked.setdefault(formal, set()).add(nickname)
+        linked.setdefault(nickname, set()).add(formal)
+        if len(formal) >= len(nickname):
+            longer.setdefault(nickname, set()).add(formal)
+    has_nicknames = {formal for formal, _ in pairs}
+    key = dict(preferred)
+    for nickname, of in longer.items():
+        if nickname in key or nickname in has_nicknames:
+            continue  # a name with nicknames of its own is a formal name (robert, john)
+        # A formal name longer than the nickname (one as long if there is none: jimmy ->
+        # james), the one that shares the longest beginning ("fred": frederick before
+        # alfred), then the first in alphabetical order; followed once through the
+        # overlay (cathy -> catherine -> katherine), so that a name and its formal name
+        # have one key.
+        candidates = {name for name in of if len(name) > len(nickname)} or of - {nickname}
+        if candidates:
+            formal = min(candidates, key=lambda name: (
+                -len(os.path.commonprefix([nickname, name])), name))
+            key[nickname] = preferred.get(formal, formal)
+    return _Nicknames({name: frozenset(of) for name, of in linked.items()},
+                      {name: frozenset(of) for name, of in longer.items()}, key)
 
 
 def formal_name(name: str) -> str:
     """The formal name one standardised first name stands for (see :func:`nickname_key`).
 
-    >>> formal_name("bob")
-    'robert'
+    >>> formal_name("bob"), formal_name("bill"), formal_name("katie")
+    ('robert', 'william', 'katherine')
+    """
+    key = _nicknames().key
+    if name in key:
+        return key[name]
+    first, sep, rest = name.partition(" ")
+    return key.get(first, first) + sep + rest
+
+
+def nickname_pairs(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of ``names`` (positions) that may be one given name.
+
+    A nickname and each formal name it may stand for (``chris`` with ``christopher`` and
+    with ``christine``), and two nicknames of a formal name longer than both (``bob`` and
+    ``robbie``); never two formal names that share a nickname (``christopher`` and
+    ``christine``).  Names of several words count by their first word.
+
+    >>> a, b = nickname_pairs(["chris", "christine", "christopher", "pat", "patricia"])
+    >>> sorted(zip(a.tolist(), b.tolist()))
+    [(0, 1), (0, 2), (3, 4)]
     """
     table = _nicknames()
-    if name in table:
-        return table[name]
-    first, sep, rest = name.partition(" ")
-    return table.get(first, first) + sep + rest
+    first = [str(name).partition(" ")[0] for name in names]
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(first):
+        positions.setdefault(name, []).append(position)
+    found = set()
+    for name, held in positions.items():
+        for other in table.linked.get(name, ()):
+            found.update((x, y) for x in held for y in positions.get(other, ()))
+    sharing: dict[str, list[int]] = {}
+    for name, held in positions.items():
+        for formal in table.longer.get(name, ()):
+            sharing.setdefault(formal, []).extend(held)
+    for held in sharing.values():
+        found.update((x, y) for x in held for y in held if first[x] != first[y])
+    ordered = sorted({(min(x, y), max(x, y)) for x, y in found})
+    return (np.array([x for x, _ in ordered], dtype=np.int64),
+            np.array([y for _, y in ordered], dtype=np.int64))
 
 
 def nickname_key(first_std: pd.Series) -> pd.Series:
     """Map standardised first names to the formal name they stand for.
 
-    Uses the shipped table ``unifyprofile/data/nicknames.csv`` (``bob`` -> ``robert``,
-    ``liz`` -> ``elizabeth``, ``catherine`` -> ``katherine``).  A name not in the table
-    maps to itself; for several words the first word is mapped.
+    Formal names come from the ``nicknames`` package with unifyprofile's overlay (see
+    :func:`nickname_pairs`): ``bob`` -> ``robert``, ``liz`` -> ``elizabeth``,
+    ``catherine`` -> ``katherine``; a nickname of several formal names maps to the one it
+    most often stands for, so this key is for blocking and rules; comparisons also match a
+    nickname against its other formal names (``chris`` and ``christine``).  A name that
+    is no nickname maps to itself; for several words the first word is mapped.
 
     Args:
         first_std: first names as produced by :func:`standardise_name`.
