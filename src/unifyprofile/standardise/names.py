@@ -495,20 +495,21 @@ def nickname_pairs(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     [(0, 1), (0, 2), (3, 4)]
     """
     table = _nicknames()
-    first = [str(name).partition(" ")[0] for name in names]
     positions: dict[str, list[int]] = {}
-    for position, name in enumerate(first):
-        positions.setdefault(name, []).append(position)
-    found = set()
-    for name, held in positions.items():
-        for other in table.linked.get(name, ()):
-            found.update((x, y) for x in held for y in positions.get(other, ()))
+    for position, name in enumerate(names):
+        word = str(name).partition(" ")[0]
+        if word in table.linked:
+            positions.setdefault(word, []).append(position)
+    found: set[tuple[int, int]] = set()
     sharing: dict[str, list[int]] = {}
-    for name, held in positions.items():
-        for formal in table.longer.get(name, ()):
+    for word, held in positions.items():
+        for other in table.linked[word] & positions.keys():
+            found.update((x, y) for x in held for y in positions[other])
+        for formal in table.longer.get(word, ()):
             sharing.setdefault(formal, []).extend(held)
     for held in sharing.values():
-        found.update((x, y) for x in held for y in held if first[x] != first[y])
+        found.update((x, y) for x in held for y in held
+                     if str(names[x]).partition(" ")[0] != str(names[y]).partition(" ")[0])
     ordered = sorted({(min(x, y), max(x, y)) for x, y in found})
     return (np.array([x for x, _ in ordered], dtype=np.int64),
             np.array([y for _, y in ordered], dtype=np.int64))
