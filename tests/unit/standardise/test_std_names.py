@@ -217,7 +217,7 @@ def test_the_nickname_key_is_idempotent():
 )
 def test_nickname_pairs_many_to_many(a, b):
     first, second = nickname_pairs([a, "zoe", b])
-    assert list(zip(first.tolist(), second.tolist())) == [(0, 2)]
+    assert (first.tolist(), second.tolist()) == ([0], [2])
 
 
 @pytest.mark.parametrize(
