@@ -485,10 +485,13 @@ def formal_name(name: str) -> str:
 def nickname_pairs(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The pairs of ``names`` (positions) that may be one given name.
 
-    A nickname and each formal name it may stand for (``chris`` with ``christopher`` and
-    with ``christine``), and two nicknames of a formal name longer than both (``bob`` and
-    ``robbie``); never two formal names that share a nickname (``christopher`` and
-    ``christine``).  Names of several words count by their first word.
+    Names with one nickname key (:func:`formal_name`: ``bob`` and ``robbie`` and
+    ``robert``), and a clipped form with each formal name it may stand for (``chris``
+    with ``christopher`` and with ``christine``, ``pat`` with ``patricia``); never two
+    formal names that share a nickname (``christopher`` and ``christine``), nor a
+    nickname spelled otherwise than its formal name that the key does not join
+    (``lisa`` and ``elizabeth``: as likely a daughter and her mother).  Names of several
+    words count by their first word.
 
     >>> a, b = nickname_pairs(["chris", "christine", "christopher", "pat", "patricia"])
     >>> sorted(zip(a.tolist(), b.tolist()))
@@ -510,9 +513,18 @@ def nickname_pairs(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     for held in sharing.values():
         found.update((x, y) for x in held for y in held
                      if str(names[x]).partition(" ")[0] != str(names[y]).partition(" ")[0])
-    ordered = sorted({(min(x, y), max(x, y)) for x, y in found})
+    # Only a clipped form of a formal name (pat for patricia, chris for christine) beyond
+    # the nickname key: a nickname spelled otherwise may as well be another person's
+    # name (a mother Elizabeth, a daughter Lisa).
+    ordered = sorted({(min(x, y), max(x, y)) for x, y in found if _clipped(names[x], names[y])})
     return (np.array([x for x, _ in ordered], dtype=np.int64),
             np.array([y for _, y in ordered], dtype=np.int64))
+
+
+def _clipped(a: object, b: object) -> bool:
+    a, b = str(a).partition(" ")[0], str(b).partition(" ")[0]
+    return formal_name(a) == formal_name(b) or (b.startswith(a) if len(a) < len(b)
+                                                else a.startswith(b))
 
 
 def nickname_key(first_std: pd.Series) -> pd.Series:
