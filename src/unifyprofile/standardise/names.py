@@ -487,7 +487,8 @@ def nickname_pairs(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
     Names with one nickname key (:func:`formal_name`: ``bob`` and ``robbie`` and
     ``robert``), and a clipped form with each formal name it may stand for (``chris``
-    with ``christopher`` and with ``christine``, ``pat`` with ``patricia``); never two
+    with ``christopher`` and with ``christine``, ``pat`` with ``patricia``, ``tina``
+    with ``christina``); never two
     formal names that share a nickname (``christopher`` and ``christine``), nor a
     nickname spelled otherwise than its formal name that the key does not join
     (``lisa`` and ``elizabeth``: as likely a daughter and her mother).  Names of several
@@ -513,7 +514,7 @@ def nickname_pairs(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     for held in sharing.values():
         found.update((x, y) for x in held for y in held
                      if str(names[x]).partition(" ")[0] != str(names[y]).partition(" ")[0])
-    # Only a clipped form of a formal name (pat for patricia, chris for christine) beyond
+    # Only a clipped form of a formal name (pat for patricia, tina for christina) beyond
     # the nickname key: a nickname spelled otherwise may as well be another person's
     # name (a mother Elizabeth, a daughter Lisa).
     ordered = sorted({(min(x, y), max(x, y)) for x, y in found if _clipped(names[x], names[y])})
@@ -522,9 +523,10 @@ def nickname_pairs(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _clipped(a: object, b: object) -> bool:
-    a, b = str(a).partition(" ")[0], str(b).partition(" ")[0]
-    return formal_name(a) == formal_name(b) or (b.startswith(a) if len(a) < len(b)
-                                                else a.startswith(b))
+    """One key, or the shorter name is the longer's beginning or end (pat, tina)."""
+    short, long = sorted((str(a).partition(" ")[0], str(b).partition(" ")[0]), key=len)
+    return formal_name(short) == formal_name(long) or long.startswith(short) \
+        or long.endswith(short)
 
 
 def nickname_key(first_std: pd.Series) -> pd.Series:

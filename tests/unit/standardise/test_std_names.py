@@ -212,7 +212,7 @@ def test_the_nickname_key_is_idempotent():
 @pytest.mark.parametrize(
     ("a", "b"),
     [("pat", "patricia"), ("chris", "christine"), ("sam", "samantha"), ("alex", "alexandra"),
-     ("al", "alfred"), ("bob", "robert"), ("bob", "robbie"),
+     ("al", "alfred"), ("tina", "christina"), ("bob", "robert"), ("bob", "robbie"),
      ("catherine", "katherine"), ("mohamed", "muhammad"), ("bobby joe", "robert")],
 )
 def test_nickname_pairs_many_to_many(a, b):
