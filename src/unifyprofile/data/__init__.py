@@ -1,8 +1,8 @@
 """Data files shipped with unifyprofile.
 
-``nicknames.csv``: the overlay on the ``nicknames`` package (see
-:func:`unifyprofile.standardise.names.nickname_pairs`): pairs it lacks, and the formal
-name that keys a nickname of several.
+``nicknames.csv``: the nickname key, one formal name per nickname (see
+:func:`unifyprofile.standardise.names.nickname_key`); with the ``nicknames`` package it
+also makes the many-to-many relation of :func:`unifyprofile.standardise.names.nickname_pairs`.
 """
 
 __all__: list[str] = []

@@ -18,7 +18,6 @@ import csv
 import dataclasses
 import functools
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -418,31 +417,32 @@ def split_full_name(values: pd.Series) -> pd.DataFrame:
 
 @dataclasses.dataclass(frozen=True)
 class _Nicknames:
-    """Formal names and nicknames: the ``nicknames`` package (a curated many-to-many list
-    of English given names and their nicknames, Apache-2.0) with unifyprofile's overlay,
-    ``unifyprofile/data/nicknames.csv``.
+    """Formal names and nicknames.
 
-    The overlay holds pairs the package lacks (spelling variants such as catherine and
-    katherine or mohamed and muhammad, and nicknames such as alfie for alfred), and, for a
-    nickname that stands for several formal names, the one it most often stands for
-    (bill for william rather than robert).
+    The relation is the ``nicknames`` package's (a curated many-to-many list of English
+    given names and their nicknames, Apache-2.0) with unifyprofile's table
+    ``unifyprofile/data/nicknames.csv``.  The key is the table's alone: the one formal
+    name each nickname in it most often stands for (bill for william, not robert).  The
+    package cannot give it: a name of several formal names there has no first one, and
+    many standalone names are listed as nicknames of longer ones (maria of mariah, felix
+    of felicia, wen of wendy), which a key would join for blocking and rules.
     """
 
     #: Each name: the names it is a nickname of or has as a nickname.
     linked: dict[str, frozenset[str]]
-    #: Each nickname: its formal names longer than itself (two nicknames of one of them
-    #: stand for one name: bob and robbie for robert).
+    #: Each nickname: its formal names at least as long as itself (two nicknames of one
+    #: of them stand for one name: bob and robbie for robert).
     longer: dict[str, frozenset[str]]
-    #: Each nickname: the one formal name that keys it (``first_name:nick``).
+    #: Each nickname of the table: the one formal name that keys it (``first_name:nick``).
     key: dict[str, str]
 
 
 @functools.cache
 def _nicknames() -> _Nicknames:
     text = files("unifyprofile.data").joinpath("nicknames.csv").read_text(encoding="utf-8")
-    preferred = {row["nickname"]: row["formal"] for row in csv.DictReader(io.StringIO(text))}
+    key = {row["nickname"]: row["formal"] for row in csv.DictReader(io.StringIO(text))}
     pairs = {(t.name1, t.name2) for t in nicknames.name_triplets()}
-    pairs |= {(formal, nickname) for nickname, formal in preferred.items()}
+    pairs |= {(formal, nickname) for nickname, formal in key.items()}
     linked: dict[str, set[str]] = {}
     longer: dict[str, set[str]] = {}
     for formal, nickname in pairs:
@@ -450,21 +450,6 @@ def _nicknames() -> _Nicknames:
         linked.setdefault(nickname, set()).add(formal)
         if len(formal) >= len(nickname):
             longer.setdefault(nickname, set()).add(formal)
-    has_nicknames = {formal for formal, _ in pairs}
-    key = dict(preferred)
-    for nickname, of in longer.items():
-        if nickname in key or nickname in has_nicknames:
-            continue  # a name with nicknames of its own is a formal name (robert, john)
-        # A formal name longer than the nickname (one as long if there is none: jimmy ->
-        # james), the one that shares the longest beginning ("fred": frederick before
-        # alfred), then the first in alphabetical order; followed once through the
-        # overlay (cathy -> catherine -> katherine), so that a name and its formal name
-        # have one key.
-        candidates = {name for name in of if len(name) > len(nickname)} or of - {nickname}
-        if candidates:
-            formal = min(candidates, key=lambda name: (
-                -len(os.path.commonprefix([nickname, name])), name))
-            key[nickname] = preferred.get(formal, formal)
     return _Nicknames({name: frozenset(of) for name, of in linked.items()},
                       {name: frozenset(of) for name, of in longer.items()}, key)
 
@@ -532,12 +517,12 @@ def _clipped(a: object, b: object) -> bool:
 def nickname_key(first_std: pd.Series) -> pd.Series:
     """Map standardised first names to the formal name they stand for.
 
-    Formal names come from the ``nicknames`` package with unifyprofile's overlay (see
-    :func:`nickname_pairs`): ``bob`` -> ``robert``, ``liz`` -> ``elizabeth``,
-    ``catherine`` -> ``katherine``; a nickname of several formal names maps to the one it
-    most often stands for, so this key is for blocking and rules; comparisons also match a
-    nickname against its other formal names (``chris`` and ``christine``).  A name that
-    is no nickname maps to itself; for several words the first word is mapped.
+    Uses the shipped table ``unifyprofile/data/nicknames.csv`` (``bob`` -> ``robert``,
+    ``liz`` -> ``elizabeth``, ``catherine`` -> ``katherine``), one formal name per
+    nickname, the one it most often stands for: this key is for blocking and rules.
+    Comparisons also meet a nickname with its other formal names (``chris`` and
+    ``christine``; see :func:`nickname_pairs`).  A name not in the table maps to itself;
+    for several words the first word is mapped.
 
     Args:
         first_std: first names as produced by :func:`standardise_name`.
