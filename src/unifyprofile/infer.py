@@ -50,7 +50,7 @@ from unifyprofile.compare import (
 from unifyprofile.config import Config
 from unifyprofile.sources import ColumnRole, Source, canonical_mapping, infer_roles, name_words
 from unifyprofile.standardise.lexicon import name_sex
-from unifyprofile.standardise.names import formal_name
+from unifyprofile.standardise.names import formal_name, nickname_pairs
 
 __all__ = ["DEDUP_THRESHOLD", "KEEP_APART_BELOW", "LOOSE_PERSON_RULES", "PERSONAL_IDS",
            "TIGHTENERS",
@@ -950,7 +950,7 @@ def fit_aliases(config: Config, records: pd.DataFrame) -> tuple[Config, list[str
             continue  # an initial or a typo: the fuzzy levels match it
         if sexes[a] and sexes[b] and sexes[a] != sexes[b]:
             continue
-        if formal_name(a) == formal_name(b):
+        if formal_name(a) == formal_name(b) or len(nickname_pairs([a, b])[0]):
             continue  # the nickname table knows them
         learned.append((len(groups), min(a, b), max(a, b)))
     if not learned:

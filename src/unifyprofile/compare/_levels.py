@@ -36,7 +36,7 @@ from unifyprofile.errors import ConfigError, DataError
 from unifyprofile.schema import NULL_LEVEL, SOURCE, UNPLACED, flag, std
 from unifyprofile.standardise.dates import parse_dates
 from unifyprofile.standardise.lexicon import name_sex
-from unifyprofile.standardise.names import LOST_LETTER
+from unifyprofile.standardise.names import LOST_LETTER, nickname_pairs
 from unifyprofile.standardise.numbers import parse_numbers
 
 from . import _kernels as k
@@ -487,8 +487,10 @@ class NameComparison(Comparison):
             unplaced = (records[flag(self.field)] == UNPLACED).to_numpy(dtype=bool,
                                                                          na_value=False)
         prepared = _PreparedName(self, own, uniques, nick, swap, unplaced)
-        if self.aliases and nick is not None:
-            prepared.aliases(self.aliases)
+        if nick is not None:
+            prepared.related()
+            if self.aliases:
+                prepared.aliases(self.aliases)
         # Term frequencies count people, not records: a name's records that share a
         # birth date, an e-mail, a phone or a place count once.  Counted when first read
         # (the columns are taken now).
@@ -673,6 +675,7 @@ class _PreparedName(_Cascade):
         self._level_swapped = names.index("swapped") if comparison.swap_with else -1
         self._level_nick = names.index("nickname") if comparison.nicknames else -1
         self._aliases: np.ndarray | None = None
+        self._related: np.ndarray | None = None
         lost = _with_lost_letters(uniques)
         self._lost = lost if lost.any() else None
 
@@ -700,6 +703,14 @@ class _PreparedName(_Cascade):
         b = index.get_indexer([y for _, y in pairs])
         held = (a >= 0) & (b >= 0)
         self._aliases = unique_ints(self._pair_keys(a[held], b[held]))
+
+    def related(self) -> None:
+        """Let the names that may be one given name though the nickname key parts them
+        (:func:`nickname_pairs`: ``chris`` and ``christine``, ``tina`` and
+        ``christina``) reach the nickname level where they are otherwise "else"; a pair
+        alike enough for a fuzzy level keeps it."""
+        a, b = nickname_pairs([str(u) for u in self._uniques])
+        self._related = unique_ints(self._pair_keys(a, b)) if len(a) else None
 
     def _pair_keys(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         size = max(len(self._uniques), 1)
@@ -730,6 +741,10 @@ class _PreparedName(_Cascade):
             # "Liz" against "Elizabeht": a nickname of the name up to a typo.  Only the
             # lowest fuzzy level: the typo makes the alias less sure.
             rest = np.flatnonzero(out == 0)
+            if len(rest) and self._related is not None:
+                related = isin_ints(self._pair_keys(ca[rest], cb[rest]), self._related)
+                out[rest[related]] = self._level_nick
+                rest = rest[~related]
             if len(rest):
                 out[rest[self._nickname_typo(ca[rest], cb[rest], i[rest], j[rest])]] = 1
         if self._unplaced is not None and self._swap is not None:

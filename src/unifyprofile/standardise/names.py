@@ -8,7 +8,9 @@ punctuation becomes a space.  A question mark (or U+FFFD) inside a word is a let
 export's code page lost ("Buli?" for Bulić) and stays as :data:`LOST_LETTER`, which name
 comparisons match to any letter.  ``split_full_name`` splits a full name into first and last
 name (surname first for Chinese, Korean and Japanese names), ``nickname_key`` maps ``bob``
-to ``robert`` with a shipped table.
+to ``robert`` with a shipped table and ``nickname_pairs`` finds the names that may be one
+given name though the key parts them (``tina`` and ``christina``), with the ``nicknames``
+package.
 
 East Asian names meet the spellings their holders use in Latin script:
 
@@ -30,13 +32,16 @@ East Asian names meet the spellings their holders use in Latin script:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib.resources import files
 
+import nicknames
+import numpy as np
 import pandas as pd
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
@@ -54,7 +59,14 @@ from ._common import (
     text_func,
 )
 
-__all__ = ["LOST_LETTER", "formal_name", "nickname_key", "split_full_name", "standardise_name"]
+__all__ = [
+    "LOST_LETTER",
+    "formal_name",
+    "nickname_key",
+    "nickname_pairs",
+    "split_full_name",
+    "standardise_name",
+]
 
 #: What a standardised name holds for a letter that an export could not write: a system
 #: whose code page lacks "ć" or "ō" writes "?" ("Buli?", "Sait?"), a decoder that met a
@@ -507,31 +519,114 @@ def split_full_name(values: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"first": first, "last": last}, index=values.index)
 
 
+@dataclasses.dataclass(frozen=True)
+class _Nicknames:
+    """Formal names and nicknames.
+
+    The relation is the ``nicknames`` package's (a curated many-to-many list of English
+    given names and their nicknames, Apache-2.0) with unifyprofile's table
+    ``unifyprofile/data/nicknames.csv``.  The key is the table's alone: the one formal
+    name each nickname in it most often stands for (bill for william, not robert).  The
+    package cannot give it: a name of several formal names there has no first one, and
+    many standalone names are listed as nicknames of longer ones (maria of mariah, felix
+    of felicia, wen of wendy), which a key would join for blocking and rules.
+    """
+
+    #: Each name: the names it is a nickname of or has as a nickname.
+    linked: dict[str, frozenset[str]]
+    #: Each nickname: its formal names at least as long as itself (two nicknames of one
+    #: of them stand for one name: bob and robbie for robert).
+    longer: dict[str, frozenset[str]]
+    #: Each nickname of the table: the one formal name that keys it (``first_name:nick``).
+    key: dict[str, str]
+
+
 @functools.cache
-def _nicknames() -> dict[str, str]:
+def _nicknames() -> _Nicknames:
     text = files("unifyprofile.data").joinpath("nicknames.csv").read_text(encoding="utf-8")
-    return {row["nickname"]: row["formal"] for row in csv.DictReader(io.StringIO(text))}
+    key = {row["nickname"]: row["formal"] for row in csv.DictReader(io.StringIO(text))}
+    pairs = {(t.name1, t.name2) for t in nicknames.name_triplets()}
+    pairs |= {(formal, nickname) for nickname, formal in key.items()}
+    linked: dict[str, set[str]] = {}
+    longer: dict[str, set[str]] = {}
+    for formal, nickname in pairs:
+        linked.setdefault(formal, set()).add(nickname)
+        linked.setdefault(nickname, set()).add(formal)
+        if len(formal) >= len(nickname):
+            longer.setdefault(nickname, set()).add(formal)
+    return _Nicknames({name: frozenset(of) for name, of in linked.items()},
+                      {name: frozenset(of) for name, of in longer.items()}, key)
 
 
 def formal_name(name: str) -> str:
     """The formal name one standardised first name stands for (see :func:`nickname_key`).
 
-    >>> formal_name("bob")
-    'robert'
+    >>> formal_name("bob"), formal_name("bill"), formal_name("katie")
+    ('robert', 'william', 'katherine')
+    """
+    key = _nicknames().key
+    if name in key:
+        return key[name]
+    first, sep, rest = name.partition(" ")
+    return key.get(first, first) + sep + rest
+
+
+def nickname_pairs(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of ``names`` (positions) that may be one given name.
+
+    Names with one nickname key (:func:`formal_name`: ``bob`` and ``robbie`` and
+    ``robert``), and a clipped form with each formal name it may stand for (``chris``
+    with ``christopher`` and with ``christine``, ``pat`` with ``patricia``, ``tina``
+    with ``christina``); never two
+    formal names that share a nickname (``christopher`` and ``christine``), nor a
+    nickname spelled otherwise than its formal name that the key does not join
+    (``lisa`` and ``elizabeth``: as likely a daughter and her mother).  Names of several
+    words count by their first word.
+
+    >>> a, b = nickname_pairs(["chris", "christine", "christopher", "pat", "patricia"])
+    >>> sorted(zip(a.tolist(), b.tolist()))
+    [(0, 1), (0, 2), (3, 4)]
     """
     table = _nicknames()
-    if name in table:
-        return table[name]
-    first, sep, rest = name.partition(" ")
-    return table.get(first, first) + sep + rest
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(names):
+        word = str(name).partition(" ")[0]
+        if word in table.linked:
+            positions.setdefault(word, []).append(position)
+    found: set[tuple[int, int]] = set()
+    sharing: dict[str, list[int]] = {}
+    for word, held in positions.items():
+        for other in table.linked[word] & positions.keys():
+            found.update((x, y) for x in held for y in positions[other])
+        for formal in table.longer.get(word, ()):
+            sharing.setdefault(formal, []).extend(held)
+    for held in sharing.values():
+        found.update((x, y) for x in held for y in held
+                     if str(names[x]).partition(" ")[0] != str(names[y]).partition(" ")[0])
+    # Only a clipped form of a formal name (pat for patricia, tina for christina) beyond
+    # the nickname key: a nickname spelled otherwise may as well be another person's
+    # name (a mother Elizabeth, a daughter Lisa).
+    ordered = sorted({(min(x, y), max(x, y)) for x, y in found if _clipped(names[x], names[y])})
+    return (np.array([x for x, _ in ordered], dtype=np.int64),
+            np.array([y for _, y in ordered], dtype=np.int64))
+
+
+def _clipped(a: object, b: object) -> bool:
+    """One key, or the shorter name is the longer's beginning or end (pat, tina)."""
+    short, long = sorted((str(a).partition(" ")[0], str(b).partition(" ")[0]), key=len)
+    return formal_name(short) == formal_name(long) or long.startswith(short) \
+        or long.endswith(short)
 
 
 def nickname_key(first_std: pd.Series) -> pd.Series:
     """Map standardised first names to the formal name they stand for.
 
     Uses the shipped table ``unifyprofile/data/nicknames.csv`` (``bob`` -> ``robert``,
-    ``liz`` -> ``elizabeth``, ``catherine`` -> ``katherine``).  A name not in the table
-    maps to itself; for several words the first word is mapped.
+    ``liz`` -> ``elizabeth``, ``catherine`` -> ``katherine``), one formal name per
+    nickname, the one it most often stands for: this key is for blocking and rules.
+    Comparisons also meet a nickname with its other formal names (``chris`` and
+    ``christine``; see :func:`nickname_pairs`).  A name not in the table maps to itself;
+    for several words the first word is mapped.
 
     Args:
         first_std: first names as produced by :func:`standardise_name`.

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from unifyprofile.standardise import nickname_key, split_full_name, standardise_name
+from unifyprofile.standardise.names import nickname_pairs
 
 
 @pytest.mark.parametrize(
@@ -192,13 +193,43 @@ def test_nickname_table_is_well_formed():
     rows = _table()
     assert len(rows) >= 250
     nicknames = [r["nickname"] for r in rows]
-    assert len(nicknames) == len(set(nicknames)), "a nickname maps to one formal name"
+    assert len(nicknames) == len(set(nicknames)), "a nickname keys one formal name"
     for row in rows:
         # keys must look like standardise_name output, or they could never match
         assert re.fullmatch("[a-z]+", row["nickname"]), row
         assert re.fullmatch("[a-z]+", row["formal"]), row
     # a formal name is never itself a nickname of something else (idempotence)
     assert not {r["formal"] for r in rows} & set(nicknames)
+
+
+def test_the_nickname_key_is_idempotent():
+    """A nickname and its key have one key, or blocking on it would part them."""
+    from unifyprofile.standardise.names import _nicknames, formal_name
+
+    for nickname, formal in _nicknames().key.items():
+        assert formal_name(formal) == formal, (nickname, formal)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("pat", "patricia"), ("chris", "christine"), ("sam", "samantha"), ("alex", "alexandra"),
+     ("al", "alfred"), ("tina", "christina"), ("bob", "robert"), ("bob", "robbie"),
+     ("catherine", "katherine"), ("mohamed", "muhammad"), ("bobby joe", "robert")],
+)
+def test_nickname_pairs_many_to_many(a, b):
+    first, second = nickname_pairs([a, "zoe", b])
+    assert (first.tolist(), second.tolist()) == ([0], [2])
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("christopher", "christine"), ("robert", "elizabeth"), ("xiaoming", "xiaoming"),
+     ("lisa", "elizabeth")],
+)
+def test_nickname_pairs_never_two_formal_names(a, b):
+    """Two formal names that share a nickname are two names, as are a formal name and a
+    nickname spelled otherwise that the key does not join; one name is no pair."""
+    assert len(nickname_pairs([a, b])[0]) == 0
 
 
 @pytest.mark.parametrize(
