@@ -26,7 +26,7 @@ import re
 import unicodedata
 from typing import Any, NamedTuple
 
-__all__ = ["LANGUAGES", "MAX_LENGTH", "ForeignDate", "could_be_date", "foreign_date"]
+__all__ = ["LANGUAGES", "MAX_LENGTH", "ForeignDate", "foreign_date"]
 
 #: Languages dateparser tries, in this order (the first that reads a value wins).
 LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "nb", "fi", "pl",
@@ -63,10 +63,8 @@ class ForeignDate(NamedTuple):
     day: int
 
 
-def could_be_date(text: str) -> bool:
-    """The cheap test every value takes first: its shape, without dateparser (callers
-    with many values to try test it before calling :func:`foreign_date`, which keeps its
-    results, to keep junk out of that cache)."""
+def _could_be_date(text: str) -> bool:
+    """The cheap test every value takes first: its shape, without dateparser."""
     if len(text) > MAX_LENGTH or _GLUED.search(text) or not _WORDS.search(text):
         return False
     return 2 <= len(_NUMBERS.findall(text)) <= 4
@@ -135,12 +133,12 @@ def _parser(languages: tuple[str, ...], dayfirst: bool) -> Any:
                           settings={**_SETTINGS, "DATE_ORDER": "DMY" if dayfirst else "MDY"})
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def foreign_date(text: str, dayfirst: bool) -> ForeignDate | None:
     """The whole date of ``text`` written in another language, or None.
 
-    Results are kept (the last 65,536 values), so a value seen again, in this column or
-    in a later batch, costs a look-up.
+    What dateparser reads is kept (the last 65,536 values it was given), so a value seen
+    again, in this column or in a later batch, costs a look-up; what the tests before it
+    reject is not kept (junk would crowd the dates out).
 
     Examples:
         >>> foreign_date("12 de marzo de 1985", dayfirst=False)
@@ -148,11 +146,15 @@ def foreign_date(text: str, dayfirst: bool) -> ForeignDate | None:
         >>> foreign_date("yesterday", dayfirst=False) is None
         True
     """
-    languages = _languages(text) if could_be_date(text) else ()
-    if not languages:
-        return None
+    languages = _languages(text) if _could_be_date(text) else ()
+    return _read(text, languages, bool(dayfirst)) if languages else None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _read(text: str, languages: tuple[str, ...], dayfirst: bool) -> ForeignDate | None:
+    """What dateparser reads in ``text`` in one of ``languages``, checked against it."""
     try:
-        found = _parser(languages, bool(dayfirst)).get_date_data(text).date_obj
+        found = _parser(languages, dayfirst).get_date_data(text).date_obj
     except Exception:  # noqa: BLE001 - a third-party parser on any text: unread is the answer
         return None
     if found is None:

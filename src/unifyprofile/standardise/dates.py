@@ -37,7 +37,7 @@ from ._common import (
     text_func_with,
     to_text,
 )
-from ._fallback import could_be_date, foreign_date
+from ._fallback import foreign_date
 
 __all__ = ["check_year_pivot", "parse_dates", "standardise_date", "standardise_timestamp"]
 
@@ -214,7 +214,7 @@ def _any_date(text: str, dayfirst: bool, pivot: int) -> tuple[int, int, int] | N
     date = _date_part(text, dayfirst, pivot)
     if date is not None:
         return date
-    found = foreign_date(text, dayfirst) if could_be_date(text) else None
+    found = foreign_date(text, dayfirst)
     return None if found is None else (_full_year(found.year, pivot), found.month, found.day)
 
 
@@ -256,10 +256,13 @@ def _reading_code(dayfirst: Any, pivot: Any) -> int:
     return 2 * int(pivot) + int(bool(dayfirst))
 
 
+#: ``(dayfirst, pivot)`` by reading code: decoded once per distinct value, by a look-up.
+_READINGS = tuple((bool(code & 1), code >> 1) for code in range(200))
+
+
 def _reading(code: Any) -> tuple[bool, int]:
     """``(dayfirst, pivot)`` of a reading code."""
-    code = int(code)
-    return bool(code & 1), code >> 1
+    return _READINGS[code]
 
 
 def _readings(values: pd.Series, dayfirst: bool | pd.Series,

@@ -11,7 +11,7 @@ import pytest
 from unifyprofile.engines import year_pivots
 from unifyprofile.errors import ConfigError
 from unifyprofile.standardise import (
-    dates,
+    _fallback,
     parse_dates,
     standardise,
     standardise_date,
@@ -205,11 +205,11 @@ def test_parse_dates_reads_other_languages_too():
     assert out.tolist() == ["2031-03-12", "2031-03-12", None, None]
 
 
-def test_english_and_numeric_dates_never_reach_the_fallback(monkeypatch):
+def test_english_numeric_and_junk_values_never_reach_dateparser(monkeypatch):
     def fail(*args):
-        raise AssertionError(f"fallback called with {args}")
+        raise AssertionError(f"dateparser asked to read {args}")
 
-    monkeypatch.setattr(dates, "foreign_date", fail)
+    monkeypatch.setattr(_fallback, "_read", fail)
     raw = pd.Series(["1985-03-12", "12/03/1985", "12 March 1985", "March 12, 1985",
                      "12.03.85", "19850312", "1985-03-12T10:30:00Z", "n/a", "1985-02-30",
                      "garbage", "12/03", "1985", "9999", "13/13/1985"])
