@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import threading
 import unicodedata
 from typing import Any, NamedTuple
 
@@ -39,6 +40,9 @@ _WORDS = re.compile(r"[^\W\d_]+")
 #: Letters between two digits (``3b9``, a code, not a date), other than CJK and Hangul
 #: writing, whose dates glue units to numbers (``3月12日``, ``3월12일``).
 _GLUED = re.compile(r"\d[^\W\d_\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]+\d")
+#: dateparser's parsers are shared; it does not say they may be used from two threads at
+#: once (the service resolves records in several).
+_LOCK = threading.Lock()
 _SETTINGS: dict[str, Any] = {
     # A value without a day, a month or a year is no whole date: never filled from today.
     "REQUIRE_PARTS": ["day", "month", "year"],
@@ -154,7 +158,8 @@ def foreign_date(text: str, dayfirst: bool) -> ForeignDate | None:
 def _read(text: str, languages: tuple[str, ...], dayfirst: bool) -> ForeignDate | None:
     """What dateparser reads in ``text`` in one of ``languages``, checked against it."""
     try:
-        found = _parser(languages, dayfirst).get_date_data(text).date_obj
+        with _LOCK:
+            found = _parser(languages, dayfirst).get_date_data(text).date_obj
     except Exception:  # noqa: BLE001 - a third-party parser on any text: unread is the answer
         return None
     if found is None:
