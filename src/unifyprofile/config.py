@@ -54,8 +54,8 @@ _SECTIONS = ("resolver", "sources", "rules", "blocking", "comparisons", "guards"
              "survivorship")
 _RESOLVER_KEYS = ("link_type", "threshold", "seed")
 _SOURCE_KEYS = ("name", "kind", "path", "preset", "columns", "id_column", "updated_at",
-                "format", "encoding", "delimiter", "default_region", "dayfirst", "trust",
-                "unique_per_person", "max_field_lines", "max_field_bytes", "events")
+                "format", "encoding", "delimiter", "default_region", "dayfirst", "year_pivot",
+                "trust", "unique_per_person", "max_field_lines", "max_field_bytes", "events")
 _BLOCKING_KEYS = ("rules", "max_pairs_per_rule")
 _SURVIVORSHIP_KEYS = ("default", "fields")
 #: Config fields that hold specs: the field, its key path in a file, its type, an example.

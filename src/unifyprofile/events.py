@@ -201,7 +201,8 @@ def _iso(stamps: pd.Series) -> pd.Series:
 
 
 def extract_events(spec: Events, raw: pd.DataFrame, record_ids: Iterable[str], source: str,
-                   *, dayfirst: bool = False) -> tuple[pd.DataFrame, list[str]]:
+                   *, dayfirst: bool = False,
+                   year_pivot: int | None = None) -> tuple[pd.DataFrame, list[str]]:
     """The events of an event source's rows.
 
     Args:
@@ -211,6 +212,8 @@ def extract_events(spec: Events, raw: pd.DataFrame, record_ids: Iterable[str], s
         record_ids: the record id of each row (the event id too).
         source: the source name.
         dayfirst: read ambiguous dates such as ``03/04/2024`` day first.
+        year_pivot: two-digit years above it are 19xx, the others 20xx; None: this
+            year's two digits.
 
     Returns:
         The events table (:data:`EVENT_COLUMNS`), one event per row, and notes: an
@@ -235,7 +238,7 @@ they are kept without a time"]
     n = len(raw)
     notes = []
     times = _text(raw[spec.at])
-    stamps = standardise_timestamp(times, dayfirst)
+    stamps = standardise_timestamp(times, dayfirst, year_pivot)
     unread = int((times.notna() & stamps.isna()).sum())
     if unread:
         notes.append(f"source '{source}': {unread:,} event(s) have a time in column "

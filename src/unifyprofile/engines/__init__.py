@@ -21,12 +21,14 @@ from unifyprofile.engines._base import (
     plan_blocking,
     plan_comparisons,
     sources_with_data,
+    year_pivots,
 )
 from unifyprofile.engines.local import LocalEngine, LocalPipeline, positional
 from unifyprofile.errors import ConfigError
 
 __all__ = ["ENGINES", "Engine", "LocalEngine", "LocalPipeline", "Progress", "Stopwatch",
-           "named", "plan_blocking", "plan_comparisons", "positional", "sources_with_data"]
+           "named", "plan_blocking", "plan_comparisons", "positional", "sources_with_data",
+           "year_pivots"]
 
 #: The engines :func:`named` knows.
 ENGINES = ("local", "spark")

@@ -17,11 +17,13 @@ from unifyprofile.errors import ConfigError
 from unifyprofile.sources import Source
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from unifyprofile.config import Config
     from unifyprofile.score import FellegiSunter
 
 __all__ = ["Engine", "Progress", "Stopwatch", "plan_blocking", "plan_comparisons",
-           "sources_with_data"]
+           "sources_with_data", "year_pivots"]
 
 #: ``progress(stage, done, total)``, called while stages run.
 Progress = Callable[[str, int, int], None]
@@ -76,6 +78,15 @@ class Stopwatch:
         self._current, self._start = name, now
         if self.progress and name:
             self.progress(name, 0, 1)
+
+
+def year_pivots(source: pd.Series, pivots: Mapping[str, int | None]) -> int | None | pd.Series:
+    """Each record's two-digit-year pivot, by its ``source`` name and the pivot of each
+    source (``{s.name: s.year_pivot}``): None where no source sets one (this year's two
+    digits throughout), else a Series (null for the sources without one)."""
+    if all(p is None for p in pivots.values()):
+        return None
+    return source.map(pivots)
 
 
 def sources_with_data(config: Config, data: Mapping[str, Any] | None) -> list[Source]:

@@ -29,6 +29,7 @@ from unifyprofile.engines._base import (
     plan_blocking,
     plan_comparisons,
     sources_with_data,
+    year_pivots,
 )
 from unifyprofile.events import with_traits
 from unifyprofile.golden import merge
@@ -141,6 +142,8 @@ class LocalPipeline:
             region = src.map({n: s.default_region for n, s in by_name.items()})
             dayfirst = src.map({n: s.dayfirst for n, s in by_name.items()}).astype(bool)
             records = standardise(table.records, region=region, dayfirst=dayfirst,
+                                  year_pivot=year_pivots(
+                                      src, {n: s.year_pivot for n, s in by_name.items()}),
                                   id_fields=config.id_fields,
                                   phone_fields=config.phone_fields,
                                   placeholders=dict(config.guards.placeholders),

@@ -65,6 +65,7 @@ from unifyprofile.engines._base import (
     plan_blocking,
     plan_comparisons,
     sources_with_data,
+    year_pivots,
 )
 from unifyprofile.errors import BlockingError, ConfigError, SourceError
 from unifyprofile.golden import merge
@@ -561,6 +562,7 @@ class SparkPipeline:
         by_name = {s.name: s for s in sources}
         regions = {n: s.default_region for n, s in by_name.items()}
         dayfirst = {n: bool(s.dayfirst) for n, s in by_name.items()}
+        pivots = {n: s.year_pivot for n, s in by_name.items()}
         placeholders = dict(self.config.guards.placeholders)
         phone_fields = self.config.phone_fields
         id_fields = self.config.id_fields
@@ -570,6 +572,7 @@ class SparkPipeline:
             src = batch[schema.SOURCE]
             return standardise(batch, region=src.map(regions),
                                dayfirst=src.map(dayfirst).astype(bool),
+                               year_pivot=year_pivots(src, pivots),
                                id_fields=id_fields, phone_fields=phone_fields,
                                placeholders=placeholders)
 

@@ -48,6 +48,7 @@ def _sources(bench: Benchmark, config: Config | None) -> list[Source]:
                     id_column=base.id_column or "record_id",
                     default_region=base.default_region,
                     dayfirst=base.dayfirst,
+                    year_pivot=base.year_pivot,
                     trust=base.trust,
                     unique_per_person=base.unique_per_person,
                 )

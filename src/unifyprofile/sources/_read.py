@@ -168,7 +168,8 @@ def read_source(source: Source, base_dir: Path | None = None) -> SourceTable:
     if source.events is not None:
         events, more = extract_events(source.events, raw.iloc[np.flatnonzero(keep)],
                                       records[schema.RECORD_ID].tolist(), source.name,
-                                      dayfirst=source.dayfirst)
+                                      dayfirst=source.dayfirst,
+                                      year_pivot=source.year_pivot)
         notes += more
     rows_read = len(raw) + len(unreadable)
     lines = {}

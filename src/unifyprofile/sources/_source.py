@@ -19,6 +19,7 @@ import phonenumbers
 from unifyprofile.errors import ConfigError
 from unifyprofile.events import Events
 from unifyprofile.sources.presets import PRESETS
+from unifyprofile.standardise import check_year_pivot
 
 __all__ = ["FORMATS", "KINDS", "Source"]
 
@@ -61,6 +62,10 @@ class Source:
         default_region: ISO country code used to read phone numbers without a ``+``;
             one that phonenumbers does not know is an error.
         dayfirst: read ambiguous dates such as ``03/04/1990`` as day/month.
+        year_pivot: two-digit years above it are 19xx, the others 20xx (an integer from
+            0 to 99); None, the default, takes this year's two digits, so that
+            ``01/02/30`` reads as 1930 in 2026.  Set it for output that does not change
+            with the year the records are read in.
         trust: weight of this source when survivorship rules tie (higher wins).
         unique_per_person: two records of this source are never the same person
             (a cannot-link constraint, e.g. a CRM whose contacts were deduplicated).
@@ -106,6 +111,7 @@ phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
     delimiter: str | None = None
     default_region: str = "US"
     dayfirst: bool = False
+    year_pivot: int | None = None
     trust: float = 1.0
     unique_per_person: bool = False
     max_field_lines: int = 100
@@ -180,6 +186,9 @@ phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
             if not isinstance(value, bool):
                 out.append(f"{key} must be a bool (got {got(value)}); use True or False "
                            "(true or false in a config file)")
+        pivot = check_year_pivot(self.year_pivot)
+        if pivot:
+            out.append(pivot)
         trust = self.trust
         if isinstance(trust, bool) or not isinstance(trust, Real) or not math.isfinite(trust) \
                 or trust < 0:
@@ -236,8 +245,8 @@ phonenumbers knows; give an ISO 3166 alpha-2 code such as 'US', 'GB' or 'DE'
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         defaults = Source("_")
-        for key in ("encoding", "delimiter", "default_region", "dayfirst", "trust",
-                    "unique_per_person", "max_field_lines", "max_field_bytes"):
+        for key in ("encoding", "delimiter", "default_region", "dayfirst", "year_pivot",
+                    "trust", "unique_per_person", "max_field_lines", "max_field_bytes"):
             if getattr(self, key) != getattr(defaults, key):
                 out[key] = getattr(self, key)
         if self.columns:

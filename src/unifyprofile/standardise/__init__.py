@@ -19,7 +19,7 @@ from .addresses import (
     standardise_postcode,
     standardise_state,
 )
-from .dates import parse_dates, standardise_date, standardise_timestamp
+from .dates import check_year_pivot, parse_dates, standardise_date, standardise_timestamp
 from .emails import standardise_email
 from .ids import standardise_bool, standardise_company, standardise_gender, standardise_id
 from .names import nickname_key, split_full_name, standardise_name
@@ -29,6 +29,7 @@ from .phonetic import metaphone, nysiis, soundex
 
 __all__ = [
     "ascii_fold",
+    "check_year_pivot",
     "metaphone",
     "nickname_key",
     "nysiis",

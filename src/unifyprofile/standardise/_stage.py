@@ -16,14 +16,14 @@ from unifyprofile.errors import ConfigError, DataError
 
 from ._common import PLACEHOLDER, align_param, whole_numbers
 from .addresses import standardise_state
-from .dates import standardise_date, standardise_timestamp
+from .dates import require_year_pivot, standardise_date, standardise_timestamp
 from .ids import standardise_id
 from .names import nickname_key, split_full_name, standardise_name
 from .phones import standardise_phone, standardise_phones
 
 #: Fields standardised by steps of their own below, whatever their type's standardiser:
 #: they span columns (a full name fills first and last names) or settings (a phone's
-#: region, shared parsing; a birth date's ``dayfirst``).
+#: region, shared parsing; a birth date's ``dayfirst`` and ``year_pivot``).
 _BESPOKE = frozenset({*schema.NAME_FIELDS, "phone", "dob"})
 
 
@@ -55,10 +55,12 @@ class _Context:
         self,
         region: str | pd.Series,
         dayfirst: bool | pd.Series,
+        year_pivot: int | None | pd.Series,
         placeholders: dict[str, list[Any]],
     ) -> None:
         self.region = region
         self.dayfirst = dayfirst
+        self.year_pivot = year_pivot
         self.placeholders = placeholders
 
     def _variants(self, param: Any) -> list[Any]:
@@ -85,9 +87,10 @@ class _Context:
     def declared_date(self) -> list[Any]:
         found: list[Any] = []
         for dayfirst in self._variants(self.dayfirst):
-            found += self.declared(
-                "dob", functools.partial(standardise_date, dayfirst=bool(dayfirst))
-            )
+            for pivot in self._variants(self.year_pivot):
+                found += self.declared("dob", functools.partial(
+                    standardise_date, dayfirst=bool(dayfirst),
+                    year_pivot=None if pivot is None or pd.isna(pivot) else int(pivot)))
         return found
 
 
@@ -201,6 +204,7 @@ def standardise(
     *,
     region: str | pd.Series = "US",
     dayfirst: bool | pd.Series = False,
+    year_pivot: int | None | pd.Series = None,
     id_fields: Iterable[str] | None = None,
     phone_fields: Iterable[str] = (),
     placeholders: Mapping[str, Iterable[str]] | None = None,
@@ -235,6 +239,9 @@ def standardise(
             index of ``records`` (e.g. ``records["source"].map({...})``).
         dayfirst: read ambiguous numeric dates day first; a bool or a boolean Series
             with the index of ``records``.
+        year_pivot: two-digit years above it are 19xx, the others 20xx (0 to 99); an
+            int, None (this year's two digits) or a Series with the index of
+            ``records``.
         id_fields: columns standardised as identifiers, by their registered type's
             standardiser or else :func:`standardise_id` (canonical fields are skipped);
             default the registered identifier fields
@@ -256,11 +263,12 @@ def standardise(
         (existing columns with the same names are replaced).
 
     Raises:
-        DataError: ``records`` is not a DataFrame, or ``region``/``dayfirst`` is a
-            Series with another index.
+        DataError: ``records`` is not a DataFrame, or ``region``/``dayfirst``/
+            ``year_pivot`` is a Series with another index.
         ConfigError: ``placeholders`` names a field that is neither canonical, an
             identifier field nor a column of ``records``; ``phone_fields`` names a
-            canonical or identifier field other than ``phone``.
+            canonical or identifier field other than ``phone``; ``year_pivot`` is not
+            an integer from 0 to 99.
 
     Examples:
         >>> records = pd.DataFrame({
@@ -292,12 +300,14 @@ def standardise(
             f"phone comparison on {', '.join(repr(f) for f in typed)}: a canonical or "
             "identifier field has its own standardiser; compare a phone number with "
             "type = \"phone\" on 'phone' or on a field of its own (e.g. 'mobile')")
-    ctx = _Context(region, dayfirst, _check_placeholders(
+    ctx = _Context(region, dayfirst, year_pivot, _check_placeholders(
         placeholders, canonical, (*ids, *phones), records.columns))
     # Check per-row settings up front so that a wrong index fails before any work.
     rows = pd.Series(np.zeros(len(records)), index=records.index)
     align_param(region, rows, "region")
     align_param(dayfirst, rows, "dayfirst")
+    align_param(year_pivot, rows, "year_pivot")
+    require_year_pivot(year_pivot)
 
     records = _whole_numbers(records, skip={*canonical, *ids, *phones})
     # Phones first: the slowest, they may be parsed beside the rest (in a child).
@@ -327,13 +337,13 @@ def standardise(
     plain = dict(sorted(plain.items(), key=lambda item: order.get(item[0], len(order))))
     phones_at = len(added)  # their columns go here, when they are done
     if "dob" in records:
-        frame = standardise_date(records["dob"], dayfirst)
+        frame = standardise_date(records["dob"], dayfirst, year_pivot)
         added |= _flagged(frame, "dob", ctx.declared_date())
     if any(field in records for field in schema.NAME_FIELDS):
         added |= _names(records, ctx)
     added |= plain
     if schema.UPDATED_AT in records:
-        stamps = standardise_timestamp(records[schema.UPDATED_AT], dayfirst)
+        stamps = standardise_timestamp(records[schema.UPDATED_AT], dayfirst, year_pivot)
         added[schema.std(schema.UPDATED_AT)] = stamps
     for field in ids:
         if field in records and field not in canonical:

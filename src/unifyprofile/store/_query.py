@@ -55,6 +55,7 @@ def _resolve(core: StoreCore, record: Mapping[str, Any], source: str | None) -> 
     frame = _query_frame(core, record, src, source or "?")
     frame = standardise(frame, region=src.default_region if src else "US",
                         dayfirst=src.dayfirst if src else False,
+                        year_pivot=src.year_pivot if src else None,
                         id_fields=config.id_fields, phone_fields=config.phone_fields,
                         placeholders=dict(config.guards.placeholders))
     query = context.apply_hubs(frame.reindex(columns=[*FIXED, *context.narrow]))

@@ -158,7 +158,8 @@ def test_round_trip_keeps_column_lists_and_source_options() -> None:
                     "delimiter": ";",
                     "columns": {"address": ["No", "Street"], "full_name": "Full Name"},
                 },
-                {"name": "b", "preset": "zendesk_users", "path": "b.csv", "dayfirst": True},
+                {"name": "b", "preset": "zendesk_users", "path": "b.csv", "dayfirst": True,
+                 "year_pivot": 0},
             ],
             "blocking": {"rules": [["email"], ["last_name:soundex", "dob:year"]]},
         }
@@ -168,6 +169,9 @@ def test_round_trip_keeps_column_lists_and_source_options() -> None:
     assert again == cfg
     assert dump_config(again) == text
     assert again.sources[0].columns["address"] == ("No", "Street")
+    # A pivot of 0 is a setting (every two-digit year is 20xx), not "unset".
+    assert (again.sources[0].year_pivot, again.sources[1].year_pivot) == (None, 0)
+    assert "year_pivot = 0" in text and text.count("year_pivot") == 1
 
 
 def test_phonetic_blocking_keys_parse_and_round_trip() -> None:
@@ -225,8 +229,8 @@ def test_every_problem_is_reported_once_with_its_key_path(tmp_path: Path) -> Non
         f"resolver.threshold must be {UNIT} (got 1.5); {LINKS}",
         "sources[0].pathh: unknown key (did you mean 'path'?); allowed keys are name, kind, "
         "path, preset, columns, id_column, updated_at, format, encoding, delimiter, "
-        "default_region, dayfirst, trust, unique_per_person, max_field_lines, max_field_bytes, "
-        "events",
+        "default_region, dayfirst, year_pivot, trust, unique_per_person, max_field_lines, "
+        "max_field_bytes, events",
         f"sources[1].preset must be one of {presets} (got 'shopifi_customers'); did you "
         "mean 'shopify_customers'?",
         "blocking.rules[1][0]: unknown transform 'sondex' in 'last_name:sondex'; use one of "
@@ -290,6 +294,12 @@ def test_every_problem_is_reported_once_with_its_key_path(tmp_path: Path) -> Non
             {"sources": [{"name": "a", "id_column": "id", "dayfirst": "yes"}]},
             "sources[0].dayfirst must be a bool (got 'yes'); use True or False (true or "
             "false in a config file)",
+        ),
+        (
+            {"sources": [{"name": "a", "id_column": "id", "year_pivot": 1950}]},
+            "sources[0].year_pivot must be an integer from 0 to 99 (got 1950); two-digit "
+            "years above it are read as 19xx, the others as 20xx (e.g. 30 reads '45' as 1945 "
+            "and '25' as 2025); leave it out for this year's two digits",
         ),
         (
             {"blocking": {"rules": [["email"], []]}},

@@ -34,6 +34,11 @@ BAD = [
     ("delimiter", ";;", "one character other than a quote or a line break", "';;'"),
     ("delimiter", "\n", "one character other than a quote or a line break", "'\\n'"),
     ("dayfirst", "yes", "a bool", "'yes'"),
+    ("year_pivot", 100, "an integer from 0 to 99", "100"),
+    ("year_pivot", 1950, "an integer from 0 to 99", "1950"),
+    ("year_pivot", "30", "an integer from 0 to 99", "'30'"),
+    ("year_pivot", True, "an integer from 0 to 99", "True"),
+    ("year_pivot", 30.0, "an integer from 0 to 99", "30.0"),
     ("unique_per_person", 1, "a bool", "1"),
     ("trust", -1, "a finite number >= 0", "-1"),
     ("trust", math.nan, "a finite number >= 0", "nan"),
@@ -99,7 +104,7 @@ def test_a_long_value_is_shortened_in_the_message() -> None:
     ("trust", 0), ("trust", 2), ("trust", 0.5), ("path", Path("crm.csv")),
     ("path", "s3://bucket/crm/"), ("encoding", "latin-1"), ("delimiter", "\t"),
     ("format", "dataframe"), ("preset", "hubspot_contacts"), ("kind", "support"),
-    ("max_field_lines", 1), ("dayfirst", True),
+    ("max_field_lines", 1), ("dayfirst", True), ("year_pivot", 0), ("year_pivot", 99),
 ])
 def test_a_good_value_is_kept(field: str, value: Any) -> None:
     assert getattr(Source("crm", **{field: value}), field) == value

@@ -174,3 +174,18 @@ def test_resolve_a_row_in_the_source_s_own_columns(tmp_path):
 def test_resolve_names_a_misspelt_field(store):
     with pytest.raises(DataError, match="unknown field.*'emial'.*email"):
         store.resolve({"first_name": "Boris", "emial": "boris@post.org"})
+
+
+@pytest.mark.parametrize(("pivot", "agrees"), [(10, True), (None, False)])
+def test_resolve_reads_two_digit_years_with_the_sources_pivot(store_path, pivot, agrees):
+    rows = [(*row[:5], "1915-01-02", row[6]) if row[0] in ("a1", "a2") else row for row in ROWS]
+    config = make_config()
+    source = dataclasses.replace(config.sources[0], year_pivot=pivot)
+    config = dataclasses.replace(config, sources=(source,))
+    with up.IdentityStore(store_path, config) as store:
+        store.ingest(people(rows), source="crm")
+        answer = store.resolve({"first_name": "Ann", "last_name": "Lee",
+                                "email": "ann.lee@mail.com", "dob": "01/02/15"}, source="crm")
+    dob = answer.candidates["dob"].iloc[0]
+    # 1915-01-02 with a pivot of 10; 2015-01-02 with this year's two digits.
+    assert bool(dob > 0) is agrees, answer.candidates.T
