@@ -438,6 +438,47 @@ def join_dates(tables: Tables, r: random.Random) -> Result:
     return (out, "; ".join(done)) if done else None
 
 
+#: Month names as German, French and Spanish exports write them, for ``month_names``.
+_MONTHS = {
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+           "September", "Oktober", "November", "Dezember"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"),
+}
+_WRITTEN = {"de": "{d}. {m} {y}", "fr": "{d} {m} {y}", "es": "{d} de {m} de {y}"}
+
+
+def _in_words(year: str, month: str, day: str, language: str) -> str:
+    if not (year and month and day) or not 1 <= int(month) <= 12:
+        return ""
+    name = _MONTHS[language][int(month) - 1]
+    return _WRITTEN[language].format(d=int(day), m=name, y=year)
+
+
+def month_names(tables: Tables, r: random.Random) -> Result:
+    """Whole dates (and dates split over year, month and day columns) written with the
+    month's name in German, French or Spanish, a language per row at random."""
+    done, out = [], {}
+    for key, table in tables.items():
+        table = table.copy()
+        for column, shape in date_columns(table).items():
+            parts = table[column].map(lambda v, s=shape: date_parts(v, s))
+            table[column] = [_in_words(*p, r.choice(tuple(_MONTHS))) for p in parts]
+            done.append(f"{key}.{column} ({shape}) in words")
+        for year, month, day in part_triplets(table):
+            words = [_in_words(y.strip(), m.strip(), d.strip(), r.choice(tuple(_MONTHS)))
+                     for y, m, d in zip(table[year], table[month], table[day], strict=True)]
+            name = _free(table.drop(columns=[year, month, day]),
+                         year.removesuffix("_year") or "date")
+            table = _insert(table, next(c for c in table.columns if c in (year, month, day)),
+                            {name: pd.Series(words, index=table.index)}, (year, month, day))
+            done.append(f"{key}.{year}, {month}, {day} -> {name} in words")
+        out[key] = table
+    return (out, "; ".join(done)) if done else None
+
+
 def upper(tables: Tables, r: random.Random) -> Result:
     out = {k: t.assign(**{c: t[c].str.upper() for c in attributes(t)})
            for k, t in tables.items()}
@@ -594,6 +635,8 @@ PERTURBATIONS = {p.name: p for p in (
                  split_dates),
     Perturbation("join_dates", "year, month and day columns joined into one date; whole "
                  "dates split and joined back written D.M.YYYY", join_dates),
+    Perturbation("month_names", "dates written with the month's name in German, French or "
+                 "Spanish (12. März 1985, 12 mars 1985, 12 de marzo de 1985)", month_names),
     Perturbation("upper", "every value upper-cased", upper),
     Perturbation("float_numbers", "columns of whole numbers written as floats in half the "
                  "rows (94105 -> 94105.0, leading zeros lost)", float_numbers),

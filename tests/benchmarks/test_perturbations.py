@@ -109,3 +109,16 @@ def test_not_applicable_when_nothing_to_act_on():
                                                   random.Random(1)) is None
     assert P.PERTURBATIONS["split_names"].apply({"records": titles}, random.Random(1)) is None
     assert P.PERTURBATIONS["join_dates"].apply({"records": titles}, random.Random(1)) is None
+
+
+def test_month_names_write_the_same_dates_in_words():
+    out, _ = _apply("month_names", {"records": PEOPLE})
+    written = out["records"]["date_of_birth"].tolist()
+    assert written[2] == ""
+    assert written[0] in ("7. März 1985", "7 mars 1985", "7 de marzo de 1985")
+    # The library reads each back as the date it was.
+    from unifyprofile.standardise import standardise_date
+
+    read = standardise_date(pd.Series(written))["std"].tolist()
+    assert read[:2] == ["1985-03-07", "1990-12-31"]
+    assert read[11] == "1992-02-29"
