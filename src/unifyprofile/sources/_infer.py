@@ -53,7 +53,7 @@ import pandas as pd
 
 from unifyprofile.standardise import whole_numbers
 from unifyprofile.standardise.addresses import known_country, known_state
-from unifyprofile.standardise.dates import standardise_date
+from unifyprofile.standardise.dates import parse_dates, standardise_date
 from unifyprofile.standardise.lexicon import fold, lexicon
 
 __all__ = ["GENERIC_ROLES", "ColumnRole", "canonical_mapping", "infer_columns", "infer_roles",
@@ -363,6 +363,26 @@ def _share(values: pd.Series, pattern: re.Pattern[str]) -> float:
     return float(values.str.match(pattern).mean()) if len(values) else 0.0
 
 
+#: At most this many of a column's values are read for dates written with a month's
+#: name ("12 March 1985", "12. März 1985", "1985年3月12日") when numeric shapes miss.
+WORDED_DATES = 200
+
+
+def _date_share(sample: pd.Series, words: pd.Series) -> float:
+    """Share of ``sample`` that are dates: numeric shapes, else, where most values hold
+    digits and a few words, as many as the date parser reads of the first
+    :data:`WORDED_DATES` of them (month names in 22 languages)."""
+    share = _share(sample, _DATE)
+    if share >= 0.8 or not len(sample):
+        return share
+    worded = sample[sample.str.contains(r"\d") & sample.str.contains(_LETTERS)
+                    & (words <= 6)]
+    if len(worded) < 0.8 * len(sample):
+        return share
+    read = float(parse_dates(worded.iloc[:WORDED_DATES]).notna().mean())
+    return max(share, read * len(worded) / len(sample))
+
+
 @dataclass
 class _Profile:
     filled: float
@@ -454,7 +474,7 @@ def _profile(values: pd.Series, n_rows: int) -> _Profile:
         email=_share(sample, _EMAIL),
         phone=phone,
         code=_code_share(sample),
-        date=_share(sample, _DATE),
+        date=_date_share(sample, words),
         year=_share(sample, _YEAR),
         amount=_share(sample, _AMOUNT),
         currency=mean(sample.str.contains(_CURRENCY)),

@@ -239,6 +239,19 @@ def test_a_date_of_birth_without_a_header_is_read_from_its_dates():
     assert roles_of(table[["col_3", "col_5"]]) == {"col_3": "date", "col_5": "date"}
 
 
+def test_dates_written_with_month_names_are_dates_in_any_language():
+    n = 60
+    months = ("März", "mars", "marzo", "March")
+    table = pd.DataFrame({
+        "col_1": [f"{1 + k % 28}. {months[k % 4]} {2000 + k % 20}" for k in range(n)],
+        "filed": [f"{1 + k % 28} de marzo de {1990 + k % 20}" for k in range(n)],
+        "col_3": [f"room {k} of march hall" for k in range(n)],  # words and digits, no date
+    })
+    roles = roles_of(table)
+    assert roles["col_1"] == roles["filed"] == "date"
+    assert roles["col_3"] != "date"
+
+
 def test_countries_states_and_postcodes_are_read_from_their_values():
     n = 40
     table = pd.DataFrame({
