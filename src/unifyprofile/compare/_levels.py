@@ -742,7 +742,8 @@ class _PreparedName(_Cascade):
             # lowest fuzzy level: the typo makes the alias less sure.
             rest = np.flatnonzero(out == 0)
             if len(rest) and self._related is not None:
-                related = isin_ints(self._pair_keys(ca[rest], cb[rest]), self._related)
+                related = isin_ints(self._pair_keys(ca[rest], cb[rest]), self._related) \
+                    & ~self._other_sex(ca[rest], cb[rest])
                 out[rest[related]] = self._level_nick
                 rest = rest[~related]
             if len(rest):

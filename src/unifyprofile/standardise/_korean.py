@@ -46,6 +46,7 @@ def surname_latin(word: str, *, compound: bool = True) -> str | None:
     return _surnames().get(word)
 
 
+@functools.cache
 def compound_surnames() -> frozenset[str]:
     """The two-syllable surnames of the table (남궁, 선우, 제갈, ...).
 

@@ -328,7 +328,7 @@ def standardise(
         country = plain.get(schema.std("country"))
         if func is standardise_state and country is not None:
             values = standardise_state(records[field], pd.Series(
-                country, index=records.index, dtype=object))
+                np.asarray(country, dtype=object), index=records.index))
             columns = {schema.std(field): _plain(values, ctx.declared(field, standardise_state))}
         else:
             columns = _standardised(func, records[field], field, ctx)

@@ -12,10 +12,11 @@ import gettext
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 import pycountry
 
-from ._common import ascii_fold, map_text
+from ._common import align_param, ascii_fold, map_text
 
 __all__ = [
     "known_country",
@@ -344,8 +345,10 @@ def _state_one(text: str, country: str | None = None) -> str | None:
     if _is_junk(key):
         return None
     within, alone = _subdivisions()
-    found = within.get((country, key)) if country else alone.get(key)
-    return found or key.upper()
+    # Out of its record's country ("Texas" beside GB) a state is read as with no
+    # country, so that two records of one state meet.
+    found = within.get((country, key)) if country else None
+    return found or alone.get(key) or key.upper()
 
 
 def standardise_state(values: pd.Series, country: pd.Series | None = None) -> pd.Series:
@@ -373,14 +376,16 @@ def standardise_state(values: pd.Series, country: pd.Series | None = None) -> pd
         ...                   pd.Series(["US", "AU", None])).tolist()
         ['US-WA', 'AU-WA', 'AU-WA']
     """
-    if country is None:
+    countries = align_param(country, values, "country")
+    if countries is None:
         return map_text(values, _state_one)
-    countries = pd.Series(country, index=values.index, dtype=object)
-    countries = countries.where(countries.notna(), None)
-    out = pd.Series(None, index=values.index, dtype=object)
-    for held, rows in values.groupby(countries.fillna(""), sort=False).groups.items():
-        out[rows] = map_text(values[rows], functools.partial(_state_one, country=held or None))
-    return out
+    codes = [str(c).strip().upper() if isinstance(c, str) else "" for c in countries.tolist()]
+    out = np.full(len(values), None, dtype=object)
+    for held, rows in pd.Series(range(len(values))).groupby(codes, sort=False).groups.items():
+        at = np.asarray(rows, dtype=np.int64)
+        out[at] = map_text(values.iloc[at], functools.partial(
+            _state_one, country=held or None)).to_numpy(dtype=object)
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _country_one(text: str) -> str | None:

@@ -279,10 +279,10 @@ def _readings(values: pd.Series, dayfirst: bool | pd.Series,
     if per_row_dayfirst is None:
         first = np.full(len(values), dayfirst is True or dayfirst is np.True_)
     elif pd.api.types.is_bool_dtype(per_row_dayfirst.dtype):
-        first = per_row_dayfirst.to_numpy(dtype=bool)
-    else:
-        first = per_row_dayfirst.astype(object).where(per_row_dayfirst.notna(), False) \
-            .to_numpy(dtype=bool)
+        first = per_row_dayfirst.to_numpy(dtype=bool, na_value=False)
+    else:  # only a true boolean reads day first, as with a scalar
+        first = np.fromiter((v is True or v is np.True_ for v in per_row_dayfirst.tolist()),
+                            dtype=bool, count=len(per_row_dayfirst))
     if per_row_pivot is None:
         pivot = np.full(len(values), default if year_pivot is None else year_pivot)
     else:

@@ -263,8 +263,6 @@ _COMPOUND_SURNAMES = frozenset(
         "鍾離",
     }
 )
-#: Two-syllable Korean surnames.
-_KOREAN_COMPOUND_SURNAMES = frozenset({"남궁", "선우", "제갈", "황보", "독고", "사공", "서문"})
 
 
 def _pinyin(han: str) -> str:
@@ -437,7 +435,7 @@ def _split_east_asian(text: str) -> tuple[str | None, str | None] | None:
     if _HAN_RUN.fullmatch(compact):
         compounds, transliterate, family = _COMPOUND_SURNAMES, _pinyin, _surname_pinyin
     elif _HANGUL_NAME.fullmatch(compact):
-        compounds, transliterate, family = _KOREAN_COMPOUND_SURNAMES, ascii_fold, _korean_family
+        compounds, transliterate, family = _korean.compound_surnames(), ascii_fold, _korean_family
     else:
         return None
     if len(compact) == 1:
@@ -534,9 +532,6 @@ class _Nicknames:
 
     #: Each name: the names it is a nickname of or has as a nickname.
     linked: dict[str, frozenset[str]]
-    #: Each nickname: its formal names at least as long as itself (two nicknames of one
-    #: of them stand for one name: bob and robbie for robert).
-    longer: dict[str, frozenset[str]]
     #: Each nickname of the table: the one formal name that keys it (``first_name:nick``).
     key: dict[str, str]
 
@@ -548,14 +543,10 @@ def _nicknames() -> _Nicknames:
     pairs = {(t.name1, t.name2) for t in nicknames.name_triplets()}
     pairs |= {(formal, nickname) for nickname, formal in key.items()}
     linked: dict[str, set[str]] = {}
-    longer: dict[str, set[str]] = {}
     for formal, nickname in pairs:
         linked.setdefault(formal, set()).add(nickname)
         linked.setdefault(nickname, set()).add(formal)
-        if len(formal) >= len(nickname):
-            longer.setdefault(nickname, set()).add(formal)
-    return _Nicknames({name: frozenset(of) for name, of in linked.items()},
-                      {name: frozenset(of) for name, of in longer.items()}, key)
+    return _Nicknames({name: frozenset(of) for name, of in linked.items()}, key)
 
 
 def formal_name(name: str) -> str:
@@ -572,16 +563,19 @@ def formal_name(name: str) -> str:
 
 
 def nickname_pairs(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs of ``names`` (positions) that may be one given name.
+    """The pairs of ``names`` (positions) that may be one given name though the nickname
+    key may part them.
 
-    Names with one nickname key (:func:`formal_name`: ``bob`` and ``robbie`` and
-    ``robert``), and a clipped form with each formal name it may stand for (``chris``
-    with ``christopher`` and with ``christine``, ``pat`` with ``patricia``, ``tina``
-    with ``christina``); never two
-    formal names that share a nickname (``christopher`` and ``christine``), nor a
-    nickname spelled otherwise than its formal name that the key does not join
-    (``lisa`` and ``elizabeth``: as likely a daughter and her mother).  Names of several
-    words count by their first word.
+    A nickname and a formal name it stands for, listed so by the ``nicknames`` package or
+    unifyprofile's table, where the nickname is the formal name clipped (its beginning
+    or its end: ``chris`` with ``christopher`` and with ``christine``, ``pat`` with
+    ``patricia``, ``tina`` with ``christina``).  Never two names that only share a
+    formal name or a nickname (``christopher`` and ``christine``; ``andy`` and ``randy``,
+    both nicknames of randall), nor a nickname spelled otherwise (``lisa`` and
+    ``elizabeth``: as likely a daughter and her mother); names the key joins (``bob``
+    and ``robert``) meet by the key.  A name comparison that tells sexes apart keeps
+    names of the other sex apart (``louis`` and ``louise``).  Names of several words
+    count by their first word.
 
     >>> a, b = nickname_pairs(["chris", "christine", "christopher", "pat", "patricia"])
     >>> sorted(zip(a.tolist(), b.tolist()))
@@ -594,28 +588,19 @@ def nickname_pairs(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         if word in table.linked:
             positions.setdefault(word, []).append(position)
     found: set[tuple[int, int]] = set()
-    sharing: dict[str, list[int]] = {}
     for word, held in positions.items():
         for other in table.linked[word] & positions.keys():
-            found.update((x, y) for x in held for y in positions[other])
-        for formal in table.longer.get(word, ()):
-            sharing.setdefault(formal, []).extend(held)
-    for held in sharing.values():
-        found.update((x, y) for x in held for y in held
-                     if str(names[x]).partition(" ")[0] != str(names[y]).partition(" ")[0])
-    # Only a clipped form of a formal name (pat for patricia, tina for christina) beyond
-    # the nickname key: a nickname spelled otherwise may as well be another person's
-    # name (a mother Elizabeth, a daughter Lisa).
-    ordered = sorted({(min(x, y), max(x, y)) for x, y in found if _clipped(names[x], names[y])})
+            if _clipped(word, other):
+                found.update((min(x, y), max(x, y)) for x in held for y in positions[other])
+    ordered = sorted(found)
     return (np.array([x for x, _ in ordered], dtype=np.int64),
             np.array([y for _, y in ordered], dtype=np.int64))
 
 
-def _clipped(a: object, b: object) -> bool:
-    """One key, or the shorter name is the longer's beginning or end (pat, tina)."""
-    short, long = sorted((str(a).partition(" ")[0], str(b).partition(" ")[0]), key=len)
-    return formal_name(short) == formal_name(long) or long.startswith(short) \
-        or long.endswith(short)
+def _clipped(a: str, b: str) -> bool:
+    """The shorter name is the longer's beginning or end (pat, tina)."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) or long.endswith(short)
 
 
 def nickname_key(first_std: pd.Series) -> pd.Series:

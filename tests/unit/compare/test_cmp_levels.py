@@ -347,3 +347,11 @@ def test_the_exact_level_is_equal_value_codes_and_nothing_else(kind):
     same = (codes[i] == codes[j]) & (codes[i] >= 0)
     np.testing.assert_array_equal(levels == comparison.exact_level, same)
     assert same.any() and (~same & (levels >= 0)).any()
+
+
+def test_a_nickname_of_the_other_sex_stays_apart_where_sexes_are_told():
+    """fred and winnifred are linked in the nicknames package; a comparison that tells
+    sexes apart keeps them apart, one that does not lets them meet as a nickname."""
+    a, b = person("fred"), person("winnifred")
+    assert level(NameComparison("first_name", sexes=True), a, b) == "else"
+    assert level(NameComparison("first_name"), a, b) == "nickname"

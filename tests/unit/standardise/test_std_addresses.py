@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from unifyprofile.errors import DataError
 from unifyprofile.standardise import (
     standardise,
     standardise_address,
@@ -130,7 +131,15 @@ def test_a_state_is_read_within_its_records_country():
     values = pd.Series(["WA", "WA", "WA", "BY", "Washington", "Limburg", "Limburg"])
     country = pd.Series(["US", "AU", None, "DE", "AU", "NL", "BE"])
     assert standardise_state(values, country).tolist() == [
-        "US-WA", "AU-WA", "US-WA", "DE-BY", "WASHINGTON", "NL-LI", "BE-VLI"]
+        "US-WA", "AU-WA", "US-WA", "DE-BY", "US-WA", "NL-LI", "BE-VLI"]
+
+
+def test_a_state_outside_its_country_and_a_country_in_lower_case():
+    values = pd.Series(["Texas", "WA", "Bayern"], index=[7, 7, 8])  # repeated labels
+    country = pd.Series(["GB", "us", None], index=[7, 7, 8])
+    assert standardise_state(values, country).tolist() == ["US-TX", "US-WA", "DE-BY"]
+    with pytest.raises(DataError, match="'country'"):
+        standardise_state(values, pd.Series(["GB", "US", None]))
 
 
 def test_standardise_reads_the_state_within_the_country_column():
@@ -138,6 +147,8 @@ def test_standardise_reads_the_state_within_the_country_column():
                             "country": ["Australia", "USA", None]})
     out = standardise(records)
     assert out["state_std"].tolist() == ["AU-WA", "US-WA", "DE-BY"]
+    assert standardise(records.set_axis([1, 1, 2]))["state_std"].tolist() == [
+        "AU-WA", "US-WA", "DE-BY"]
     # The columns keep the fields' order (state before country).
     added = [c for c in out.columns if c.endswith("_std")]
     assert added == ["state_std", "country_std"]

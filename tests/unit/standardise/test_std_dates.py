@@ -283,3 +283,13 @@ def test_year_pivot_reaches_the_stage_from_each_source():
     default = standardise_date(pd.Series(["01/02/20"]))["std"].iloc[0]
     assert out["dob_std"].tolist() == ["1920-01-02", "2020-01-02", default]
     assert year_pivots(records["source"], {"old": None}) is None
+
+
+def test_a_per_row_dayfirst_reads_day_first_only_where_it_is_true():
+    values = pd.Series(["03/04/1985"] * 4)
+    nullable = pd.Series([True, pd.NA, False, True], dtype="boolean")
+    assert standardise_date(values, dayfirst=nullable)["std"].tolist() == [
+        "1985-04-03", "1985-03-04", "1985-03-04", "1985-04-03"]
+    loose = pd.Series(["no", 1, None, True], dtype=object)
+    assert standardise_date(values, dayfirst=loose)["std"].tolist() == [
+        "1985-03-04", "1985-03-04", "1985-03-04", "1985-04-03"]
