@@ -205,7 +205,7 @@ def _subdivisions() -> tuple[dict[tuple[str, str], str], dict[str, str]]:
         if sub.parent_code is None:  # translated: the states, provinces and regions
             names |= {t.gettext(sub.name) for t in translations}
         keys = {" ".join(_words(name)) for name in names}
-        for key in keys | {code.partition("-")[2].lower()}:
+        for key in keys | {code.partition("-")[2].lower(), " ".join(_words(code))}:
             within.setdefault((country, key), code)
         if sub.parent_code is None:
             for key in keys:
@@ -213,6 +213,8 @@ def _subdivisions() -> tuple[dict[tuple[str, str], str], dict[str, str]]:
     alone = {key: next(iter(codes)) for key, codes in named.items() if len(codes) == 1}
     for country in reversed(_STATE_COUNTRIES):
         alone |= {key: code for (held, key), code in within.items() if held == country}
+    # A code standardised already ("US-NH") stands for itself: standardising is idempotent.
+    alone |= {" ".join(_words(sub.code)): sub.code for sub in pycountry.subdivisions}
     return within, alone
 
 

@@ -121,6 +121,8 @@ def test_standardise_city(raw, std):
         ("Bayern", "DE-BY"),
         ("Île-de-France", "FR-IDF"),
         ("Atlantis", "ATLANTIS"),
+        ("US-NH", "US-NH"),  # standardised already
+        ("AU-WA", "AU-WA"),
     ],
 )
 def test_standardise_state(raw, std):
