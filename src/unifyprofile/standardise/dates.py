@@ -252,17 +252,13 @@ def _parse(text: str, dayfirst: bool, pivot: int) -> _Parsed | None:
 
 # A reading's settings travel as one int per row, ``2 * pivot + dayfirst``, so that the
 # distinct (value, settings) pairs are found by one vectorised factorisation.
-def _reading_code(dayfirst: Any, pivot: Any) -> int:
-    return 2 * int(pivot) + int(bool(dayfirst))
+def _reading_code(dayfirst: Any, pivot: Any) -> Any:
+    """The code of one reading, or of every row's (arrays of flags and pivots)."""
+    return 2 * np.asarray(pivot, dtype=np.int64) + np.asarray(dayfirst, dtype=np.int64)
 
 
 #: ``(dayfirst, pivot)`` by reading code: decoded once per distinct value, by a look-up.
 _READINGS = tuple((bool(code & 1), code >> 1) for code in range(200))
-
-
-def _reading(code: Any) -> tuple[bool, int]:
-    """``(dayfirst, pivot)`` of a reading code."""
-    return _READINGS[code]
 
 
 def _readings(values: pd.Series, dayfirst: bool | pd.Series,
@@ -275,7 +271,7 @@ def _readings(values: pd.Series, dayfirst: bool | pd.Series,
     require_year_pivot(year_pivot)
     if per_row_dayfirst is None and per_row_pivot is None:
         flag = bool(dayfirst) if isinstance(dayfirst, (bool, np.bool_)) else False
-        return _reading_code(flag, default if year_pivot is None else year_pivot)
+        return int(_reading_code(flag, default if year_pivot is None else year_pivot))
     if per_row_dayfirst is None:
         first = np.full(len(values), dayfirst is True or dayfirst is np.True_)
     elif pd.api.types.is_bool_dtype(per_row_dayfirst.dtype):
@@ -288,13 +284,13 @@ def _readings(values: pd.Series, dayfirst: bool | pd.Series,
     else:
         given = pd.to_numeric(per_row_pivot).to_numpy(dtype=float, na_value=np.nan)
         pivot = np.where(np.isnan(given), default, given)
-    return pd.Series(2 * pivot.astype(np.int64) + first, index=values.index)
+    return pd.Series(_reading_code(first, pivot), index=values.index)
 
 
 def _parse_date(text: str, code: Any) -> StdFlag:
     if text.lower() in _PLACEHOLDER_WORDS:
         return None, PLACEHOLDER
-    parsed = _parse(text, *_reading(code))
+    parsed = _parse(text, *_READINGS[code])
     if parsed is None:
         return None, INVALID
     if parsed[:3] in _PLACEHOLDER_DATES:
@@ -418,7 +414,7 @@ def _timestamp_ns(raw: Any, code: Any) -> int:
     if _EPOCH.fullmatch(text):
         scale = 10**9 if len(text) == 10 else 10**6
         return int(text) * scale
-    parsed = _parse(text, *_reading(code))
+    parsed = _parse(text, *_READINGS[code])
     if parsed is None or parsed[:3] in _PLACEHOLDER_DATES:
         return _NAT
     try:
