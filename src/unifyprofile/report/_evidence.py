@@ -211,19 +211,21 @@ def truth_section(run: Run, facts: TruthFacts) -> Section:
                                 ascending=[False, True, True], na_position="last",
                                 kind="stable")
     never = int(missed["match_probability"].isna().sum()) if len(missed) else 0
-    body.append(f"<h3>False positives ({len(fp):,} linked pair(s) of two people)</h3>")
-    body.append('<p class="note">The most probable first; at most '
-                f"{ERRORS_SHOWN}.</p>")
-    body.append("".join(pair_waterfall(run, r.record_id_l, r.record_id_r,
-                                       "false positive", key=f"fp-{k}")
-                        for k, r in enumerate(fp.head(ERRORS_SHOWN).itertuples()))
-                or '<p class="note">None.</p>')
-    body.append(f"<h3>False negatives ({len(missed):,} true pair(s) not linked, {never:,} "
-                "of them never compared)</h3>")
-    body.append('<p class="note">Scored pairs first, the most probable first; at most '
-                f"{ERRORS_SHOWN}.</p>")
-    body.append("".join(pair_waterfall(run, r.record_id_l, r.record_id_r,
-                                       "false negative", key=f"fn-{k}")
-                        for k, r in enumerate(missed.head(ERRORS_SHOWN).itertuples()))
-                or '<p class="note">None.</p>')
+    body.append(_errors(run, fp, "false positive", "fp",
+                        f"False positives ({len(fp):,} linked pair(s) of two people)",
+                        "The most probable first"))
+    body.append(_errors(run, missed, "false negative", "fn",
+                        f"False negatives ({len(missed):,} true pair(s) not linked, "
+                        f"{never:,} of them never compared)",
+                        "Scored pairs first, the most probable first"))
     return Section("truth", "Against the truth", "".join(body))
+
+
+def _errors(run: Run, pairs: pd.DataFrame, label: str, key: str, title: str,
+            order: str) -> str:
+    """A heading, how the pairs are ordered, and the waterfalls of the first
+    :data:`ERRORS_SHOWN` of ``pairs``."""
+    shown = "".join(pair_waterfall(run, r.record_id_l, r.record_id_r, label, key=f"{key}-{k}")
+                    for k, r in enumerate(pairs.head(ERRORS_SHOWN).itertuples()))
+    return (f"<h3>{title}</h3><p class=\"note\">{order}; at most {ERRORS_SHOWN}.</p>"
+            + (shown or '<p class="note">None.</p>'))
